@@ -1,0 +1,29 @@
+// How commands fail: print "sshca: <message>" on stderr and exit non-zero.
+#pragma once
+
+#include <iostream>
+
+#include "common/result.h"
+
+namespace sshca::cli {
+
+// Thrown only inside a command callback and caught in main(): the one place
+// where the CLI turns an Error into an exit status (2 for bad arguments,
+// 1 for everything else).
+struct CliExit {
+  Error error;
+};
+
+[[noreturn]] inline void fail(Error e) { throw CliExit{std::move(e)}; }
+
+// Unwraps a Result or fails the command with its error.
+template <class T>
+T orFail(Result<T> r) {
+  if (!r.ok()) fail(std::move(r).error());
+  return std::move(r).value();
+}
+inline void orFail(Status s) {
+  if (!s.ok()) fail(std::move(s).error());
+}
+
+}  // namespace sshca::cli

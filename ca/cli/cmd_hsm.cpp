@@ -1,0 +1,6 @@
+// Placeholder until the command group is written (replace this whole file).
+#include "cli/commands.h"
+
+namespace sshca::cli {
+void registerHsmCommands(CLI::App&) {}
+}  // namespace sshca::cli

@@ -1,0 +1,6 @@
+// Placeholder until the command group is written (replace this whole file).
+#include "cli/commands.h"
+
+namespace sshca::cli {
+void registerSshCommands(CLI::App&) {}
+}  // namespace sshca::cli

@@ -1,0 +1,14 @@
+// Each command group registers its subcommands on the root app; the
+// callbacks print results and return through CliExit on failure.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sshca::cli {
+
+void registerKmsCommands(CLI::App& app);
+void registerSshCommands(CLI::App& app);
+void registerPkiCommands(CLI::App& app);
+void registerHsmCommands(CLI::App& app);
+
+}  // namespace sshca::cli

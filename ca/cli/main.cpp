@@ -1,0 +1,24 @@
+// sshca: the SSH certificate authority's command line.
+#include <iostream>
+
+#include "cli/cli_error.h"
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sshca: an SSH certificate authority whose keys live in an HSM (PKCS#11)", "sshca"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "sshca 0.1.0");
+  sshca::cli::registerKmsCommands(app);
+  sshca::cli::registerSshCommands(app);
+  sshca::cli::registerPkiCommands(app);
+  sshca::cli::registerHsmCommands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const sshca::cli::CliExit& e) {
+    std::cerr << "sshca: " << e.error.message << "\n";
+    return e.error.code == sshca::ErrorCode::InvalidArgument ? 2 : 1;
+  }
+  return 0;
+}

@@ -1,0 +1,127 @@
+// kms and key URIs (RFC 7512) through p11-kit's parser, and PIN sources.
+#include "kms/kms_uri.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "kms/pkcs11/pkcs11_handles.h"
+
+namespace sshca {
+namespace {
+
+using pkcs11::UriPtr;
+
+Result<UriPtr> parseUri(std::string_view text) {
+  UriPtr uri(p11_kit_uri_new());
+  if (!uri) return makeError(ErrorCode::Internal, "p11_kit_uri_new failed");
+  std::string s(text);
+  int rc = p11_kit_uri_parse(s.c_str(), P11_KIT_URI_FOR_ANY, uri.get());
+  if (rc != P11_KIT_URI_OK)
+    return makeError(ErrorCode::InvalidArgument,
+                     "not a PKCS#11 URI (" + std::string(p11_kit_uri_message(rc)) + "): " + s);
+  if (p11_kit_uri_any_unrecognized(uri.get()))
+    return makeError(ErrorCode::InvalidArgument, "PKCS#11 URI has attributes sshca does not know: " + s);
+  return uri;
+}
+
+// CK_TOKEN_INFO strings are fixed-size and padded with spaces.
+std::string paddedField(const unsigned char* p, size_t n) {
+  std::string s(reinterpret_cast<const char*>(p), n);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  return s;
+}
+
+std::string attributeString(P11KitUri* uri, CK_ATTRIBUTE_TYPE type) {
+  CK_ATTRIBUTE* a = p11_kit_uri_get_attribute(uri, type);
+  if (!a || !a->pValue) return {};
+  return {static_cast<const char*>(a->pValue), a->ulValueLen};
+}
+
+Bytes attributeBytes(P11KitUri* uri, CK_ATTRIBUTE_TYPE type) {
+  CK_ATTRIBUTE* a = p11_kit_uri_get_attribute(uri, type);
+  if (!a || !a->pValue) return {};
+  auto* p = static_cast<const uint8_t*>(a->pValue);
+  return Bytes(p, p + a->ulValueLen);
+}
+
+// The path of a pin-source: "file:PATH" or a plain absolute path. Other
+// schemes (commands, env:) are refused rather than guessed at.
+Result<std::string> pinSourcePath(const std::string& source) {
+  if (source.rfind("file:", 0) == 0) return source.substr(5);
+  if (!source.empty() && source[0] == '/') return source;
+  return makeError(ErrorCode::Unsupported, "pin-source must be file:PATH or an absolute path");
+}
+
+void warnIfReadableByOthers(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+    std::cerr << "sshca: warning: PIN file " << path
+              << " is readable by group or others; chmod 600 it\n";
+}
+
+// Reads straight into SecretBytes (no std::string copies left behind);
+// PINs are short, so a fixed cap keeps it to one read.
+Result<SecretBytes> readPinFile(const std::string& path) {
+  warnIfReadableByOthers(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return makeError(ErrorCode::NotFound, "cannot read PIN file " + path);
+  constexpr size_t kMaxPinFile = 1024;
+  SecretBytes pin;
+  pin.resize(kMaxPinFile);
+  in.read(reinterpret_cast<char*>(pin.data()), kMaxPinFile);
+  size_t n = static_cast<size_t>(in.gcount());
+  while (n > 0 && (pin.data()[n - 1] == '\n' || pin.data()[n - 1] == '\r')) --n;
+  pin.resize(n);
+  if (pin.empty()) return makeError(ErrorCode::InvalidArgument, "PIN file " + path + " is empty");
+  return pin;
+}
+
+}  // namespace
+
+Result<KmsUri> parseKmsUri(std::string_view text) {
+  SSHCA_ASSIGN_OR_RETURN(UriPtr uri, parseUri(text));
+  KmsUri out;
+  const char* module = p11_kit_uri_get_module_path(uri.get());
+  out.modulePath = module ? module : kDefaultPkcs11Module;
+  CK_TOKEN_INFO* token = p11_kit_uri_get_token_info(uri.get());
+  out.tokenLabel = paddedField(token->label, sizeof token->label);
+  out.tokenSerial = paddedField(token->serialNumber, sizeof token->serialNumber);
+  CK_SLOT_ID slot = p11_kit_uri_get_slot_id(uri.get());
+  if (slot != static_cast<CK_SLOT_ID>(-1)) out.slotId = slot;
+  if (const char* src = p11_kit_uri_get_pin_source(uri.get())) out.pinSource = src;
+  if (const char* val = p11_kit_uri_get_pin_value(uri.get())) out.pinValue = std::string(val);
+  if (out.tokenLabel.empty() && out.tokenSerial.empty() && !out.slotId)
+    return makeError(ErrorCode::InvalidArgument,
+                     "kms URI names no token (give token=LABEL, serial= or slot-id=)");
+  return out;
+}
+
+Result<KeyRef> parseKeyUri(std::string_view text) {
+  SSHCA_ASSIGN_OR_RETURN(UriPtr uri, parseUri(text));
+  KeyRef ref;
+  ref.label = attributeString(uri.get(), CKA_LABEL);
+  ref.id = attributeBytes(uri.get(), CKA_ID);
+  if (ref.label.empty() && ref.id.empty())
+    return makeError(ErrorCode::InvalidArgument, "key URI names no key (give object=LABEL and/or id=%..)");
+  return ref;
+}
+
+Result<SecretBytes> resolvePin(const KmsUri& uri) {
+  if (uri.pinValue) {
+    std::cerr << "sshca: warning: pin-value in a URI is visible to other users; use pin-source\n";
+    return SecretBytes(std::string_view(*uri.pinValue));
+  }
+  if (!uri.pinSource.empty()) {
+    SSHCA_ASSIGN_OR_RETURN(std::string path, pinSourcePath(uri.pinSource));
+    return readPinFile(path);
+  }
+  if (const char* env = std::getenv("SSHCA_PIN"); env && *env) return SecretBytes(std::string_view(env));
+  return makeError(ErrorCode::NotFound,
+                   "no PIN given: add ?pin-source=file:PATH to the kms URI, set SSHCA_PIN, "
+                   "or (discouraged) ?pin-value=");
+}
+
+}  // namespace sshca

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package sshca needs (idempotent, non-interactive)
+# and builds a Release tree into build/ (binaries in build/bin, libraries and
+# the PAM module in build/lib).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake pkg-config git python3
+  libssl-dev openssl
+  libp11-kit-dev p11-kit libp11-dev libengine-pkcs11-openssl
+  opensc opensc-pkcs11 softhsm2
+  libssh-dev libcjose-dev libjansson-dev libcurl4-openssl-dev liboauth2-dev
+  libcpp-httplib-dev nlohmann-json3-dev libcli11-dev catch2
+  libpam0g-dev pamtester
+  libsqlite3-dev sqlite3 libpq-dev
+  openssh-server openssh-client
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+JOBS=${JOBS:-$(nproc)}
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$JOBS"
+echo "setup: built build/bin/sshca"

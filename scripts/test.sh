@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole suite: set-up and Release build, every test through ctest,
+# then the same suite again in a second build with AddressSanitizer +
+# UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+JOBS=${JOBS:-$(nproc)}
+
+echo "== tests (Release)"
+ctest --test-dir build -j"$JOBS" --output-on-failure
+
+echo "== tests (ASan + UBSan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSSHCA_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$JOBS"
+# SoftHSM2 and other dlopen'd modules keep some allocations until exit.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --test-dir build-asan -j"$JOBS" --output-on-failure

@@ -1,0 +1,59 @@
+# Shared helpers for the end-to-end tests (sourced; bash).
+# Every test works in its own temp dir with its own SoftHSM2 token, and
+# stops what it started when it exits, pass or fail.
+set -euo pipefail
+
+BUILD_DIR=$(cd "${1:?usage: test.sh BUILD_DIR}" && pwd)
+SSHCA="$BUILD_DIR/bin/sshca"
+SOFTHSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
+SPY_MODULE=/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so
+T=$(mktemp -d /tmp/sshca-e2e.XXXXXX)
+chmod 755 "$T"
+_CLEANUPS=()
+cleanup_add() { _CLEANUPS+=("$*"); }
+_run_cleanups() {
+  local i
+  for ((i = ${#_CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${_CLEANUPS[$i]}" >/dev/null 2>&1 || true; done
+  rm -rf "$T"
+}
+trap _run_cleanups EXIT
+
+_FAILS=0
+_PASSES=0
+pass() { _PASSES=$((_PASSES + 1)); echo "ok - $*"; }
+fail() { _FAILS=$((_FAILS + 1)); echo "FAIL - $*" >&2; }
+check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+finish() {
+  echo "$_PASSES passed, $_FAILS failed"
+  [ "$_FAILS" -eq 0 ]
+}
+
+# Runs a command expected to fail; stores its stderr in $ERR.
+expect_fail() {
+  local what=$1; shift
+  if ERR=$("$@" 2>&1 >/dev/null); then fail "$what (succeeded unexpectedly)"; return 1; fi
+  pass "$what"
+}
+# Asserts $ERR (from expect_fail) contains a string.
+err_contains() {
+  if grep -qiF -- "$1" <<<"$ERR"; then pass "message says '$1'"; else fail "message lacks '$1': $ERR"; fi
+}
+
+# new_token LABEL: a fresh SoftHSM2 token in $T with PIN 1234 / SO-PIN 12345678.
+# Sets SOFTHSM2_CONF, KMS (the kms URI with pin-source) and PIN_FILE.
+new_token() {
+  local label=${1:-sshca}
+  mkdir -p "$T/tokens"
+  printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$T" >"$T/softhsm2.conf"
+  export SOFTHSM2_CONF="$T/softhsm2.conf"
+  softhsm2-util --init-token --free --label "$label" --pin 1234 --so-pin 12345678 >/dev/null
+  PIN_FILE="$T/pin"
+  printf '1234\n' >"$PIN_FILE"
+  chmod 600 "$PIN_FILE"
+  KMS="pkcs11:module-path=$SOFTHSM_MODULE;token=$label?pin-source=file:$PIN_FILE"
+}
+
+# free_port: a port nobody listens on now (bind to 0, read back).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
