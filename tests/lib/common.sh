@@ -57,3 +57,35 @@ new_token() {
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+
+require_root() {
+  if [ "$(id -u)" -ne 0 ]; then echo "skipped: needs root (sshd, useradd)"; exit 77; fi
+}
+
+# wait_port PORT: until something listens on 127.0.0.1:PORT (max ~10 s).
+wait_port() {
+  local i
+  for i in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# new_user: a throw-away login account (password field '*', so that
+# UsePAM no does not treat it as locked). Sets TEST_USER.
+new_user() {
+  TEST_USER="sshca$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+  useradd -M -d "$T" -s /bin/sh "$TEST_USER"
+  usermod -p '*' "$TEST_USER"
+  cleanup_add "userdel $TEST_USER"
+}
+
+# start_sshd CONFIG: runs a private sshd on $SSHD_PORT; stopped at exit.
+start_sshd() {
+  mkdir -p /run/sshd
+  /usr/sbin/sshd -D -f "$1" -E "$T/sshd.log" &
+  local pid=$!
+  cleanup_add "kill $pid"
+  wait_port "$SSHD_PORT" || { cat "$T/sshd.log" >&2; return 1; }
+}

@@ -33,7 +33,6 @@ inline void freeGeneralNames(GENERAL_NAMES* g) { GENERAL_NAMES_free(g); }
 inline void freeBio(BIO* b) { BIO_free_all(b); }
 inline void freeBn(BIGNUM* b) { BN_clear_free(b); }  // BIGNUMs may hold private values
 inline void freeAsn1Objects(STACK_OF(ASN1_OBJECT)* s) { sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free); }
-inline void freeX509Infos(STACK_OF(X509_INFO)* s) { sk_X509_INFO_pop_free(s, X509_INFO_free); }
 
 using EvpPkey = Ptr<EVP_PKEY, EVP_PKEY_free>;
 using EvpPkeyCtx = Ptr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
@@ -70,7 +69,7 @@ using ExtendedKeyUsage = Ptr<STACK_OF(ASN1_OBJECT), freeAsn1Objects>;
 using GeneralName = Ptr<GENERAL_NAME, GENERAL_NAME_free>;
 using Asn1BitString = Ptr<ASN1_BIT_STRING, ASN1_BIT_STRING_free>;
 using Asn1Enumerated = Ptr<ASN1_ENUMERATED, ASN1_ENUMERATED_free>;
-using X509InfoStack = Ptr<STACK_OF(X509_INFO), freeX509Infos>;
+using Asn1String = Ptr<ASN1_STRING, ASN1_STRING_free>;
 
 // Empties OpenSSL's error queue into one line ("error:...; error:...").
 std::string drainErrors();

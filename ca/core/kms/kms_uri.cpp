@@ -14,16 +14,45 @@ namespace {
 
 using pkcs11::UriPtr;
 
+// The URI for messages, without a pin-value (never show a PIN).
+std::string redacted(std::string_view text) {
+  std::string s(text);
+  size_t at = s.find("pin-value=");
+  if (at == std::string::npos) return s;
+  size_t end = s.find('&', at);
+  return s.substr(0, at) + "pin-value=(hidden)" + (end == std::string::npos ? "" : s.substr(end));
+}
+
+// RFC 7512 puts module-path in the query ("?module-path=..."), but the form
+// with it in the path ("pkcs11:module-path=...;token=...") is common (our own
+// DESIGN.md uses it) and p11-kit would call it unrecognized: move it to the
+// query before p11-kit parses the URI.
+std::string moveModulePathToQuery(std::string_view text) {
+  std::string s(text);
+  size_t q = s.find('?');
+  std::string path = s.substr(0, q), query = q == std::string::npos ? "" : s.substr(q + 1);
+  const std::string key = "module-path=";
+  size_t start = path.find(':') + 1;
+  size_t at = path.find(key, start);
+  if (at == std::string::npos || start == 0 || (at != start && path[at - 1] != ';')) return s;
+  size_t end = path.find(';', at);
+  std::string attr = path.substr(at, end == std::string::npos ? std::string::npos : end - at);
+  path.erase(at, end == std::string::npos ? std::string::npos : end - at + 1);
+  if (!path.empty() && path.back() == ';') path.pop_back();
+  return path + "?" + attr + (query.empty() ? "" : "&" + query);
+}
+
 Result<UriPtr> parseUri(std::string_view text) {
   UriPtr uri(p11_kit_uri_new());
   if (!uri) return makeError(ErrorCode::Internal, "p11_kit_uri_new failed");
-  std::string s(text);
+  std::string s = moveModulePathToQuery(text);
   int rc = p11_kit_uri_parse(s.c_str(), P11_KIT_URI_FOR_ANY, uri.get());
   if (rc != P11_KIT_URI_OK)
     return makeError(ErrorCode::InvalidArgument,
-                     "not a PKCS#11 URI (" + std::string(p11_kit_uri_message(rc)) + "): " + s);
+                     "not a PKCS#11 URI (" + std::string(p11_kit_uri_message(rc)) + "): " + redacted(text));
   if (p11_kit_uri_any_unrecognized(uri.get()))
-    return makeError(ErrorCode::InvalidArgument, "PKCS#11 URI has attributes sshca does not know: " + s);
+    return makeError(ErrorCode::InvalidArgument,
+                     "PKCS#11 URI has attributes sshca does not know: " + redacted(text));
   return uri;
 }
 

@@ -9,7 +9,9 @@ namespace {
 
 const char* who(CK_USER_TYPE t) { return t == CKU_SO ? "SO PIN" : "user PIN"; }
 
-Status checkBeforeLogin(CK_FLAGS flags, const LoginOptions& opts) {
+}  // namespace
+
+Status checkPinState(CK_FLAGS flags, const LoginOptions& opts) {
   bool so = opts.userType == CKU_SO;
   if (flags & (so ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED))
     return makeError(ErrorCode::PinLocked, std::string("the token reports the ") + who(opts.userType) +
@@ -23,25 +25,23 @@ Status checkBeforeLogin(CK_FLAGS flags, const LoginOptions& opts) {
 }
 
 // After a rejected PIN, the token's new counters say how close it is to locking.
-Error incorrectPin(const Session& session, CK_SLOT_ID slot, const LoginOptions& opts) {
-  bool so = opts.userType == CKU_SO;
+Error incorrectPinError(const Session& session, CK_SLOT_ID slot, CK_USER_TYPE userType) {
+  bool so = userType == CKU_SO;
   std::string state = "unknown";
   if (auto info = tokenInfo(*session.module(), slot); info.ok()) state = describePinFlags(info->flags, so);
-  return makeError(ErrorCode::PinIncorrect, std::string("the token rejected the ") + who(opts.userType) +
+  return makeError(ErrorCode::PinIncorrect, std::string("the token rejected the ") + who(userType) +
                                                 " (CKR_PIN_INCORRECT); token PIN flags now: " + state +
                                                 ". Not retrying: fix the PIN source before trying again");
 }
 
-}  // namespace
-
 Result<bool> login(const Session& session, CK_SLOT_ID slot, const SecretBytes& pin, const LoginOptions& opts) {
   SSHCA_ASSIGN_OR_RETURN(CK_TOKEN_INFO info, tokenInfo(*session.module(), slot));
-  SSHCA_RETURN_IF_ERROR(checkBeforeLogin(info.flags, opts));
+  SSHCA_RETURN_IF_ERROR(checkPinState(info.flags, opts));
   CK_RV rv = session.fn()->C_Login(session.handle(), opts.userType, pinPtr(pin), pin.size());
   switch (rv) {
     case CKR_OK: return true;
     case CKR_USER_ALREADY_LOGGED_IN: return false;
-    case CKR_PIN_INCORRECT: return incorrectPin(session, slot, opts);
+    case CKR_PIN_INCORRECT: return incorrectPinError(session, slot, opts.userType);
     case CKR_PIN_LOCKED:
       return makeError(ErrorCode::PinLocked,
                        std::string("the token reports the ") + who(opts.userType) + " locked (CKR_PIN_LOCKED)");

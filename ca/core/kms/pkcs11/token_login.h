@@ -17,6 +17,13 @@ struct LoginOptions {
   bool allowFinalTry = false;  // spend the token's last PIN try
 };
 
+// Refuses a locked PIN (PinLocked) or, unless allowed, a final try
+// (PermissionDenied): the checks made before any PIN goes to the token.
+Status checkPinState(CK_FLAGS tokenFlags, const LoginOptions& opts);
+
+// PinIncorrect naming the token's PIN flags, re-read after the failure.
+Error incorrectPinError(const Session& session, CK_SLOT_ID slot, CK_USER_TYPE userType);
+
 // Reads the token flags; refuses a locked PIN (PinLocked) or, unless allowed,
 // a final try (PermissionDenied) without calling C_Login. Then calls C_Login
 // exactly once. CKR_PIN_INCORRECT → PinIncorrect with the token's PIN flags

@@ -1,0 +1,22 @@
+// Opening the key store and signers named on the command line:
+//   --kms pkcs11:...  --key pkcs11:object=ssh-user-ca   (a key on a token)
+//   --key file:PATH                                     (a software key file)
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "kms/key_manager.h"
+#include "kms/signer.h"
+
+namespace sshca::cli {
+
+// Opens the token named by the kms URI and logs in (PIN from the URI's
+// pin-source, SSHCA_PIN, or pin-value). Fails the command on error.
+std::unique_ptr<KeyManager> openKeyManager(const std::string& kmsUri);
+
+// A signer for `keyUri`: "file:PATH" loads a key file, anything else is a
+// PKCS#11 key URI on the token of `kmsUri` (required then).
+SignerPtr openSigner(const std::string& kmsUri, const std::string& keyUri);
+
+}  // namespace sshca::cli
