@@ -1,0 +1,30 @@
+// PKCS#10 certificate requests (RFC 2986): creating one for a key on the
+// token, and reading one a CA is asked to sign. Reading never trusts the
+// request: the self-signature is verified first and every name checked.
+#pragma once
+
+#include <vector>
+
+#include "common/ossl.h"
+#include "common/result.h"
+#include "keys/public_key.h"
+#include "kms/signer.h"
+#include "x509/subject_alt_name.h"
+
+namespace sshca::x509 {
+
+// A request with this subject for the Signer's key, signed by it.
+Result<ossl::X509Req> createCertificateRequest(const X509_NAME& subject, const Signer& signer, HashAlg hash);
+
+struct RequestContents {
+  ossl::X509Name subject;
+  PublicKey key;
+  std::vector<SubjectAltName> subjectAltNames;
+  bool requestsCa = false;  // extensionRequest asks for basicConstraints CA:TRUE
+};
+
+// CryptoFailure if the signature does not verify; InvalidArgument for
+// SANs the CA does not issue.
+Result<RequestContents> readCertificateRequest(X509_REQ& req);
+
+}  // namespace sshca::x509

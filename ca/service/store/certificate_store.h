@@ -1,0 +1,53 @@
+// The record of every X.509 certificate the CA issued, and of revocations
+// and CRL numbers. The authority writes a certificate here before handing it
+// out; `sshca pki crl` reads the revoked ones back.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "x509/revocation_reason.h"
+
+namespace sshca::store {
+
+struct CertificateRecord {
+  std::string serialHex;  // canonical (x509::serialToHex); UNIQUE
+  std::string issuer;     // the issuing CA's subject DN
+  std::string subject;
+  std::vector<std::string> subjectAltNames;  // "DNS:x", "IP:y"
+  std::time_t notBefore = 0;
+  std::time_t notAfter = 0;
+  std::string profile;  // "server", "client", "intermediate"
+  std::string pem;
+  std::optional<std::time_t> revokedAt;
+  std::optional<x509::RevocationReason> reason;
+};
+
+class CertificateStore {
+ public:
+  virtual ~CertificateStore() = default;
+
+  // AlreadyExists if the serial is recorded already.
+  virtual Status addCertificate(const CertificateRecord& record) = 0;
+
+  // NotFound if no certificate has this serial.
+  virtual Result<CertificateRecord> findBySerial(const std::string& serialHex) = 0;
+
+  // Marks a certificate revoked. NotFound for an unknown serial,
+  // AlreadyExists if it is revoked already (the first date stands).
+  virtual Status revoke(const std::string& serialHex, std::time_t at, x509::RevocationReason reason) = 0;
+
+  // Revoked certificates of one issuer that have not yet expired at `now`
+  // (RFC 5280 5.1.2.6 lets expired ones drop off the CRL).
+  virtual Result<std::vector<CertificateRecord>> revokedBy(const std::string& issuer, std::time_t now) = 0;
+
+  // Reserves the next CRL number for `issuer`: 1, 2, 3, ... strictly
+  // increasing, never handed out twice even across processes.
+  virtual Result<uint64_t> nextCrlNumber(const std::string& issuer, std::time_t at) = 0;
+};
+
+}  // namespace sshca::store

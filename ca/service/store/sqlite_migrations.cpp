@@ -1,0 +1,76 @@
+#include "store/sqlite_migrations.h"
+
+#include <array>
+#include <string>
+
+#include "store/sqlite_handles.h"
+#include "store/sqlite_statement.h"
+#include "store/sqlite_transaction.h"
+
+namespace sshca::store {
+
+namespace {
+
+// Migration N (1-based) brings the schema from version N-1 to N.
+constexpr std::array<const char*, 1> kMigrations{
+    // 1: issued X.509 certificates, their revocation, and CRL numbers.
+    R"sql(
+      CREATE TABLE x509_certificates (
+        id          INTEGER PRIMARY KEY,
+        serial      TEXT    NOT NULL UNIQUE,
+        issuer      TEXT    NOT NULL,
+        subject     TEXT    NOT NULL,
+        sans        TEXT    NOT NULL,
+        not_before  INTEGER NOT NULL,
+        not_after   INTEGER NOT NULL,
+        profile     TEXT    NOT NULL,
+        pem         TEXT    NOT NULL,
+        revoked_at  INTEGER,
+        reason      INTEGER,
+        CHECK ((revoked_at IS NULL) = (reason IS NULL))
+      );
+      CREATE INDEX x509_certificates_revoked ON x509_certificates (issuer, revoked_at)
+        WHERE revoked_at IS NOT NULL;
+      CREATE TABLE x509_crls (
+        issuer     TEXT    NOT NULL,
+        number     INTEGER NOT NULL,
+        issued_at  INTEGER NOT NULL,
+        PRIMARY KEY (issuer, number)
+      );
+    )sql",
+};
+
+Result<int> userVersion(sqlite3* db) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, "PRAGMA user_version"));
+  SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+  return row ? static_cast<int>(stmt.integer(0)) : 0;
+}
+
+Status apply(sqlite3* db, int version) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::begin(db));
+  // Re-read under the write lock: another process may have migrated.
+  SSHCA_ASSIGN_OR_RETURN(int current, userVersion(db));
+  if (current >= version) return okStatus();
+  int rc = sqlite3_exec(db, kMigrations[static_cast<size_t>(version - 1)], nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqliteError(db, rc, "schema migration " + std::to_string(version));
+  std::string bump = "PRAGMA user_version = " + std::to_string(version);
+  rc = sqlite3_exec(db, bump.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqliteError(db, rc, "setting the schema version");
+  return tx.commit();
+}
+
+}  // namespace
+
+int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(sqlite3* db) {
+  SSHCA_ASSIGN_OR_RETURN(int current, userVersion(db));
+  if (current > latestSchemaVersion())
+    return makeError(ErrorCode::Unsupported, "the database has schema version " + std::to_string(current) +
+                                                 ", newer than this sshca understands (" +
+                                                 std::to_string(latestSchemaVersion()) + ")");
+  for (int v = current + 1; v <= latestSchemaVersion(); ++v) SSHCA_RETURN_IF_ERROR(apply(db, v));
+  return okStatus();
+}
+
+}  // namespace sshca::store
