@@ -28,32 +28,32 @@ enum class CertType : uint32_t { User = 1, Host = 2 };
 struct CertTemplate {
   PublicKey key;
   CertType type = CertType::User;
-  std::string keyId;
-  std::vector<std::string> principals;
+  std::string keyId{};
+  std::vector<std::string> principals{};
   uint64_t validAfter = 0;
   uint64_t validBefore = 0;
-  std::optional<uint64_t> serial;  // random non-zero when absent
-  std::map<std::string, std::string> criticalOptions;
-  std::map<std::string, std::string> extensions;
+  std::optional<uint64_t> serial{};  // random non-zero when absent
+  std::map<std::string, std::string> criticalOptions{};
+  std::map<std::string, std::string> extensions{};
 };
 
 // A parsed (or freshly signed) certificate. Options/extensions keep wire
 // order (sorted by name) and hold the inner string value ("" for flags).
 struct Certificate {
   PublicKey key;
-  Bytes nonce;
+  Bytes nonce{};
   uint64_t serial = 0;
   CertType type = CertType::User;
-  std::string keyId;
-  std::vector<std::string> principals;
+  std::string keyId{};
+  std::vector<std::string> principals{};
   uint64_t validAfter = 0;
   uint64_t validBefore = 0;
-  std::vector<std::pair<std::string, std::string>> criticalOptions;
-  std::vector<std::pair<std::string, std::string>> extensions;
-  Bytes reserved;
+  std::vector<std::pair<std::string, std::string>> criticalOptions{};
+  std::vector<std::pair<std::string, std::string>> extensions{};
+  Bytes reserved{};
   PublicKey signatureKey;
-  Bytes signature;  // the SSH signature blob
-  Bytes wire;       // the complete encoding (as parsed or as signed)
+  Bytes signature{};  // the SSH signature blob
+  Bytes wire{};       // the complete encoding (as parsed or as signed)
 
   // "ssh-ed25519-cert-v01@openssh.com" etc., from the subject key.
   std::string certTypeName() const;
