@@ -18,10 +18,10 @@ if [ ! -f "$SOFTHSM2_CONF" ]; then
   od -An -N8 -tx8 /dev/urandom | tr -d ' \n' >"$DEMO/secrets/pin"
   od -An -N8 -tx8 /dev/urandom | tr -d ' \n' >"$DEMO/secrets/so-pin"
   umask 022
-  # softhsm2-util takes PINs only as arguments; this is the one-time token
-  # set-up on a demo token, never the CA's own PIN handling.
-  softhsm2-util --init-token --free --label sshca \
-    --pin "$(cat "$DEMO/secrets/pin")" --so-pin "$(cat "$DEMO/secrets/so-pin")" >/dev/null
+  # PINs go from files to the token, never through a command line.
+  "$SSHCA" hsm init-token --label sshca --so-pin-source "file:$DEMO/secrets/so-pin"
+  "$SSHCA" hsm init-pin --kms "pkcs11:token=sshca" --so-pin-source "file:$DEMO/secrets/so-pin" \
+    --new-pin-source "file:$DEMO/secrets/pin"
 fi
 KMS="pkcs11:module-path=/usr/lib/softhsm/libsofthsm2.so;token=sshca?pin-source=file:$DEMO/secrets/pin"
 
