@@ -1,0 +1,30 @@
+// Who the caller is, as a provisioner established it. Provisioners say
+// this and nothing else; what the caller may get is policy's decision.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ssh/ssh_cert.h"
+
+namespace sshca::policy {
+
+struct Identity {
+  std::string provisioner;  // name of the provisioner that authenticated the caller
+  std::string subject;      // the authenticated name (token sub, email, host name)
+  std::vector<std::string> groups;
+  std::string tokenId;      // one-time-use key (jti); empty if the credential is not one-time
+  int64_t tokenExpiresAt = 0;
+  // What the credential itself entitles the caller to: the certificate type
+  // and principals named in an enrollment token, or derived from an ID token
+  // by the provisioner's principal rules. Requests can only narrow these.
+  ssh::CertType certType = ssh::CertType::User;
+  std::vector<std::string> principals;
+  // Validity bounds the credential carries (step.ssh validAfter/Before).
+  std::optional<uint64_t> validAfter;
+  std::optional<uint64_t> validBefore;
+};
+
+}  // namespace sshca::policy

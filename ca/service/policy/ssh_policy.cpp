@@ -1,0 +1,87 @@
+#include "policy/ssh_policy.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+
+#include "ssh/ssh_pubkey.h"
+#include "ssh/validity_spec.h"
+
+namespace sshca::policy {
+namespace {
+
+Error denied(std::string why) { return makeError(ErrorCode::PermissionDenied, std::move(why)); }
+
+const char* typeName(ssh::CertType t) { return t == ssh::CertType::User ? "user" : "host"; }
+
+// Requested principals must all be in the credential's list; none requested
+// means all of them. Never widens.
+Result<std::vector<std::string>> choosePrincipals(const Identity& who, const SshSignRequest& req) {
+  if (who.principals.empty()) return denied("the credential of '" + who.subject + "' names no principals");
+  if (req.principals.empty()) return who.principals;
+  for (const auto& p : req.principals) {
+    if (std::find(who.principals.begin(), who.principals.end(), p) == who.principals.end())
+      return denied("principal '" + p + "' is not allowed for '" + who.subject + "'");
+  }
+  return req.principals;
+}
+
+Status checkPatterns(const std::vector<std::string>& principals, const SshTypePolicy& tp) {
+  if (tp.allowedPrincipalPatterns.empty()) return okStatus();
+  for (const auto& p : principals) {
+    bool ok = std::any_of(tp.allowedPrincipalPatterns.begin(), tp.allowedPrincipalPatterns.end(),
+                          [&](const std::string& pat) { return fnmatch(pat.c_str(), p.c_str(), 0) == 0; });
+    if (!ok) return denied("principal '" + p + "' matches no allowed pattern of the provisioner");
+  }
+  return okStatus();
+}
+
+// Start: the request's or now-backdate, never earlier than now-backdate nor
+// than the credential allows. End: the request's or start+default, capped
+// by the maximum and the credential.
+Result<ssh::Validity> chooseValidity(const Identity& who, const SshSignRequest& req, const SshTypePolicy& tp,
+                                     uint64_t backdate, uint64_t now) {
+  uint64_t earliest = now > backdate ? now - backdate : 0;
+  uint64_t start = std::max(req.validAfter.value_or(earliest), earliest);
+  if (who.validAfter) start = std::max(start, *who.validAfter);
+  uint64_t end = req.validBefore.value_or(start + tp.defaultValiditySeconds);
+  if (who.validBefore && end > *who.validBefore) {
+    if (req.validBefore) return denied("requested validity ends after the credential allows");
+    end = *who.validBefore;
+  }
+  if (end <= start) return makeError(ErrorCode::InvalidArgument, "validity ends before it starts");
+  if (end - start > tp.maxValiditySeconds)
+    return denied("requested validity of " + std::to_string(end - start) + " s exceeds the maximum of " +
+                  std::to_string(tp.maxValiditySeconds) + " s");
+  return ssh::Validity{start, end};
+}
+
+}  // namespace
+
+std::string certificateKeyId(const Identity& who) { return who.subject + " (" + who.provisioner + ")"; }
+
+Result<ssh::CertTemplate> applySshPolicy(const Identity& who, const SshSignRequest& req, const SshPolicy& policy,
+                                         uint64_t now) {
+  if (req.certType != who.certType)
+    return denied(std::string("the credential allows a ") + typeName(who.certType) + " certificate, not a " +
+                  typeName(req.certType) + " certificate");
+  if (!req.keyId.empty() && req.keyId != who.subject)
+    return denied("key ID '" + req.keyId + "' does not match the authenticated subject '" + who.subject + "'");
+  SSHCA_RETURN_IF_ERROR(ssh::checkSubjectKey(req.key));
+  const SshTypePolicy& tp = req.certType == ssh::CertType::User ? policy.user : policy.host;
+  SSHCA_ASSIGN_OR_RETURN(auto principals, choosePrincipals(who, req));
+  SSHCA_RETURN_IF_ERROR(checkPatterns(principals, tp));
+  SSHCA_ASSIGN_OR_RETURN(auto validity, chooseValidity(who, req, tp, policy.backdateSeconds, now));
+  ssh::CertTemplate t{.key = req.key};
+  t.type = req.certType;
+  t.keyId = certificateKeyId(who);
+  t.principals = std::move(principals);
+  t.validAfter = validity.validAfter;
+  t.validBefore = validity.validBefore;
+  t.extensions = tp.extensions;
+  t.criticalOptions = tp.criticalOptions;
+  SSHCA_RETURN_IF_ERROR(ssh::validateTemplate(t));
+  return t;
+}
+
+}  // namespace sshca::policy
