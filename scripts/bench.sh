@@ -10,15 +10,16 @@ case "$what" in
   *) echo "usage: scripts/bench.sh sign [COUNT]" >&2; exit 2 ;;
 esac
 COUNT=${2:-20000}
-[ -x build/bin/sshca-bench ] || bash scripts/setup.sh >/dev/null
+BUILD=${SSHCA_BUILD_DIR:-build}
+[ -x "$BUILD/bin/sshca-bench" ] || bash scripts/setup.sh >/dev/null
 
 T=$(mktemp -d /tmp/sshca-bench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T" >"$T/softhsm2.conf"
 export SOFTHSM2_CONF="$T/softhsm2.conf"
 softhsm2-util --init-token --free --label bench --pin 1234 --so-pin 12345678 >/dev/null
-printf '1234' >"$T/pin"
+(umask 077; printf '1234' >"$T/pin")
 KMS="pkcs11:module-path=/usr/lib/softhsm/libsofthsm2.so;token=bench?pin-source=file:$T/pin"
-build/bin/sshca kms create --kms "$KMS" --key pkcs11:object=bench-ca --type ecdsa-p256 >/dev/null
+"$BUILD/bin/sshca" kms create --kms "$KMS" --key pkcs11:object=bench-ca --type ecdsa-p256 >/dev/null
 echo "sshca bench sign: $COUNT signatures per figure, P-256 key on SoftHSM2 $(dpkg-query -W -f='${Version}' softhsm2 2>/dev/null), $(nproc) cores"
-build/bin/sshca-bench "$KMS" pkcs11:object=bench-ca "$COUNT" 1 2
+"$BUILD/bin/sshca-bench" "$KMS" pkcs11:object=bench-ca "$COUNT" 1 2
