@@ -52,6 +52,17 @@ Result<Bytes> bnParam(const PublicKey& key, const char* name) {
   return out;
 }
 
+// A public EVP_PKEY of `type` ("EC", "RSA") from the parameters in `bld`.
+Result<ossl::EvpPkey> publicKeyFromParams(const char* type, OSSL_PARAM_BLD* bld, const char* what) {
+  ossl::Params params(OSSL_PARAM_BLD_to_param(bld));
+  ossl::EvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
+    return ossl::error(what);
+  return ossl::EvpPkey(raw);
+}
+
 }  // namespace
 
 Result<PublicKey> PublicKey::fromEvp(const EVP_PKEY* pkey) {
@@ -108,13 +119,7 @@ Result<PublicKey> publicKeyFromEcPoint(KeyAlgorithm curve, std::span<const uint8
   if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, name, 0) != 1 ||
       OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1)
     return ossl::error("building EC parameters");
-  ossl::Params params(OSSL_PARAM_BLD_to_param(bld.get()));
-  ossl::EvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-  EVP_PKEY* raw = nullptr;
-  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
-    return ossl::error("EC point is not on the curve");
-  ossl::EvpPkey pkey(raw);
+  SSHCA_ASSIGN_OR_RETURN(ossl::EvpPkey pkey, publicKeyFromParams("EC", bld.get(), "EC point is not on the curve"));
   // fromdata does not always check the point: do it explicitly.
   ossl::EvpPkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
   if (!check || EVP_PKEY_public_check(check.get()) != 1) return ossl::error("EC point is not on the curve");
@@ -128,13 +133,7 @@ Result<PublicKey> publicKeyFromRsa(std::span<const uint8_t> n, std::span<const u
   if (!bn || !be || !bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, be.get()) != 1)
     return ossl::error("building RSA parameters");
-  ossl::Params params(OSSL_PARAM_BLD_to_param(bld.get()));
-  ossl::EvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
-  EVP_PKEY* raw = nullptr;
-  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
-    return ossl::error("building RSA key");
-  ossl::EvpPkey pkey(raw);
+  SSHCA_ASSIGN_OR_RETURN(ossl::EvpPkey pkey, publicKeyFromParams("RSA", bld.get(), "building RSA key"));
   return PublicKey::fromEvp(pkey.get());
 }
 
