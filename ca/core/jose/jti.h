@@ -1,0 +1,16 @@
+// Token ids: the "jti" claim (RFC 7519 §4.1.7) of one-time tokens, the key
+// the replay store remembers. step clients make 256 random bits as hex
+// (TOKENS.md); sshca does the same.
+#pragma once
+
+#include <string>
+
+#include "common/random.h"
+#include "common/result.h"
+
+namespace sshca::jose {
+
+// 64 lower-case hex characters. Fails only if `random` fails.
+Result<std::string> newJti(RandomSource& random);
+
+}  // namespace sshca::jose
