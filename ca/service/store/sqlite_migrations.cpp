@@ -12,7 +12,7 @@ namespace sshca::store {
 namespace {
 
 // Migration N (1-based) brings the schema from version N-1 to N.
-constexpr std::array<const char*, 1> kMigrations{
+constexpr std::array<const char*, 2> kMigrations{
     // 1: issued X.509 certificates, their revocation, and CRL numbers.
     R"sql(
       CREATE TABLE x509_certificates (
@@ -36,6 +36,51 @@ constexpr std::array<const char*, 1> kMigrations{
         number     INTEGER NOT NULL,
         issued_at  INTEGER NOT NULL,
         PRIMARY KEY (issuer, number)
+      );
+    )sql",
+    // 2: issued SSH certificates (serial unique per CA key), their
+    // principals, used one-time token IDs, and the KRL version. Serials are
+    // the uint64 bits read as a signed 64-bit integer; validity bounds past
+    // INT64_MAX are stored as INT64_MAX ("forever").
+    R"sql(
+      CREATE TABLE ssh_certificates (
+        id                INTEGER PRIMARY KEY,
+        ca_fingerprint    TEXT    NOT NULL,
+        serial            INTEGER NOT NULL,
+        cert_type         TEXT    NOT NULL CHECK (cert_type IN ('user', 'host')),
+        key_id            TEXT    NOT NULL,
+        valid_after       INTEGER NOT NULL,
+        valid_before      INTEGER NOT NULL,
+        key_fingerprint   TEXT    NOT NULL,
+        provisioner       TEXT    NOT NULL,
+        subject           TEXT    NOT NULL,
+        certificate       BLOB    NOT NULL,
+        issued_at         INTEGER NOT NULL,
+        revoked_at        INTEGER,
+        revocation_reason TEXT    NOT NULL DEFAULT '',
+        UNIQUE (ca_fingerprint, serial)
+      );
+      CREATE INDEX ssh_certificates_key_id ON ssh_certificates (key_id);
+      CREATE INDEX ssh_certificates_revoked ON ssh_certificates (ca_fingerprint, valid_before)
+        WHERE revoked_at IS NOT NULL;
+      CREATE TABLE ssh_certificate_principals (
+        certificate_id INTEGER NOT NULL REFERENCES ssh_certificates (id) ON DELETE CASCADE,
+        position       INTEGER NOT NULL,
+        principal      TEXT    NOT NULL,
+        PRIMARY KEY (certificate_id, position)
+      ) WITHOUT ROWID;
+      CREATE INDEX ssh_certificate_principals_principal ON ssh_certificate_principals (principal);
+      CREATE TABLE used_tokens (
+        provisioner TEXT    NOT NULL,
+        token_id    TEXT    NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        used_at     INTEGER NOT NULL,
+        PRIMARY KEY (provisioner, token_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX used_tokens_expires_at ON used_tokens (expires_at);
+      CREATE TABLE krl_state (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
       );
     )sql",
 };

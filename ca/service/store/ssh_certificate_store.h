@@ -1,0 +1,47 @@
+// The record of every SSH certificate the CA issued and of their
+// revocations; the KRL is built from it. Speaks in records, not SQL, so that
+// SQLite and PostgreSQL back it alike. Every write is durable (committed
+// with fsync) when the call returns.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/ssh_certificate_record.h"
+
+namespace sshca::store {
+
+class SshCertificateStore {
+ public:
+  virtual ~SshCertificateStore() = default;
+
+  // AlreadyExists if this CA already issued the serial (the database's
+  // uniqueness constraint decides, so it holds across CA instances).
+  virtual Status insert(const SshCertificateRecord& record) = 0;
+
+  // nullopt when the CA never issued the serial.
+  virtual Result<std::optional<SshCertificateRecord>> findBySerial(const std::string& caFingerprint,
+                                                                   uint64_t serial) = 0;
+
+  // Every certificate issued under this key ID, oldest first.
+  virtual Result<std::vector<SshCertificateRecord>> findByKeyId(const std::string& keyId) = 0;
+
+  // NotFound for a serial the CA never issued; AlreadyExists if revoked
+  // already (the first revocation stands).
+  virtual Status revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                        int64_t at) = 0;
+
+  // Revoked certificates of one CA still valid at `now`: what the KRL must
+  // list (an expired certificate is refused by sshd anyway).
+  virtual Result<std::vector<SshCertificateRecord>> revokedNotExpired(const std::string& caFingerprint,
+                                                                      int64_t now) = 0;
+
+  // Reserves the next KRL version: strictly increasing, persisted, never
+  // handed out twice (hosts compare versions to skip stale KRLs).
+  virtual Result<uint64_t> nextKrlVersion() = 0;
+};
+
+}  // namespace sshca::store

@@ -1,0 +1,23 @@
+#include "store/ssh_sqlite_krl.h"
+
+#include "store/sqlite_statement.h"
+
+namespace sshca::store {
+
+// One statement creates or bumps the row and reads it back, so the value
+// returned is exactly the one this transaction wrote.
+Result<uint64_t> bumpKrlVersion(sqlite3* db) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, "INSERT INTO krl_state (id, version) VALUES (1, 1) "
+                                                      "ON CONFLICT (id) DO UPDATE SET version = version + 1 "
+                                                      "RETURNING version"));
+  SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return makeError(ErrorCode::Internal, "database: the KRL version was not returned");
+  int64_t version = stmt.integer(0);
+  // Finish the statement: RETURNING writes complete only when stepped to the end.
+  SSHCA_ASSIGN_OR_RETURN(bool more, stmt.step());
+  (void)more;
+  return static_cast<uint64_t>(version);
+}
+
+}  // namespace sshca::store

@@ -1,0 +1,16 @@
+// The KRL version counter on SQLite: one row in krl_state (schema version
+// 2), bumped inside the caller's transaction.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+
+#include "common/result.h"
+
+namespace sshca::store {
+
+// 1 the first time, then the previous value + 1.
+Result<uint64_t> bumpKrlVersion(sqlite3* db);
+
+}  // namespace sshca::store

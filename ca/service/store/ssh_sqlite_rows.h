@@ -1,0 +1,32 @@
+// The SQL behind SshCertificateStore on SQLite: rows of ssh_certificates
+// and ssh_certificate_principals (schema version 2). Each function runs on
+// a connection the caller provides, inside the caller's transaction (the
+// group committer's savepoint for writes).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/ssh_certificate_record.h"
+
+namespace sshca::store {
+
+// AlreadyExists if the CA's serial is taken (the UNIQUE constraint).
+Status insertSshCertificateRow(sqlite3* db, const SshCertificateRecord& record);
+
+Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(sqlite3* db, const std::string& caFingerprint,
+                                                                        uint64_t serial);
+Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(sqlite3* db, const std::string& keyId);
+Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(sqlite3* db, const std::string& caFingerprint,
+                                                                      int64_t now);
+
+// NotFound for an unknown serial, AlreadyExists if revoked already.
+Status revokeSshCertificateRow(sqlite3* db, const std::string& caFingerprint, uint64_t serial,
+                               const std::string& reason, int64_t at);
+
+}  // namespace sshca::store

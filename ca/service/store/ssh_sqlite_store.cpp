@@ -1,0 +1,82 @@
+#include "store/ssh_sqlite_store.h"
+
+#include "store/ssh_sqlite_connection.h"
+#include "store/ssh_sqlite_krl.h"
+#include "store/ssh_sqlite_rows.h"
+#include "store/token_sqlite_rows.h"
+
+namespace sshca::store {
+
+Result<std::unique_ptr<SqliteSshStore>> SqliteSshStore::open(const std::string& path, size_t maxBatch) {
+  // The writer first: it creates and migrates the file the reader opens.
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb writer, openSshWriterConnection(path));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb reader, openSshReaderConnection(path));
+  auto committer = std::make_unique<GroupCommitter>(std::move(writer), maxBatch);
+  return std::unique_ptr<SqliteSshStore>(new SqliteSshStore(std::move(reader), std::move(committer)));
+}
+
+SqliteSshStore::SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer)
+    : reader_(std::move(reader)), writer_(std::move(writer)) {}
+
+SqliteSshStore::~SqliteSshStore() { close(); }
+
+void SqliteSshStore::close() { writer_->shutdown(); }
+
+GroupCommitStats SqliteSshStore::commitStats() const { return writer_->stats(); }
+
+Status SqliteSshStore::insert(const SshCertificateRecord& record) {
+  return writer_->write([&record](sqlite3* db) { return insertSshCertificateRow(db, record); });
+}
+
+Result<std::optional<SshCertificateRecord>> SqliteSshStore::findBySerial(const std::string& caFingerprint,
+                                                                         uint64_t serial) {
+  std::lock_guard lock(readMu_);
+  return selectSshCertificateBySerial(reader_.get(), caFingerprint, serial);
+}
+
+Result<std::vector<SshCertificateRecord>> SqliteSshStore::findByKeyId(const std::string& keyId) {
+  std::lock_guard lock(readMu_);
+  return selectSshCertificatesByKeyId(reader_.get(), keyId);
+}
+
+Status SqliteSshStore::revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                              int64_t at) {
+  return writer_->write(
+      [&](sqlite3* db) { return revokeSshCertificateRow(db, caFingerprint, serial, reason, at); });
+}
+
+Result<std::vector<SshCertificateRecord>> SqliteSshStore::revokedNotExpired(const std::string& caFingerprint,
+                                                                            int64_t now) {
+  std::lock_guard lock(readMu_);
+  return selectRevokedSshCertificates(reader_.get(), caFingerprint, now);
+}
+
+Result<uint64_t> SqliteSshStore::nextKrlVersion() {
+  uint64_t version = 0;
+  SSHCA_RETURN_IF_ERROR(writer_->write([&version](sqlite3* db) -> Status {
+    SSHCA_ASSIGN_OR_RETURN(version, bumpKrlVersion(db));
+    return okStatus();
+  }));
+  return version;
+}
+
+Status SqliteSshStore::useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
+                                int64_t now) {
+  TokenUse use{tokenId, provisioner, expiresAt, now};
+  return writer_->write([&use](sqlite3* db) { return insertUsedTokenRow(db, use); });
+}
+
+Status SqliteSshStore::pruneExpired(int64_t now) {
+  return writer_->write([now](sqlite3* db) { return deleteExpiredTokenRows(db, now); });
+}
+
+// Token first: a replayed token is reported as Replayed even if the serial
+// happens to collide too, and the savepoint drops the certificate with it.
+Status SqliteSshStore::recordIssued(const SshCertificateRecord& record, const TokenUse& token) {
+  return writer_->write([&](sqlite3* db) -> Status {
+    SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
+    return insertSshCertificateRow(db, record);
+  });
+}
+
+}  // namespace sshca::store

@@ -1,0 +1,37 @@
+// One-time tokens: a token ID is accepted once per provisioner. The
+// database's primary key decides (the INSERT failing is the check), so two
+// requests with the same token cannot both pass, not even on two CA
+// instances sharing one PostgreSQL database.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace sshca::store {
+
+// One use of a one-time token: its jti, the provisioner that verified it,
+// its exp, and when it was used.
+struct TokenUse {
+  std::string tokenId;
+  std::string provisioner;
+  int64_t expiresAt = 0;
+  int64_t now = 0;
+};
+
+class TokenReplayStore {
+ public:
+  virtual ~TokenReplayStore() = default;
+
+  // Records the token as used. Replayed if it was used before.
+  virtual Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
+                          int64_t now) = 0;
+
+  // Forgets tokens whose expiry is before `now`: they can no longer be
+  // presented. Pass `now` minus the verifier's clock-skew leeway, or a
+  // token the verifier still accepts could be replayed.
+  virtual Status pruneExpired(int64_t now) = 0;
+};
+
+}  // namespace sshca::store

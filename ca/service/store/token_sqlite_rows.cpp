@@ -1,0 +1,27 @@
+#include "store/token_sqlite_rows.h"
+
+#include "store/sqlite_statement.h"
+
+namespace sshca::store {
+
+Status insertUsedTokenRow(sqlite3* db, const TokenUse& use) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, "INSERT INTO used_tokens (provisioner, token_id, expires_at, "
+                                                      "used_at) VALUES (?, ?, ?, ?)"));
+  stmt.bind(1, use.provisioner).bind(2, use.tokenId).bind(3, use.expiresAt).bind(4, use.now);
+  Status s = stmt.run();
+  // The token ID is the caller's secret-ish handle: not in the message.
+  if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)
+    return makeError(ErrorCode::Replayed, "this one-time token of provisioner '" + use.provisioner +
+                                              "' was used before");
+  return s;
+}
+
+Status deleteExpiredTokenRows(sqlite3* db, int64_t now) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, "DELETE FROM used_tokens WHERE expires_at < ?"));
+  stmt.bind(1, now);
+  return stmt.run();
+}
+
+}  // namespace sshca::store

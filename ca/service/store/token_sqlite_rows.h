@@ -1,0 +1,21 @@
+// The SQL behind TokenReplayStore on SQLite: rows of used_tokens (schema
+// version 2), on a connection inside the caller's transaction.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+
+#include "common/result.h"
+#include "store/token_replay_store.h"
+
+namespace sshca::store {
+
+// Replayed if (provisioner, tokenId) is there already: the primary key
+// refuses the INSERT, so there is no window between a check and a write.
+Status insertUsedTokenRow(sqlite3* db, const TokenUse& use);
+
+// Deletes tokens that expired before `now`.
+Status deleteExpiredTokenRows(sqlite3* db, int64_t now);
+
+}  // namespace sshca::store
