@@ -45,7 +45,10 @@ Status initialize(CK_FUNCTION_LIST* fn, const std::string& path) {
 Result<std::shared_ptr<Module>> Module::load(const std::string& path) {
   std::lock_guard lock(gModulesMutex);
   if (auto existing = modules()[path].lock()) return existing;
-  DlHandle dl(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL));
+  // RTLD_NODELETE: the module's code stays mapped after dlclose, so that
+  // threads or atexit handlers a vendor module left behind never jump into
+  // unmapped memory, and sanitizers can still name the module's frames.
+  DlHandle dl(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE));
   if (!dl) {
     const char* why = dlerror();
     return makeError(ErrorCode::Unavailable,
