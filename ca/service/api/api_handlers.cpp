@@ -1,0 +1,96 @@
+#include "api/api_handlers.h"
+
+#include "api/error_mapping.h"
+#include "api/request_parsing.h"
+#include "api/response_json.h"
+
+namespace sshca::api {
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+ApiResponse jsonResponse(int status, std::string body) { return {status, kJson, std::move(body), {}}; }
+
+// A certificate response plus who got it, for the log line.
+ApiResponse certificateResponse(int status, const SshCertificateResponse& r) {
+  ApiResponse out = jsonResponse(status, renderCertificate(r.certificate));
+  out.log = {r.provisioner, r.subject, r.serial};
+  return out;
+}
+
+}  // namespace
+
+ApiResponse errorResponse(const Error& error) { return errorResponse(httpStatusFor(error.code), error); }
+
+ApiResponse errorResponse(int status, const Error& error) { return jsonResponse(status, errorBody(error)); }
+
+ApiResponse ApiHandlers::health() {
+  HealthReport h = authority_.health();
+  return jsonResponse(h.hsmOk && h.dbOk ? 200 : 503, renderHealth(h));
+}
+
+ApiResponse ApiHandlers::roots() {
+  auto pem = authority_.rootsPem();
+  if (!pem.ok()) return errorResponse(pem.error());
+  return {200, "application/x-pem-file", std::move(pem).value(), {}};
+}
+
+ApiResponse ApiHandlers::sshRoots() {
+  auto roots = authority_.sshRoots();
+  if (!roots.ok()) return errorResponse(roots.error());
+  return jsonResponse(200, renderSshRoots(*roots));
+}
+
+ApiResponse ApiHandlers::signSsh(std::string_view body, const std::string& clientAddress) {
+  auto request = parseSignSshRequest(body);
+  if (!request.ok()) return errorResponse(request.error());
+  request->clientAddress = clientAddress;
+  auto signed_ = authority_.signSsh(*request);
+  if (!signed_.ok()) return errorResponse(signed_.error());
+  return certificateResponse(201, *signed_);  // step-ca answers 201 Created
+}
+
+ApiResponse ApiHandlers::renewSsh(std::string_view body, const std::string& clientAddress) {
+  auto request = parseRenewSshRequest(body);
+  if (!request.ok()) return errorResponse(request.error());
+  request->clientAddress = clientAddress;
+  auto renewed = authority_.renewSsh(*request);
+  if (!renewed.ok()) return errorResponse(renewed.error());
+  return certificateResponse(201, *renewed);
+}
+
+ApiResponse ApiHandlers::rekeySsh(std::string_view body, const std::string& clientAddress) {
+  auto request = parseRekeySshRequest(body);
+  if (!request.ok()) return errorResponse(request.error());
+  request->clientAddress = clientAddress;
+  auto rekeyed = authority_.rekeySsh(*request);
+  if (!rekeyed.ok()) return errorResponse(rekeyed.error());
+  return certificateResponse(201, *rekeyed);
+}
+
+ApiResponse ApiHandlers::revokeSsh(std::string_view body, const std::string& clientAddress) {
+  auto request = parseRevokeSshRequest(body);
+  if (!request.ok()) return errorResponse(request.error());
+  request->clientAddress = clientAddress;
+  auto revoked = authority_.revokeSsh(*request);
+  if (!revoked.ok()) return errorResponse(revoked.error());
+  ApiResponse out = jsonResponse(200, renderRevoked());
+  out.log = {revoked->provisioner, revoked->subject, {}};
+  return out;
+}
+
+ApiResponse ApiHandlers::krl() {
+  auto krl = authority_.krl();
+  if (!krl.ok()) return errorResponse(krl.error());
+  return {200, "application/octet-stream", std::string(asString(*krl)), {}};
+}
+
+ApiResponse ApiHandlers::provisioners() {
+  auto list = authority_.provisioners();
+  if (!list.ok()) return errorResponse(list.error());
+  auto body = renderProvisioners(*list);
+  if (!body.ok()) return errorResponse(body.error());
+  return jsonResponse(200, std::move(body).value());
+}
+
+}  // namespace sshca::api

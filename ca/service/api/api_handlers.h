@@ -1,0 +1,47 @@
+// The handlers of the CA's HTTP API, free of any HTTP library: each takes the
+// request body, parses it, calls the authority and renders the result or
+// the error (MODELS.md pattern 6). https_server.cpp only moves bytes
+// between cpp-httplib and these.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api/authority_api.h"
+#include "api/request_log.h"
+#include "common/result.h"
+
+namespace sshca::api {
+
+struct ApiResponse {
+  int status = 200;
+  std::string contentType;
+  std::string body;
+  RequestLogFields log;  // for the request's log line, never sent
+};
+
+// The response for an error: its mapped status and JSON body.
+ApiResponse errorResponse(const Error& error);
+// The same with a status the ErrorCode table cannot express (413).
+ApiResponse errorResponse(int status, const Error& error);
+
+class ApiHandlers {
+ public:
+  // `authority` is borrowed and must outlive the handlers.
+  explicit ApiHandlers(AuthorityApi& authority) : authority_(authority) {}
+
+  ApiResponse health();
+  ApiResponse roots();
+  ApiResponse sshRoots();
+  ApiResponse signSsh(std::string_view body, const std::string& clientAddress);
+  ApiResponse renewSsh(std::string_view body, const std::string& clientAddress);
+  ApiResponse rekeySsh(std::string_view body, const std::string& clientAddress);
+  ApiResponse revokeSsh(std::string_view body, const std::string& clientAddress);
+  ApiResponse krl();
+  ApiResponse provisioners();
+
+ private:
+  AuthorityApi& authority_;
+};
+
+}  // namespace sshca::api

@@ -1,0 +1,109 @@
+// What the HTTP handlers need from the CA, declared on the consumer side
+// (MODELS.md pattern 5): request and response structs only, no HTTP types.
+// The authority (written elsewhere) implements it; tests use a hand-made
+// fake. Every method returns Result so that the API layer alone turns an
+// ErrorCode into a status (error_mapping.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/result.h"
+#include "ssh/ssh_cert.h"
+
+namespace sshca::api {
+
+struct HealthReport {
+  bool hsmOk = false;
+  bool dbOk = false;
+};
+
+// The CA public keys as step-ca's GET /ssh/roots serves them: SSH wire form.
+struct SshRoots {
+  std::vector<Bytes> userKeys;
+  std::vector<Bytes> hostKeys;
+};
+
+// POST /ssh/sign, as step clients send it (TOKENS.md). The validity strings
+// are RFC 3339 times or Go durations ("5m", "-1h"); the authority interprets
+// them. Empty / absent fields stay empty: the token decides.
+struct SignSshRequest {
+  Bytes publicKey;                       // decoded from base64 of the wire form
+  std::string ott;                       // the one-time token; never logged
+  std::optional<ssh::CertType> certType;  // absent: the token's type
+  std::string keyId;
+  std::vector<std::string> principals;
+  std::string validAfter;
+  std::string validBefore;
+  std::string clientAddress;             // for the authority's audit log
+};
+
+// What a signing returns: the certificate plus the facts for the log line.
+struct SshCertificateResponse {
+  Bytes certificate;  // wire form
+  uint64_t serial = 0;
+  std::string keyId;
+  std::string provisioner;
+  std::string subject;
+};
+using SignSshResponse = SshCertificateResponse;
+
+// POST /ssh/renew: an SSHPOP token over the current host certificate.
+struct RenewSshRequest {
+  std::string ott;
+  std::string clientAddress;
+};
+
+// POST /ssh/rekey: SSHPOP token plus the new public key.
+struct RekeySshRequest {
+  std::string ott;
+  Bytes publicKey;
+  std::string clientAddress;
+};
+
+// POST /ssh/revoke (step-ca's body).
+struct RevokeSshRequest {
+  std::string serial;  // decimal, as step sends it
+  std::string ott;
+  int reasonCode = 0;
+  std::string reason;
+  bool passive = true;
+  std::string clientAddress;
+};
+
+struct RevokeSshResponse {
+  std::string provisioner;
+  std::string subject;
+};
+
+// One entry of GET /provisioners. `detailsJson` is an optional JSON object
+// whose members are added to the entry (e.g. a JWK provisioner's "key"),
+// so the authority can publish what step clients expect without the API
+// knowing every provisioner type.
+struct ProvisionerInfo {
+  std::string type;  // "JWK", "OIDC", "SSHPOP"
+  std::string name;
+  std::string detailsJson;
+};
+
+class AuthorityApi {
+ public:
+  virtual ~AuthorityApi() = default;
+
+  virtual HealthReport health() = 0;
+  // The X.509 root certificate(s), PEM, concatenated.
+  virtual Result<std::string> rootsPem() = 0;
+  virtual Result<SshRoots> sshRoots() = 0;
+  virtual Result<SignSshResponse> signSsh(const SignSshRequest& request) = 0;
+  virtual Result<SshCertificateResponse> renewSsh(const RenewSshRequest& request) = 0;
+  virtual Result<SshCertificateResponse> rekeySsh(const RekeySshRequest& request) = 0;
+  virtual Result<RevokeSshResponse> revokeSsh(const RevokeSshRequest& request) = 0;
+  // The current KRL, OpenSSH binary format (PROTOCOL.krl).
+  virtual Result<Bytes> krl() = 0;
+  virtual Result<std::vector<ProvisionerInfo>> provisioners() = 0;
+};
+
+}  // namespace sshca::api

@@ -1,0 +1,19 @@
+// The one place where an ErrorCode becomes an HTTP status (docs/errors.md,
+// "Codes"). Domain code never carries HTTP statuses (MODELS.md pattern 6).
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+
+namespace sshca::api {
+
+int httpStatusFor(ErrorCode code);
+
+// {"error": "<message>", "code": "<errorCodeName>"}. The message is the
+// Error's own; errors are written never to contain tokens, PINs or keys
+// (docs/errors.md "Secrets in messages"), and the request parser never
+// quotes field values.
+std::string errorBody(const Error& error);
+
+}  // namespace sshca::api

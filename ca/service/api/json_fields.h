@@ -1,0 +1,28 @@
+// Typed, non-throwing access to the fields of a parsed JSON request object.
+// A JSON null counts as absent: Go clients marshal nil slices and empty
+// optional values as null.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/result.h"
+
+namespace sshca::api::json_fields {
+
+// The body as a JSON object, or InvalidArgument (never quoting the body).
+Result<nlohmann::json> parseObject(std::string_view body);
+
+Result<std::string> optionalString(const nlohmann::json& obj, std::string_view name);
+Result<std::string> requiredString(const nlohmann::json& obj, std::string_view name);
+Result<std::vector<std::string>> optionalStringList(const nlohmann::json& obj, std::string_view name);
+Result<int> optionalInt(const nlohmann::json& obj, std::string_view name, int fallback);
+Result<bool> optionalBool(const nlohmann::json& obj, std::string_view name, bool fallback);
+// A required field holding standard base64 (Go's []byte encoding).
+Result<Bytes> requiredBase64(const nlohmann::json& obj, std::string_view name);
+
+}  // namespace sshca::api::json_fields

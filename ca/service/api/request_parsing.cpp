@@ -1,0 +1,61 @@
+#include "api/request_parsing.h"
+
+#include "api/json_fields.h"
+
+namespace sshca::api {
+namespace {
+
+using namespace json_fields;
+
+// step-ca accepts an empty certType (the token decides) and otherwise only
+// "user" or "host".
+Result<std::optional<ssh::CertType>> parseCertType(const nlohmann::json& obj) {
+  SSHCA_ASSIGN_OR_RETURN(std::string s, optionalString(obj, "certType"));
+  if (s.empty()) return std::optional<ssh::CertType>();
+  if (s == "user") return std::optional<ssh::CertType>(ssh::CertType::User);
+  if (s == "host") return std::optional<ssh::CertType>(ssh::CertType::Host);
+  return makeError(ErrorCode::InvalidArgument, "field \"certType\" must be \"user\" or \"host\"");
+}
+
+}  // namespace
+
+Result<SignSshRequest> parseSignSshRequest(std::string_view body) {
+  SSHCA_ASSIGN_OR_RETURN(auto obj, parseObject(body));
+  SignSshRequest r;
+  SSHCA_ASSIGN_OR_RETURN(r.publicKey, requiredBase64(obj, "publicKey"));
+  SSHCA_ASSIGN_OR_RETURN(r.ott, requiredString(obj, "ott"));
+  SSHCA_ASSIGN_OR_RETURN(r.certType, parseCertType(obj));
+  SSHCA_ASSIGN_OR_RETURN(r.keyId, optionalString(obj, "keyID"));
+  SSHCA_ASSIGN_OR_RETURN(r.principals, optionalStringList(obj, "principals"));
+  SSHCA_ASSIGN_OR_RETURN(r.validAfter, optionalString(obj, "validAfter"));
+  SSHCA_ASSIGN_OR_RETURN(r.validBefore, optionalString(obj, "validBefore"));
+  return r;
+}
+
+Result<RenewSshRequest> parseRenewSshRequest(std::string_view body) {
+  SSHCA_ASSIGN_OR_RETURN(auto obj, parseObject(body));
+  RenewSshRequest r;
+  SSHCA_ASSIGN_OR_RETURN(r.ott, requiredString(obj, "ott"));
+  return r;
+}
+
+Result<RekeySshRequest> parseRekeySshRequest(std::string_view body) {
+  SSHCA_ASSIGN_OR_RETURN(auto obj, parseObject(body));
+  RekeySshRequest r;
+  SSHCA_ASSIGN_OR_RETURN(r.ott, requiredString(obj, "ott"));
+  SSHCA_ASSIGN_OR_RETURN(r.publicKey, requiredBase64(obj, "publicKey"));
+  return r;
+}
+
+Result<RevokeSshRequest> parseRevokeSshRequest(std::string_view body) {
+  SSHCA_ASSIGN_OR_RETURN(auto obj, parseObject(body));
+  RevokeSshRequest r;
+  SSHCA_ASSIGN_OR_RETURN(r.serial, requiredString(obj, "serial"));
+  SSHCA_ASSIGN_OR_RETURN(r.ott, requiredString(obj, "ott"));
+  SSHCA_ASSIGN_OR_RETURN(r.reasonCode, optionalInt(obj, "reasonCode", 0));
+  SSHCA_ASSIGN_OR_RETURN(r.reason, optionalString(obj, "reason"));
+  SSHCA_ASSIGN_OR_RETURN(r.passive, optionalBool(obj, "passive", true));
+  return r;
+}
+
+}  // namespace sshca::api

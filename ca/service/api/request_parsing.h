@@ -1,0 +1,21 @@
+// JSON request bodies -> request structs (step-ca's field names, TOKENS.md).
+// Checks field types, required fields and base64; every failure is
+// InvalidArgument naming the field. Unknown fields are ignored because step
+// clients send extras. Messages never quote a field's value (it may be a
+// token).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api/authority_api.h"
+#include "common/result.h"
+
+namespace sshca::api {
+
+Result<SignSshRequest> parseSignSshRequest(std::string_view body);
+Result<RenewSshRequest> parseRenewSshRequest(std::string_view body);
+Result<RekeySshRequest> parseRekeySshRequest(std::string_view body);
+Result<RevokeSshRequest> parseRevokeSshRequest(std::string_view body);
+
+}  // namespace sshca::api

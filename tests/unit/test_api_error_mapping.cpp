@@ -1,0 +1,35 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "api/error_mapping.h"
+
+using namespace sshca;
+
+TEST_CASE("MapsEveryErrorCodeToTheDocumentedStatus", "[api]") {
+  struct Row { ErrorCode code; int status; };
+  const Row table[] = {
+      {ErrorCode::InvalidArgument, 400},  {ErrorCode::InvalidFormat, 400}, {ErrorCode::Unsupported, 400},
+      {ErrorCode::NotFound, 404},         {ErrorCode::AlreadyExists, 409}, {ErrorCode::Unauthenticated, 401},
+      {ErrorCode::PermissionDenied, 403}, {ErrorCode::PinIncorrect, 503},  {ErrorCode::PinLocked, 503},
+      {ErrorCode::Replayed, 409},         {ErrorCode::Unavailable, 503},   {ErrorCode::CryptoFailure, 500},
+      {ErrorCode::IoError, 500},          {ErrorCode::Internal, 500},
+  };
+  for (const Row& row : table) {
+    INFO(errorCodeName(row.code));
+    CHECK(api::httpStatusFor(row.code) == row.status);
+  }
+}
+
+TEST_CASE("ErrorBodyCarriesMessageAndCodeName", "[api]") {
+  auto body = nlohmann::json::parse(api::errorBody(makeError(ErrorCode::Replayed, "token already used")));
+  CHECK(body["error"] == "token already used");
+  CHECK(body["code"] == "replayed");
+  CHECK(body.size() == 2);
+}
+
+TEST_CASE("ErrorBodySurvivesInvalidUtf8InMessage", "[api]") {
+  std::string text = api::errorBody(makeError(ErrorCode::InvalidArgument, std::string("bad \xff\xfe name")));
+  auto body = nlohmann::json::parse(text);
+  CHECK(body["code"] == "invalid_argument");
+}
