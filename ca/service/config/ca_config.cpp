@@ -1,0 +1,249 @@
+#include "config/ca_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+#include "common/file_io.h"
+
+namespace sshca::config {
+namespace {
+
+using nlohmann::json;
+
+Error bad(const std::string& field, const std::string& why) {
+  return makeError(ErrorCode::InvalidArgument, "ca.json: " + field + ": " + why);
+}
+
+// Reads an optional string member; wrong type is an error.
+Status readString(const json& obj, const char* key, std::string& out, const std::string& where, bool required) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return required ? Status(bad(where + key, "is required")) : okStatus();
+  if (!it->is_string()) return bad(where + key, "must be a string");
+  out = it->get<std::string>();
+  if (required && out.empty()) return bad(where + key, "must not be empty");
+  return okStatus();
+}
+
+Status readStringList(const json& obj, const char* key, std::vector<std::string>& out, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return okStatus();
+  if (!it->is_array()) return bad(where + key, "must be a list of strings");
+  out.clear();
+  for (const auto& v : *it) {
+    if (!v.is_string()) return bad(where + key, "must be a list of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return okStatus();
+}
+
+Status readStringMap(const json& obj, const char* key, std::map<std::string, std::string>& out,
+                     const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return okStatus();
+  if (!it->is_object()) return bad(where + key, "must be an object of strings");
+  out.clear();
+  for (const auto& [k, v] : it->items()) {
+    if (!v.is_string()) return bad(where + key + "." + k, "must be a string");
+    out[k] = v.get<std::string>();
+  }
+  return okStatus();
+}
+
+Status readDuration(const json& obj, const char* key, uint64_t& out, const std::string& where) {
+  std::string text;
+  SSHCA_RETURN_IF_ERROR(readString(obj, key, text, where, false));
+  if (text.empty()) return okStatus();
+  auto d = parseDuration(text);
+  if (!d.ok()) return bad(where + key, d.error().message);
+  out = *d;
+  return okStatus();
+}
+
+Status readTypePolicy(const json& obj, const char* key, policy::SshTypePolicy& tp, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return okStatus();
+  if (!it->is_object()) return bad(where + key, "must be an object");
+  std::string w = where + key + ".";
+  SSHCA_RETURN_IF_ERROR(readDuration(*it, "defaultValidity", tp.defaultValiditySeconds, w));
+  SSHCA_RETURN_IF_ERROR(readDuration(*it, "maxValidity", tp.maxValiditySeconds, w));
+  SSHCA_RETURN_IF_ERROR(readStringList(*it, "principals", tp.allowedPrincipalPatterns, w));
+  SSHCA_RETURN_IF_ERROR(readStringMap(*it, "extensions", tp.extensions, w));
+  SSHCA_RETURN_IF_ERROR(readStringMap(*it, "criticalOptions", tp.criticalOptions, w));
+  if (tp.defaultValiditySeconds == 0 || tp.maxValiditySeconds == 0) return bad(w + "validity", "must be positive");
+  if (tp.defaultValiditySeconds > tp.maxValiditySeconds)
+    return bad(w + "defaultValidity", "exceeds maxValidity");
+  return okStatus();
+}
+
+Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
+  std::string where = "provisioners[" + std::to_string(index) + "].";
+  if (!p.is_object()) return bad(where, "must be an object");
+  ProvisionerConfig pc;
+  SSHCA_RETURN_IF_ERROR(readString(p, "type", pc.type, where, true));
+  SSHCA_RETURN_IF_ERROR(readString(p, "name", pc.name, where, true));
+  if (pc.type != "jwk") return bad(where + "type", "unknown provisioner type '" + pc.type + "' (known: jwk)");
+  auto key = p.find("publicKey");
+  if (key == p.end() || !key->is_object()) return bad(where + "publicKey", "is required (a JWK object)");
+  pc.publicKeyJwk = key->dump();
+  SSHCA_RETURN_IF_ERROR(readString(p, "privateKeyFile", pc.privateKeyFile, where, false));
+  SSHCA_RETURN_IF_ERROR(readDuration(p, "tokenMaxLifetime", pc.tokenMaxLifetimeSeconds, where));
+  auto pol = p.find("policy");
+  if (pol != p.end() && !pol->is_null()) {
+    if (!pol->is_object()) return bad(where + "policy", "must be an object");
+    SSHCA_RETURN_IF_ERROR(readTypePolicy(*pol, "user", pc.policy.user, where + "policy."));
+    SSHCA_RETURN_IF_ERROR(readTypePolicy(*pol, "host", pc.policy.host, where + "policy."));
+  }
+  return pc;
+}
+
+Status readSections(const json& j, CaConfig& c) {
+  SSHCA_RETURN_IF_ERROR(readString(j, "name", c.name, "", true));
+  SSHCA_RETURN_IF_ERROR(readString(j, "url", c.url, "", true));
+  SSHCA_RETURN_IF_ERROR(readString(j, "address", c.address, "", true));
+  SSHCA_RETURN_IF_ERROR(readStringList(j, "dnsNames", c.dnsNames, ""));
+  SSHCA_RETURN_IF_ERROR(readString(j, "kms", c.kms, "", true));
+  SSHCA_RETURN_IF_ERROR(readString(j, "softhsm2Conf", c.softhsm2Conf, "", false));
+  const json empty = json::object();
+  const json& ssh = j.contains("ssh") ? j["ssh"] : empty;
+  SSHCA_RETURN_IF_ERROR(readString(ssh, "userKey", c.ssh.userKey, "ssh.", true));
+  SSHCA_RETURN_IF_ERROR(readString(ssh, "hostKey", c.ssh.hostKey, "ssh.", true));
+  const json& x = j.contains("x509") ? j["x509"] : empty;
+  SSHCA_RETURN_IF_ERROR(readString(x, "rootCert", c.x509.rootCert, "x509.", true));
+  SSHCA_RETURN_IF_ERROR(readString(x, "intermediateCert", c.x509.intermediateCert, "x509.", true));
+  SSHCA_RETURN_IF_ERROR(readString(x, "intermediateKey", c.x509.intermediateKey, "x509.", true));
+  const json& tls = j.contains("tls") ? j["tls"] : empty;
+  SSHCA_RETURN_IF_ERROR(readString(tls, "certChain", c.tls.certChain, "tls.", true));
+  SSHCA_RETURN_IF_ERROR(readString(tls, "key", c.tls.key, "tls.", true));
+  const json& db = j.contains("db") ? j["db"] : empty;
+  SSHCA_RETURN_IF_ERROR(readString(db, "type", c.db.type, "db.", false));
+  SSHCA_RETURN_IF_ERROR(readString(db, "path", c.db.path, "db.", false));
+  SSHCA_RETURN_IF_ERROR(readString(db, "dsn", c.db.dsn, "db.", false));
+  if (c.db.type == "sqlite" && c.db.path.empty()) return bad("db.path", "is required for sqlite");
+  if (c.db.type != "sqlite" && c.db.type != "postgresql") return bad("db.type", "must be sqlite or postgresql");
+  if (j.contains("server") && j["server"].is_object()) {
+    const json& s = j["server"];
+    if (s.contains("threads") && s["threads"].is_number_integer()) c.server.threads = s["threads"].get<int>();
+    if (s.contains("maxBodyBytes") && s["maxBodyBytes"].is_number_unsigned())
+      c.server.maxBodyBytes = s["maxBodyBytes"].get<size_t>();
+    if (c.server.threads < 1 || c.server.threads > 256) return bad("server.threads", "must be 1..256");
+  }
+  return okStatus();
+}
+
+Status readProvisioners(const json& j, CaConfig& c) {
+  auto it = j.find("provisioners");
+  if (it == j.end() || it->is_null()) return okStatus();
+  if (!it->is_array()) return bad("provisioners", "must be a list");
+  std::set<std::string> names;
+  for (size_t i = 0; i < it->size(); ++i) {
+    SSHCA_ASSIGN_OR_RETURN(ProvisionerConfig pc, readProvisioner((*it)[i], i));
+    if (!names.insert(pc.name).second) return bad("provisioners", "name '" + pc.name + "' is used twice");
+    c.provisioners.push_back(std::move(pc));
+  }
+  return okStatus();
+}
+
+json typePolicyJson(const policy::SshTypePolicy& tp) {
+  return {{"defaultValidity", formatDuration(tp.defaultValiditySeconds)},
+          {"maxValidity", formatDuration(tp.maxValiditySeconds)},
+          {"principals", tp.allowedPrincipalPatterns},
+          {"extensions", tp.extensions},
+          {"criticalOptions", tp.criticalOptions}};
+}
+
+json provisionerJson(const ProvisionerConfig& p) {
+  json out = {{"type", p.type}, {"name", p.name}, {"publicKey", json::parse(p.publicKeyJwk, nullptr, false)},
+              {"tokenMaxLifetime", formatDuration(p.tokenMaxLifetimeSeconds)},
+              {"policy", {{"user", typePolicyJson(p.policy.user)}, {"host", typePolicyJson(p.policy.host)}}}};
+  if (!p.privateKeyFile.empty()) out["privateKeyFile"] = p.privateKeyFile;
+  return out;
+}
+
+}  // namespace
+
+const ProvisionerConfig* CaConfig::findProvisioner(std::string_view n) const {
+  for (const auto& p : provisioners)
+    if (p.name == n) return &p;
+  return nullptr;
+}
+
+Result<CaConfig> parseCaConfig(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return bad("(file)", "is not a JSON object");
+  CaConfig c;
+  try {
+    SSHCA_RETURN_IF_ERROR(readSections(j, c));
+    SSHCA_RETURN_IF_ERROR(readProvisioners(j, c));
+  } catch (const json::exception& e) {  // a type nlohmann refused to convert
+    return bad("(file)", e.what());
+  }
+  return c;
+}
+
+Result<CaConfig> loadCaConfig(const std::string& path) {
+  SSHCA_ASSIGN_OR_RETURN(std::string text, readFile(path));
+  auto c = parseCaConfig(text);
+  if (!c.ok()) return std::move(c).error().context(path);
+  return c;
+}
+
+std::string serializeCaConfig(const CaConfig& c) {
+  json j = {{"name", c.name},
+            {"url", c.url},
+            {"address", c.address},
+            {"dnsNames", c.dnsNames},
+            {"kms", c.kms},
+            {"ssh", {{"userKey", c.ssh.userKey}, {"hostKey", c.ssh.hostKey}}},
+            {"x509",
+             {{"rootCert", c.x509.rootCert},
+              {"intermediateCert", c.x509.intermediateCert},
+              {"intermediateKey", c.x509.intermediateKey}}},
+            {"tls", {{"certChain", c.tls.certChain}, {"key", c.tls.key}}},
+            {"db", {{"type", c.db.type}, {"path", c.db.path}}},
+            {"server", {{"threads", c.server.threads}, {"maxBodyBytes", c.server.maxBodyBytes}}}};
+  if (!c.softhsm2Conf.empty()) j["softhsm2Conf"] = c.softhsm2Conf;
+  if (!c.db.dsn.empty()) j["db"]["dsn"] = c.db.dsn;
+  j["provisioners"] = json::array();
+  for (const auto& p : c.provisioners) j["provisioners"].push_back(provisionerJson(p));
+  return j.dump(2) + "\n";
+}
+
+Status saveCaConfig(const std::string& path, const CaConfig& config) {
+  std::string text = serializeCaConfig(config);
+  // Round-trip through the parser: never write a file serve would refuse.
+  SSHCA_RETURN_IF_ERROR(parseCaConfig(text));
+  return writeFileAtomic(path, text, 0600);
+}
+
+Result<uint64_t> parseDuration(std::string_view text) {
+  if (text.empty()) return makeError(ErrorCode::InvalidArgument, "empty duration");
+  uint64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    uint64_t n = 0;
+    size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (n > 1000000000) return makeError(ErrorCode::InvalidArgument, "duration '" + std::string(text) + "' is too large");
+      n = n * 10 + static_cast<uint64_t>(text[i++] - '0');
+    }
+    if (i == start || i == text.size())
+      return makeError(ErrorCode::InvalidArgument,
+                       "duration '" + std::string(text) + "' is not like 90s, 5m, 16h, 30d or 1h30m");
+    static const std::map<char, uint64_t> kUnits{{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}};
+    auto u = kUnits.find(text[i++]);
+    if (u == kUnits.end())
+      return makeError(ErrorCode::InvalidArgument, "duration '" + std::string(text) + "' has an unknown unit");
+    total += n * u->second;
+  }
+  return total;
+}
+
+std::string formatDuration(uint64_t s) {
+  if (s % 86400 == 0) return std::to_string(s / 86400) + "d";
+  if (s % 3600 == 0) return std::to_string(s / 3600) + "h";
+  if (s % 60 == 0) return std::to_string(s / 60) + "m";
+  return std::to_string(s) + "s";
+}
+
+}  // namespace sshca::config

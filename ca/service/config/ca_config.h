@@ -1,0 +1,84 @@
+// ca.json: everything `sshca serve`, `sshca token` and `sshca revoke` need
+// to act on an existing CA. Written by `sshca init`, edited by
+// `sshca provisioner ...`, re-read by `serve` on SIGHUP. Paths are absolute.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "policy/ssh_policy.h"
+
+namespace sshca::config {
+
+struct SshKeysConfig {
+  std::string userKey;  // key URI, e.g. pkcs11:object=ssh-user-ca
+  std::string hostKey;  // key URI, e.g. pkcs11:object=ssh-host-ca
+};
+
+struct X509Config {
+  std::string rootCert;          // PEM file
+  std::string intermediateCert;  // PEM file
+  std::string intermediateKey;   // key URI on the token
+};
+
+struct TlsConfig {
+  std::string certChain;  // PEM: server certificate then intermediate
+  std::string key;        // PEM private key file (0600); see docs/configuration.md
+};
+
+struct DbConfig {
+  std::string type = "sqlite";  // "sqlite" (later "postgresql")
+  std::string path;             // sqlite file
+  std::string dsn;              // postgresql
+};
+
+struct ServerConfig {
+  int threads = 8;
+  size_t maxBodyBytes = 64 * 1024;
+};
+
+// One provisioner. `type` says which fields apply:
+//   jwk: publicKeyJwk (the verifying key, a JSON object as text) and, on the
+//        CA machine, privateKeyFile (PEM, 0600) for `sshca token`.
+struct ProvisionerConfig {
+  std::string type;  // "jwk"
+  std::string name;
+  std::string publicKeyJwk;
+  std::string privateKeyFile;
+  uint64_t tokenMaxLifetimeSeconds = 3600;
+  policy::SshPolicy policy;
+};
+
+struct CaConfig {
+  std::string name;
+  std::string url;      // the CA's own URL, e.g. https://ca.example.com:8443 (token audiences)
+  std::string address;  // listen address host:port
+  std::vector<std::string> dnsNames;
+  std::string kms;           // kms URI (module, token, pin-source)
+  std::string softhsm2Conf;  // exported as SOFTHSM2_CONF when set (embedded SoftHSM2 token)
+  SshKeysConfig ssh;
+  X509Config x509;
+  TlsConfig tls;
+  DbConfig db;
+  ServerConfig server;
+  std::vector<ProvisionerConfig> provisioners;
+
+  const ProvisionerConfig* findProvisioner(std::string_view name) const;
+};
+
+// Parse and validate (required fields, known types, unique provisioner
+// names, durations like "16h"). InvalidArgument names the offending field.
+Result<CaConfig> parseCaConfig(std::string_view json);
+Result<CaConfig> loadCaConfig(const std::string& path);
+std::string serializeCaConfig(const CaConfig& config);
+// Validates, then writes atomically (0600: the file names PIN and key files).
+Status saveCaConfig(const std::string& path, const CaConfig& config);
+
+// "90s", "5m", "16h", "30d", "1h30m" -> seconds.
+Result<uint64_t> parseDuration(std::string_view text);
+std::string formatDuration(uint64_t seconds);
+
+}  // namespace sshca::config
