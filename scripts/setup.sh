@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  build-essential cmake pkg-config git python3 curl
+  build-essential cmake pkg-config git python3 curl jq
   libssl-dev openssl
   libp11-kit-dev p11-kit libp11-dev libengine-pkcs11-openssl
   opensc opensc-pkcs11 softhsm2

@@ -1,0 +1,142 @@
+#include "provisioners/jwk_provisioner.h"
+
+#include "jose/json_object.h"
+#include "jose/jwk.h"
+#include "jose/jwk_thumbprint.h"
+#include "jose/jws_algorithm.h"
+#include "jose/jwt_claims.h"
+#include "provisioners/jwk_token.h"
+
+namespace sshca::provisioners {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kVersionPrefix = "/1.0";
+
+Error refused(std::string message) { return makeError(ErrorCode::Unauthenticated, std::move(message)); }
+Error badConfig(const std::string& name, std::string message) {
+  return makeError(ErrorCode::InvalidArgument, "provisioner \"" + name + "\": " + std::move(message));
+}
+
+// The alg the key signs with; a JWK "alg" member must name that same one
+// (RFC 7517 §4.4), so a configured alg can never widen what is accepted.
+Result<std::string> algorithmFor(const jose::Jwk& jwk, const std::string& name) {
+  auto alg = jose::jwsAlgorithmForKey(jwk.key);
+  if (!alg.ok()) return badConfig(name, alg.error().message);
+  std::string algName(jose::jwsAlgorithmName(*alg));
+  if (jwk.alg && *jwk.alg != algName)
+    return badConfig(name, "publicKey alg \"" + *jwk.alg + "\" does not fit the key (expected " + algName + ")");
+  return algName;
+}
+
+// What step clients read from GET /provisioners: the key with kid and alg.
+Result<std::string> publicInfoFor(const config::ProvisionerConfig& c, const PublicKey& key, const std::string& kid,
+                                  const std::string& alg) {
+  SSHCA_ASSIGN_OR_RETURN(Json jwk, jose::publicJwkOf(key));
+  jwk["kid"] = kid;
+  jwk["alg"] = alg;
+  jwk["use"] = "sig";
+  return jose::dumpJson(Json{{"type", "JWK"}, {"name", c.name}, {"key", jwk}}, "provisioner info");
+}
+
+std::string stripTrailingSlashes(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+Result<std::string> requireSubject(const Json& payload) {
+  auto it = payload.find("sub");
+  if (it == payload.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+    return refused("token has no \"sub\" claim (a non-empty string)");
+  return it->get<std::string>();
+}
+
+policy::Identity identityFrom(const std::string& provisioner, const Json& payload, std::string subject,
+                              StepSshClaim ssh) {
+  policy::Identity who;
+  who.provisioner = provisioner;
+  who.subject = std::move(subject);
+  // checkClaims guaranteed both: jti a non-empty string, exp a NumericDate.
+  who.tokenId = payload.at("jti").get<std::string>();
+  who.tokenExpiresAt = static_cast<int64_t>(payload.at("exp").get<double>());
+  who.certType = ssh.certType;
+  who.principals = std::move(ssh.principals);
+  who.validAfter = ssh.validAfter;
+  who.validBefore = ssh.validBefore;
+  return who;
+}
+
+}  // namespace
+
+std::vector<std::string> tokenAudiences(const TokenContext& ctx) {
+  std::string base = stripTrailingSlashes(ctx.caUrl);
+  std::string_view endpoint = ctx.endpoint;
+  if (endpoint.starts_with(kVersionPrefix)) endpoint.remove_prefix(kVersionPrefix.size());
+  return {base + std::string(kVersionPrefix) + std::string(endpoint), base + std::string(endpoint)};
+}
+
+JwkProvisioner::JwkProvisioner(std::string name, PublicKey key, std::string kid, std::string alg,
+                               uint64_t maxLifetime, policy::SshPolicy policy, std::string publicInfo)
+    : name_(std::move(name)),
+      key_(std::move(key)),
+      kid_(std::move(kid)),
+      allowedAlgs_{std::move(alg)},
+      maxLifetimeSeconds_(maxLifetime),
+      policy_(std::move(policy)),
+      publicInfo_(std::move(publicInfo)) {}
+
+Result<std::shared_ptr<const JwkProvisioner>> JwkProvisioner::create(const config::ProvisionerConfig& c) {
+  if (c.name.empty()) return badConfig(c.name, "the name is empty");
+  if (c.tokenMaxLifetimeSeconds == 0) return badConfig(c.name, "tokenMaxLifetime must be positive");
+  auto json = jose::parseJsonObject(c.publicKeyJwk, "publicKey JWK");
+  if (!json.ok()) return badConfig(c.name, json.error().message);
+  auto jwk = jose::parseJwk(*json);
+  if (!jwk.ok()) return badConfig(c.name, "publicKey: " + jwk.error().message);
+  SSHCA_ASSIGN_OR_RETURN(std::string alg, algorithmFor(*jwk, c.name));
+  SSHCA_ASSIGN_OR_RETURN(std::string kid, jose::thumbprintSha256(jwk->key));
+  SSHCA_ASSIGN_OR_RETURN(std::string info, publicInfoFor(c, jwk->key, kid, alg));
+  return std::make_shared<const JwkProvisioner>(c.name, jwk->key, kid, alg, c.tokenMaxLifetimeSeconds, c.policy,
+                                                std::move(info));
+}
+
+// The kid names the key before any crypto runs, so a token meant for
+// another provisioner is refused with a message that says so.
+Status JwkProvisioner::checkHeader(const jose::JwsParts& token) const {
+  auto kid = token.header.find("kid");
+  if (kid == token.header.end() || !kid->is_string()) return refused("token header has no \"kid\" string");
+  if (*kid != kid_) return refused("token header kid does not name this provisioner's key (its thumbprint)");
+  return okStatus();
+}
+
+Status JwkProvisioner::checkRegisteredClaims(const Json& payload, const TokenContext& ctx) const {
+  jose::ClaimChecks checks;
+  checks.issuer = name_;
+  checks.audiences = tokenAudiences(ctx);
+  checks.now = ctx.now;
+  checks.leewaySeconds = kLeewaySeconds;
+  checks.requireJti = true;
+  checks.maxLifetimeSeconds = static_cast<int64_t>(maxLifetimeSeconds_);
+  return jose::checkClaims(payload, checks);
+}
+
+Result<policy::Identity> JwkProvisioner::authorizeSshSign(const jose::JwsParts& token,
+                                                          const TokenContext& ctx) const {
+  // An empty CA URL would make "/1.0/ssh/sign" alone an accepted audience.
+  if (ctx.caUrl.empty() || ctx.endpoint.empty())
+    return makeError(ErrorCode::Internal, "token context has no CA URL or endpoint");
+  auto identity = [&]() -> Result<policy::Identity> {
+    SSHCA_RETURN_IF_ERROR(checkHeader(token));
+    SSHCA_RETURN_IF_ERROR(jose::verifyCompact(token, key_, allowedAlgs_));
+    SSHCA_RETURN_IF_ERROR(checkRegisteredClaims(token.payload, ctx));
+    SSHCA_ASSIGN_OR_RETURN(std::string subject, requireSubject(token.payload));
+    SSHCA_ASSIGN_OR_RETURN(StepSshClaim ssh, parseStepSshClaim(token.payload));
+    if (ssh.keyId != subject) return refused("step.ssh.keyID is not the token's subject (sub)");
+    return identityFrom(name_, token.payload, std::move(subject), std::move(ssh));
+  }();
+  if (!identity.ok()) return std::move(identity).error().context("JWK provisioner \"" + name_ + "\"");
+  return identity;
+}
+
+}  // namespace sshca::provisioners

@@ -1,0 +1,75 @@
+// The JWK one-time token (TOKENS.md, step-ca's format): what `sshca token`
+// mints and the JWK provisioner reads. Both sides of the format live here
+// so that the claim names and encodings cannot drift apart.
+//
+//   header: {"alg": <from the key>, "kid": <RFC 7638 thumbprint>, "typ": "JWT"}
+//   claims: {"iss": <provisioner name>, "aud": "<ca-url>/1.0/ssh/sign",
+//            "sub": <key ID>, "iat", "nbf", "exp", "jti": <64 hex>,
+//            "sha"?: <root fingerprint>,
+//            "step": {"ssh": {"certType": "user"|"host", "keyID": <sub>,
+//                             "principals": [...],
+//                             "validAfter"?: RFC 3339, "validBefore"?: RFC 3339}}}
+//
+// validAfter/validBefore are RFC 3339 strings, as step's TimeDuration
+// marshals absolute times; step writes "" for "not set", read as absent.
+// Relative durations ("16h") are refused: a token names fixed bounds.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/random.h"
+#include "common/result.h"
+#include "kms/signer.h"
+#include "ssh/ssh_cert.h"
+
+namespace sshca::provisioners {
+
+// The endpoint a JWK token for a certificate is bound to (its "aud" is
+// the CA URL followed by this).
+inline constexpr const char* kSshSignAudiencePath = "/1.0/ssh/sign";
+
+struct JwkTokenRequest {
+  std::string provisionerName;  // iss
+  std::string caUrl;            // aud = caUrl + kSshSignAudiencePath (a trailing '/' is dropped)
+  std::string subject;          // sub and step.ssh.keyID
+  ssh::CertType certType = ssh::CertType::User;
+  std::vector<std::string> principals;
+  uint64_t ttlSeconds = 0;  // exp = now + ttl
+  std::optional<uint64_t> validAfter, validBefore;
+  int64_t now = 0;  // iat and nbf; the caller reads the clock
+  // "sha": the root certificate's SHA-256 fingerprint (hex), informational.
+  std::optional<std::string> rootFingerprint;
+};
+
+// Signs a token for `req` with the provisioner's private key. InvalidArgument
+// for an empty name, URL, subject or principal list, a principal that is
+// empty, or a zero ttl.
+Result<std::string> mintJwkToken(const JwkTokenRequest& req, const Signer& provisionerKey, RandomSource& random);
+
+// The step.ssh claim: what the token entitles its bearer to.
+struct StepSshClaim {
+  ssh::CertType certType = ssh::CertType::User;
+  std::string keyId;
+  std::vector<std::string> principals;
+  std::optional<uint64_t> validAfter, validBefore;
+};
+
+// Reads payload["step"]["ssh"]. Unauthenticated, naming the member, when it
+// is missing or malformed: certType other than "user"/"host", keyID not a
+// non-empty string, principals not a non-empty list of non-empty strings,
+// validAfter/validBefore not RFC 3339.
+Result<StepSshClaim> parseStepSshClaim(const nlohmann::json& payload);
+
+// RFC 3339 (e.g. "2026-01-02T03:04:05Z", "...05.5+02:00") -> seconds since
+// the epoch, fractions dropped. InvalidArgument for anything else,
+// including times before 1970.
+Result<uint64_t> parseRfc3339(std::string_view text);
+// Seconds since the epoch -> "2026-01-02T03:04:05Z".
+std::string formatRfc3339(uint64_t seconds);
+
+}  // namespace sshca::provisioners
