@@ -21,7 +21,9 @@
 #include "kms/kms_uri.h"
 #include "kms/pin_prompt.h"
 #include "store/sqlite_store.h"
+#include "store/x509_record.h"
 #include "x509/ca_certificates.h"
+#include "x509/ca_hierarchy.h"
 #include "x509/certificate_info.h"
 #include "x509/certificate_request.h"
 #include "x509/crl.h"
@@ -134,10 +136,7 @@ std::unique_ptr<store::CertificateStore> openStore(const std::string& path) {
 }
 
 store::CertificateRecord recordOf(const X509& cert, std::string profile) {
-  x509::CertificateInfo info = orFail(x509::describeCertificate(cert));
-  return store::CertificateRecord{info.serialHex, info.issuer,   info.subject, info.subjectAltNames,
-                                  info.notBefore, info.notAfter, std::move(profile), orFail(x509::toPem(cert)),
-                                  std::nullopt,   std::nullopt};
+  return orFail(store::certificateRecordOf(cert, std::move(profile)));
 }
 
 void printIssued(const X509& cert) {
@@ -155,14 +154,7 @@ struct InitOptions {
 
 // --subject is the base DN both CA names share; the CN says which is which.
 ossl::X509Name caName(const InitOptions& o, const std::string& role) {
-  std::string base = o.subject.empty() ? "O=" + o.name : o.subject;
-  ossl::X509Name check = orFail(x509::parseDistinguishedName(base));
-  if (!x509::commonNameOf(check.get()).empty())
-    fail(makeError(ErrorCode::InvalidArgument, "--subject must not contain CN: it gets CN=NAME Root CA / NAME Intermediate CA"));
-  std::string cn = o.name + " " + role;
-  std::string escaped;
-  for (char c : cn) escaped += (c == ',' || c == '\\' || c == '/') ? std::string("\\") + c : std::string(1, c);
-  return orFail(x509::parseDistinguishedName(base.starts_with('/') ? base + "/CN=" + escaped : base + ",CN=" + escaped));
+  return orFail(x509::caSubjectName(o.name, o.subject, role));
 }
 
 // An existing key (--root-key / --intermediate-key) or a new one on the token.
@@ -192,12 +184,11 @@ void runInit(const InitOptions& o) {
   std::unique_ptr<KeyManager> rootKm = o.rootKms.empty() ? nullptr : openKeyManager(o.rootKms);
   SignerPtr rootSigner = caSigner(rootKm ? *rootKm : *km, o.rootKey, "root-ca", spec);
   SignerPtr interSigner = caSigner(*km, o.intermediateKey, "intermediate-ca", spec);
-  std::time_t now = std::time(nullptr);
-  ossl::X509Ptr root = orFail(x509::createRootCertificate(*rootName, *rootSigner, hash, o.rootDays, now, systemRandom()));
-  std::string rootPem = orFail(x509::toPem(*root));
-  auto rootCa = orFail(x509::IssuingCa::create(std::move(root), rootSigner, now, hash));
-  ossl::X509Ptr inter = orFail(x509::createIntermediateCertificate(*interName, interSigner->publicKey(), rootCa,
-                                                                   o.intermediateDays, now, systemRandom()));
+  x509::CaHierarchy ca = orFail(x509::createCaHierarchy(
+      {rootName.get(), interName.get(), rootSigner, interSigner, hash, o.rootDays, o.intermediateDays},
+      std::time(nullptr), systemRandom()));
+  ossl::X509Ptr& inter = ca.intermediate;
+  std::string rootPem = orFail(x509::toPem(*ca.root));
   std::string interPem = orFail(x509::toPem(*inter));
   fs::create_directories(o.out);
   orFail(openStore((fs::path(o.out) / kDbName).string())->addCertificate(recordOf(*inter, "intermediate")));

@@ -1,0 +1,28 @@
+// The SoftHSM2 token `sshca init` makes inside DIR when no --kms is given:
+// its own softhsm2.conf and token directory, a random user PIN and SO PIN
+// in DIR/secrets (0600), a token labelled "sshca". The PINs travel from
+// memory to C_InitToken / C_InitPIN only; never through argv (which is why
+// softhsm2-util, which takes PINs only as arguments, is not used).
+#pragma once
+
+#include <string>
+
+#include "common/random.h"
+#include "common/result.h"
+#include "setup/ca_layout.h"
+
+namespace sshca::setup {
+
+inline constexpr const char* kEmbeddedTokenLabel = "sshca";
+
+struct EmbeddedToken {
+  std::string kmsUri;        // pkcs11:module-path=...;token=sshca?pin-source=file:DIR/secrets/pin
+  std::string softhsm2Conf;  // DIR/softhsm2.conf
+};
+
+// Sets SOFTHSM2_CONF for this process: it must be called before anything
+// loads the SoftHSM2 module (the module reads it once, at C_Initialize).
+// Expects the secrets directory to exist (0700).
+Result<EmbeddedToken> createEmbeddedToken(const CaLayout& layout, RandomSource& rng);
+
+}  // namespace sshca::setup

@@ -1,0 +1,26 @@
+// The ca.json `sshca init` writes: every path absolute, keys by URI.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "config/ca_config.h"
+#include "setup/ca_layout.h"
+
+namespace sshca::setup {
+
+// "https://<first name>:<port of address>", IPv6 names in brackets.
+// InvalidArgument for port 0 (the URL could not be known: give --url).
+Result<std::string> defaultCaUrl(const std::vector<std::string>& dnsNames, const std::string& address);
+
+struct InitConfigInputs {
+  std::string name, url, address;
+  std::vector<std::string> dnsNames;
+  std::string kms, softhsm2Conf;
+  config::ProvisionerConfig provisioner;
+};
+
+config::CaConfig caConfigFor(const InitConfigInputs& in, const CaLayout& layout);
+
+}  // namespace sshca::setup

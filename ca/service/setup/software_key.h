@@ -1,0 +1,19 @@
+// Keys `sshca init` makes in software rather than on the token: the TLS
+// service key (cpp-httplib loads its key from a file) and a provisioner's
+// token-signing key (`sshca token` signs on the CA machine without the
+// HSM). Both are ECDSA P-256, stored as unencrypted PKCS#8 PEM in 0600
+// files under DIR/secrets (docs/configuration.md says why and what next).
+#pragma once
+
+#include "common/ossl.h"
+#include "common/result.h"
+#include "common/secret.h"
+
+namespace sshca::setup {
+
+Result<ossl::EvpPkey> generateP256Key();
+
+// "-----BEGIN PRIVATE KEY-----" (PKCS#8), in memory that is cleansed.
+Result<SecretBytes> privateKeyPem(EVP_PKEY* key);
+
+}  // namespace sshca::setup
