@@ -10,5 +10,8 @@ void registerKmsCommands(CLI::App& app);
 void registerSshCommands(CLI::App& app);
 void registerPkiCommands(CLI::App& app);
 void registerHsmCommands(CLI::App& app);
+void registerInitCommands(CLI::App& app);
+void registerTokenCommands(CLI::App& app);
+void registerServeCommands(CLI::App& app);
 
 }  // namespace sshca::cli

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   sshca::cli::registerSshCommands(app);
   sshca::cli::registerPkiCommands(app);
   sshca::cli::registerHsmCommands(app);
+  sshca::cli::registerInitCommands(app);
+  sshca::cli::registerTokenCommands(app);
+  sshca::cli::registerServeCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

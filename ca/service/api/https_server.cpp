@@ -97,6 +97,10 @@ Status HttpsServer::Impl::createServer() {
   server->set_tcp_nodelay(true);  // without it kept-alive HTTPS crawls (Nagle, PLATFORM.md)
   server->set_payload_max_length(options.maxBodyBytes);
   server->set_keep_alive_timeout(options.keepAliveTimeoutSeconds);
+  // cpp-httplib closes a connection after 5 requests by default: every fifth
+  // request would pay a full TLS handshake. Idle connections still close
+  // after the keep-alive timeout.
+  server->set_keep_alive_max_count(100000);
   addRoutes();
   addErrorAndLogHooks();
   return okStatus();

@@ -1,0 +1,114 @@
+// sshca serve: the online CA. Loads ca.json, opens the token, database and
+// provisioners (service/authority), serves HTTPS (service/api) and waits
+// for signals: SIGINT/SIGTERM stop gracefully, SIGHUP reloads the
+// provisioners from ca.json without dropping a connection.
+#include <signal.h>
+#include <string.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "api/https_server.h"
+#include "authority/authority.h"
+#include "cli/cli_error.h"
+#include "cli/commands.h"
+#include "config/ca_config.h"
+
+namespace sshca::cli {
+namespace {
+
+struct ServeOptions {
+  std::string config;
+};
+
+// The signals the main thread takes with sigwait. Blocked before the first
+// thread starts (the token's, the database writer's, the HTTP workers'),
+// which inherit the mask, so none of them is ever interrupted by one and
+// the main thread alone decides what a signal means. Blocked here rather
+// than in main(): the other commands keep Ctrl-C's default behaviour.
+sigset_t blockServeSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  if (int rc = pthread_sigmask(SIG_BLOCK, &set, nullptr); rc != 0)
+    fail(makeError(ErrorCode::Internal, std::string("pthread_sigmask: ") + strerror(rc)));
+  return set;
+}
+
+// "host:0" names the port the kernel chose, so the line is usable.
+std::string shownAddress(const std::string& address, int port) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return address;
+  return address.substr(0, colon + 1) + std::to_string(port);
+}
+
+api::HttpsServerOptions serverOptions(const config::CaConfig& config) {
+  api::HttpsServerOptions o;
+  o.listenAddress = config.address;
+  o.tls.certChainFile = config.tls.certChain;
+  o.tls.privateKeyFile = config.tls.key;
+  o.threads = static_cast<size_t>(config.server.threads > 0 ? config.server.threads : 1);
+  o.maxBodyBytes = config.server.maxBodyBytes;
+  return o;
+}
+
+// A bad file (a typo while editing) must not take the CA down: the old
+// provisioners stay and the reason goes to the log.
+void reload(const std::string& path, authority::Authority& authority) {
+  auto config = config::loadCaConfig(path);
+  Status st = config.ok() ? authority.reloadProvisioners(*config) : Status(config.error());
+  if (!st.ok()) {
+    std::cerr << "sshca: SIGHUP: keeping the current provisioners: " << st.error().message << std::endl;
+    return;
+  }
+  std::cerr << "sshca: SIGHUP: reloaded " << config->provisioners.size() << " provisioner(s) from " << path
+            << std::endl;
+}
+
+// Returns on SIGINT or SIGTERM.
+void waitForStop(const sigset_t& set, const std::string& path, authority::Authority& authority) {
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      reload(path, authority);
+      continue;
+    }
+    std::cerr << "sshca: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ": stopping" << std::endl;
+    return;
+  }
+}
+
+void runServe(const ServeOptions& o) {
+  sigset_t signals = blockServeSignals();
+  config::CaConfig config = orFail(config::loadCaConfig(o.config));
+  std::unique_ptr<authority::Authority> authority = orFail(authority::Authority::create(config));
+  std::unique_ptr<api::HttpsServer> server = orFail(api::HttpsServer::start(serverOptions(config), *authority));
+  std::cerr << "sshca: serving https://" << shownAddress(config.address, server->port()) << " (root "
+            << authority->rootFingerprint() << ")" << std::endl;
+  waitForStop(signals, o.config, *authority);
+  server->stop();  // in-flight requests finish; the authority outlives the server
+}
+
+}  // namespace
+
+void registerServeCommands(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  auto* serve = app.add_subcommand("serve", "Run the online CA over HTTPS (POST /ssh/sign, /ssh/roots, /health, ...)");
+  serve->add_option("--config", o->config, "the CA's config file (DIR/config/ca.json, written by sshca init)")
+      ->required();
+  serve->footer(
+      "Runs in the foreground until SIGINT or SIGTERM (in-flight requests finish).\n"
+      "SIGHUP re-reads the provisioners and their policies from the config file without\n"
+      "dropping connections; a file that does not parse keeps the current ones.\n"
+      "Examples:\n"
+      "  sshca serve --config /var/lib/sshca/config/ca.json\n"
+      "  sshca serve --config ./ca/config/ca.json 2>>/var/log/sshca.log &\n"
+      "  kill -HUP $(pidof sshca)     # reload provisioners after editing ca.json");
+  serve->callback([o] { runServe(*o); });
+}
+
+}  // namespace sshca::cli

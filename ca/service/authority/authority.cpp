@@ -1,0 +1,136 @@
+#include "authority/authority.h"
+
+#include <ctime>
+
+#include "authority/issued_record.h"
+#include "authority/sign_request.h"
+#include "jose/jws.h"
+#include "policy/ssh_policy.h"
+#include "ssh/ssh_pubkey.h"
+
+namespace sshca::authority {
+namespace {
+
+// The endpoint JWK tokens are bound to (their "aud" is caUrl + this),
+// whichever of the two route prefixes the request came in on.
+constexpr const char* kSignEndpoint = "/1.0/ssh/sign";
+// A serial collision leaves the token unused (store contract), so the
+// authority may sign again with a fresh serial. Two random 64-bit serials
+// colliding twice in a row means something is broken: stop.
+constexpr int kMaxSerialAttempts = 3;
+
+int64_t systemClock() { return static_cast<int64_t>(std::time(nullptr)); }
+
+Error notYet(std::string_view what) {
+  return makeError(ErrorCode::Unsupported, std::string(what) + " is not implemented yet");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Authority>> Authority::fromParts(AuthorityParts parts) {
+  if (!parts.userCa || !parts.hostCa) return makeError(ErrorCode::InvalidArgument, "the authority needs both SSH CA keys");
+  if (!parts.store) return makeError(ErrorCode::InvalidArgument, "the authority needs a database");
+  if (!parts.provisioners) return makeError(ErrorCode::InvalidArgument, "the authority needs a provisioner set");
+  if (parts.caUrl.empty()) return makeError(ErrorCode::InvalidArgument, "the authority needs its URL");
+  if (!parts.hsmProbe) parts.hsmProbe = [] { return okStatus(); };
+  if (!parts.clock) parts.clock = systemClock;
+  return std::unique_ptr<Authority>(new Authority(std::move(parts)));
+}
+
+Authority::Authority(AuthorityParts parts)
+    : caUrl_(std::move(parts.caUrl)),
+      userCa_{parts.userCa, ssh::fingerprintSha256(parts.userCa->publicKey())},
+      hostCa_{parts.hostCa, ssh::fingerprintSha256(parts.hostCa->publicKey())},
+      root_(std::move(parts.root)),
+      store_(std::move(parts.store)),
+      hsmProbe_(std::move(parts.hsmProbe)),
+      clock_(std::move(parts.clock)),
+      rng_(parts.rng ? *parts.rng : systemRandom()),
+      provisioners_(std::move(parts.provisioners)) {}
+
+void Authority::replaceProvisioners(ProvisionerSetPtr set) {
+  std::lock_guard lock(provisionersMu_);
+  provisioners_ = std::move(set);  // the old set dies with its last in-flight request
+}
+
+ProvisionerSetPtr Authority::currentProvisioners() const {
+  std::lock_guard lock(provisionersMu_);
+  return provisioners_;
+}
+
+api::HealthReport Authority::health() {
+  api::HealthReport report;
+  report.hsmOk = hsmProbe_().ok();
+  // Serial 0 is never issued: the query reads the table without finding a row.
+  report.dbOk = store_->findBySerial(userCa_.fingerprint, 0).ok();
+  return report;
+}
+
+Result<std::string> Authority::rootsPem() { return root_.pem; }
+
+Result<api::SshRoots> Authority::sshRoots() {
+  api::SshRoots roots;
+  roots.userKeys.push_back(ssh::encodePublicKeyWire(userCa_.signer->publicKey()));
+  roots.hostKeys.push_back(ssh::encodePublicKeyWire(hostCa_.signer->publicKey()));
+  return roots;
+}
+
+Result<std::vector<api::ProvisionerInfo>> Authority::provisioners() {
+  std::vector<api::ProvisionerInfo> out;
+  for (const auto& p : currentProvisioners()->all()) out.push_back({p->type(), p->name(), p->publicInfoJson()});
+  return out;
+}
+
+Result<api::SignSshResponse> Authority::signSsh(const api::SignSshRequest& request) {
+  const int64_t now = clock_();
+  SSHCA_ASSIGN_OR_RETURN(PublicKey key, parseSubjectKey(request.publicKey));
+  SSHCA_ASSIGN_OR_RETURN(Caller caller, authenticate(request.ott, now));
+  SSHCA_ASSIGN_OR_RETURN(auto wanted, toPolicyRequest(request, std::move(key), caller.identity, now));
+  SSHCA_ASSIGN_OR_RETURN(auto tmpl, policy::applySshPolicy(caller.identity, wanted, caller.provisioner->policy(),
+                                                           static_cast<uint64_t>(now)));
+  SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert, signAndRecord(tmpl, caller.identity, now));
+  return api::SignSshResponse{std::move(cert.wire), cert.serial, cert.keyId, caller.identity.provisioner,
+                              caller.identity.subject};
+}
+
+// The token's "iss" only picks the provisioner; the provisioner then checks
+// the signature, issuer, audience, times and what the token allows. The set
+// is copied once so that a reload mid-request cannot mix two sets.
+Result<Authority::Caller> Authority::authenticate(const std::string& ott, int64_t now) const {
+  SSHCA_ASSIGN_OR_RETURN(jose::JwsParts token, jose::parseCompact(ott));
+  ProvisionerSetPtr set = currentProvisioners();
+  SSHCA_ASSIGN_OR_RETURN(provisioners::ProvisionerPtr p, set->forToken(token));
+  SSHCA_ASSIGN_OR_RETURN(policy::Identity who, p->authorizeSshSign(token, {caUrl_, kSignEndpoint, now}));
+  if (who.provisioner.empty()) who.provisioner = p->name();
+  return Caller{std::move(p), std::move(who)};
+}
+
+Result<ssh::Certificate> Authority::signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who,
+                                                  int64_t now) {
+  const CaKey& ca = tmpl.type == ssh::CertType::User ? userCa_ : hostCa_;
+  for (int attempt = 1;; ++attempt) {
+    auto cert = ssh::signCertificate(tmpl, *ca.signer, rng_);
+    if (!cert.ok()) return std::move(cert).error().context("signing the certificate");
+    Status recorded = record(*cert, ca, who, now);
+    if (recorded.ok()) return std::move(cert).value();
+    // Anything else (a replayed token above all): the signed certificate is
+    // dropped here, never returned and never recorded.
+    if (recorded.error().code != ErrorCode::AlreadyExists || attempt == kMaxSerialAttempts)
+      return std::move(recorded).error();
+  }
+}
+
+// The certificate row and the token's use commit together (fsync) or not
+// at all; a credential that is not one-time records the row alone.
+Status Authority::record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now) {
+  store::SshCertificateRecord row = makeIssuedRecord(cert, ca.fingerprint, who, now);
+  if (who.tokenId.empty()) return store_->insert(row);
+  return store_->recordIssued(row, makeTokenUse(who, now));
+}
+
+Result<api::SshCertificateResponse> Authority::renewSsh(const api::RenewSshRequest&) { return notYet("SSH renew"); }
+Result<api::SshCertificateResponse> Authority::rekeySsh(const api::RekeySshRequest&) { return notYet("SSH rekey"); }
+Result<api::RevokeSshResponse> Authority::revokeSsh(const api::RevokeSshRequest&) { return notYet("SSH revoke"); }
+Result<Bytes> Authority::krl() { return notYet("the KRL"); }
+
+}  // namespace sshca::authority

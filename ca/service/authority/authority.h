@@ -1,0 +1,94 @@
+// The CA's pipeline (DESIGN.md "Data flows one way"; MODELS.md pattern 5):
+// decode the key, authenticate the token through its provisioner, let
+// policy build the template, sign on the HSM, record the certificate
+// together with the spent token in one durable transaction, and only then
+// return it. The authority holds the flow only: HTTP is api/'s, decisions
+// are policy/'s, authentication is provisioners/'.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "api/authority_api.h"
+#include "authority/provisioner_set.h"
+#include "authority/root_certificate.h"
+#include "common/random.h"
+#include "common/result.h"
+#include "config/ca_config.h"
+#include "kms/signer.h"
+#include "store/ssh_issuance_store.h"
+
+namespace sshca::authority {
+
+// Everything the pipeline works with, built by create() from ca.json or by
+// a test from software keys and fakes.
+struct AuthorityParts {
+  std::string caUrl;  // token audiences are bound to it (no trailing slash)
+  SignerPtr userCa;
+  SignerPtr hostCa;
+  RootCertificate root;
+  std::unique_ptr<store::SshIssuanceStore> store;
+  ProvisionerSetPtr provisioners;
+  std::function<Status()> hsmProbe;   // a cheap call on the token, for /health
+  std::function<int64_t()> clock;     // seconds since the epoch; default: the system clock
+  RandomSource* rng = nullptr;        // serials and nonces; default: systemRandom(); borrowed
+};
+
+class Authority final : public api::AuthorityApi {
+ public:
+  // Opens the token (exporting SOFTHSM2_CONF first when the config names
+  // one), the CA signers, the root, the database and the provisioners.
+  static Result<std::unique_ptr<Authority>> create(const config::CaConfig& config);
+  // InvalidArgument when a part is missing.
+  static Result<std::unique_ptr<Authority>> fromParts(AuthorityParts parts);
+
+  // Rebuilds the provisioners (and their policies) from `config` and swaps
+  // them in at once; requests in flight finish with the set they started
+  // with. On error nothing changes.
+  Status reloadProvisioners(const config::CaConfig& config);
+  void replaceProvisioners(ProvisionerSetPtr set);
+
+  const std::string& rootFingerprint() const { return root_.fingerprint; }
+
+  api::HealthReport health() override;
+  Result<std::string> rootsPem() override;
+  Result<api::SshRoots> sshRoots() override;
+  Result<api::SignSshResponse> signSsh(const api::SignSshRequest& request) override;
+  Result<api::SshCertificateResponse> renewSsh(const api::RenewSshRequest& request) override;
+  Result<api::SshCertificateResponse> rekeySsh(const api::RekeySshRequest& request) override;
+  Result<api::RevokeSshResponse> revokeSsh(const api::RevokeSshRequest& request) override;
+  Result<Bytes> krl() override;
+  Result<std::vector<api::ProvisionerInfo>> provisioners() override;
+
+ private:
+  struct CaKey {
+    SignerPtr signer;
+    std::string fingerprint;  // serials are unique per CA key
+  };
+  struct Caller {
+    provisioners::ProvisionerPtr provisioner;
+    policy::Identity identity;
+  };
+
+  explicit Authority(AuthorityParts parts);
+  ProvisionerSetPtr currentProvisioners() const;
+  Result<Caller> authenticate(const std::string& ott, int64_t now) const;
+  Result<ssh::Certificate> signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who, int64_t now);
+  Status record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now);
+
+  std::string caUrl_;
+  CaKey userCa_;
+  CaKey hostCa_;
+  RootCertificate root_;
+  std::unique_ptr<store::SshIssuanceStore> store_;
+  std::function<Status()> hsmProbe_;
+  std::function<int64_t()> clock_;
+  RandomSource& rng_;
+  mutable std::mutex provisionersMu_;  // guards the pointer only, never held during a request
+  ProvisionerSetPtr provisioners_;
+};
+
+}  // namespace sshca::authority

@@ -1,0 +1,87 @@
+// Building the authority from ca.json: the one place that opens the token,
+// the database and the provisioner implementations.
+#include <stdlib.h>
+
+#include "authority/authority.h"
+#include "kms/kms_uri.h"
+#include "kms/pkcs11/pkcs11_kms.h"
+#include "store/ssh_sqlite_store.h"
+
+namespace sshca::authority {
+namespace {
+
+// SoftHSM2 reads SOFTHSM2_CONF once, in C_Initialize: it must be set
+// before the module is first used, and for the whole process.
+Status exportSoftHsmConf(const config::CaConfig& config) {
+  if (config.softhsm2Conf.empty()) return okStatus();
+  if (setenv("SOFTHSM2_CONF", config.softhsm2Conf.c_str(), 1) != 0)
+    return makeError(ErrorCode::Internal, "cannot set SOFTHSM2_CONF");
+  return okStatus();
+}
+
+Result<SignerPtr> openCaSigner(KeyManager& keys, const std::string& keyUri, std::string_view what) {
+  auto ref = parseKeyUri(keyUri);
+  if (!ref.ok()) return std::move(ref).error().context(what);
+  auto signer = keys.createSigner(*ref);
+  if (!signer.ok()) return std::move(signer).error().context(what);
+  return std::move(signer).value();
+}
+
+// /health asks the token for the user CA's public key: one object lookup
+// and an attribute read on a pooled session. It proves the token is there
+// and the login holds, without the cost of a signature (a Nitrokey HSM
+// signs in ~100 ms; a health check every few seconds should not queue
+// behind certificate requests).
+std::function<Status()> makeHsmProbe(std::shared_ptr<KeyManager> keys, KeyRef ref) {
+  return [keys = std::move(keys), ref = std::move(ref)]() -> Status {
+    auto pub = keys->publicKey(ref);
+    if (!pub.ok()) return std::move(pub).error();
+    return okStatus();
+  };
+}
+
+Result<std::unique_ptr<store::SshIssuanceStore>> openStore(const config::DbConfig& db) {
+  if (db.type != "sqlite")
+    return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported yet (sqlite)");
+  auto store = store::SqliteSshStore::open(db.path);
+  if (!store.ok()) return std::move(store).error().context("database " + db.path);
+  return std::unique_ptr<store::SshIssuanceStore>(std::move(store).value());
+}
+
+std::string withoutTrailingSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+Status openKeys(const config::CaConfig& config, AuthorityParts& parts) {
+  SSHCA_RETURN_IF_ERROR(exportSoftHsmConf(config));
+  SSHCA_ASSIGN_OR_RETURN(KmsUri kms, parseKmsUri(config.kms));
+  auto opened = openPkcs11KeyManager(kms);
+  if (!opened.ok()) return std::move(opened).error().context("opening the token");
+  std::shared_ptr<KeyManager> keys = std::move(opened).value();
+  SSHCA_ASSIGN_OR_RETURN(parts.userCa, openCaSigner(*keys, config.ssh.userKey, "SSH user CA key"));
+  SSHCA_ASSIGN_OR_RETURN(parts.hostCa, openCaSigner(*keys, config.ssh.hostKey, "SSH host CA key"));
+  SSHCA_ASSIGN_OR_RETURN(KeyRef probeRef, parseKeyUri(config.ssh.userKey));
+  parts.hsmProbe = makeHsmProbe(std::move(keys), std::move(probeRef));
+  return okStatus();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Authority>> Authority::create(const config::CaConfig& config) {
+  AuthorityParts parts;
+  parts.caUrl = withoutTrailingSlash(config.url);
+  SSHCA_RETURN_IF_ERROR(openKeys(config, parts));
+  SSHCA_ASSIGN_OR_RETURN(parts.root, loadRootCertificate(config.x509.rootCert));
+  SSHCA_ASSIGN_OR_RETURN(parts.store, openStore(config.db));
+  SSHCA_ASSIGN_OR_RETURN(parts.provisioners, buildProvisionerSet(config));
+  return fromParts(std::move(parts));
+}
+
+Status Authority::reloadProvisioners(const config::CaConfig& config) {
+  SSHCA_ASSIGN_OR_RETURN(ProvisionerSetPtr set, buildProvisionerSet(config));
+  replaceProvisioners(std::move(set));
+  return okStatus();
+}
+
+}  // namespace sshca::authority

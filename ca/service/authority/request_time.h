@@ -1,0 +1,26 @@
+// The validity strings of POST /ssh/sign as step clients send them
+// (TOKENS.md): an RFC 3339 time ("2026-01-02T03:04:05Z") or a Go duration
+// relative to now ("5m", "-1h", "1h30m"). Pure: now is an argument.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace sshca::authority {
+
+// Seconds since the epoch; nullopt for an empty string (the token and the
+// policy decide). InvalidArgument, naming `field`, for anything else that
+// is not a time or a duration, or a time before 1970.
+Result<std::optional<uint64_t>> parseRequestTime(std::string_view text, int64_t now, std::string_view field);
+
+// RFC 3339 date-time (section 5.6), fractional seconds truncated.
+Result<int64_t> parseRfc3339(std::string_view text);
+
+// Go's time.ParseDuration syntax, in whole seconds (truncated toward zero):
+// optional sign, then number[.fraction]unit... with units ns us µs ms s m h.
+Result<int64_t> parseGoDuration(std::string_view text);
+
+}  // namespace sshca::authority

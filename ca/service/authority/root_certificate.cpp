@@ -1,0 +1,42 @@
+#include "authority/root_certificate.h"
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "common/file_io.h"
+#include "x509/x509_pem.h"
+
+namespace sshca::authority {
+namespace {
+
+Result<std::string> sha256Hex(const X509& cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(&cert, EVP_sha256(), md, &len) != 1)
+    return makeError(ErrorCode::CryptoFailure, "cannot hash the root certificate");
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "SHA256:";
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<RootCertificate> loadRootCertificate(const std::string& path) {
+  SSHCA_ASSIGN_OR_RETURN(std::string text, readFile(path));
+  auto certs = x509::certificatesFromPem(text);
+  if (!certs.ok()) return std::move(certs).error().context("root certificate " + path);
+  if (certs->empty()) return makeError(ErrorCode::InvalidFormat, "root certificate " + path + " holds no certificate");
+  RootCertificate root;
+  for (const auto& c : *certs) {
+    SSHCA_ASSIGN_OR_RETURN(std::string pem, x509::toPem(*c));
+    root.pem += pem;
+  }
+  SSHCA_ASSIGN_OR_RETURN(root.fingerprint, sha256Hex(*certs->front()));
+  return root;
+}
+
+}  // namespace sshca::authority
