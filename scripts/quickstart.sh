@@ -1,40 +1,44 @@
 #!/usr/bin/env bash
-# Starts sshca on its embedded defaults. Until the online CA exists this is
-# a demonstration of the offline CA: a SoftHSM2 token in var/demo with the
-# user CA key on it, a user key signed into a certificate inside the token,
-# and the certificate printed by OpenSSH's own ssh-keygen -L.
+# Starts sshca on its embedded defaults: installs and builds (setup.sh),
+# creates a complete CA in var/ca with `sshca init` unless one is there
+# already (SoftHSM2 token, random PINs in var/ca/secrets, keys, X.509 root,
+# intermediate and TLS certificate, provisioner, database, config), then
+# runs `sshca serve` in the foreground. Until `sshca serve` exists, it
+# demonstrates the offline CA instead: a user key signed inside the token
+# and printed by OpenSSH's own ssh-keygen -L.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-DEMO=${SSHCA_DEMO_DIR:-$PWD/var/demo}
+CA=${SSHCA_CA_DIR:-$PWD/var/ca}
 SSHCA=$PWD/build/bin/sshca
-mkdir -p "$DEMO/tokens" "$DEMO/secrets"
-chmod 700 "$DEMO/secrets"
-export SOFTHSM2_CONF="$DEMO/softhsm2.conf"
-if [ ! -f "$SOFTHSM2_CONF" ]; then
-  printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$DEMO" >"$SOFTHSM2_CONF"
-  umask 077
-  od -An -N8 -tx8 /dev/urandom | tr -d ' \n' >"$DEMO/secrets/pin"
-  od -An -N8 -tx8 /dev/urandom | tr -d ' \n' >"$DEMO/secrets/so-pin"
-  umask 022
-  # PINs go from files to the token, never through a command line.
-  "$SSHCA" hsm init-token --label sshca --so-pin-source "file:$DEMO/secrets/so-pin"
-  "$SSHCA" hsm init-pin --kms "pkcs11:token=sshca" --so-pin-source "file:$DEMO/secrets/so-pin" \
-    --new-pin-source "file:$DEMO/secrets/pin"
-fi
-KMS="pkcs11:module-path=/usr/lib/softhsm/libsofthsm2.so;token=sshca?pin-source=file:$DEMO/secrets/pin"
+CONFIG=$CA/config/ca.json
 
-if ! "$SSHCA" kms pubkey --kms "$KMS" --key pkcs11:object=ssh-user-ca >/dev/null 2>&1; then
-  echo "== creating the user CA key on the token"
-  "$SSHCA" kms create --kms "$KMS" --key pkcs11:object=ssh-user-ca --type ecdsa-p256
+if [ ! -f "$CONFIG" ]; then
+  echo "== creating the CA in $CA"
+  # The embedded token must be the one in $CA, not one from the caller's environment.
+  env -u SOFTHSM2_CONF "$SSHCA" init --dir "$CA"
 fi
+# The embedded token's SoftHSM2 configuration (ca.json's softhsm2Conf).
+export SOFTHSM2_CONF=$CA/softhsm2.conf
+
+# CLI11 answers --help for an unknown subcommand with the top-level help and
+# status 0: look for serve's own --config option instead.
+if "$SSHCA" serve --help 2>/dev/null | grep -q -- '--config'; then
+  echo "== sshca serve --config $CONFIG"
+  exec "$SSHCA" serve --config "$CONFIG"
+fi
+
+# Fallback until `sshca serve` exists: sign a fresh user key with the CA's
+# user key on the token.
+KMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kms"])' "$CONFIG")
 echo "== keys on the token"
 "$SSHCA" kms list --kms "$KMS"
-
+DEMO=$CA/demo
+mkdir -p "$DEMO"
 rm -f "$DEMO/id_demo" "$DEMO/id_demo.pub" "$DEMO/id_demo-cert.pub"
 ssh-keygen -q -t ed25519 -N '' -C "demo@$(hostname)" -f "$DEMO/id_demo"
-echo "== signing $DEMO/id_demo.pub with the token's key"
+echo "== signing $DEMO/id_demo.pub with the token's key (sshca serve is not built yet)"
 "$SSHCA" ssh sign --kms "$KMS" --key pkcs11:object=ssh-user-ca --user --id "demo@$(hostname)" \
   --principals "$(id -un)" "$DEMO/id_demo.pub"
 echo "== ssh-keygen -L -f $DEMO/id_demo-cert.pub"
