@@ -215,6 +215,38 @@ check "the server is still the same process" kill -0 "$SERVER_PID"
 # ---- no token in the log ----
 check "the log holds no token" bash -c "! grep -qF '$(cut -d. -f3 <<<"$ALICE_TOKEN")' '$T/serve.log'"
 
+# ---- a real sshd accepts the served user certificate; ssh trusts the served host one ----
+if [ "$(id -u)" -eq 0 ]; then
+  new_user
+  ssh-keygen -q -t ed25519 -N '' -f "$T/id_login"
+  body "$T/id_login.pub" "$(user_token "$TEST_USER" "$TEST_USER")"
+  check "a user certificate for the login" [ "$(post "$T/body.json")" = 201 ]
+  echo "ssh-ed25519-cert-v01@openssh.com $(jq -r .crt "$T/out")" >"$T/id_login-cert.pub"
+  SSHD_PORT=$(free_port)
+  cat >"$T/sshd_config" <<CFG
+Port $SSHD_PORT
+ListenAddress 127.0.0.1
+HostKey $T/host_web1
+HostCertificate $T/host_web1-cert.pub
+TrustedUserCAKeys $T/user_ca.pub
+AuthorizedKeysFile none
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PidFile $T/sshd.pid
+CFG
+  chmod 600 "$T/host_web1"
+  start_sshd "$T/sshd_config"
+  echo "@cert-authority web1 $(cat "$T/host_ca.pub")" >"$T/known_hosts"
+  got=$(ssh -F /dev/null -i "$T/id_login" -o CertificateFile="$T/id_login-cert.pub" -o IdentitiesOnly=yes \
+    -o IdentityAgent=none -o HostKeyAlias=web1 -o UserKnownHostsFile="$T/known_hosts" \
+    -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 \
+    -p "$SSHD_PORT" "$TEST_USER@127.0.0.1" id -un 2>"$T/ssh.err" || true)
+  check "ssh login with the served user certificate to a host with the served host certificate" \
+    [ "$got" = "$TEST_USER" ]
+  [ "$got" = "$TEST_USER" ] || cat "$T/ssh.err" "$T/sshd.log" >&2
+fi
+
 # ---- SIGTERM: graceful stop, exit 0 ----
 kill -TERM "$SERVER_PID"
 status=0
