@@ -3,6 +3,9 @@
 // for signals: SIGINT/SIGTERM stop gracefully, SIGHUP reloads the
 // provisioners from ca.json without dropping a connection.
 #include <signal.h>
+#include <time.h>
+
+#include <cerrno>
 #include <string.h>
 
 #include <iostream>
@@ -68,11 +71,20 @@ void reload(const std::string& path, authority::Authority& authority) {
             << std::endl;
 }
 
-// Returns on SIGINT or SIGTERM.
+constexpr long kPruneEverySeconds = 300;
+
+// Returns on SIGINT or SIGTERM. Between signals, every few minutes, spent
+// tokens past their expiry are pruned from the database.
 void waitForStop(const sigset_t& set, const std::string& path, authority::Authority& authority) {
+  const timespec pruneInterval{kPruneEverySeconds, 0};
   for (;;) {
-    int sig = 0;
-    if (sigwait(&set, &sig) != 0) continue;
+    int sig = sigtimedwait(&set, nullptr, &pruneInterval);
+    if (sig < 0) {
+      if (errno != EAGAIN) continue;  // EINTR
+      if (auto st = authority.pruneSpentTokens(); !st.ok())
+        std::cerr << "sshca: pruning spent tokens: " << st.error().message << std::endl;
+      continue;
+    }
     if (sig == SIGHUP) {
       reload(path, authority);
       continue;

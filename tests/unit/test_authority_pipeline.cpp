@@ -271,3 +271,10 @@ TEST_CASE("AuthorityHostFlowsAreNotImplementedYet", "[authority]") {
   CHECK(f.authority->revokeSsh({}).error().code == ErrorCode::Unsupported);
   CHECK(f.authority->krl().error().code == ErrorCode::Unsupported);
 }
+
+TEST_CASE("PruningSpentTokensKeepsLiveOnesSpent", "[authority]") {
+  Fixture f;
+  REQUIRE(f.authority->signSsh(request(aliceClaims("kept"))).ok());
+  REQUIRE(f.authority->pruneSpentTokens().ok());
+  CHECK(f.refusal(request(aliceClaims("kept"))) == ErrorCode::Replayed);
+}

@@ -133,4 +133,6 @@ Result<api::SshCertificateResponse> Authority::rekeySsh(const api::RekeySshReque
 Result<api::RevokeSshResponse> Authority::revokeSsh(const api::RevokeSshRequest&) { return notYet("SSH revoke"); }
 Result<Bytes> Authority::krl() { return notYet("the KRL"); }
 
+Status Authority::pruneSpentTokens() { return store_->pruneExpired(clock_()); }
+
 }  // namespace sshca::authority

@@ -49,6 +49,10 @@ class Authority final : public api::AuthorityApi {
   // them in at once; requests in flight finish with the set they started
   // with. On error nothing changes.
   Status reloadProvisioners(const config::CaConfig& config);
+
+  // Forgets spent one-time tokens whose expiry has passed: a replay of one
+  // is refused by its exp claim anyway, so the table stays small.
+  Status pruneSpentTokens();
   void replaceProvisioners(ProvisionerSetPtr set);
 
   const std::string& rootFingerprint() const { return root_.fingerprint; }
