@@ -68,6 +68,11 @@ Result<ossl::EvpPkey> publicKeyFromParams(const char* type, OSSL_PARAM_BLD* bld,
 Result<PublicKey> PublicKey::fromEvp(const EVP_PKEY* pkey) {
   if (!pkey) return makeError(ErrorCode::InvalidArgument, "no key");
   SSHCA_ASSIGN_OR_RETURN(ossl::EvpPkey pub, publicOnlyCopy(pkey));
+  return adoptPublic(std::move(pub));
+}
+
+Result<PublicKey> PublicKey::adoptPublic(ossl::EvpPkey pub) {
+  if (!pub) return makeError(ErrorCode::InvalidArgument, "no key");
   int bits = EVP_PKEY_get_bits(pub.get());
   switch (EVP_PKEY_get_base_id(pub.get())) {
     case EVP_PKEY_ED25519: return PublicKey(share(std::move(pub)), KeyAlgorithm::Ed25519, 256);
@@ -85,7 +90,7 @@ Result<PublicKey> PublicKey::fromDer(std::span<const uint8_t> spki) {
   const unsigned char* p = spki.data();
   ossl::EvpPkey pkey(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
   if (!pkey || p != spki.data() + spki.size()) return ossl::error("parsing SubjectPublicKeyInfo");
-  return fromEvp(pkey.get());
+  return adoptPublic(std::move(pkey));
 }
 
 Result<PublicKey> PublicKey::fromPem(std::string_view pem) {
@@ -93,7 +98,7 @@ Result<PublicKey> PublicKey::fromPem(std::string_view pem) {
   if (!bio) return ossl::error("BIO_new_mem_buf");
   ossl::EvpPkey pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
   if (!pkey) return ossl::error("parsing PEM public key");
-  return fromEvp(pkey.get());
+  return adoptPublic(std::move(pkey));
 }
 
 Bytes PublicKey::spkiDer() const {
@@ -123,7 +128,7 @@ Result<PublicKey> publicKeyFromEcPoint(KeyAlgorithm curve, std::span<const uint8
   // fromdata does not always check the point: do it explicitly.
   ossl::EvpPkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
   if (!check || EVP_PKEY_public_check(check.get()) != 1) return ossl::error("EC point is not on the curve");
-  return PublicKey::fromEvp(pkey.get());
+  return PublicKey::adoptPublic(std::move(pkey));
 }
 
 Result<PublicKey> publicKeyFromRsa(std::span<const uint8_t> n, std::span<const uint8_t> e) {
@@ -134,14 +139,14 @@ Result<PublicKey> publicKeyFromRsa(std::span<const uint8_t> n, std::span<const u
       OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, be.get()) != 1)
     return ossl::error("building RSA parameters");
   SSHCA_ASSIGN_OR_RETURN(ossl::EvpPkey pkey, publicKeyFromParams("RSA", bld.get(), "building RSA key"));
-  return PublicKey::fromEvp(pkey.get());
+  return PublicKey::adoptPublic(std::move(pkey));
 }
 
 Result<PublicKey> publicKeyFromEd25519(std::span<const uint8_t> raw32) {
   if (raw32.size() != 32) return makeError(ErrorCode::InvalidFormat, "Ed25519 public key is not 32 bytes");
   ossl::EvpPkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw32.data(), raw32.size()));
   if (!pkey) return ossl::error("building Ed25519 key");
-  return PublicKey::fromEvp(pkey.get());
+  return PublicKey::adoptPublic(std::move(pkey));
 }
 
 Result<Bytes> ecPointOf(const PublicKey& key) {

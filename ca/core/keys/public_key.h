@@ -16,6 +16,10 @@ class PublicKey {
   // Takes a public (or private: only the public half is kept) EVP_PKEY.
   // Refuses algorithms and curves outside KeyAlgorithm.
   static Result<PublicKey> fromEvp(const EVP_PKEY* pkey);
+  // Takes over a key that holds only a public half (built from components,
+  // d2i_PUBKEY): no copy. The copy in fromEvp goes through OpenSSL 3's
+  // decoder framework and costs more than an ECDSA signature.
+  static Result<PublicKey> adoptPublic(ossl::EvpPkey pub);
   // From SubjectPublicKeyInfo DER / PEM.
   static Result<PublicKey> fromDer(std::span<const uint8_t> spki);
   static Result<PublicKey> fromPem(std::string_view pem);
