@@ -2,6 +2,8 @@
 // here), cpp-httplib's client with CA verification, and the real curl.
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -26,18 +28,7 @@ namespace {
 
 const std::string kToken = "eyJhbGciOiJFUzI1NiJ9.c2VjcmV0LWNsYWltcw.c2lnbmF0dXJl";
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "sshca-api-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 ossl::EvpPkey newKey() {
   ossl::EvpPkey key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
@@ -88,9 +79,9 @@ void writePem(const fs::path& path, std::initializer_list<X509*> certs, EVP_PKEY
 // server and the clients read.
 struct TestTls {
   TempDir dir;
-  fs::path caPem = dir.path / "ca.pem";
-  fs::path chainPem = dir.path / "chain.pem";
-  fs::path keyPem = dir.path / "key.pem";
+  fs::path caPem = fs::path(dir.path()) / "ca.pem";
+  fs::path chainPem = fs::path(dir.path()) / "chain.pem";
+  fs::path keyPem = fs::path(dir.path()) / "key.pem";
   TestTls() {
     auto caKey = newKey();
     auto ca = makeCert(caKey.get(), "sshca test root", nullptr, caKey.get(), true);
@@ -344,7 +335,7 @@ TEST_CASE("CurlWithCacertReadsHealthAndSigns", "[api]") {
   CHECK(health.status == 0);
   CHECK(health.out == R"({"db":"ok","hsm":"ok","status":"ok"})" "\n200");
 
-  fs::path body = f.tls.dir.path / "sign.json";
+  fs::path body = fs::path(f.tls.dir.path()) / "sign.json";
   {
     std::FILE* out = std::fopen(body.c_str(), "w");
     REQUIRE(out);
@@ -406,7 +397,7 @@ TEST_CASE("StartRefusesMissingKeyBadAddressAndTakenPort", "[api]") {
   test::FakeAuthority authority;
   api::HttpsServerOptions o;
   o.listenAddress = "127.0.0.1:0";
-  o.tls = {tls.chainPem.string(), (tls.dir.path / "absent.pem").string()};
+  o.tls = {tls.chainPem.string(), (fs::path(tls.dir.path()) / "absent.pem").string()};
   auto noKey = api::HttpsServer::start(o, authority);
   REQUIRE_FALSE(noKey.ok());
   CHECK(noKey.error().code == ErrorCode::NotFound);

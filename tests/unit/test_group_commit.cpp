@@ -2,6 +2,8 @@
 // failure stays its own, and shutdown loses nothing queued.
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -22,21 +24,7 @@ using store::GroupCommitter;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/sshca-group-commit.XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::string file(const char* name) const { return (dir_ / name).string(); }
-
- private:
-  std::filesystem::path dir_;
-};
+using test::TempDir;
 
 int64_t scalar(const std::string& path, const char* sql) {
   auto db = store::openSshReaderConnection(path);

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -29,18 +31,7 @@ using namespace sshca;
 namespace {
 
 // A fresh directory under /tmp, removed at scope end.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/sshca-init-test.XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 unsigned modeOf(const std::string& p) {
   struct stat st {};
@@ -64,7 +55,7 @@ TEST_CASE("init layout: absolute paths under DIR") {
 
 TEST_CASE("init refuses a DIR with a CA or with leftovers of one") {
   TempDir t;
-  auto l = *setup::caLayoutFor(t.path.string());
+  auto l = *setup::caLayoutFor(t.path());
   CHECK(setup::refuseExistingCa(l).ok());  // empty DIR is fine
   fs::create_directories(l.tokensDir);
   auto partial = setup::refuseExistingCa(l);
@@ -135,7 +126,7 @@ TEST_CASE("initCa: a complete CA on an embedded SoftHSM2 token") {
   TempDir t;
   ::unsetenv("SOFTHSM2_CONF");
   setup::InitOptions o;
-  o.dir = (t.path / "ca").string();
+  o.dir = t.file("ca");
   o.name = "Unit CA";
   auto r = setup::initCa(o);
   if (!r.ok()) FAIL(r.error().message);

@@ -2,6 +2,8 @@
 // numbers, schema versioning, persistence.
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -16,21 +18,7 @@ using store::CertificateRecord;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/sshca-store.XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::string file(const char* name) const { return (dir_ / name).string(); }
-
- private:
-  std::filesystem::path dir_;
-};
+using test::TempDir;
 
 CertificateRecord record(std::string serial, std::time_t notAfter = 4000000000) {
   CertificateRecord r;

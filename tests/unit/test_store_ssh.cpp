@@ -2,6 +2,8 @@
 // per CA, revocation and the KRL's view, KRL versions, persistence.
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <stdlib.h>
 
 #include <cstdint>
@@ -19,21 +21,7 @@ namespace {
 const char* const kUserCa = "SHA256:userCAuserCAuserCAuserCAuserCAuserCAuserC";
 const char* const kHostCa = "SHA256:hostCAhostCAhostCAhostCAhostCAhostCAhostC";
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/sshca-ssh-store.XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::string file(const char* name) const { return (dir_ / name).string(); }
-
- private:
-  std::filesystem::path dir_;
-};
+using test::TempDir;
 
 SshCertificateRecord record(uint64_t serial, std::string ca = kUserCa, uint64_t validBefore = 4000000000) {
   SshCertificateRecord r;

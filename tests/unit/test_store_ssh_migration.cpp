@@ -2,6 +2,8 @@
 // place to version 2 by the SSH store, and its X.509 records stay.
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -17,21 +19,7 @@ using namespace sshca;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/sshca-store-migration.XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::string file(const char* name) const { return (dir_ / name).string(); }
-
- private:
-  std::filesystem::path dir_;
-};
+using test::TempDir;
 
 // Schema version 1 exactly as released: frozen here, so that an edit of
 // the first migration cannot make this test pass by accident.

@@ -2,6 +2,8 @@
 // and the token that paid for it recorded together or not at all, pruning.
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
+
 #include <stdlib.h>
 
 #include <filesystem>
@@ -17,21 +19,7 @@ namespace {
 
 const char* const kCa = "SHA256:userCAuserCAuserCAuserCAuserCAuserCAuserC";
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/sshca-token-store.XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::string file(const char* name) const { return (dir_ / name).string(); }
-
- private:
-  std::filesystem::path dir_;
-};
+using test::TempDir;
 
 SshCertificateRecord record(uint64_t serial) {
   SshCertificateRecord r;

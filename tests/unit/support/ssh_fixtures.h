@@ -1,6 +1,8 @@
 // Test helpers for running the real ssh-keygen in a private temp directory.
 #pragma once
 
+#include "support/temp_dir.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -19,25 +21,6 @@
 namespace sshca::test {
 
 // A fresh directory under /tmp, removed with its contents at scope end.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/sshca-ssh-XXXXXX";
-    if (mkdtemp(tmpl)) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
-
 inline std::string shellQuote(std::string_view s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
