@@ -3,9 +3,7 @@
 # creates a complete CA in var/ca with `sshca init` unless one is there
 # already (SoftHSM2 token, random PINs in var/ca/secrets, keys, X.509 root,
 # intermediate and TLS certificate, provisioner, database, config), then
-# runs `sshca serve` in the foreground. Until `sshca serve` exists, it
-# demonstrates the offline CA instead: a user key signed inside the token
-# and printed by OpenSSH's own ssh-keygen -L.
+# runs `sshca serve` in the foreground (Ctrl-C stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -22,24 +20,7 @@ fi
 # The embedded token's SoftHSM2 configuration (ca.json's softhsm2Conf).
 export SOFTHSM2_CONF=$CA/softhsm2.conf
 
-# CLI11 answers --help for an unknown subcommand with the top-level help and
-# status 0: look for serve's own --config option instead.
-if "$SSHCA" serve --help 2>/dev/null | grep -q -- '--config'; then
-  echo "== sshca serve --config $CONFIG"
-  exec "$SSHCA" serve --config "$CONFIG"
-fi
-
-# Fallback until `sshca serve` exists: sign a fresh user key with the CA's
-# user key on the token.
-KMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kms"])' "$CONFIG")
-echo "== keys on the token"
-"$SSHCA" kms list --kms "$KMS"
-DEMO=$CA/demo
-mkdir -p "$DEMO"
-rm -f "$DEMO/id_demo" "$DEMO/id_demo.pub" "$DEMO/id_demo-cert.pub"
-ssh-keygen -q -t ed25519 -N '' -C "demo@$(hostname)" -f "$DEMO/id_demo"
-echo "== signing $DEMO/id_demo.pub with the token's key (sshca serve is not built yet)"
-"$SSHCA" ssh sign --kms "$KMS" --key pkcs11:object=ssh-user-ca --user --id "demo@$(hostname)" \
-  --principals "$(id -un)" "$DEMO/id_demo.pub"
-echo "== ssh-keygen -L -f $DEMO/id_demo-cert.pub"
-ssh-keygen -L -f "$DEMO/id_demo-cert.pub"
+echo "== sshca serve --config $CONFIG"
+echo "   token:  $SSHCA token user \$USER --principals \$USER --config $CONFIG"
+echo "   health: curl --cacert $CA/certs/root_ca.crt https://localhost:8443/health"
+exec "$SSHCA" serve --config "$CONFIG"
