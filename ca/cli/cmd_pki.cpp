@@ -142,7 +142,7 @@ store::CertificateRecord recordOf(const X509& cert, std::string profile) {
 void printIssued(const X509& cert) {
   x509::CertificateInfo info = orFail(x509::describeCertificate(cert));
   std::cerr << "sshca: issued serial " << info.serialHex << " for " << info.subject << ", valid until "
-            << x509::formatUtc(info.notAfter) << "\n";
+            << formatUtc(info.notAfter) << "\n";
 }
 
 // ---- pki init ---------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "authority/request_time.h"
+#include "common/utc_time.h"
 
 using namespace sshca;
 using namespace sshca::authority;

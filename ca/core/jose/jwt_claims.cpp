@@ -1,5 +1,7 @@
 #include "jose/jwt_claims.h"
 
+#include "common/utc_time.h"
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
@@ -15,15 +17,6 @@ using Json = nlohmann::json;
 constexpr int64_t kMaxNumericDate = 253402300799;
 
 Error refused(std::string message) { return makeError(ErrorCode::Unauthenticated, std::move(message)); }
-
-std::string formatUtc(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  struct tm tm {};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // A message-safe rendering of a claim value (invalid UTF-8 replaced).
 std::string show(const Json& v) { return v.dump(-1, ' ', false, Json::error_handler_t::replace); }

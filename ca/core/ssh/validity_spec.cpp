@@ -1,6 +1,8 @@
 // ssh-keygen -V validity syntax (ssh-keygen(1), "-V validity_interval").
 #include "ssh/validity_spec.h"
 
+#include "common/utc_time.h"
+
 #include <charconv>
 #include <string>
 
@@ -43,16 +45,6 @@ Result<int64_t> parseDuration(std::string_view s, std::string_view spec) {
     total += n * unit;
   }
   return total;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (civil calendar).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  auto yoe = static_cast<unsigned>(y - era * 400);
-  unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 unsigned daysInMonth(int64_t y, unsigned m) {

@@ -15,12 +15,5 @@ Result<ossl::Asn1Time> fromUnixTime(std::time_t t) {
   return out;
 }
 
-std::string formatUtc(std::time_t t) {
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 }  // namespace sshca::x509

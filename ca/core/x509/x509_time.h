@@ -3,6 +3,8 @@
 // so that callers inject "now" and tests can fix it.
 #pragma once
 
+#include "common/utc_time.h"  // formatUtc, for messages about X.509 times
+
 #include <ctime>
 #include <string>
 
@@ -18,7 +20,5 @@ inline constexpr std::time_t kBackdateSeconds = 5 * 60;
 Result<std::time_t> toUnixTime(const ASN1_TIME* t);
 Result<ossl::Asn1Time> fromUnixTime(std::time_t t);
 
-// "2030-01-02T03:04:05Z", for messages and the database.
-std::string formatUtc(std::time_t t);
 
 }  // namespace sshca::x509

@@ -16,9 +16,6 @@ namespace sshca::authority {
 // is not a time or a duration, or a time before 1970.
 Result<std::optional<uint64_t>> parseRequestTime(std::string_view text, int64_t now, std::string_view field);
 
-// RFC 3339 date-time (section 5.6), fractional seconds truncated.
-Result<int64_t> parseRfc3339(std::string_view text);
-
 // Go's time.ParseDuration syntax, in whole seconds (truncated toward zero):
 // optional sign, then number[.fraction]unit... with units ns us µs ms s m h.
 Result<int64_t> parseGoDuration(std::string_view text);

@@ -65,11 +65,5 @@ struct StepSshClaim {
 // validAfter/validBefore not RFC 3339.
 Result<StepSshClaim> parseStepSshClaim(const nlohmann::json& payload);
 
-// RFC 3339 (e.g. "2026-01-02T03:04:05Z", "...05.5+02:00") -> seconds since
-// the epoch, fractions dropped. InvalidArgument for anything else,
-// including times before 1970.
-Result<uint64_t> parseRfc3339(std::string_view text);
-// Seconds since the epoch -> "2026-01-02T03:04:05Z".
-std::string formatRfc3339(uint64_t seconds);
 
 }  // namespace sshca::provisioners
