@@ -16,7 +16,7 @@
 
 #include "store/group_commit.h"
 #include "store/sqlite_statement.h"
-#include "store/ssh_sqlite_connection.h"
+#include "store/sqlite_connection.h"
 #include "store/ssh_sqlite_store.h"
 
 using namespace sshca;
@@ -27,7 +27,7 @@ namespace {
 using test::TempDir;
 
 int64_t scalar(const std::string& path, const char* sql) {
-  auto db = store::openSshReaderConnection(path);
+  auto db = store::openReaderConnection(path);
   REQUIRE(db.ok());
   auto stmt = store::SqliteStatement::prepare(db->get(), sql);
   REQUIRE(stmt.ok());
@@ -44,7 +44,7 @@ GroupCommitter::Write insertValue(int64_t v) {
 }
 
 std::unique_ptr<GroupCommitter> committerWithTable(const std::string& path) {
-  auto db = store::openSshWriterConnection(path);
+  auto db = store::openWriterConnection(path);
   REQUIRE(db.ok());
   auto committer = std::make_unique<GroupCommitter>(std::move(db).value());
   REQUIRE(committer

@@ -1,9 +1,10 @@
 #include "store/sqlite_store.h"
 
+#include "store/sqlite_connection.h"
+
 #include <mutex>
 
 #include "store/sqlite_handles.h"
-#include "store/sqlite_migrations.h"
 #include "store/sqlite_statement.h"
 #include "store/sqlite_transaction.h"
 
@@ -11,7 +12,6 @@ namespace sshca::store {
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 10000;
 constexpr const char* kColumns =
     "serial, issuer, subject, sans, not_before, not_after, profile, pem, revoked_at, reason";
 
@@ -50,27 +50,6 @@ Result<CertificateRecord> recordFrom(const SqliteStatement& row) {
     SSHCA_ASSIGN_OR_RETURN(r.reason, x509::revocationReasonFromCode(static_cast<int>(*code)));
   }
   return r;
-}
-
-Status execPragma(sqlite3* db, const char* sql) {
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return sqliteError(db, rc, sql);
-  return okStatus();
-}
-
-Result<SqliteDb> openDatabase(const std::string& path) {
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
-  SqliteDb db(raw);
-  if (rc != SQLITE_OK) return sqliteError(db.get(), rc, "opening " + path);
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-  sqlite3_extended_result_codes(db.get(), 1);
-  SSHCA_RETURN_IF_ERROR(execPragma(db.get(), "PRAGMA journal_mode = WAL"));
-  // Issued certificates must survive a power cut once handed out.
-  SSHCA_RETURN_IF_ERROR(execPragma(db.get(), "PRAGMA synchronous = FULL"));
-  SSHCA_RETURN_IF_ERROR(execPragma(db.get(), "PRAGMA foreign_keys = ON"));
-  return db;
 }
 
 class SqliteCertificateStore final : public CertificateStore {
@@ -178,8 +157,8 @@ class SqliteCertificateStore final : public CertificateStore {
 }  // namespace
 
 Result<std::unique_ptr<CertificateStore>> openSqliteCertificateStore(const std::string& path) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openDatabase(path));
-  SSHCA_RETURN_IF_ERROR(migrate(db.get()));
+  // Shared by the CLI's threads: SQLite serializes calls (FULLMUTEX).
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openWriterConnection(path, SQLITE_OPEN_FULLMUTEX));
   return std::unique_ptr<CertificateStore>(std::make_unique<SqliteCertificateStore>(std::move(db)));
 }
 

@@ -1,6 +1,6 @@
 #include "store/ssh_sqlite_store.h"
 
-#include "store/ssh_sqlite_connection.h"
+#include "store/sqlite_connection.h"
 #include "store/ssh_sqlite_krl.h"
 #include "store/ssh_sqlite_rows.h"
 #include "store/token_sqlite_rows.h"
@@ -9,8 +9,8 @@ namespace sshca::store {
 
 Result<std::unique_ptr<SqliteSshStore>> SqliteSshStore::open(const std::string& path, size_t maxBatch) {
   // The writer first: it creates and migrates the file the reader opens.
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb writer, openSshWriterConnection(path));
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb reader, openSshReaderConnection(path));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb writer, openWriterConnection(path));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb reader, openReaderConnection(path));
   auto committer = std::make_unique<GroupCommitter>(std::move(writer), maxBatch);
   return std::unique_ptr<SqliteSshStore>(new SqliteSshStore(std::move(reader), std::move(committer)));
 }

@@ -1,4 +1,4 @@
-#include "store/ssh_sqlite_connection.h"
+#include "store/sqlite_connection.h"
 
 #include "store/sqlite_migrations.h"
 
@@ -15,12 +15,9 @@ Status exec(sqlite3* db, const char* sql) {
   return okStatus();
 }
 
-// NOMUTEX: each connection is used by one thread at a time (the writer
-// thread, or readers under the store's mutex), so SQLite's own per-call
-// locking would be pure cost.
 Result<SqliteDb> openConnection(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteDb db(raw);
   if (rc != SQLITE_OK) return sqliteError(db.get(), rc, "opening " + path);
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
@@ -30,8 +27,8 @@ Result<SqliteDb> openConnection(const std::string& path, int flags) {
 
 }  // namespace
 
-Result<SqliteDb> openSshWriterConnection(const std::string& path) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+Result<SqliteDb> openWriterConnection(const std::string& path, int threading) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | threading));
   SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA journal_mode = WAL"));
   // A certificate handed out must survive a power cut: fsync on COMMIT.
   SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA synchronous = FULL"));
@@ -40,8 +37,10 @@ Result<SqliteDb> openSshWriterConnection(const std::string& path) {
   return db;
 }
 
-Result<SqliteDb> openSshReaderConnection(const std::string& path) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openConnection(path, SQLITE_OPEN_READWRITE));
+// NOMUTEX: the reader is used under the store's mutex, one thread at a time,
+// so SQLite's own per-call locking would be pure cost.
+Result<SqliteDb> openReaderConnection(const std::string& path) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
   SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA query_only = ON"));
   return db;
 }

@@ -1,6 +1,6 @@
-// Opening the SQLite connections of the SSH store: one writer (owned by
-// the group committer's thread) and one reader, on the same database file
-// as the X.509 store.
+// Opening SQLite connections to the CA's database, the same way for every
+// store: the SSH store's writer (owned by the group committer's thread) and
+// reader, and the X.509 store's connection.
 #pragma once
 
 #include <string>
@@ -14,10 +14,12 @@ namespace sshca::store {
 // (a COMMIT returns only after the WAL is fsynced) and migrates it to the
 // current schema. Unavailable if it cannot be opened; Unsupported if a
 // newer sshca wrote it.
-Result<SqliteDb> openSshWriterConnection(const std::string& path);
+// `threading` is SQLITE_OPEN_NOMUTEX for a connection one thread uses at a
+// time, SQLITE_OPEN_FULLMUTEX for one shared between threads.
+Result<SqliteDb> openWriterConnection(const std::string& path, int threading = SQLITE_OPEN_NOMUTEX);
 
 // A connection that can only read (PRAGMA query_only), so that a bug
 // cannot write around the committer's durability and batching.
-Result<SqliteDb> openSshReaderConnection(const std::string& path);
+Result<SqliteDb> openReaderConnection(const std::string& path);
 
 }  // namespace sshca::store
