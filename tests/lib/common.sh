@@ -89,3 +89,39 @@ start_sshd() {
   cleanup_add "kill $pid"
   wait_port "$SSHD_PORT" || { cat "$T/sshd.log" >&2; return 1; }
 }
+
+# start_ca [INIT-ARGS...]: `sshca init` into $T/ca on a free port, then
+# `sshca serve` in the background until /health answers (stopped at exit).
+# Sets CA_PORT, CA_URL, CFG (ca.json), ROOT (root PEM), DB (sqlite file),
+# CA_PID, PROV_KEY (the JWK provisioner's private key file). Logs: $T/init.log,
+# $T/serve.log. Unsets SOFTHSM2_CONF: init's token has its own, named in ca.json.
+start_ca() {
+  unset SOFTHSM2_CONF
+  CA_PORT=$(free_port)
+  "$SSHCA" init --dir "$T/ca" --address "127.0.0.1:$CA_PORT" "$@" >"$T/init.log" 2>&1 ||
+    { cat "$T/init.log" >&2; return 1; }
+  CFG="$T/ca/config/ca.json"
+  ROOT="$T/ca/certs/root_ca.crt"
+  DB="$T/ca/db/sshca.db"
+  CA_URL="https://127.0.0.1:$CA_PORT"
+  PROV_KEY=$(jq -r '.provisioners[0].privateKeyFile' "$CFG")
+  restart_ca
+}
+
+# restart_ca: (re)starts `sshca serve` on $CFG and waits for /health.
+restart_ca() {
+  "$SSHCA" serve --config "$CFG" 2>>"$T/serve.log" &
+  CA_PID=$!
+  cleanup_add "kill $CA_PID"
+  local i
+  for i in $(seq 1 150); do
+    curl -sf --max-time 2 --cacert "$ROOT" "$CA_URL/health" >/dev/null && return 0
+    sleep 0.1
+  done
+  cat "$T/serve.log" >&2
+  return 1
+}
+
+# root_fingerprint: SHA-256 of the root certificate's DER, hex, as
+# `sshca init` prints it and `sshca-agent bootstrap --fingerprint` takes it.
+root_fingerprint() { openssl x509 -in "$ROOT" -outform DER | sha256sum | cut -d' ' -f1; }

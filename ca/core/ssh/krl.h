@@ -1,0 +1,53 @@
+// OpenSSH Key Revocation Lists (PROTOCOL.krl): what sshd's RevokedKeys
+// and `ssh-keygen -Q` read. The CA writes one from its database; hosts and
+// pam_sshca parse one and ask whether a certificate is in it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/result.h"
+#include "keys/public_key.h"
+#include "ssh/ssh_cert.h"
+
+namespace sshca::ssh {
+
+// KRL_SECTION_CERTIFICATES: certificates of one CA key revoked by serial
+// or by key ID. caKey absent = "any CA" (an empty ca_key string).
+struct KrlCertificates {
+  std::optional<PublicKey> caKey;
+  std::vector<uint64_t> serials;      // any order; the writer sorts, dedupes, picks list/range/bitmap
+  std::vector<std::string> keyIds;
+};
+
+struct Krl {
+  uint64_t version = 0;        // krl_version: hosts refuse to go backwards
+  uint64_t generatedDate = 0;  // seconds since the epoch
+  std::string comment;
+  std::vector<KrlCertificates> certificates;
+  std::vector<PublicKey> explicitKeys;  // KRL_SECTION_EXPLICIT_KEY (plain keys)
+  std::vector<Bytes> sha1Fingerprints;    // KRL_SECTION_FINGERPRINT_SHA1 (20 bytes each)
+  std::vector<Bytes> sha256Fingerprints;  // KRL_SECTION_FINGERPRINT_SHA256 (32 bytes each)
+};
+
+// The binary KRL. Deterministic: the same Krl gives the same bytes.
+Bytes encodeKrl(const Krl& krl);
+
+// Strict parser: magic and format version, known section types, sorted
+// and non-overlapping serial records as PROTOCOL.krl requires, no trailing
+// data. Signature sections (unused by OpenSSH) are refused. InvalidArgument
+// with the reason.
+Result<Krl> parseKrl(std::span<const uint8_t> data);
+
+// Whether sshd would refuse `cert` because of `krl`: its serial or key ID
+// revoked under its signing CA key (or any CA), or its subject key or CA
+// key revoked explicitly or by fingerprint.
+bool isCertificateRevoked(const Krl& krl, const Certificate& cert);
+// Whether a plain key is revoked (explicit key or fingerprint).
+bool isKeyRevoked(const Krl& krl, const PublicKey& key);
+
+}  // namespace sshca::ssh
