@@ -146,17 +146,23 @@ TEST_CASE("SshStoreRevokesOnceAndListsRevokedUnexpired", "[store]") {
   CHECK(db->revokedNotExpired(kUserCa, 1700000000)->size() == 2);
 }
 
-TEST_CASE("SshStoreKrlVersionIsMonotonicAcrossReopen", "[store]") {
+TEST_CASE("SshStoreKrlVersionBumpsWithEachRevocationAcrossReopen", "[store]") {
   TempDir dir;
   std::string path = dir.file("ca.db");
   {
     auto db = open(path);
-    CHECK(*db->nextKrlVersion() == 1);
-    CHECK(*db->nextKrlVersion() == 2);
-    CHECK(*db->nextKrlVersion() == 3);
+    CHECK(*db->krlVersion() == 0);
+    for (uint64_t serial : {1, 2, 3}) REQUIRE(db->insert(record(serial)).ok());
+    REQUIRE(db->revoke(kUserCa, 1, "lost", 1750000000).ok());
+    CHECK(*db->krlVersion() == 1);
+    REQUIRE(db->revoke(kUserCa, 2, "lost", 1750000000).ok());
+    CHECK(db->revoke(kUserCa, 2, "again", 1750000000).error().code == ErrorCode::AlreadyExists);
+    CHECK(*db->krlVersion() == 2);  // a refused revocation does not bump
   }
   auto db = open(path);
-  CHECK(*db->nextKrlVersion() == 4);
+  CHECK(*db->krlVersion() == 2);
+  REQUIRE(db->revoke(kUserCa, 3, "lost", 1750000000).ok());
+  CHECK(*db->krlVersion() == 3);
 }
 
 TEST_CASE("SshStoreReopenSeesEverything", "[store]") {

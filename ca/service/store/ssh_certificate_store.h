@@ -30,7 +30,8 @@ class SshCertificateStore {
   virtual Result<std::vector<SshCertificateRecord>> findByKeyId(const std::string& keyId) = 0;
 
   // NotFound for a serial the CA never issued; AlreadyExists if revoked
-  // already (the first revocation stands).
+  // already (the first revocation stands). A revocation bumps the KRL
+  // version in the same transaction.
   virtual Status revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                         int64_t at) = 0;
 
@@ -39,9 +40,11 @@ class SshCertificateStore {
   virtual Result<std::vector<SshCertificateRecord>> revokedNotExpired(const std::string& caFingerprint,
                                                                       int64_t now) = 0;
 
-  // Reserves the next KRL version: strictly increasing, persisted, never
-  // handed out twice (hosts compare versions to skip stale KRLs).
-  virtual Result<uint64_t> nextKrlVersion() = 0;
+  // The KRL version: 0 before the first revocation, then bumped by each
+  // one, persisted, never going back (hosts compare versions to skip stale
+  // KRLs). A cheap read, so that a CA instance can ask on every KRL request
+  // whether any instance revoked something since it built its KRL.
+  virtual Result<uint64_t> krlVersion() = 0;
 };
 
 }  // namespace sshca::store

@@ -20,4 +20,11 @@ Result<uint64_t> bumpKrlVersion(sqlite3* db) {
   return static_cast<uint64_t>(version);
 }
 
+Result<uint64_t> selectKrlVersion(sqlite3* db) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, "SELECT version FROM krl_state WHERE id = 1"));
+  SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+  return row ? static_cast<uint64_t>(stmt.integer(0)) : uint64_t{0};
+}
+
 }  // namespace sshca::store

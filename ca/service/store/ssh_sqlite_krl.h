@@ -12,5 +12,7 @@ namespace sshca::store {
 
 // 1 the first time, then the previous value + 1.
 Result<uint64_t> bumpKrlVersion(sqlite3* db);
+// The current version; 0 when nothing was ever revoked.
+Result<uint64_t> selectKrlVersion(sqlite3* db);
 
 }  // namespace sshca::store

@@ -42,7 +42,12 @@ Result<std::vector<SshCertificateRecord>> SqliteSshStore::findByKeyId(const std:
 Status SqliteSshStore::revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                               int64_t at) {
   return writer_->write(
-      [&](sqlite3* db) { return revokeSshCertificateRow(db, caFingerprint, serial, reason, at); });
+      [&](sqlite3* db) -> Status {
+        SSHCA_RETURN_IF_ERROR(revokeSshCertificateRow(db, caFingerprint, serial, reason, at));
+        SSHCA_ASSIGN_OR_RETURN(uint64_t version, bumpKrlVersion(db));
+        (void)version;
+        return okStatus();
+      });
 }
 
 Result<std::vector<SshCertificateRecord>> SqliteSshStore::revokedNotExpired(const std::string& caFingerprint,
@@ -51,13 +56,9 @@ Result<std::vector<SshCertificateRecord>> SqliteSshStore::revokedNotExpired(cons
   return selectRevokedSshCertificates(reader_.get(), caFingerprint, now);
 }
 
-Result<uint64_t> SqliteSshStore::nextKrlVersion() {
-  uint64_t version = 0;
-  SSHCA_RETURN_IF_ERROR(writer_->write([&version](sqlite3* db) -> Status {
-    SSHCA_ASSIGN_OR_RETURN(version, bumpKrlVersion(db));
-    return okStatus();
-  }));
-  return version;
+Result<uint64_t> SqliteSshStore::krlVersion() {
+  std::lock_guard lock(readMu_);
+  return selectKrlVersion(reader_.get());
 }
 
 Status SqliteSshStore::useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,

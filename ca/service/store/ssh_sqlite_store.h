@@ -30,7 +30,7 @@ class SqliteSshStore final : public SshIssuanceStore {
   Status revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason, int64_t at) override;
   Result<std::vector<SshCertificateRecord>> revokedNotExpired(const std::string& caFingerprint,
                                                               int64_t now) override;
-  Result<uint64_t> nextKrlVersion() override;
+  Result<uint64_t> krlVersion() override;
 
   Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
                   int64_t now) override;
