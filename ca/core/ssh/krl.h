@@ -16,12 +16,25 @@
 
 namespace sshca::ssh {
 
+// An inclusive serial range (KRL_SECTION_CERT_SERIAL_RANGE): a parsed range
+// stays a range instead of being expanded (ssh-keygen -k accepts 1-(2^64-1)).
+struct KrlSerialRange {
+  uint64_t first = 0;
+  uint64_t last = 0;
+  bool operator==(const KrlSerialRange&) const = default;
+};
+
 // KRL_SECTION_CERTIFICATES: certificates of one CA key revoked by serial
 // or by key ID. caKey absent = "any CA" (an empty ca_key string).
+// Serial 0 is never revoked (sshd ignores it; OpenSSH refuses it in a KRL):
+// the writer drops it.
 struct KrlCertificates {
   std::optional<PublicKey> caKey;
   std::vector<uint64_t> serials;      // any order; the writer sorts, dedupes, picks list/range/bitmap
   std::vector<std::string> keyIds;
+  // Written together with `serials` (merged, cheapest records). The parser
+  // puts range records here and list/bitmap records in `serials`.
+  std::vector<KrlSerialRange> ranges{};
 };
 
 struct Krl {
@@ -39,8 +52,9 @@ Bytes encodeKrl(const Krl& krl);
 
 // Strict parser: magic and format version, known section types, sorted
 // and non-overlapping serial records as PROTOCOL.krl requires, no trailing
-// data. Signature sections (unused by OpenSSH) are refused. InvalidArgument
-// with the reason.
+// data. Signature sections (unused by OpenSSH) are refused. InvalidFormat
+// (bytes that break the format, docs/errors.md) with the reason; Unsupported
+// for a key type we do not handle or a critical extension.
 Result<Krl> parseKrl(std::span<const uint8_t> data);
 
 // Whether sshd would refuse `cert` because of `krl`: its serial or key ID
