@@ -4,6 +4,7 @@
 // signature. Messages are built and parsed in agent_protocol.cpp.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -13,24 +14,12 @@
 #include "common/bytes.h"
 #include "common/ossl.h"
 #include "common/result.h"
+#include "ssh/agent_protocol.h"
 #include "ssh/ssh_cert.h"
 
 namespace sshca::ssh {
 
-// One key the agent holds: the public key or certificate wire form.
-struct AgentIdentity {
-  Bytes keyBlob;
-  std::string comment;
-};
-
-// What SSH2_AGENTC_ADD_ID_CONSTRAINED adds: a private key (Ed25519 or
-// ECDSA; RSA too), optionally with its certificate, and a lifetime.
-struct AgentKeyToAdd {
-  const EVP_PKEY* privateKey = nullptr;      // borrowed
-  const Certificate* certificate = nullptr;  // borrowed; nullptr: the plain key
-  std::string comment;
-  std::optional<uint32_t> lifetimeSeconds;   // SSH_AGENT_CONSTRAIN_LIFETIME
-};
+// AgentIdentity and AgentKeyToAdd are declared in ssh/agent_protocol.h.
 
 class AgentClient {
  public:
@@ -51,9 +40,16 @@ class AgentClient {
   Status add(const AgentKeyToAdd& key);
   Status remove(std::span<const uint8_t> keyBlob);
 
+  // How long one request may wait for the agent (default 60 s; an agent
+  // may ask its user to confirm a signature). A silent agent then gives
+  // Unavailable instead of hanging sudo or a login.
+  Status setTimeout(std::chrono::seconds timeout);
+
  private:
   explicit AgentClient(int fd) : fd_(fd) {}
   Result<Bytes> roundTrip(std::span<const uint8_t> request);
+  Result<Bytes> exchange(std::span<const uint8_t> request);
+  void closeFd();
   int fd_ = -1;
 };
 

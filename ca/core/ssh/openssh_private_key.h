@@ -8,6 +8,7 @@
 
 #include "common/ossl.h"
 #include "common/result.h"
+#include "common/secret.h"
 
 namespace sshca::ssh {
 
@@ -21,5 +22,10 @@ bool isOpenSshPrivateKey(std::string_view text);
 Result<ossl::EvpPkey> parseOpenSshPrivateKey(std::string_view text);
 // The same, from the base64-decoded binary blob.
 Result<ossl::EvpPkey> parseOpenSshPrivateKeyBlob(std::span<const uint8_t> blob);
+
+// The armored file (unencrypted, one key, `comment` inside), as ssh-keygen
+// writes it with no passphrase (openssh_private_key_writer.cpp). Secret:
+// the caller writes it 0600.
+Result<SecretBytes> formatOpenSshPrivateKey(const EVP_PKEY* key, std::string_view comment);
 
 }  // namespace sshca::ssh
