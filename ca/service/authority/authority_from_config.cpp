@@ -5,7 +5,7 @@
 #include "authority/authority.h"
 #include "kms/kms_uri.h"
 #include "kms/pkcs11/pkcs11_kms.h"
-#include "store/ssh_sqlite_store.h"
+#include "store/store_factory.h"
 
 namespace sshca::authority {
 namespace {
@@ -40,12 +40,11 @@ std::function<Status()> makeHsmProbe(std::shared_ptr<KeyManager> keys, KeyRef re
   };
 }
 
-Result<std::unique_ptr<store::SshIssuanceStore>> openStore(const config::DbConfig& db) {
-  if (db.type != "sqlite")
-    return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported yet (sqlite)");
-  auto store = store::SqliteSshStore::open(db.path);
-  if (!store.ok()) return std::move(store).error().context("database " + db.path);
-  return std::unique_ptr<store::SshIssuanceStore>(std::move(store).value());
+// SQLite or PostgreSQL, as config.db says. PostgreSQL keeps one connection
+// per HTTP worker, plus one for the main thread's token pruning.
+Result<std::unique_ptr<store::SshIssuanceStore>> openStore(const config::CaConfig& config) {
+  size_t threads = static_cast<size_t>(config.server.threads > 0 ? config.server.threads : 1) + 1;
+  return store::openSshIssuanceStore(config.db, threads);
 }
 
 std::string withoutTrailingSlash(std::string url) {
@@ -73,7 +72,7 @@ Result<std::unique_ptr<Authority>> Authority::create(const config::CaConfig& con
   parts.caUrl = withoutTrailingSlash(config.url);
   SSHCA_RETURN_IF_ERROR(openKeys(config, parts));
   SSHCA_ASSIGN_OR_RETURN(parts.root, loadRootCertificate(config.x509.rootCert));
-  SSHCA_ASSIGN_OR_RETURN(parts.store, openStore(config.db));
+  SSHCA_ASSIGN_OR_RETURN(parts.store, openStore(config));
   SSHCA_ASSIGN_OR_RETURN(parts.provisioners, buildProvisionerSet(config));
   return fromParts(std::move(parts));
 }

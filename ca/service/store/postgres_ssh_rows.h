@@ -1,0 +1,37 @@
+// The SQL behind SshCertificateStore on PostgreSQL: rows of
+// ssh_certificates and ssh_certificate_principals (schema version 1). Each
+// function runs on a connection the caller provides, inside the caller's
+// transaction where it writes.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/ssh_certificate_record.h"
+
+namespace sshca::store {
+
+// One statement: the certificate and its principals. AlreadyExists if the
+// CA's serial is taken (the UNIQUE constraint, across all instances).
+Status pgInsertSshCertificate(PGconn* conn, const SshCertificateRecord& record);
+
+Result<std::optional<SshCertificateRecord>> pgSelectSshCertificateBySerial(PGconn* conn,
+                                                                          const std::string& caFingerprint,
+                                                                          uint64_t serial);
+Result<std::vector<SshCertificateRecord>> pgSelectSshCertificatesByKeyId(PGconn* conn, const std::string& keyId);
+Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn* conn,
+                                                                        const std::string& caFingerprint,
+                                                                        int64_t now);
+
+// NotFound for an unknown serial, AlreadyExists if revoked already. Two
+// instances revoking one certificate at once: the row lock orders them and
+// the second finds it revoked.
+Status pgRevokeSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial,
+                              const std::string& reason, int64_t at);
+
+}  // namespace sshca::store

@@ -1,0 +1,105 @@
+#include "store/postgres_ssh_store.h"
+
+#include <optional>
+
+#include "store/postgres_connection.h"
+#include "store/postgres_krl.h"
+#include "store/postgres_migrations.h"
+#include "store/postgres_ssh_rows.h"
+#include "store/postgres_token_rows.h"
+#include "store/postgres_transaction.h"
+
+namespace sshca::store {
+
+namespace {
+
+// Runs a read returning Result<T> on a pooled connection.
+template <class T, class Read>
+Result<T> readValue(PostgresPool& pool, Read read) {
+  std::optional<T> out;
+  Status st = pgRead(pool, [&](PGconn* conn) -> Status {
+    auto r = read(conn);
+    if (!r.ok()) return std::move(r).error();
+    out = std::move(r).value();
+    return okStatus();
+  });
+  if (!st.ok()) return std::move(st).error();
+  return std::move(*out);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PostgresSshStore>> PostgresSshStore::open(const std::string& dsn, size_t connections) {
+  auto pool = std::make_unique<PostgresPool>(dsn, connections);
+  {
+    SSHCA_ASSIGN_OR_RETURN(PostgresPool::Lease lease, pool->acquire());
+    auto migrated = migratePostgres(lease.get());
+    if (!migrated.ok()) return std::move(migrated).error().context(describeDsn(dsn));
+  }
+  return std::unique_ptr<PostgresSshStore>(new PostgresSshStore(std::move(pool)));
+}
+
+Status PostgresSshStore::insert(const SshCertificateRecord& record) {
+  return pgTransaction(
+      *pool_, [&](PGconn* c) { return pgInsertSshCertificate(c, record); }, "recording a certificate");
+}
+
+Result<std::optional<SshCertificateRecord>> PostgresSshStore::findBySerial(const std::string& caFingerprint,
+                                                                           uint64_t serial) {
+  return readValue<std::optional<SshCertificateRecord>>(
+      *pool_, [&](PGconn* c) { return pgSelectSshCertificateBySerial(c, caFingerprint, serial); });
+}
+
+Result<std::vector<SshCertificateRecord>> PostgresSshStore::findByKeyId(const std::string& keyId) {
+  return readValue<std::vector<SshCertificateRecord>>(
+      *pool_, [&](PGconn* c) { return pgSelectSshCertificatesByKeyId(c, keyId); });
+}
+
+Status PostgresSshStore::revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                                int64_t at) {
+  return pgTransaction(
+      *pool_,
+      [&](PGconn* c) -> Status {
+        SSHCA_RETURN_IF_ERROR(pgRevokeSshCertificate(c, caFingerprint, serial, reason, at));
+        SSHCA_ASSIGN_OR_RETURN(uint64_t version, pgBumpKrlVersion(c));
+        (void)version;
+        return okStatus();
+      },
+      "revoking a certificate");
+}
+
+Result<std::vector<SshCertificateRecord>> PostgresSshStore::revokedNotExpired(const std::string& caFingerprint,
+                                                                              int64_t now) {
+  return readValue<std::vector<SshCertificateRecord>>(
+      *pool_, [&](PGconn* c) { return pgSelectRevokedSshCertificates(c, caFingerprint, now); });
+}
+
+Result<uint64_t> PostgresSshStore::krlVersion() {
+  return readValue<uint64_t>(*pool_, [](PGconn* c) { return pgSelectKrlVersion(c); });
+}
+
+Status PostgresSshStore::useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
+                                  int64_t now) {
+  TokenUse use{tokenId, provisioner, expiresAt, now};
+  return pgTransaction(
+      *pool_, [&](PGconn* c) { return pgInsertUsedToken(c, use); }, "using a one-time token");
+}
+
+Status PostgresSshStore::pruneExpired(int64_t now) {
+  return pgTransaction(
+      *pool_, [&](PGconn* c) { return pgDeleteExpiredTokens(c, now); }, "pruning spent tokens");
+}
+
+// Token first: a replayed token is reported as Replayed even if the serial
+// collides too; any failure rolls back both rows.
+Status PostgresSshStore::recordIssued(const SshCertificateRecord& record, const TokenUse& token) {
+  return pgTransaction(
+      *pool_,
+      [&](PGconn* c) -> Status {
+        SSHCA_RETURN_IF_ERROR(pgInsertUsedToken(c, token));
+        return pgInsertSshCertificate(c, record);
+      },
+      "recording an issued certificate");
+}
+
+}  // namespace sshca::store

@@ -1,0 +1,22 @@
+// The SQL behind TokenReplayStore on PostgreSQL: rows of used_tokens, on a
+// connection inside the caller's transaction.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+
+#include "common/result.h"
+#include "store/token_replay_store.h"
+
+namespace sshca::store {
+
+// Replayed if (provisioner, tokenId) is there already: the primary key
+// refuses the INSERT (SQLSTATE 23505), also when another CA instance
+// inserted it a moment ago, so there is no window between check and write.
+Status pgInsertUsedToken(PGconn* conn, const TokenUse& use);
+
+// Deletes tokens that expired before `now`.
+Status pgDeleteExpiredTokens(PGconn* conn, int64_t now);
+
+}  // namespace sshca::store

@@ -1,0 +1,24 @@
+#include "store/store_factory.h"
+
+#include "store/postgres_connection.h"
+#include "store/postgres_ssh_store.h"
+#include "store/ssh_sqlite_store.h"
+
+namespace sshca::store {
+
+Result<std::unique_ptr<SshIssuanceStore>> openSshIssuanceStore(const config::DbConfig& db, size_t threads) {
+  if (db.type == "sqlite") {
+    auto opened = SqliteSshStore::open(db.path);
+    if (!opened.ok()) return std::move(opened).error().context("database " + db.path);
+    return std::unique_ptr<SshIssuanceStore>(std::move(opened).value());
+  }
+  if (db.type == "postgresql") {
+    // Errors from open() already name the server (describeDsn).
+    auto opened = PostgresSshStore::open(db.dsn, threads);
+    if (!opened.ok()) return std::move(opened).error();
+    return std::unique_ptr<SshIssuanceStore>(std::move(opened).value());
+  }
+  return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported (sqlite, postgresql)");
+}
+
+}  // namespace sshca::store

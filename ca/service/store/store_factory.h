@@ -1,0 +1,19 @@
+// Opening the SSH issuance store that ca.json's "db" names: SQLite (one
+// file, one CA instance) or PostgreSQL (several instances sharing it).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "common/result.h"
+#include "config/ca_config.h"
+#include "store/ssh_issuance_store.h"
+
+namespace sshca::store {
+
+// `threads`: how many threads may use the store at once (the HTTP workers);
+// PostgreSQL keeps that many connections. Errors say which database failed
+// (a PostgreSQL DSN is described without its password).
+Result<std::unique_ptr<SshIssuanceStore>> openSshIssuanceStore(const config::DbConfig& db, size_t threads);
+
+}  // namespace sshca::store
