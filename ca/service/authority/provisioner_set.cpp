@@ -18,9 +18,12 @@ Result<provisioners::ProvisionerPtr> ProvisionerSet::forToken(const jose::JwsPar
   if (iss == token.payload.end() || !iss->is_string())
     return makeError(ErrorCode::Unauthenticated, "the token has no issuer (\"iss\")");
   auto found = byName_.find(iss->get_ref<const std::string&>());
+  if (found != byName_.end()) return found->second;
+  // fromList made sure at most one provisioner claims any token.
+  for (const auto& p : list_)
+    if (p->claimsToken(token.payload)) return p;
   // The name is attacker-chosen: not echoed back.
-  if (found == byName_.end()) return makeError(ErrorCode::Unauthenticated, "the token's issuer is not a provisioner of this CA");
-  return found->second;
+  return makeError(ErrorCode::Unauthenticated, "the token's issuer (and audience) is not a provisioner of this CA");
 }
 
 }  // namespace sshca::authority

@@ -20,9 +20,11 @@ class ProvisionerSet {
   // InvalidArgument if two provisioners share a name.
   static Result<std::shared_ptr<const ProvisionerSet>> fromList(std::vector<provisioners::ProvisionerPtr> list);
 
-  // The provisioner named by the token's unverified "iss" claim.
-  // Unauthenticated when the claim is missing or names no provisioner: the
-  // caller cannot be established. The claim is only a lookup key; the
+  // The provisioner named by the token's unverified "iss" claim, else the
+  // one provisioner that claims the token (OIDC: iss is the issuer URL and
+  // aud the client ID; several may share an issuer). Unauthenticated when
+  // the claim is missing or no provisioner takes the token: the caller
+  // cannot be established. The claims are only a lookup key; the
   // provisioner then verifies the token (including "iss") itself.
   Result<provisioners::ProvisionerPtr> forToken(const jose::JwsParts& token) const;
 

@@ -1,8 +1,27 @@
 #include "authority/provisioner_set.h"
 
+#include <set>
+#include <utility>
+
 namespace sshca::authority {
 
+namespace {
+
+// Two OIDC provisioners for the same issuer and client would both claim
+// every token of that client (ProvisionerSet::forToken).
+Status checkOidcClientsUnique(const config::CaConfig& config) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& p : config.provisioners)
+    if (p.type == "oidc" && !seen.emplace(p.oidc.issuer, p.oidc.clientId).second)
+      return makeError(ErrorCode::InvalidArgument, "two oidc provisioners share issuer " + p.oidc.issuer +
+                                                       " and client ID '" + p.oidc.clientId + "'");
+  return okStatus();
+}
+
+}  // namespace
+
 Result<ProvisionerSetPtr> buildProvisionerSet(const config::CaConfig& config) {
+  SSHCA_RETURN_IF_ERROR(checkOidcClientsUnique(config));
   std::vector<provisioners::ProvisionerPtr> list;
   for (const auto& entry : config.provisioners) {
     auto p = provisioners::makeProvisioner(entry);

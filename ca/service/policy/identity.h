@@ -15,6 +15,12 @@ struct Identity {
   std::string provisioner;  // name of the provisioner that authenticated the caller
   std::string subject;      // the authenticated name (token sub, email, host name)
   std::vector<std::string> groups;
+  // Claims an identity provider vouched for (OIDC); policy::principalsFor
+  // maps them to principals. `subject` is then the email (else sub).
+  std::string sub;
+  std::string email;
+  bool emailVerified = false;
+  std::string preferredUsername;
   std::string tokenId;      // one-time-use key (jti); empty if the credential is not one-time
   int64_t tokenExpiresAt = 0;
   // What the credential itself entitles the caller to: the certificate type

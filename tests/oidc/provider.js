@@ -1,0 +1,163 @@
+// A test-only OpenID Provider for sshca's end-to-end tests: the certified
+// npm `oidc-provider` on 127.0.0.1 (http is fine on loopback), with
+//   - a public client "sshca" (device flow and authorization code + PKCE,
+//     loopback redirect URIs on any port, RFC 8252) and a second public
+//     client "other-app" (ID tokens for another audience);
+//   - a fixed account table (ACCOUNTS) and a plain HTML login form that
+//     checks it, so scripts log in with curl the way a browser would;
+//   - email, email_verified, preferred_username and groups in the ID token
+//     (conformIdTokenClaims: false).
+// NEVER for production: fixed passwords, consent implied, keys in a file.
+//
+// usage: node provider.js PORT KEYS_OUT
+//   KEYS_OUT receives the provider's private signing JWKS (0600) so that
+//   mint.js can craft tokens "from the provider" with chosen claims.
+// Prints "listening <issuer>" on stdout once it accepts connections.
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import Provider from 'oidc-provider';
+
+const [port, keysOut] = process.argv.slice(2);
+if (!port || !keysOut) {
+  console.error('usage: node provider.js PORT KEYS_OUT');
+  process.exit(2);
+}
+const issuer = `http://127.0.0.1:${port}`;
+
+// username -> claims; the password of each is "<username>-password".
+export const ACCOUNTS = {
+  alice: { email: 'alice@example.com', email_verified: true, groups: ['admins', 'ssh-users'] },
+  bob: { email: 'bob@example.com', email_verified: true, groups: ['ssh-users'] },
+  carol: { email: 'carol@other.org', email_verified: true, groups: ['ssh-users'] },
+  dave: { email: 'dave@example.com', email_verified: false, groups: ['ssh-users'] },
+  erin: { email: 'erin.o-brien+ops@example.com', email_verified: true, groups: [] },
+};
+
+function signingKeys() {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  return { keys: [{ ...rsa, kid: 'rs-1', alg: 'RS256', use: 'sig' }, { ...ec, kid: 'es-1', alg: 'ES256', use: 'sig' }] };
+}
+
+const jwks = signingKeys();
+writeFileSync(keysOut, JSON.stringify(jwks), { mode: 0o600 });
+
+const nativeClient = (clientId, alg) => ({
+  client_id: clientId,
+  application_type: 'native',
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
+  response_types: ['code'],
+  redirect_uris: ['http://127.0.0.1/callback'],
+  id_token_signed_response_alg: alg,
+});
+
+const page = (title, body) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head>
+<body><h1>${title}</h1>${body}</body></html>`;
+
+const configuration = {
+  clients: [nativeClient('sshca', 'RS256'), nativeClient('sshca-es', 'ES256'), nativeClient('other-app', 'RS256')],
+  jwks,
+  cookies: { keys: ['sshca-test-only-cookie-key'] },
+  claims: {
+    openid: ['sub'],
+    email: ['email', 'email_verified'],
+    profile: ['preferred_username', 'name'],
+    groups: ['groups'],
+  },
+  conformIdTokenClaims: false,
+  pkce: { methods: ['S256'], required: () => true },
+  features: {
+    devInteractions: { enabled: false },
+    deviceFlow: {
+      enabled: true,
+      userCodeInputSource: async (ctx, form) => { ctx.body = page('Enter code', form + '<button type="submit" form="op.deviceInputForm">Continue</button>'); },
+      userCodeConfirmSource: async (ctx, form, client, info, userCode) => {
+        ctx.body = page('Confirm device', `<p>Code <code>${userCode}</code></p>${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>`);
+      },
+      successSource: async (ctx) => { ctx.body = page('Sign-in Success', '<p>You can close this page.</p>'); },
+    },
+  },
+  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  findAccount: async (ctx, sub) => {
+    const account = ACCOUNTS[sub];
+    if (!account) return undefined;
+    return {
+      accountId: sub,
+      claims: async () => ({ sub, preferred_username: sub, name: sub, ...account }),
+    };
+  },
+  renderError: async (ctx, out) => { ctx.type = 'html'; ctx.body = page('Error', `<pre>${JSON.stringify(out)}</pre>`); },
+};
+
+const provider = new Provider(issuer, configuration);
+
+async function formBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+const loginForm = (uid, message) => page('Sign in', `<p>${message}</p>
+<form id="login" method="post" action="/interaction/${uid}/login">
+<input type="text" name="username"><input type="password" name="password">
+<button type="submit">Sign in</button></form>`);
+
+const consentForm = (uid, client) => page('Allow access', `<p>Allow ${client} to know who you are?</p>
+<form id="consent" method="post" action="/interaction/${uid}/confirm">
+<input type="hidden" name="confirm" value="yes"><button type="submit">Allow</button></form>`);
+
+// Grants what the client asked for (the provider always asks native
+// clients for consent).
+async function consent(ctx, details) {
+  const { accountId } = details.session;
+  const { clientId } = { clientId: details.params.client_id };
+  const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId });
+  const missing = details.prompt.details;
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes || {})) grant.addResourceScope(indicator, scopes.join(' '));
+  return { consent: { grantId: await grant.save() } };
+}
+
+async function finish(ctx, result) {
+  const to = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+  ctx.status = 303;
+  ctx.redirect(to);
+}
+
+// The test-only interactions: GET shows the login (or consent) form; POST
+// .../login checks the account table, POST .../confirm grants.
+provider.use(async (ctx, next) => {
+  const m = ctx.path.match(/^\/interaction\/([^/]+)(\/login|\/confirm)?$/);
+  if (!m) return next();
+  const details = await provider.interactionDetails(ctx.req, ctx.res);
+  if (ctx.method === 'GET') {
+    ctx.type = 'html';
+    ctx.body = details.prompt.name === 'login'
+      ? loginForm(details.uid, `Sign in to ${details.params.client_id}`)
+      : consentForm(details.uid, details.params.client_id);
+    return undefined;
+  }
+  if (ctx.method !== 'POST' || !m[2]) { ctx.status = 405; return undefined; }
+  if (m[2] === '/confirm') {
+    if (details.prompt.name !== 'consent') { ctx.status = 400; return undefined; }
+    await finish(ctx, await consent(ctx, details));
+    return undefined;
+  }
+  const form = await formBody(ctx.req);
+  const user = form.get('username');
+  if (!ACCOUNTS[user] || form.get('password') !== `${user}-password`) {
+    ctx.status = 401;
+    ctx.type = 'html';
+    ctx.body = loginForm(details.uid, 'Wrong username or password');
+    return undefined;
+  }
+  await finish(ctx, { login: { accountId: user } });
+  return undefined;
+});
+
+const server = provider.listen(Number(port), '127.0.0.1', () => console.log(`listening ${issuer}`));
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
