@@ -8,6 +8,7 @@
 
 #include "cli/cli_error.h"
 #include "cli/commands.h"
+#include "setup/init_config.h"
 #include "setup/ca_init.h"
 
 namespace sshca::cli {
@@ -39,7 +40,8 @@ void printSummary(const setup::InitResult& r) {
             << "SSH host CA (known_hosts: @cert-authority *):\n  " << r.sshHostCaKey << "\n\n"
             << "config:      " << cfg << "\n"
             << "secrets:     " << r.layout.secretsDir << " (PIN files, TLS and provisioner keys; keep private)\n"
-            << "provisioner: " << prov << " (jwk)\n\n"
+            << "provisioner: " << prov << " (jwk)\n"
+            << "provisioner: " << setup::kSshpopProvisionerName << " (sshpop: hosts renew their certificates)\n\n"
             << "next:\n"
             << "  sshca serve --config " << cfg << "\n"
             << "  sshca token user alice --principals alice --config " << cfg << "\n"

@@ -11,6 +11,8 @@
 #include "jose/json_object.h"
 #include "jose/jwk.h"
 #include "kms/soft/soft_signer.h"
+#include "policy/ssh_serial.h"
+#include "provisioners/jwk_revoke_token.h"
 #include "provisioners/jwk_token.h"
 
 namespace sshca::cli {
@@ -94,6 +96,33 @@ void runToken(const TokenOptions& o, ssh::CertType type) {
   std::cout << orFail(provisioners::mintJwkToken(req, *key, systemRandom())) << "\n";
 }
 
+// An admin token for POST /ssh/revoke of one serial (step-ca's format).
+void runRevokeToken(const TokenOptions& o) {
+  config::CaConfig ca = orFail(config::loadCaConfig(o.config));
+  const config::ProvisionerConfig& p = pickProvisioner(ca, o.provisioner);
+  provisioners::JwkRevokeTokenRequest req;
+  req.provisionerName = p.name;
+  req.caUrl = ca.url;
+  req.serial = orFail(policy::parseSshSerial(o.name, "SERIAL"));
+  req.ttlSeconds = checkedTtl(o, p);
+  req.now = static_cast<int64_t>(std::time(nullptr));
+  SignerPtr key = loadProvisionerKey(p);
+  std::cout << orFail(provisioners::mintJwkRevokeToken(req, *key, systemRandom())) << "\n";
+}
+
+void addRevokeTokenCommand(CLI::App* token) {
+  auto o = std::make_shared<TokenOptions>();
+  o->ttl = "5m";
+  auto* cmd = token->add_subcommand("revoke", "Mint a one-time token for POST /ssh/revoke of one certificate");
+  cmd->add_option("SERIAL", o->name, "the certificate's serial (decimal): the token's subject")->required();
+  cmd->add_option("--ttl", o->ttl, "token lifetime, e.g. 90s, 5m (default 5m; at most the provisioner's tokenMaxLifetime)");
+  cmd->add_option("--config", o->config, "the CA's config file (DIR/config/ca.json)")->required();
+  cmd->add_option("--provisioner", o->provisioner, "jwk provisioner name (default: the only one in the config)");
+  cmd->footer("Example:\n  TOKEN=$(sshca token revoke 1234567890 --config DIR/config/ca.json)\n"
+              "  curl ... -d '{\"serial\":\"1234567890\",\"ott\":\"'$TOKEN'\",\"passive\":true}' https://CA/1.0/ssh/revoke");
+  cmd->callback([o] { runRevokeToken(*o); });
+}
+
 CLI::App* addTokenCommand(CLI::App* token, ssh::CertType type) {
   bool host = type == ssh::CertType::Host;
   auto o = std::make_shared<TokenOptions>();
@@ -120,7 +149,7 @@ CLI::App* addTokenCommand(CLI::App* token, ssh::CertType type) {
 }  // namespace
 
 void registerTokenCommands(CLI::App& app) {
-  auto* token = app.add_subcommand("token", "One-time tokens for POST /ssh/sign (jwk provisioner)");
+  auto* token = app.add_subcommand("token", "One-time tokens for POST /ssh/sign and /ssh/revoke (jwk provisioner)");
   token->require_subcommand(1);
   token->footer(
       "The token is printed on stdout and is good for one certificate, once, before it expires.\n"
@@ -131,6 +160,7 @@ void registerTokenCommands(CLI::App& app) {
       "  TOKEN=$(sshca token host db1 --config ca.json --provisioner hosts)");
   addTokenCommand(token, ssh::CertType::User)
       ->footer("Example:\n  sshca token user alice --principals alice,admin --ttl 5m --config DIR/config/ca.json");
+  addRevokeTokenCommand(token);
   addTokenCommand(token, ssh::CertType::Host)
       ->footer("Example:\n  sshca token host web1.example.com --principals web1.example.com,web1 \\\n"
                "      --config DIR/config/ca.json");

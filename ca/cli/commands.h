@@ -13,5 +13,8 @@ void registerHsmCommands(CLI::App& app);
 void registerInitCommands(CLI::App& app);
 void registerTokenCommands(CLI::App& app);
 void registerServeCommands(CLI::App& app);
+void registerDbCommands(CLI::App& app);
+void registerRevokeCommands(CLI::App& app);
+void registerProvisionerCommands(CLI::App& app);
 
 }  // namespace sshca::cli

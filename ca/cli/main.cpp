@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   sshca::cli::registerInitCommands(app);
   sshca::cli::registerTokenCommands(app);
   sshca::cli::registerServeCommands(app);
+  sshca::cli::registerDbCommands(app);
+  sshca::cli::registerRevokeCommands(app);
+  sshca::cli::registerProvisionerCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -198,7 +198,7 @@ check "a token refused by policy is still good afterwards" [ "$(post "$T/body.js
 # ---- SIGHUP: reload keeps serving; a broken ca.json keeps the old set ----
 kill -HUP "$SERVER_PID"
 for _ in $(seq 1 50); do grep -q "SIGHUP: reloaded" "$T/serve.log" && break; sleep 0.1; done
-check "SIGHUP reloads the provisioners" grep -q "SIGHUP: reloaded 1 provisioner" "$T/serve.log"
+check "SIGHUP reloads the provisioners" grep -q "SIGHUP: reloaded 2 provisioner" "$T/serve.log"  # admin (jwk) and sshpop
 check "serving after SIGHUP" [ "$(get /health)" = 200 ]
 body "$T/id_alice.pub" "$(user_token alice alice)"
 check "signing after SIGHUP" [ "$(post "$T/body.json")" = 201 ]

@@ -264,12 +264,13 @@ TEST_CASE("AuthorityServesBothSshCaKeys", "[authority]") {
   CHECK(f.authority->rootsPem().value() == "PEM");
 }
 
-TEST_CASE("AuthorityHostFlowsAreNotImplementedYet", "[authority]") {
+// The host flows themselves: test_authority_renew.cpp, test_sshpop_*.cpp.
+TEST_CASE("AuthorityHostFlowsRefuseEmptyRequests", "[authority]") {
   Fixture f;
-  CHECK(f.authority->renewSsh({}).error().code == ErrorCode::Unsupported);
-  CHECK(f.authority->rekeySsh({}).error().code == ErrorCode::Unsupported);
-  CHECK(f.authority->revokeSsh({}).error().code == ErrorCode::Unsupported);
-  CHECK(f.authority->krl().error().code == ErrorCode::Unsupported);
+  CHECK(f.authority->renewSsh({}).error().code == ErrorCode::Unauthenticated);
+  CHECK(f.authority->rekeySsh({}).error().code == ErrorCode::InvalidFormat);
+  CHECK(f.authority->revokeSsh({}).error().code == ErrorCode::InvalidArgument);
+  CHECK(f.authority->krl().ok());
 }
 
 TEST_CASE("PruningSpentTokensKeepsLiveOnesSpent", "[authority]") {

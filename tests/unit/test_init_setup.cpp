@@ -146,8 +146,9 @@ TEST_CASE("initCa: a complete CA on an embedded SoftHSM2 token") {
   CHECK(cfg->url == "https://localhost:8443");
   CHECK(cfg->softhsm2Conf == l.softhsm2Conf);
   CHECK(cfg->ssh.userKey == "pkcs11:object=ssh-user-ca");
-  REQUIRE(cfg->provisioners.size() == 1);
+  REQUIRE(cfg->provisioners.size() == 2);
   CHECK(cfg->provisioners[0].name == "admin");
+  CHECK(cfg->provisioners[1].type == "sshpop");  // hosts renew their certificates
 
   // The config's kms URI opens the token, which holds exactly the four keys.
   auto km = openPkcs11KeyManager(*parseKmsUri(cfg->kms));

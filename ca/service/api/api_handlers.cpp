@@ -85,6 +85,12 @@ ApiResponse ApiHandlers::krl() {
   return {200, "application/octet-stream", std::string(asString(*krl)), {}};
 }
 
+ApiResponse ApiHandlers::krlSignature() {
+  auto sig = authority_.krlSignature();
+  if (!sig.ok()) return errorResponse(sig.error());
+  return {200, "text/plain", std::move(sig).value(), {}};
+}
+
 ApiResponse ApiHandlers::provisioners() {
   auto list = authority_.provisioners();
   if (!list.ok()) return errorResponse(list.error());

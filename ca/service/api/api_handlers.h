@@ -38,6 +38,8 @@ class ApiHandlers {
   ApiResponse rekeySsh(std::string_view body, const std::string& clientAddress);
   ApiResponse revokeSsh(std::string_view body, const std::string& clientAddress);
   ApiResponse krl();
+  // The armoured SSHSIG of the KRL (text/plain), for `ssh-keygen -Y verify`.
+  ApiResponse krlSignature();
   ApiResponse provisioners();
 
  private:

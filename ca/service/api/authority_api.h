@@ -103,6 +103,12 @@ class AuthorityApi {
   virtual Result<RevokeSshResponse> revokeSsh(const RevokeSshRequest& request) = 0;
   // The current KRL, OpenSSH binary format (PROTOCOL.krl).
   virtual Result<Bytes> krl() = 0;
+  // The armoured SSHSIG signature (namespace "sshca-krl", user CA key) of
+  // the KRL that krl() returns at the same KRL version. Not pure so that
+  // test fakes without a KRL need not implement it.
+  virtual Result<std::string> krlSignature() {
+    return makeError(ErrorCode::NotFound, "this CA publishes no KRL signature");
+  }
   virtual Result<std::vector<ProvisionerInfo>> provisioners() = 0;
 };
 

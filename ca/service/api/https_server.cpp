@@ -120,6 +120,7 @@ void HttpsServer::Impl::addRoutes() {
   get("/roots", [&h] { return h.roots(); });
   get("/ssh/roots", [&h] { return h.sshRoots(); });
   get("/ssh/krl", [&h] { return h.krl(); });
+  get(R"(/ssh/krl\.sig)", [&h] { return h.krlSignature(); });
   get("/provisioners", [&h] { return h.provisioners(); });
   post("/ssh/sign", [&h](std::string_view b, const std::string& a) { return h.signSsh(b, a); });
   post("/ssh/renew", [&h](std::string_view b, const std::string& a) { return h.renewSsh(b, a); });

@@ -21,10 +21,6 @@ constexpr int kMaxSerialAttempts = 3;
 
 int64_t systemClock() { return static_cast<int64_t>(std::time(nullptr)); }
 
-Error notYet(std::string_view what) {
-  return makeError(ErrorCode::Unsupported, std::string(what) + " is not implemented yet");
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Authority>> Authority::fromParts(AuthorityParts parts) {
@@ -46,7 +42,13 @@ Authority::Authority(AuthorityParts parts)
       hsmProbe_(std::move(parts.hsmProbe)),
       clock_(std::move(parts.clock)),
       rng_(parts.rng ? *parts.rng : systemRandom()),
-      provisioners_(std::move(parts.provisioners)) {}
+      provisioners_(std::move(parts.provisioners)) {
+  // The user CA key signs the KRL: hosts already trust it for user
+  // certificates (TrustedUserCAKeys), which is what the KRL is about.
+  std::vector<KrlCaKey> cas{{userCa_.signer->publicKey(), userCa_.fingerprint},
+                            {hostCa_.signer->publicKey(), hostCa_.fingerprint}};
+  krlCache_ = std::make_unique<KrlCache>(*store_, std::move(cas), userCa_.signer);
+}
 
 void Authority::replaceProvisioners(ProvisionerSetPtr set) {
   std::lock_guard lock(provisionersMu_);
@@ -102,6 +104,10 @@ Result<Authority::Caller> Authority::authenticate(const std::string& ott, int64_
   SSHCA_ASSIGN_OR_RETURN(provisioners::ProvisionerPtr p, set->forToken(token));
   SSHCA_ASSIGN_OR_RETURN(policy::Identity who, p->authorizeSshSign(token, {caUrl_, kSignEndpoint, now}));
   if (who.provisioner.empty()) who.provisioner = p->name();
+  // OIDC: the identity provider said who; the principals are policy's.
+  if (const policy::PrincipalRules* rules = p->principalRules()) {
+    SSHCA_ASSIGN_OR_RETURN(who.principals, policy::principalsFor(who, *rules));
+  }
   return Caller{std::move(p), std::move(who)};
 }
 
@@ -127,11 +133,6 @@ Status Authority::record(const ssh::Certificate& cert, const CaKey& ca, const po
   if (who.tokenId.empty()) return store_->insert(row);
   return store_->recordIssued(row, makeTokenUse(who, now));
 }
-
-Result<api::SshCertificateResponse> Authority::renewSsh(const api::RenewSshRequest&) { return notYet("SSH renew"); }
-Result<api::SshCertificateResponse> Authority::rekeySsh(const api::RekeySshRequest&) { return notYet("SSH rekey"); }
-Result<api::RevokeSshResponse> Authority::revokeSsh(const api::RevokeSshRequest&) { return notYet("SSH revoke"); }
-Result<Bytes> Authority::krl() { return notYet("the KRL"); }
 
 Status Authority::pruneSpentTokens() { return store_->pruneExpired(clock_()); }
 

@@ -10,9 +10,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "api/authority_api.h"
+#include "authority/krl_cache.h"
 #include "authority/provisioner_set.h"
 #include "authority/root_certificate.h"
 #include "common/random.h"
@@ -65,6 +68,7 @@ class Authority final : public api::AuthorityApi {
   Result<api::SshCertificateResponse> rekeySsh(const api::RekeySshRequest& request) override;
   Result<api::RevokeSshResponse> revokeSsh(const api::RevokeSshRequest& request) override;
   Result<Bytes> krl() override;
+  Result<std::string> krlSignature() override;
   Result<std::vector<api::ProvisionerInfo>> provisioners() override;
 
  private:
@@ -77,7 +81,23 @@ class Authority final : public api::AuthorityApi {
     policy::Identity identity;
   };
 
+  // What an SSHPOP (or admin) token established, with the store's row of
+  // the certificate it names.
+  using ProofCheck = Result<provisioners::CertificateProof> (provisioners::Provisioner::*)(
+      const jose::JwsParts&, const provisioners::TokenContext&) const;
+  struct Proven {
+    provisioners::ProvisionerPtr provisioner;
+    provisioners::CertificateProof proof;
+  };
+
   explicit Authority(AuthorityParts parts);
+  provisioners::TokenContext tokenContext(const char* endpoint, int64_t now) const;
+  Result<Proven> proveCertificate(const std::string& ott, const char* endpoint, ProofCheck check, int64_t now) const;
+  Status checkOnRecord(const ssh::Certificate& cert, policy::Identity& who) const;
+  Result<api::SshCertificateResponse> issueReplacement(const Proven& proven, const ssh::CertTemplate& tmpl, int64_t now);
+  Result<std::pair<const CaKey*, store::SshCertificateRecord>> findRevocable(
+      uint64_t serial, std::optional<ssh::CertType> type) const;
+  Result<std::shared_ptr<const KrlSnapshot>> krlSnapshot();
   ProvisionerSetPtr currentProvisioners() const;
   Result<Caller> authenticate(const std::string& ott, int64_t now) const;
   Result<ssh::Certificate> signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who, int64_t now);
@@ -93,6 +113,7 @@ class Authority final : public api::AuthorityApi {
   RandomSource& rng_;
   mutable std::mutex provisionersMu_;  // guards the pointer only, never held during a request
   ProvisionerSetPtr provisioners_;
+  std::unique_ptr<KrlCache> krlCache_;
 };
 
 }  // namespace sshca::authority

@@ -50,6 +50,14 @@ Status readStringMap(const json& obj, const char* key, std::map<std::string, std
   return okStatus();
 }
 
+Status readBool(const json& obj, const char* key, bool& out, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return okStatus();
+  if (!it->is_boolean()) return bad(where + key, "must be true or false");
+  out = it->get<bool>();
+  return okStatus();
+}
+
 Status readDuration(const json& obj, const char* key, uint64_t& out, const std::string& where) {
   std::string text;
   SSHCA_RETURN_IF_ERROR(readString(obj, key, text, where, false));
@@ -82,11 +90,18 @@ Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
   ProvisionerConfig pc;
   SSHCA_RETURN_IF_ERROR(readString(p, "type", pc.type, where, true));
   SSHCA_RETURN_IF_ERROR(readString(p, "name", pc.name, where, true));
-  if (pc.type != "jwk") return bad(where + "type", "unknown provisioner type '" + pc.type + "' (known: jwk)");
-  auto key = p.find("publicKey");
-  if (key == p.end() || !key->is_object()) return bad(where + "publicKey", "is required (a JWK object)");
-  pc.publicKeyJwk = key->dump();
-  SSHCA_RETURN_IF_ERROR(readString(p, "privateKeyFile", pc.privateKeyFile, where, false));
+  if (pc.type != "jwk" && pc.type != "sshpop" && pc.type != "oidc")
+    return bad(where + "type", "unknown provisioner type '" + pc.type + "' (known: jwk, sshpop, oidc)");
+  if (pc.type == "oidc") {
+    SSHCA_ASSIGN_OR_RETURN(pc.oidc, readOidcConfig(p, where));
+  }
+  if (pc.type == "jwk") {
+    auto key = p.find("publicKey");
+    if (key == p.end() || !key->is_object()) return bad(where + "publicKey", "is required (a JWK object)");
+    pc.publicKeyJwk = key->dump();
+    SSHCA_RETURN_IF_ERROR(readString(p, "privateKeyFile", pc.privateKeyFile, where, false));
+  }
+  SSHCA_RETURN_IF_ERROR(readBool(p, "allowRenewalAfterExpiry", pc.allowRenewalAfterExpiry, where));
   SSHCA_RETURN_IF_ERROR(readDuration(p, "tokenMaxLifetime", pc.tokenMaxLifetimeSeconds, where));
   auto pol = p.find("policy");
   if (pol != p.end() && !pol->is_null()) {
@@ -121,6 +136,7 @@ Status readSections(const json& j, CaConfig& c) {
   SSHCA_RETURN_IF_ERROR(readString(db, "dsn", c.db.dsn, "db.", false));
   if (c.db.type == "sqlite" && c.db.path.empty()) return bad("db.path", "is required for sqlite");
   if (c.db.type != "sqlite" && c.db.type != "postgresql") return bad("db.type", "must be sqlite or postgresql");
+  if (c.db.type == "postgresql" && c.db.dsn.empty()) return bad("db.dsn", "is required for postgresql");
   if (j.contains("server") && j["server"].is_object()) {
     const json& s = j["server"];
     if (s.contains("threads") && s["threads"].is_number_integer()) c.server.threads = s["threads"].get<int>();
@@ -153,10 +169,13 @@ json typePolicyJson(const policy::SshTypePolicy& tp) {
 }
 
 json provisionerJson(const ProvisionerConfig& p) {
-  json out = {{"type", p.type}, {"name", p.name}, {"publicKey", json::parse(p.publicKeyJwk, nullptr, false)},
+  json out = {{"type", p.type}, {"name", p.name},
               {"tokenMaxLifetime", formatDuration(p.tokenMaxLifetimeSeconds)},
               {"policy", {{"user", typePolicyJson(p.policy.user)}, {"host", typePolicyJson(p.policy.host)}}}};
+  if (!p.publicKeyJwk.empty()) out["publicKey"] = json::parse(p.publicKeyJwk, nullptr, false);
   if (!p.privateKeyFile.empty()) out["privateKeyFile"] = p.privateKeyFile;
+  if (p.type == "sshpop") out["allowRenewalAfterExpiry"] = p.allowRenewalAfterExpiry;
+  if (p.type == "oidc") writeOidcConfig(p.oidc, out);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "config/oidc_config.h"
 #include "policy/ssh_policy.h"
 
 namespace sshca::config {
@@ -30,9 +31,9 @@ struct TlsConfig {
 };
 
 struct DbConfig {
-  std::string type = "sqlite";  // "sqlite" (later "postgresql")
+  std::string type = "sqlite";  // "sqlite" or "postgresql"
   std::string path;             // sqlite file
-  std::string dsn;              // postgresql
+  std::string dsn;              // postgresql: libpq connection string (may hold a password: never logged)
 };
 
 struct ServerConfig {
@@ -43,12 +44,16 @@ struct ServerConfig {
 // One provisioner. `type` says which fields apply:
 //   jwk: publicKeyJwk (the verifying key, a JSON object as text) and, on the
 //        CA machine, privateKeyFile (PEM, 0600) for `sshca token`.
+//   sshpop: no key (the presented certificate's key verifies the token);
+//        allowRenewalAfterExpiry lets an expired host certificate renew.
 struct ProvisionerConfig {
   std::string type;  // "jwk"
   std::string name;
   std::string publicKeyJwk;
   std::string privateKeyFile;
   uint64_t tokenMaxLifetimeSeconds = 3600;
+  bool allowRenewalAfterExpiry = false;  // sshpop
+  OidcConfig oidc;                       // oidc: issuer, client, principal rules (oidc_config.h)
   policy::SshPolicy policy;
 };
 

@@ -5,6 +5,7 @@
 #include "jose/jwk_thumbprint.h"
 #include "jose/jws_algorithm.h"
 #include "jose/jwt_claims.h"
+#include "policy/ssh_serial.h"
 #include "provisioners/jwk_token.h"
 
 namespace sshca::provisioners {
@@ -137,6 +138,28 @@ Result<policy::Identity> JwkProvisioner::authorizeSshSign(const jose::JwsParts& 
   }();
   if (!identity.ok()) return std::move(identity).error().context("JWK provisioner \"" + name_ + "\"");
   return identity;
+}
+
+Result<RevokeAuthorization> JwkProvisioner::authorizeSshRevoke(const jose::JwsParts& token,
+                                                               const TokenContext& ctx) const {
+  if (ctx.caUrl.empty() || ctx.endpoint.empty())
+    return makeError(ErrorCode::Internal, "token context has no CA URL or endpoint");
+  auto authorized = [&]() -> Result<RevokeAuthorization> {
+    SSHCA_RETURN_IF_ERROR(checkHeader(token));
+    SSHCA_RETURN_IF_ERROR(jose::verifyCompact(token, key_, allowedAlgs_));
+    SSHCA_RETURN_IF_ERROR(checkRegisteredClaims(token.payload, ctx));
+    SSHCA_ASSIGN_OR_RETURN(std::string subject, requireSubject(token.payload));
+    auto serial = policy::parseSshSerial(subject, "the token's sub");
+    if (!serial.ok()) return refused(serial.error().message);
+    policy::Identity who;
+    who.provisioner = name_;
+    who.subject = subject;
+    who.tokenId = token.payload.at("jti").get<std::string>();
+    who.tokenExpiresAt = static_cast<int64_t>(token.payload.at("exp").get<double>());
+    return RevokeAuthorization{std::move(who), *serial, std::nullopt};
+  }();
+  if (!authorized.ok()) return std::move(authorized).error().context("JWK provisioner \"" + name_ + "\"");
+  return authorized;
 }
 
 }  // namespace sshca::provisioners

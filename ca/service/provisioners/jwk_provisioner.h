@@ -36,6 +36,11 @@ class JwkProvisioner final : public Provisioner {
   // failure, the message naming the check.
   Result<policy::Identity> authorizeSshSign(const jose::JwsParts& token, const TokenContext& ctx) const override;
 
+  // An admin revoke (step-ca's format): the same header, signature and
+  // registered-claim checks with aud bound to /ssh/revoke, and "sub" the
+  // decimal serial to revoke. Which CA issued it is the authority's lookup.
+  Result<RevokeAuthorization> authorizeSshRevoke(const jose::JwsParts& token, const TokenContext& ctx) const override;
+
   const policy::SshPolicy& policy() const override { return policy_; }
 
   // {"type":"JWK","name":...,"key":{<public JWK>,"kid","alg","use":"sig"}}

@@ -6,12 +6,15 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
 #include "config/ca_config.h"
+#include "keys/public_key.h"
 #include "jose/jws.h"
 #include "policy/identity.h"
+#include "policy/principal_rules.h"
 #include "policy/ssh_policy.h"
 
 namespace sshca::provisioners {
@@ -21,6 +24,26 @@ struct TokenContext {
   std::string caUrl;     // CaConfig::url, no trailing slash
   std::string endpoint;  // "/1.0/ssh/sign"
   int64_t now = 0;
+  // The CA keys an SSHPOP certificate must be signed by (per its type).
+  std::optional<PublicKey> userCaKey{};
+  std::optional<PublicKey> hostCaKey{};
+};
+
+// What a proof of possession of a certificate (SSHPOP) established: the
+// caller holds the private key of `certificate`, which this CA's key for
+// its type signed. Whether the certificate is still on record and not
+// revoked is the authority's check (it owns the database).
+struct CertificateProof {
+  policy::Identity identity;  // subject = the certificate's key ID; tokenId = jti
+  ssh::Certificate certificate;
+};
+
+// Who may revoke which serial: an admin token names it in "sub"; an SSHPOP
+// token names its own certificate (then `certType` says which CA).
+struct RevokeAuthorization {
+  policy::Identity identity;
+  uint64_t serial = 0;
+  std::optional<ssh::CertType> certType{};
 };
 
 class Provisioner {
@@ -34,8 +57,24 @@ class Provisioner {
   // trusted. Unauthenticated with the reason on any failure.
   virtual Result<policy::Identity> authorizeSshSign(const jose::JwsParts& token, const TokenContext& ctx) const = 0;
 
+  // POST /ssh/renew and /ssh/rekey: a proof over the current certificate.
+  // By default a provisioner cannot authorize them (JWK, OIDC): refused.
+  virtual Result<CertificateProof> authorizeSshRenew(const jose::JwsParts& token, const TokenContext& ctx) const;
+  virtual Result<CertificateProof> authorizeSshRekey(const jose::JwsParts& token, const TokenContext& ctx) const;
+  // POST /ssh/revoke. Refused by default.
+  virtual Result<RevokeAuthorization> authorizeSshRevoke(const jose::JwsParts& token, const TokenContext& ctx) const;
+
   // Limits for the certificates this provisioner's callers may get.
   virtual const policy::SshPolicy& policy() const = 0;
+
+  // OIDC: the rules that map the identity to principals (the authority
+  // applies them); nullptr when the credential itself names the principals.
+  virtual const policy::PrincipalRules* principalRules() const { return nullptr; }
+
+  // Whether this provisioner takes a token whose "iss" is not its name
+  // (OIDC: iss is the issuer URL, and aud names the client). Unverified
+  // claims: only a lookup, the provisioner verifies everything after.
+  virtual bool claimsToken(const nlohmann::json& /*payload*/) const { return false; }
 
   // Public settings for GET /provisioners (a JSON object as text).
   virtual std::string publicInfoJson() const = 0;

@@ -68,6 +68,9 @@ Result<Plan> planFor(const InitOptions& o) {
   SSHCA_ASSIGN_OR_RETURN(KeySpec spec, parseKeySpec(o.sshKeyType));
   SSHCA_RETURN_IF_ERROR(subjectAltNamesFor(o.dnsNames));
   SSHCA_RETURN_IF_ERROR(checkProvisionerName(o.provisioner));
+  if (o.provisioner == kSshpopProvisionerName)
+    return makeError(ErrorCode::InvalidArgument, std::string("--provisioner ") + kSshpopProvisionerName +
+                                                     ": the name is taken by the SSHPOP provisioner init adds");
   if (!o.kms.empty()) SSHCA_RETURN_IF_ERROR(parseKmsUri(o.kms));
   std::string url = o.url;
   if (url.empty()) { SSHCA_ASSIGN_OR_RETURN(url, defaultCaUrl(o.dnsNames, o.address)); }

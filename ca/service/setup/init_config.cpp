@@ -33,6 +33,10 @@ config::CaConfig caConfigFor(const InitConfigInputs& in, const CaLayout& l) {
   c.db.type = "sqlite";
   c.db.path = l.dbFile;
   c.provisioners.push_back(in.provisioner);
+  config::ProvisionerConfig sshpop;
+  sshpop.type = "sshpop";
+  sshpop.name = kSshpopProvisionerName;
+  c.provisioners.push_back(std::move(sshpop));
   return c;
 }
 

@@ -21,6 +21,10 @@ struct InitConfigInputs {
   config::ProvisionerConfig provisioner;
 };
 
+// The SSHPOP provisioner init adds beside the JWK one, so that enrolled
+// hosts can renew their certificates (not after expiry; policy defaults).
+inline constexpr const char* kSshpopProvisionerName = "sshpop";
+
 config::CaConfig caConfigFor(const InitConfigInputs& in, const CaLayout& layout);
 
 }  // namespace sshca::setup

@@ -1,0 +1,72 @@
+#include "jose/sshpop_token.h"
+
+#include <nlohmann/json.hpp>
+
+#include "jose/jti.h"
+#include "jose/jwk_thumbprint.h"
+#include "jose/jws.h"
+#include "ssh/ssh_cert.h"
+
+namespace sshca::jose {
+
+namespace {
+
+using Json = nlohmann::json;
+
+Error badRequest(std::string message) { return makeError(ErrorCode::InvalidArgument, "SSHPOP token: " + message); }
+
+std::string trimmedUrl(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+Status checkRequest(const SshpopTokenRequest& r) {
+  if (r.provisioner.empty()) return badRequest("the provisioner name is empty");
+  if (r.caUrl.empty()) return badRequest("the CA URL is empty");
+  if (r.endpoint != "renew" && r.endpoint != "rekey" && r.endpoint != "revoke")
+    return badRequest("endpoint \"" + r.endpoint + "\" is not renew, rekey or revoke");
+  if (r.certificate.empty()) return badRequest("no certificate given");
+  if (r.now < 0) return badRequest("the current time is negative");
+  return okStatus();
+}
+
+// The token must be signed by the key the certificate certifies, and name
+// that certificate's serial: a token that cannot verify on the server is
+// a bug of the caller, better reported here.
+Status checkCertificateMatches(const SshpopTokenRequest& r, const Signer& certKey) {
+  auto cert = ssh::parseCertificate(r.certificate);
+  if (!cert.ok()) return std::move(cert).error().context("SSHPOP token: reading the certificate");
+  if (!(cert->key == certKey.publicKey()))
+    return badRequest("the signing key (" + certKey.description() + ") is not the certificate's key");
+  if (cert->serial != r.serial)
+    return badRequest("serial " + std::to_string(r.serial) + " is not the certificate's serial " +
+                      std::to_string(cert->serial));
+  return okStatus();
+}
+
+}  // namespace
+
+std::string sshpopAudience(const std::string& caUrl, const std::string& endpoint, const std::string& provisioner) {
+  return trimmedUrl(caUrl) + "/1.0/ssh/" + endpoint + "#sshpop/" + provisioner;
+}
+
+Result<std::string> mintSshpopToken(const SshpopTokenRequest& request, const Signer& certKey, RandomSource& rng) {
+  SSHCA_RETURN_IF_ERROR(checkRequest(request));
+  SSHCA_RETURN_IF_ERROR(checkCertificateMatches(request, certKey));
+  SSHCA_ASSIGN_OR_RETURN(std::string kid, thumbprintSha256(certKey.publicKey()));
+  SSHCA_ASSIGN_OR_RETURN(std::string jti, newJti(rng));
+  // alg is filled in from the key by signCompact.
+  Json header = {{"typ", "JWT"}, {"kid", kid}, {"sshpop", base64Encode(request.certificate)}};
+  Json claims = {{"iss", request.provisioner},
+                 {"aud", sshpopAudience(request.caUrl, request.endpoint, request.provisioner)},
+                 {"sub", std::to_string(request.serial)},
+                 {"jti", jti},
+                 {"iat", request.now},
+                 {"nbf", request.now},
+                 {"exp", request.now + kSshpopTokenLifetimeSeconds}};
+  auto token = signCompact(header, claims, certKey);
+  if (!token.ok()) return std::move(token).error().context("signing the SSHPOP token");
+  return token;
+}
+
+}  // namespace sshca::jose

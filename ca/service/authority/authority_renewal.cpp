@@ -1,0 +1,81 @@
+// POST /ssh/renew and /ssh/rekey: a host proves it holds a certificate of
+// this CA (SSHPOP) and gets its replacement. The proof is the
+// provisioner's; that the certificate is on record and not revoked is
+// checked here against the database; what the replacement holds is
+// policy's; the new certificate and the spent token commit together.
+#include "authority/authority.h"
+#include "authority/sign_request.h"
+#include "policy/ssh_renewal.h"
+
+namespace sshca::authority {
+namespace {
+
+constexpr const char* kRenewEndpoint = "/1.0/ssh/renew";
+constexpr const char* kRekeyEndpoint = "/1.0/ssh/rekey";
+
+Error notProven(std::string message) { return makeError(ErrorCode::Unauthenticated, std::move(message)); }
+
+}  // namespace
+
+provisioners::TokenContext Authority::tokenContext(const char* endpoint, int64_t now) const {
+  provisioners::TokenContext ctx{caUrl_, endpoint, now};
+  ctx.userCaKey = userCa_.signer->publicKey();
+  ctx.hostCaKey = hostCa_.signer->publicKey();
+  return ctx;
+}
+
+Result<Authority::Proven> Authority::proveCertificate(const std::string& ott, const char* endpoint, ProofCheck check,
+                                                      int64_t now) const {
+  SSHCA_ASSIGN_OR_RETURN(jose::JwsParts token, jose::parseCompact(ott));
+  ProvisionerSetPtr set = currentProvisioners();
+  SSHCA_ASSIGN_OR_RETURN(provisioners::ProvisionerPtr p, set->forToken(token));
+  SSHCA_ASSIGN_OR_RETURN(provisioners::CertificateProof proof, ((*p).*check)(token, tokenContext(endpoint, now)));
+  SSHCA_RETURN_IF_ERROR(checkOnRecord(proof.certificate, proof.identity));
+  return Proven{std::move(p), std::move(proof)};
+}
+
+// A certificate this CA signed but never recorded (a lost database, a key
+// used outside the CA) proves nothing; nor does a revoked one. The
+// replacement is recorded under the subject that first asked for it.
+Status Authority::checkOnRecord(const ssh::Certificate& cert, policy::Identity& who) const {
+  const CaKey& ca = cert.type == ssh::CertType::User ? userCa_ : hostCa_;
+  const std::string serial = std::to_string(cert.serial);
+  auto row = store_->findBySerial(ca.fingerprint, cert.serial);
+  if (!row.ok()) return std::move(row).error().context("looking up certificate serial " + serial);
+  if (!row->has_value()) return notProven("certificate serial " + serial + " is not on record at this CA");
+  if ((*row)->certificate != cert.wire)
+    return notProven("certificate serial " + serial + " differs from the one on record at this CA");
+  if ((*row)->revokedAt) return notProven("certificate serial " + serial + " has been revoked");
+  if (!(*row)->subject.empty()) who.subject = (*row)->subject;
+  return okStatus();
+}
+
+Result<api::SshCertificateResponse> Authority::issueReplacement(const Proven& proven, const ssh::CertTemplate& tmpl,
+                                                                int64_t now) {
+  const policy::Identity& who = proven.proof.identity;
+  SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert, signAndRecord(tmpl, who, now));
+  return api::SshCertificateResponse{std::move(cert.wire), cert.serial, cert.keyId, who.provisioner, who.subject};
+}
+
+Result<api::SshCertificateResponse> Authority::renewSsh(const api::RenewSshRequest& request) {
+  const int64_t now = clock_();
+  SSHCA_ASSIGN_OR_RETURN(Proven proven,
+                         proveCertificate(request.ott, kRenewEndpoint, &provisioners::Provisioner::authorizeSshRenew, now));
+  SSHCA_ASSIGN_OR_RETURN(ssh::CertTemplate tmpl,
+                         policy::applySshRenewPolicy(proven.proof.certificate, proven.provisioner->policy(),
+                                                     static_cast<uint64_t>(now)));
+  return issueReplacement(proven, tmpl, now);
+}
+
+Result<api::SshCertificateResponse> Authority::rekeySsh(const api::RekeySshRequest& request) {
+  const int64_t now = clock_();
+  SSHCA_ASSIGN_OR_RETURN(PublicKey key, parseSubjectKey(request.publicKey));
+  SSHCA_ASSIGN_OR_RETURN(Proven proven,
+                         proveCertificate(request.ott, kRekeyEndpoint, &provisioners::Provisioner::authorizeSshRekey, now));
+  SSHCA_ASSIGN_OR_RETURN(ssh::CertTemplate tmpl,
+                         policy::applySshRekeyPolicy(proven.proof.certificate, key, proven.provisioner->policy(),
+                                                     static_cast<uint64_t>(now)));
+  return issueReplacement(proven, tmpl, now);
+}
+
+}  // namespace sshca::authority

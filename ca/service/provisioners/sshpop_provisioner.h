@@ -1,0 +1,57 @@
+// The SSHPOP provisioner (step-ca's "SSHPOP"; TOKENS.md "SSHPOP token"):
+// a host proves it holds its current certificate by signing a one-time
+// token with that certificate's private key; the certificate rides in the
+// token's "sshpop" header. It authorizes renew, rekey and revoke of that
+// certificate, never a new one (/ssh/sign).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/ca_config.h"
+#include "provisioners/provisioner.h"
+
+namespace sshca::provisioners {
+
+class SshpopProvisioner final : public Provisioner {
+ public:
+  static constexpr int64_t kLeewaySeconds = 60;
+
+  // InvalidArgument for an empty name or a zero token lifetime cap.
+  static Result<std::shared_ptr<const SshpopProvisioner>> create(const config::ProvisionerConfig& config);
+
+  const std::string& name() const override { return name_; }
+  std::string type() const override { return "SSHPOP"; }
+
+  // Always refused: possession of a certificate does not entitle to another one.
+  Result<policy::Identity> authorizeSshSign(const jose::JwsParts& token, const TokenContext& ctx) const override;
+
+  // In TOKENS.md's order: the certificate from the "sshpop" header (parsed,
+  // not trusted); its CA signature by ctx's key for its type; its validity
+  // (renew may accept an expired one when allowRenewalAfterExpiry); the JWS
+  // by the certificate's key; iss, aud (ctx.caUrl + ctx.endpoint +
+  // "#sshpop/<name>"), exp/nbf/iat, jti, lifetime; sub equal to the serial;
+  // no "step" claim (an SSHPOP token cannot ask for contents). Revocation
+  // and replay are the authority's checks (the database's).
+  Result<CertificateProof> authorizeSshRenew(const jose::JwsParts& token, const TokenContext& ctx) const override;
+  Result<CertificateProof> authorizeSshRekey(const jose::JwsParts& token, const TokenContext& ctx) const override;
+  Result<RevokeAuthorization> authorizeSshRevoke(const jose::JwsParts& token, const TokenContext& ctx) const override;
+
+  const policy::SshPolicy& policy() const override { return policy_; }
+  std::string publicInfoJson() const override;
+
+  bool allowRenewalAfterExpiry() const { return allowRenewalAfterExpiry_; }
+
+  SshpopProvisioner(std::string name, uint64_t maxLifetime, bool allowRenewalAfterExpiry, policy::SshPolicy policy);
+
+ private:
+  Result<CertificateProof> prove(const jose::JwsParts& token, const TokenContext& ctx, bool allowExpired) const;
+  Result<CertificateProof> proveNamed(const jose::JwsParts& token, const TokenContext& ctx, bool allowExpired) const;
+
+  std::string name_;
+  uint64_t maxLifetimeSeconds_;
+  bool allowRenewalAfterExpiry_;
+  policy::SshPolicy policy_;
+};
+
+}  // namespace sshca::provisioners
