@@ -1,0 +1,32 @@
+// What every sshca-agent command shares: failing (cli/cli_error.h, as
+// sshca does), the exit status that is not a failure (host renew: not
+// due), and the --config-dir option.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_error.h"
+
+namespace sshca::agent {
+
+// Exit statuses (docs/agent.md): 0 done, 1 failed, 2 nothing was due.
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitNotDue = 2;
+
+// Thrown by a command callback to end with a status that is not an error.
+struct AgentExit {
+  int status;
+};
+
+using cli::fail;
+using cli::orFail;
+
+// Adds --config-dir (default: /etc/sshca-agent as root, ~/.config/sshca otherwise).
+void addConfigDirOption(CLI::App* cmd, std::string& dir);
+
+// The option's value or the default directory.
+std::string configDirOrDefault(const std::string& dir);
+
+}  // namespace sshca::agent

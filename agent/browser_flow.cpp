@@ -1,0 +1,169 @@
+#include "agent/browser_flow.h"
+
+#include <httplib.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "agent/idp_client.h"
+#include "common/bytes.h"
+#include "common/digest.h"
+#include "common/random.h"
+#include "jose/jws.h"
+
+extern char** environ;
+
+namespace sshca::agent {
+namespace {
+
+struct Pkce {
+  std::string verifier;   // 43 characters of base64url (RFC 7636 §4.1)
+  std::string challenge;  // BASE64URL(SHA256(verifier))
+  std::string state;
+  std::string nonce;
+};
+
+Result<Pkce> makePkce() {
+  SSHCA_ASSIGN_OR_RETURN(Bytes v, systemRandom().bytes(32));
+  SSHCA_ASSIGN_OR_RETURN(Bytes s, systemRandom().bytes(16));
+  SSHCA_ASSIGN_OR_RETURN(Bytes n, systemRandom().bytes(16));
+  Pkce p{base64UrlEncode(v), "", toHex(s), toHex(n)};
+  std::string_view text = p.verifier;
+  p.challenge = base64UrlEncode(sha256({reinterpret_cast<const uint8_t*>(text.data()), text.size()}));
+  return p;
+}
+
+std::string percentEncode(const std::string& in) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string authorizationUrl(const OidcEndpoints& idp, const BrowserFlowOptions& o, const Pkce& p,
+                             const std::string& redirect) {
+  std::string url = idp.authorization + (idp.authorization.find('?') == std::string::npos ? "?" : "&");
+  const std::pair<const char*, std::string> params[] = {
+      {"response_type", "code"}, {"client_id", o.clientId},  {"redirect_uri", redirect},
+      {"scope", o.scope},        {"state", p.state},         {"nonce", p.nonce},
+      {"code_challenge", p.challenge}, {"code_challenge_method", "S256"}};
+  bool first = true;
+  for (const auto& [k, v] : params) {
+    url += (first ? "" : "&") + std::string(k) + "=" + percentEncode(v);
+    first = false;
+  }
+  return url;
+}
+
+// What the redirect brought back.
+struct Callback {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool arrived = false;
+  std::string code, state, error;
+};
+
+// The loopback listener, stopped and joined on every path out.
+class RedirectListener {
+ public:
+  Result<int> start(Callback& cb) {
+    server_.Get("/callback", [&cb](const httplib::Request& req, httplib::Response& res) {
+      {
+        std::lock_guard lock(cb.mu);
+        if (!cb.arrived) {
+          cb.code = req.get_param_value("code");
+          cb.state = req.get_param_value("state");
+          cb.error = req.get_param_value("error");
+          cb.arrived = true;
+        }
+      }
+      cb.cv.notify_all();
+      res.set_content("<html><body>sshca: signed in. You can close this window.</body></html>", "text/html");
+    });
+    int port = server_.bind_to_any_port("127.0.0.1");
+    if (port <= 0) return makeError(ErrorCode::IoError, "cannot listen on 127.0.0.1 for the login redirect");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    return port;
+  }
+  ~RedirectListener() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+};
+
+// xdg-open when a display is set; the URL is printed either way.
+void openBrowser(const std::string& url) {
+  if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) return;
+  std::string prog = "xdg-open";
+  char* argv[] = {prog.data(), const_cast<char*>(url.c_str()), nullptr};
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) == 0) waitpid(pid, nullptr, 0);
+}
+
+Result<std::string> exchange(const OidcEndpoints& idp, const BrowserFlowOptions& o, const Pkce& p,
+                             const std::string& code, const std::string& redirect) {
+  SSHCA_ASSIGN_OR_RETURN(IdpReply reply, idpPostForm(idp.token, {{"grant_type", "authorization_code"},
+                                                                 {"code", code},
+                                                                 {"redirect_uri", redirect},
+                                                                 {"client_id", o.clientId},
+                                                                 {"code_verifier", p.verifier}}));
+  if (reply.status != 200)
+    return makeError(ErrorCode::Unauthenticated, "the provider refused the code: " + oauthErrorText(reply));
+  auto it = reply.body.find("id_token");
+  if (it == reply.body.end() || !it->is_string())
+    return makeError(ErrorCode::Unavailable, "the provider returned no id_token");
+  return it->get<std::string>();
+}
+
+// The CA verifies the token; the nonce is ours to check (it binds the token
+// to this login, so a token injected into the redirect is refused).
+Status checkNonce(const std::string& idToken, const std::string& nonce) {
+  SSHCA_ASSIGN_OR_RETURN(jose::JwsParts parts, jose::parseCompact(idToken));
+  auto it = parts.payload.find("nonce");
+  if (it == parts.payload.end() || !it->is_string() || it->get<std::string>() != nonce)
+    return makeError(ErrorCode::Unauthenticated, "the ID token does not carry this login's nonce");
+  return okStatus();
+}
+
+}  // namespace
+
+Result<std::string> runBrowserFlow(const OidcEndpoints& idp, const BrowserFlowOptions& o, std::ostream& out) {
+  if (idp.authorization.empty())
+    return makeError(ErrorCode::Unavailable, idp.issuer + " publishes no authorization_endpoint; use --device");
+  SSHCA_ASSIGN_OR_RETURN(Pkce pkce, makePkce());
+  Callback cb;
+  RedirectListener listener;
+  SSHCA_ASSIGN_OR_RETURN(int port, listener.start(cb));
+  const std::string redirect = "http://127.0.0.1:" + std::to_string(port) + "/callback";
+  const std::string url = authorizationUrl(idp, o, pkce, redirect);
+  out << "To sign in, open this URL in a browser on this machine:\n" << url << std::endl;
+  if (o.openBrowser) openBrowser(url);
+  std::unique_lock lock(cb.mu);
+  if (!cb.cv.wait_for(lock, std::chrono::seconds(o.timeoutSeconds), [&cb] { return cb.arrived; }))
+    return makeError(ErrorCode::Unauthenticated, "no sign-in within " + std::to_string(o.timeoutSeconds) + " s");
+  if (!cb.error.empty()) return makeError(ErrorCode::Unauthenticated, "the provider said: " + cb.error);
+  if (cb.state != pkce.state)
+    return makeError(ErrorCode::Unauthenticated, "the redirect's state does not match this login (refused)");
+  SSHCA_ASSIGN_OR_RETURN(std::string idToken, exchange(idp, o, pkce, cb.code, redirect));
+  SSHCA_RETURN_IF_ERROR(checkNonce(idToken, pkce.nonce));
+  return idToken;
+}
+
+}  // namespace sshca::agent

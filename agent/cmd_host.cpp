@@ -1,0 +1,102 @@
+// sshca-agent host enroll | renew: this host's certificates.
+#include <iostream>
+#include <memory>
+
+#include "agent/agent_cli.h"
+#include "agent/ca_connection.h"
+#include "agent/commands.h"
+#include "agent/host_enroll.h"
+#include "agent/host_keys.h"
+#include "agent/host_renew.h"
+#include "agent/sshd_reload.h"
+
+namespace sshca::agent {
+namespace {
+
+struct HostOptions {
+  std::string configDir, token, reloadCommand;
+  std::vector<std::string> keys;
+  CLI::Option* reloadOption = nullptr;
+  RenewOptions renew;
+};
+
+void addCommonOptions(CLI::App* cmd, HostOptions& o) {
+  addConfigDirOption(cmd, o.configDir);
+  cmd->add_option("--key", o.keys,
+                  "a host public key (ssh_host_<type>_key.pub), repeatable; the certificate goes next to it as "
+                  "<key>-cert.pub (default: every /etc/ssh/ssh_host_*_key.pub)");
+  o.reloadOption = cmd->add_option("--reload-command", o.reloadCommand,
+                                   "run when a certificate changed (default `systemctl reload ssh` under systemd, "
+                                   "else SIGHUP to the pid in /run/sshd.pid; '' disables)");
+}
+
+// Reloads sshd unless --reload-command ''.
+Status reloadAfterChange(const HostOptions& o) {
+  std::string command = o.reloadOption->count() ? o.reloadCommand : defaultReloadCommand();
+  if (o.reloadOption->count() && command.empty()) return okStatus();
+  SSHCA_RETURN_IF_ERROR(reloadSshd(command));
+  std::cerr << "sshca-agent: sshd reloaded\n";
+  return okStatus();
+}
+
+void runEnroll(const HostOptions& o) {
+  if (o.token.empty()) fail(makeError(ErrorCode::InvalidArgument, "--token is empty"));
+  auto keys = orFail(selectHostKeys(o.keys));
+  CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
+  orFail(enrollHostKeys(ca, keys, o.token, std::cerr));
+  // The certificates are in place: that is what enroll promised. sshd may
+  // not run or not be configured for them yet on a first enrollment.
+  if (auto s = reloadAfterChange(o); !s.ok())
+    std::cerr << "sshca-agent: warning: sshd not reloaded: " << s.error().message << "\n";
+}
+
+void runRenew(HostOptions o) {
+  o.renew.keysGiven = !o.keys.empty();
+  auto keys = orFail(selectHostKeys(o.keys));
+  CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
+  RenewOutcome r = renewHostCertificates(ca, keys, o.renew, std::cerr);
+  if (r.renewed > 0) orFail(reloadAfterChange(o));  // cron must hear of it: sshd serves the old ones
+  if (r.failed > 0) throw AgentExit{kExitFailed};
+  if (r.renewed == 0 && r.notDue == 0)
+    fail(makeError(ErrorCode::NotFound, "no host certificate (ssh_host_*_key-cert.pub) to renew: run `sshca-agent host enroll` first"));
+  if (r.renewed == 0) throw AgentExit{kExitNotDue};
+}
+
+void addEnroll(CLI::App* host) {
+  auto o = std::make_shared<HostOptions>();
+  auto* cmd = host->add_subcommand("enroll", "Get this host's first certificates with a one-time token");
+  cmd->add_option("--token", o->token, "the one-time host token (`sshca token host NAME --principals ...`)")->required();
+  addCommonOptions(cmd, *o);
+  cmd->footer(
+      "The principals come from the token. A token is good for one certificate: the first key is\n"
+      "certified with it, every other key by SSHPOP rekey proven with that first certificate.\n"
+      "Example:\n"
+      "  sshca-agent host enroll --token \"$TOKEN\" --key /etc/ssh/ssh_host_ecdsa_key.pub");
+  cmd->callback([o] { runEnroll(*o); });
+}
+
+void addRenew(CLI::App* host) {
+  auto o = std::make_shared<HostOptions>();
+  auto* cmd = host->add_subcommand("renew", "Renew host certificates by SSHPOP when less than a third of their validity remains");
+  addCommonOptions(cmd, *o);
+  cmd->add_flag("--force", o->renew.force, "renew even when not due");
+  cmd->add_flag("--rekey", o->renew.rekey, "make a new host key of the same type and certify it (/ssh/rekey)");
+  cmd->footer(
+      "Exit status: 0 something was renewed, 2 nothing was due, 1 a renewal failed.\n"
+      "Keys without a certificate are skipped unless named with --key.\n"
+      "Examples:\n"
+      "  sshca-agent host renew                     # weekly, from cron or the systemd timer\n"
+      "  sshca-agent host renew --force --rekey --key /etc/ssh/ssh_host_ed25519_key.pub");
+  cmd->callback([o] { runRenew(*o); });
+}
+
+}  // namespace
+
+void registerHostCommands(CLI::App& app) {
+  auto* host = app.add_subcommand("host", "This host's SSH certificates: enroll, renew");
+  host->require_subcommand(1);
+  addEnroll(host);
+  addRenew(host);
+}
+
+}  // namespace sshca::agent

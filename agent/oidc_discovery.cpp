@@ -1,0 +1,30 @@
+#include "agent/oidc_discovery.h"
+
+#include "agent/idp_client.h"
+
+namespace sshca::agent {
+namespace {
+
+std::string member(const nlohmann::json& doc, const char* name) {
+  auto it = doc.find(name);
+  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+Result<OidcEndpoints> discoverOidc(const std::string& issuer) {
+  std::string base = issuer;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  SSHCA_ASSIGN_OR_RETURN(nlohmann::json doc, idpGetJson(base + "/.well-known/openid-configuration"));
+  OidcEndpoints out{member(doc, "issuer"), member(doc, "authorization_endpoint"), member(doc, "token_endpoint"),
+                    member(doc, "device_authorization_endpoint")};
+  if (out.issuer != issuer)
+    return makeError(ErrorCode::Unauthenticated, "the provider at " + issuer + " calls itself '" + out.issuer +
+                                                     "' in its discovery document");
+  if (out.token.empty()) return makeError(ErrorCode::Unavailable, issuer + " publishes no token_endpoint");
+  for (const std::string* url : {&out.authorization, &out.token, &out.deviceAuthorization})
+    if (!url->empty()) SSHCA_RETURN_IF_ERROR(checkIdpUrl(*url));
+  return out;
+}
+
+}  // namespace sshca::agent

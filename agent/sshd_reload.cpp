@@ -1,0 +1,33 @@
+#include "agent/sshd_reload.h"
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+
+#include "agent/subprocess.h"
+#include "common/file_io.h"
+
+namespace sshca::agent {
+
+std::string defaultReloadCommand() {
+  std::error_code ec;
+  return std::filesystem::is_directory("/run/systemd/system", ec) ? "systemctl reload ssh" : "";
+}
+
+Status reloadSshd(const std::string& command, const std::string& pidFile) {
+  if (!command.empty()) return runShellCommand(command);
+  auto text = readFile(pidFile);
+  if (!text.ok()) return std::move(text).error().context("reloading sshd (no systemd, so SIGHUP to its pid file)");
+  pid_t pid = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), pid);
+  if (ec != std::errc() || pid <= 1) return makeError(ErrorCode::InvalidFormat, pidFile + " does not hold a pid");
+  if (::kill(pid, SIGHUP) != 0)
+    return makeError(ErrorCode::IoError, "SIGHUP to sshd (pid " + std::to_string(pid) + "): " + std::strerror(errno));
+  return okStatus();
+}
+
+}  // namespace sshca::agent

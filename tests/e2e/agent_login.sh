@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# sshca-agent login (issue #6) against the real test identity provider
+# (tests/oidc, npm oidc-provider) and a real `sshca serve`: device flow and
+# browser flow (PKCE) end with the key and certificate in a real ssh-agent,
+# a real ssh logs in to a real sshd as the mapped principal, and the
+# group-mapped principal (root via admins) works only for the group's member.
+# status / logout / config ssh / --write, and refusals that leave the agent
+# untouched.
+source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/oidc.sh"
+require_root
+AGENT="$BUILD_DIR/bin/sshca-agent"
+cd "$T"
+
+start_oidc_provider || { echo "cannot start the OIDC provider" >&2; exit 1; }
+start_ca
+"$SSHCA" provisioner add oidc corp --config "$CFG" --issuer "$OIDC_ISSUER" --client-id sshca \
+  --domain example.com --principal-claim email-local --group admins=root >"$T/prov.log" 2>&1 ||
+  { cat "$T/prov.log" >&2; exit 1; }
+kill -HUP "$CA_PID"
+for _ in $(seq 1 100); do
+  curl -s --cacert "$ROOT" "$CA_URL/provisioners" | grep -q '"OIDC"' && break
+  sleep 0.1
+done
+"$AGENT" bootstrap --ca-url "$CA_URL" --fingerprint "$(root_fingerprint)" --config-dir "$T/agent" \
+  --known-hosts "$T/known_hosts.bootstrap" >"$T/bootstrap.log" 2>&1 || { cat "$T/bootstrap.log" >&2; exit 1; }
+
+ssh-agent -a "$T/agent.sock" >"$T/ssh-agent.env"
+AGENT_PID=$(sed -n 's/.*SSH_AGENT_PID=\([0-9]*\).*/\1/p' "$T/ssh-agent.env")
+cleanup_add "kill $AGENT_PID"
+export SSH_AUTH_SOCK="$T/agent.sock"
+unset DISPLAY WAYLAND_DISPLAY
+agent_certs() { ssh-add -L 2>/dev/null | grep -c -- '-cert-v01@openssh.com' || true; }
+
+# ---- a host to log in to: host certificate from the CA, principals files ----
+new_user
+ssh-keygen -q -t ecdsa -N '' -f "$T/ssh_host_ecdsa_key"
+"$AGENT" host enroll --config-dir "$T/agent" --key "$T/ssh_host_ecdsa_key.pub" --reload-command '' \
+  --token "$("$SSHCA" token host localhost --principals 127.0.0.1 --config "$CFG")" >"$T/enroll.log" 2>&1 ||
+  { cat "$T/enroll.log" >&2; exit 1; }
+mkdir -p "$T/principals"
+printf 'alice\nbob\n' >"$T/principals/$TEST_USER"
+printf 'root\n' >"$T/principals/root"
+SSHD_PORT=$(free_port)
+"$AGENT" bootstrap --ca-url "$CA_URL" --fingerprint "$(root_fingerprint)" --config-dir "$T/agent" --host \
+  --user-ca-file "$T/user_ca.pub" >/dev/null 2>&1
+cat >"$T/sshd_config" <<CFG
+Port $SSHD_PORT
+ListenAddress 127.0.0.1
+HostKey $T/ssh_host_ecdsa_key
+HostCertificate $T/ssh_host_ecdsa_key-cert.pub
+TrustedUserCAKeys $T/user_ca.pub
+AuthorizedPrincipalsFile $T/principals/%u
+AuthorizedKeysFile none
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+UsePAM no
+StrictModes no
+PidFile $T/sshd.pid
+LogLevel VERBOSE
+CFG
+start_sshd "$T/sshd_config"
+check "config ssh --write adds the @cert-authority line" \
+  "$AGENT" config ssh --config-dir "$T/agent" --write --known-hosts "$T/known_hosts"
+"$AGENT" config ssh --config-dir "$T/agent" --write --known-hosts "$T/known_hosts" >/dev/null
+check "config ssh --write adds it only once" test "$(grep -c '@cert-authority' "$T/known_hosts")" = 1
+ssh_as() { # USER: runs `id -un` there with the agent's certificates only
+  ssh -F /dev/null -o IdentityAgent="$T/agent.sock" -o IdentitiesOnly=no -o UserKnownHostsFile="$T/known_hosts" \
+    -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 \
+    -p "$SSHD_PORT" "$1@127.0.0.1" id -un 2>>"$T/ssh.err"
+}
+
+# ---- refusals before any sign-in ----
+rc=0; out=$(SSH_AUTH_SOCK= "$AGENT" login --device --config-dir "$T/agent" 2>&1) || rc=$?
+check "login without an agent and without --write fails" test "$rc" -ne 0
+check "... saying why" grep -q "ssh-agent" <<<"$out"
+check "... before the sign-in starts (no code shown)" bash -c '! grep -q "enter the code" <<<"$1"' _ "$out"
+
+# ---- device flow: alice (admins) ----
+# approve_device USER: waits for login's complete URI on its stderr and
+# signs in there the way a browser would.
+approve_device() {
+  local uri="" i
+  for i in $(seq 1 100); do
+    uri=$(grep -A1 'carries the code' "$T/login.err" | tail -n1 | grep '^http' || true)
+    [ -n "$uri" ] && break
+    sleep 0.1
+  done
+  [ -n "$uri" ] || { echo "no verification URI from login" >&2; return 1; }
+  _oidc_session
+  _OIDC_STOP=
+  _oidc_browse "$uri" && _oidc_submit "" && _oidc_sign_in "$1"
+}
+"$AGENT" login --device --config-dir "$T/agent" >"$T/login.out" 2>"$T/login.err" &
+LOGIN_PID=$!
+approve_device alice || cat "$T/login.err" >&2 || true
+rc=0; wait "$LOGIN_PID" || rc=$?
+check "login --device as alice succeeds" test "$rc" = 0
+[ "$rc" = 0 ] || cat "$T/login.err" >&2
+check "login printed the user code and the verification URI" grep -q "enter the code" "$T/login.err"
+check "login reports the principals" grep -q "principals alice,root\|principals root,alice" "$T/login.out"
+check "ssh-add -L shows alice's certificate" test "$(agent_certs)" = 1
+ssh-add -L | grep -- '-cert-v01' | head -n1 >"$T/alice-cert.pub"
+L=$(ssh-keygen -L -f "$T/alice-cert.pub")
+check "alice's certificate has principal alice" grep -qx ' *alice' <<<"$L"
+check "alice's certificate has principal root (admins)" grep -qx ' *root' <<<"$L"
+check "status lists alice's certificate" bash -c '"$1" status --config-dir "$2" | grep -q "alice"' _ "$AGENT" "$T/agent"
+check "ssh logs in as the mapped principal (alice -> test user)" test "$(ssh_as "$TEST_USER" || true)" = "$TEST_USER"
+check "ssh logs in as root via the admins group" test "$(ssh_as root || true)" = root
+check "logout removes it" bash -c '"$1" logout --config-dir "$2" | grep -q "removed 1"' _ "$AGENT" "$T/agent"
+check "ssh-add -L shows no certificate after logout" test "$(agent_certs)" = 0
+
+# ---- browser flow (PKCE, loopback redirect): bob (not in admins) ----
+"$AGENT" login --browser --no-open --config-dir "$T/agent" >"$T/login.out" 2>"$T/login.err" &
+LOGIN_PID=$!
+url=""
+for _ in $(seq 1 100); do
+  url=$(grep '^http.*/auth?' "$T/login.err" || true); [ -n "$url" ] && break; sleep 0.1
+done
+redirect=$(python3 -c 'import sys, urllib.parse as u; print(u.parse_qs(u.urlparse(sys.argv[1]).query)["redirect_uri"][0])' "$url")
+check "the browser flow redirects to 127.0.0.1" grep -q '^http://127.0.0.1:[0-9]*/callback$' <<<"$redirect"
+check "the browser flow uses PKCE S256" grep -q 'code_challenge_method=S256' <<<"$url"
+_oidc_session
+_OIDC_STOP=$redirect
+{ _oidc_browse "$url" && _oidc_sign_in bob && curl -s --max-time 10 "$_OIDC_URL" >/dev/null; } || true
+rc=0; wait "$LOGIN_PID" || rc=$?
+check "login --browser as bob succeeds" test "$rc" = 0
+[ "$rc" = 0 ] || cat "$T/login.err" >&2
+check "ssh logs in as the mapped principal (bob -> test user)" test "$(ssh_as "$TEST_USER" || true)" = "$TEST_USER"
+expect_fail "bob (not in admins) cannot log in as root" ssh_as root
+"$AGENT" logout --config-dir "$T/agent" >/dev/null
+
+# ---- a refused identity leaves the agent untouched ----
+dave=$(oidc_device_login dave || true)  # email_verified false
+rc=0; out=$("$AGENT" login --id-token-file - --config-dir "$T/agent" <<<"$dave" 2>&1) || rc=$?
+check "an unverified email is refused" test "$rc" -ne 0
+check "... with the CA's reason" grep -qi "email" <<<"$out"
+check "... and nothing is added to the agent" test "$(agent_certs)" = 0
+
+# ---- --write without an agent ----
+erin=$(oidc_device_login bob)
+SSH_AUTH_SOCK= "$AGENT" login --id-token-file - --write "$T/id_bob" --config-dir "$T/agent" <<<"$erin" \
+  >/dev/null 2>"$T/write.err" || cat "$T/write.err" >&2
+check "login --write writes key and certificate" test -s "$T/id_bob" -a -s "$T/id_bob-cert.pub"
+check "the private key file is 0600" test "$(stat -c %a "$T/id_bob")" = 600
+check "ssh-keygen reads the written key" bash -c 'ssh-keygen -y -f "$1" >/dev/null' _ "$T/id_bob"
+got=$(ssh -F /dev/null -i "$T/id_bob" -o CertificateFile="$T/id_bob-cert.pub" -o IdentitiesOnly=yes \
+  -o IdentityAgent=none -o UserKnownHostsFile="$T/known_hosts" -o GlobalKnownHostsFile=/dev/null \
+  -o StrictHostKeyChecking=yes -o BatchMode=yes -p "$SSHD_PORT" "$TEST_USER@127.0.0.1" id -un 2>>"$T/ssh.err" || true)
+check "ssh logs in with the written files" test "$got" = "$TEST_USER"
+check "a replayed ID token is refused" bash -c '! "$1" login --id-token-file - --write "$2" --config-dir "$3" <<<"$4" 2>/dev/null' \
+  _ "$AGENT" "$T/id_again" "$T/agent" "$erin"
+finish
