@@ -1,0 +1,76 @@
+#include "pam/audit_log.h"
+
+#include <fcntl.h>
+#include <security/pam_ext.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include "pam/unique_fd.h"
+#include "ssh/ssh_pubkey.h"
+
+namespace sshca::pam {
+namespace {
+
+const char* priorityName(int priority) {
+  switch (priority) {
+    case LOG_ERR: return "err";
+    case LOG_WARNING: return "warning";
+    case LOG_NOTICE: return "notice";
+    case LOG_DEBUG: return "debug";
+    default: return "info";
+  }
+}
+
+std::string utcNow() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string sanitizeForLog(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[5];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string describeCertificateUse(std::string_view user, const ssh::Certificate& cert, std::string_view from) {
+  std::string principals;
+  for (const auto& p : cert.principals) principals += (principals.empty() ? "" : ",") + p;
+  return "user=" + sanitizeForLog(user) + " key_id=\"" + sanitizeForLog(cert.keyId) + "\" serial=" + std::to_string(cert.serial) +
+         " principals=" + sanitizeForLog(principals) + " ca=" + ssh::fingerprintSha256(cert.signatureKey) +
+         " from=" + (from.empty() ? std::string("-") : sanitizeForLog(from));
+}
+
+void AuditLog::write(int priority, std::string_view msg) const {
+  const std::string line = sanitizeForLog(msg);
+  if (pamh_ != nullptr) pam_syslog(pamh_, priority, "%s", line.c_str());
+  if (logFile_) appendToFile(priority, line);
+}
+
+// O_APPEND keeps concurrent writers' lines whole; O_NOFOLLOW refuses a
+// symlink planted where the log should be.
+void AuditLog::appendToFile(int priority, const std::string& line) const {
+  UniqueFd fd(::open(logFile_->c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
+  if (!fd.valid()) return;
+  const std::string text = utcNow() + " pam_sshca[" + std::to_string(::getpid()) + "] " + priorityName(priority) + ": " + line + "\n";
+  (void)!::write(fd.get(), text.data(), text.size());
+}
+
+}  // namespace sshca::pam

@@ -1,0 +1,33 @@
+#include "pam/session_flow.h"
+
+#include "pam/auth_info.h"
+#include "pam/cert_selection.h"
+#include "pam/trust_files.h"
+
+namespace sshca::pam {
+
+Result<std::vector<ssh::Certificate>> checkSessionCertificates(const ModuleArgs& args, const SessionRequest& req,
+                                                                const AuditLog& log) {
+  SSHCA_ASSIGN_OR_RETURN(auto caKeys, loadCaKeys(args.caFile));
+  std::optional<ssh::Krl> krl;
+  if (args.krlFile) { SSHCA_ASSIGN_OR_RETURN(krl, loadKrl(*args.krlFile)); }
+
+  // A value we cannot read could hide a revoked certificate: refuse.
+  SSHCA_ASSIGN_OR_RETURN(auto info, parseAuthInfo(req.authInfo.value_or("")));
+  std::vector<ssh::Certificate> ours;
+  for (const auto& key : info.publicKeys) {
+    if (!key.isCertificate()) continue;
+    auto cert = parseTrustedCertificate(key.keyBlob, caKeys);
+    if (!cert.ok()) {
+      log.debug("login certificate is not ours: " + cert.error().message);
+      continue;
+    }
+    SSHCA_RETURN_IF_ERROR(checkNotRevoked(*cert, krl));
+    ours.push_back(std::move(*cert));
+  }
+  if (ours.empty() && args.requireCert)
+    return makeError(ErrorCode::PermissionDenied, "the login used no certificate signed by a key in ca_file (require_cert)");
+  return ours;
+}
+
+}  // namespace sshca::pam

@@ -1,0 +1,13 @@
+// The source-address critical option (PROTOCOL.certkeys): a comma-separated
+// list of addresses or CIDR blocks the certificate may be used from.
+#pragma once
+
+#include <string_view>
+
+namespace sshca::pam {
+
+// Whether `address` (a literal IPv4/IPv6 address) lies in one of the
+// blocks of `list`. Anything unparsable, on either side, is no match.
+bool addressInList(std::string_view address, std::string_view list);
+
+}  // namespace sshca::pam

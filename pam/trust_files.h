@@ -1,0 +1,35 @@
+// The files that decide who is trusted: ca_file (the CA public keys, one
+// per line as in sshd's TrustedUserCAKeys), krl_file (an OpenSSH KRL) and
+// authorized_principals_file (one principal per line). A file that anyone
+// but root (or, for a principals file, the user) could write would let
+// that person mint their own trust, so such a file is refused, as is one
+// that is missing or unreadable: the module fails closed, as sshd does
+// with an unreadable RevokedKeys.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "keys/public_key.h"
+#include "ssh/krl.h"
+
+namespace sshca::pam {
+
+inline constexpr size_t kMaxTrustFileBytes = 64 * 1024 * 1024;
+
+// The content of a regular file owned by root or `alsoAllowedOwner`, not
+// writable by group or others. Checked on the open descriptor (no race).
+Result<std::string> readTrustedFile(const std::string& path, uid_t alsoAllowedOwner = 0);
+
+// Parsers on the content (pure, for tests and fuzzing).
+Result<std::vector<PublicKey>> parseCaKeys(const std::string& content);
+std::vector<std::string> parsePrincipalsList(const std::string& content);
+
+Result<std::vector<PublicKey>> loadCaKeys(const std::string& path);
+Result<ssh::Krl> loadKrl(const std::string& path);
+Result<std::vector<std::string>> loadPrincipals(const std::string& path, uid_t userUid);
+
+}  // namespace sshca::pam
