@@ -8,13 +8,27 @@
 #       and at 8 from sshca-loadgen (keep-alive, TCP_NODELAY, pre-generated
 #       one-time tokens); certificates/s, p50/p99 latency and server CPU per
 #       certificate.
+#   scripts/bench.sh serve --db postgresql [COUNT]   the same on a private
+#       PostgreSQL server (tests/lib/postgres.sh), first with one `sshca serve`
+#       instance, then with two sharing the database (the load split evenly,
+#       the same total concurrency; figures summed or, for latency, the worse).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-sign}
+[ $# -gt 0 ] && shift
+DB=sqlite
+COUNT=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --db) DB=${2:-}; shift 2 || true ;;
+    *) COUNT=$1; shift ;;
+  esac
+done
+case "$DB" in sqlite | postgresql) ;; *) echo "bench.sh: --db must be sqlite or postgresql" >&2; exit 2 ;; esac
 case "$what" in
-  sign) COUNT=${2:-20000} ;;
-  serve) COUNT=${2:-2000} ;;
-  *) echo "usage: scripts/bench.sh sign|serve [COUNT]" >&2; exit 2 ;;
+  sign) COUNT=${COUNT:-20000} ;;
+  serve) COUNT=${COUNT:-2000} ;;
+  *) echo "usage: scripts/bench.sh sign [COUNT] | serve [--db sqlite|postgresql] [COUNT]" >&2; exit 2 ;;
 esac
 BUILD=${SSHCA_BUILD_DIR:-build}
 
@@ -57,6 +71,70 @@ gen_tokens() {
   [ "$(wc -l <"$out")" -eq "$n" ]
 }
 
+# start_server CONFIG PORT: `sshca serve` in the background, its PID appended
+# to SERVER_PIDS; waits for /health.
+start_server() {
+  "$SSHCA" serve --config "$1" 2>>"$T/serve.log" &
+  SERVER_PIDS+=($!)
+  local _
+  for _ in $(seq 1 150); do
+    curl -fsS --cacert "$T/ca/certs/root_ca.crt" "https://127.0.0.1:$2/health" >/dev/null 2>&1 && return 0
+    kill -0 "${SERVER_PIDS[-1]}" 2>/dev/null || { cat "$T/serve.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  cat "$T/serve.log" >&2
+  exit 1
+}
+
+# bench_row C: one line of the table, concurrency C in total, split evenly
+# over the running instances (PORTS), tokens from $T/tokens-C.
+bench_row() {
+  local c=$1 n=${#PORTS[@]} i per before=0 after=0 pid start end
+  per=$(((c + n - 1) / n))
+  split -n "l/$n" -d "$T/tokens-$c" "$T/tokens-$c.part"
+  for pid in "${SERVER_PIDS[@]}"; do before=$((before + $(cpu_ticks "$pid"))); done
+  start=$(date +%s.%N)
+  local loads=()
+  for ((i = 0; i < n; i++)); do
+    "$LOADGEN" --url "https://127.0.0.1:${PORTS[$i]}" --cacert "$T/ca/certs/root_ca.crt" \
+      --tokens "$T/tokens-$c.part0$i" --pubkey "$T/id_bench.pub" --concurrency "$per" >"$T/result-$c-$i" &
+    loads+=($!)
+  done
+  wait "${loads[@]}"  # not a bare wait: the servers are children too
+  end=$(date +%s.%N)
+  for pid in "${SERVER_PIDS[@]}"; do after=$((after + $(cpu_ticks "$pid"))); done
+  local -A r
+  local kv fields f
+  # RESULT lines: key=value; counts add up, latencies take the worse.
+  for ((i = 0; i < n; i++)); do
+    grep -v '^RESULT' "$T/result-$c-$i" | sed 's/^/  /'
+    read -ra fields <<<"$(grep '^RESULT' "$T/result-$c-$i" | cut -d' ' -f2-)"
+    for kv in "${fields[@]}"; do
+      f=${kv%%=*}
+      case "$f" in
+        ok | failed | connections) r[$f]=$((${r[$f]:-0} + ${kv#*=})) ;;
+        p50 | p99 | max | client_cpu_ms | rate) r[$f]=$(awk -v a="${kv#*=}" -v b="${r[$f]:-0}" 'BEGIN { print (a + 0 > b + 0) ? a : b }') ;;
+      esac
+    done
+  done
+  # One instance: the client's own rate; several: all certificates over the wall time.
+  if [ "$n" -gt 1 ]; then r[rate]=$(echo "scale=1; ${r[ok]} / ($end - $start)" | bc); fi
+  local cpu="-"
+  [ "${r[ok]}" -gt 0 ] && cpu=$(echo "scale=3; ($after - $before) * 1000 / $HZ / ${r[ok]}" | bc)
+  printf '%-12s %14s %9s %9s %9s %13s %13s %12s %6s\n' "$((per * n))" "${r[rate]}" "${r[p50]}" "${r[p99]}" \
+    "${r[max]}" "$cpu" "${r[client_cpu_ms]}" "${r[connections]}" "${r[failed]}" >>"$T/rows"
+}
+
+bench_table() {
+  : >"$T/rows"
+  local c
+  for c in 1 8; do bench_row "$c"; done
+  echo
+  printf '%-12s %14s %9s %9s %9s %13s %13s %12s %6s\n' concurrency certificates/s "p50 ms" "p99 ms" "max ms" \
+    "CPU ms/cert" "client ms/c" connections failed
+  cat "$T/rows"
+}
+
 bench_serve() {
   if [ ! -x "$BUILD/bin/sshca-loadgen" ] || [ ! -x "$BUILD/bin/sshca" ]; then bash scripts/setup.sh >/dev/null; fi
   SSHCA=$(cd "$BUILD/bin" && pwd)/sshca
@@ -64,25 +142,34 @@ bench_serve() {
   # On the real disk, not /dev/shm: certificates are committed with fsync and
   # a tmpfs would make durability free.
   T=$(mktemp -d /tmp/sshca-bench.XXXXXX)
-  SERVER_PID=
-  trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; rm -rf "$T"' EXIT
-  local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-  "$SSHCA" init --dir "$T/ca" --address "127.0.0.1:$port" >"$T/init.log" 2>&1 || { cat "$T/init.log" >&2; exit 1; }
+  chmod 755 "$T"
+  SERVER_PIDS=()
+  _CLEANUPS=()
+  cleanup_add() { _CLEANUPS+=("$*"); }
+  # Servers first, then whatever was added (PostgreSQL), newest first.
+  trap 'for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+        for ((i = ${#_CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${_CLEANUPS[$i]}" >/dev/null 2>&1; done
+        rm -rf "$T"' EXIT
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+  HZ=$(getconf CLK_TCK)
+  PORTS=("$(free_port)")
+  "$SSHCA" init --dir "$T/ca" --address "127.0.0.1:${PORTS[0]}" >"$T/init.log" 2>&1 || { cat "$T/init.log" >&2; exit 1; }
   CFG="$T/ca/config/ca.json"
   ssh-keygen -q -t ed25519 -N '' -C bench -f "$T/id_bench"
-
-  "$SSHCA" serve --config "$CFG" 2>"$T/serve.log" &
-  SERVER_PID=$!
-  local _
-  for _ in $(seq 1 100); do
-    curl -fsS --cacert "$T/ca/certs/root_ca.crt" "https://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/serve.log" >&2; exit 1; }
-    sleep 0.1
-  done
+  local dbinfo="SQLite"
+  if [ "$DB" = postgresql ]; then
+    # shellcheck source=../tests/lib/postgres.sh
+    source tests/lib/postgres.sh
+    start_postgres >/dev/null
+    jq --arg dsn "$PG_DSN" '.db = {type: "postgresql", dsn: $dsn}' "$CFG" >"$T/a.json"
+    CFG="$T/a.json"
+    dbinfo="PostgreSQL $(psql -XAtq "$PG_DSN" -c 'show server_version') (private cluster, fsync on)"
+  fi
+  start_server "$CFG" "${PORTS[0]}"
 
   echo "sshca bench serve: $COUNT POST /ssh/sign per run, ed25519 subject key, CA keys on SoftHSM2" \
-       "$(dpkg-query -W -f='${Version}' softhsm2 2>/dev/null), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+       "$(dpkg-query -W -f='${Version}' softhsm2 2>/dev/null), $dbinfo, $(nproc) cores," \
+       "load average $(cut -d' ' -f1-3 /proc/loadavg)"
   local start end
   start=$(date +%s.%N)
   if ! gen_tokens "$COUNT" "$T/tokens-1" || ! gen_tokens "$COUNT" "$T/tokens-8"; then
@@ -93,32 +180,23 @@ bench_serve() {
   printf 'tokens: %d generated in %.1f s (one sshca token process each, 2 in parallel)\n' \
     $((2 * COUNT)) "$(echo "$end - $start" | bc)"
 
-  local hz rows="" c before after result ok kv cpu fields
-  local -A r
-  hz=$(getconf CLK_TCK)
-  for c in 1 8; do
-    before=$(cpu_ticks "$SERVER_PID")
-    result=$("$LOADGEN" --url "https://127.0.0.1:$port" --cacert "$T/ca/certs/root_ca.crt" \
-      --tokens "$T/tokens-$c" --pubkey "$T/id_bench.pub" --concurrency "$c")
-    after=$(cpu_ticks "$SERVER_PID")
-    grep -v '^RESULT' <<<"$result" | sed 's/^/  /'
-    # RESULT line: key=value fields.
-    r=()
-    read -ra fields <<<"$(grep '^RESULT' <<<"$result" | cut -d' ' -f2-)"
-    for kv in "${fields[@]}"; do r[${kv%%=*}]=${kv#*=}; done
-    ok=${r[ok]}
-    cpu="-"
-    [ "$ok" -gt 0 ] && cpu=$(echo "scale=3; ($after - $before) * 1000 / $hz / $ok" | bc)
-    rows+=$(printf '%-12s %14s %9s %9s %9s %13s %13s %12s %6s\n' "$c" "${r[rate]}" "${r[p50]}" "${r[p99]}" \
-      "${r[max]}" "$cpu" "${r[client_cpu_ms]}" "${r[connections]}" "${r[failed]}")$'\n'
-  done
-  echo
-  printf '%-12s %14s %9s %9s %9s %13s %13s %12s %6s\n' concurrency certificates/s "p50 ms" "p99 ms" "max ms" \
-    "CPU ms/cert" "client ms/c" connections failed
-  printf '%s' "$rows"
-  echo "(CPU ms/cert: the server's utime+stime from /proc/PID/stat, $hz ticks/s, per certificate issued;"
-  echo " client ms/c: the load client's own CPU per certificate, taken from the same 2 cores;"
-  echo " connections: TCP+TLS connections the client opened, ideally = concurrency)"
+  [ "$DB" = postgresql ] && echo && echo "one instance:"
+  bench_table
+  if [ "$DB" = postgresql ]; then
+    # The second instance: same CA and database, its own address. Fresh
+    # tokens: the first run spent these, in the shared database.
+    PORTS+=("$(free_port)")
+    jq --arg addr "127.0.0.1:${PORTS[1]}" '.address = $addr' "$CFG" >"$T/b.json"
+    start_server "$T/b.json" "${PORTS[1]}"
+    gen_tokens "$COUNT" "$T/tokens-1" && gen_tokens "$COUNT" "$T/tokens-8" || { echo "token generation failed" >&2; exit 1; }
+    echo
+    echo "two instances (the load split evenly; concurrency is the total):"
+    bench_table
+  fi
+  echo "(CPU ms/cert: the servers' utime+stime from /proc/PID/stat, $HZ ticks/s, per certificate issued;"
+  echo " client ms/c: the load client's own CPU per certificate, taken from the same cores;"
+  echo " connections: TCP+TLS connections the clients opened, ideally = concurrency;"
+  echo " PostgreSQL's own CPU is not counted in CPU ms/cert)"
 }
 
 case "$what" in

@@ -13,9 +13,13 @@ PACKAGES=(
   libssh-dev libcjose-dev libjansson-dev libcurl4-openssl-dev liboauth2-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev catch2
   libpam0g-dev pamtester
-  libsqlite3-dev sqlite3 libpq-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql
   openssh-server openssh-client
+  clang-14 libclang-rt-14-dev
 )
+# Node for the test identity provider (tests/oidc): Debian's only when
+# there is no node already (a newer one may be installed).
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -27,6 +31,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The test identity provider's packages, pinned by tests/oidc/package-lock.json;
+# again only when the lock file changed since the last install.
+if [ ! -f tests/oidc/node_modules/.package-lock.json ] ||
+   [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then
+  (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "setup: installed tests/oidc/node_modules (oidc-provider)"
 fi
 
 JOBS=${JOBS:-$(nproc)}
