@@ -12,6 +12,11 @@
 #       PostgreSQL server (tests/lib/postgres.sh), first with one `sshca serve`
 #       instance, then with two sharing the database (the load split evenly,
 #       the same total concurrency; figures summed or, for latency, the worse).
+#   scripts/bench.sh login [COUNT]   `sshca-agent login --id-token-file` with
+#       the ID token already in hand (from the test provider, tests/oidc):
+#       process start, pinned HTTPS to the CA, a fresh Ed25519 key, POST
+#       /ssh/sign with OIDC verification, the certificate into a real
+#       ssh-agent. COUNT logins one after another; mean, p50, max ms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-sign}
@@ -28,7 +33,8 @@ case "$DB" in sqlite | postgresql) ;; *) echo "bench.sh: --db must be sqlite or 
 case "$what" in
   sign) COUNT=${COUNT:-20000} ;;
   serve) COUNT=${COUNT:-2000} ;;
-  *) echo "usage: scripts/bench.sh sign [COUNT] | serve [--db sqlite|postgresql] [COUNT]" >&2; exit 2 ;;
+  login) COUNT=${COUNT:-30} ;;
+  *) echo "usage: scripts/bench.sh sign [COUNT] | serve [--db sqlite|postgresql] [COUNT] | login [COUNT]" >&2; exit 2 ;;
 esac
 BUILD=${SSHCA_BUILD_DIR:-build}
 
@@ -199,7 +205,45 @@ bench_serve() {
   echo " PostgreSQL's own CPU is not counted in CPU ms/cert)"
 }
 
+bench_login() {
+  [ -x "$BUILD/bin/sshca-agent" ] || bash scripts/setup.sh >/dev/null
+  set -- "$BUILD"
+  # shellcheck source=../tests/lib/common.sh
+  source tests/lib/common.sh
+  # shellcheck source=../tests/lib/oidc.sh
+  source tests/lib/oidc.sh
+  local agent="$BUILD_DIR/bin/sshca-agent" i
+  start_oidc_provider
+  start_ca
+  "$SSHCA" provisioner add oidc corp --config "$CFG" --issuer "$OIDC_ISSUER" --client-id sshca \
+    --domain example.com --group admins=root >/dev/null
+  kill -HUP "$CA_PID"
+  for i in $(seq 1 100); do
+    curl -s --cacert "$ROOT" "$CA_URL/provisioners" | grep -q '"OIDC"' && break
+    sleep 0.1
+  done
+  "$agent" bootstrap --ca-url "$CA_URL" --fingerprint "$(root_fingerprint)" --config-dir "$T/agent" >/dev/null 2>&1
+  eval "$(ssh-agent -a "$T/agent.sock")" >/dev/null
+  cleanup_add "kill $SSH_AGENT_PID"
+  echo "sshca bench login: $COUNT logins with the ID token in hand, Ed25519 key, CA keys on SoftHSM2," \
+       "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  for i in $(seq 1 "$COUNT"); do oidc_device_login alice >"$T/idtoken-$i"; done
+  : >"$T/times"
+  for i in $(seq 1 "$COUNT"); do
+    local s e
+    s=$(date +%s%N)
+    "$agent" login --id-token-file "$T/idtoken-$i" --config-dir "$T/agent" >/dev/null
+    e=$(date +%s%N)
+    echo $(((e - s) / 1000)) >>"$T/times"
+  done
+  [ "$(ssh-add -L | grep -c cert-v01)" -eq "$COUNT" ] || { echo "not every certificate reached the agent" >&2; exit 1; }
+  sort -n "$T/times" | awk '{ t[NR] = $1; sum += $1 } END {
+    printf "login to certificate in the agent: mean %.1f ms, p50 %.1f ms, max %.1f ms (goal: under 50 ms)\n",
+      sum / NR / 1000, t[int((NR + 1) / 2)] / 1000, t[NR] / 1000 }'
+}
+
 case "$what" in
   sign) bench_sign ;;
   serve) bench_serve ;;
+  login) bench_login ;;
 esac
