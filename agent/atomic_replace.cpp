@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/file_io.h"
+
 namespace sshca::agent {
 namespace {
 
@@ -49,16 +51,6 @@ class TempFile {
   int fd_ = -2;
   bool renamed_ = false;
 };
-
-Status writeAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ioError("writing", path, errno);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return okStatus();
-}
 
 // The replaced file's owner and mode, or root-less defaults for a new one.
 Status copyOwnerAndMode(const TempFile& tmp, const std::string& path, mode_t newMode) {

@@ -21,7 +21,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "pam/unique_fd.h"
+#include "common/unique_fd.h"
 #include "pam/user_account.h"
 
 namespace sshca::pam {

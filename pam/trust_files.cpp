@@ -8,7 +8,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "pam/unique_fd.h"
+#include "common/unique_fd.h"
 #include "ssh/ssh_pubkey.h"
 
 namespace sshca::pam {

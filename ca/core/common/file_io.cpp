@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/unique_fd.h"
+
 namespace sshca {
 namespace {
 
@@ -16,19 +18,7 @@ Error ioError(const std::string& what, const std::string& path, int err) {
                    what + " " + path + ": " + std::strerror(err));
 }
 
-// Owns a file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { if (fd_ >= 0) ::close(fd_); }
-  int get() const { return fd_; }
-  int release() { int f = fd_; fd_ = -1; return f; }
-
- private:
-  int fd_;
-};
+}  // namespace
 
 Status writeAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
@@ -40,10 +30,8 @@ Status writeAll(int fd, std::string_view data, const std::string& path) {
   return okStatus();
 }
 
-}  // namespace
-
 Result<std::string> readFile(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return ioError("cannot open", path, errno);
   std::string out;
   char buf[65536];
@@ -61,7 +49,7 @@ Status writeFileAtomic(const std::string& path, std::string_view content, mode_t
   std::filesystem::path p(path);
   std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
   std::string tmp = dir + "/." + p.filename().string() + ".tmpXXXXXX";
-  Fd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
   if (fd.get() < 0) return ioError("cannot create a temporary file in", dir, errno);
   auto fail = [&](Error e) { ::unlink(tmp.c_str()); return e; };
   if (::fchmod(fd.get(), mode) != 0) return fail(ioError("chmod", tmp, errno));
@@ -69,7 +57,7 @@ Status writeFileAtomic(const std::string& path, std::string_view content, mode_t
   if (::fsync(fd.get()) != 0) return fail(ioError("fsync", tmp, errno));
   if (::close(fd.release()) != 0) return fail(ioError("close", tmp, errno));
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(ioError("cannot replace", path, errno));
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() >= 0) ::fsync(dfd.get());
   return okStatus();
 }

@@ -3,6 +3,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "store/integer_columns.h"
 #include "store/postgres_connection.h"
 
 namespace sshca::store {
@@ -14,22 +15,6 @@ constexpr const char* kSelect =
     "c.key_fingerprint, c.provisioner, c.subject, c.certificate, c.issued_at, c.revoked_at, "
     "c.revocation_reason, COALESCE((SELECT json_agg(p.principal ORDER BY p.position) "
     "FROM ssh_certificate_principals p WHERE p.certificate_id = c.id), '[]') FROM ssh_certificates c ";
-
-// bigint is signed 64-bit: a serial is stored as the same 64 bits read as
-// signed (as in SQLite), so the whole uint64 range round trips.
-int64_t serialToColumn(uint64_t serial) { return static_cast<int64_t>(serial); }
-uint64_t serialFromColumn(int64_t column) { return static_cast<uint64_t>(column); }
-
-// A validity bound past INT64_MAX is "forever": stored as INT64_MAX so that
-// comparisons with `now` stay right, read back as UINT64_MAX (as in SQLite).
-int64_t timeToColumn(uint64_t t) {
-  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  return static_cast<int64_t>(t < kMax ? t : kMax);
-}
-uint64_t timeFromColumn(int64_t column) {
-  if (column == std::numeric_limits<int64_t>::max()) return std::numeric_limits<uint64_t>::max();
-  return static_cast<uint64_t>(column);
-}
 
 Result<std::vector<std::string>> principalsFrom(const std::string& jsonText) {
   try {

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "store/integer_columns.h"
 #include "store/sqlite_handles.h"
 #include "store/sqlite_statement.h"
 
@@ -12,23 +13,6 @@ namespace {
 constexpr const char* kSelect =
     "SELECT id, ca_fingerprint, serial, cert_type, key_id, valid_after, valid_before, key_fingerprint, "
     "provisioner, subject, certificate, issued_at, revoked_at, revocation_reason FROM ssh_certificates ";
-
-// SQLite (and PostgreSQL's bigint) integers are signed 64-bit: a serial is
-// stored as the same 64 bits read as signed. Uniqueness is unaffected.
-int64_t serialToColumn(uint64_t serial) { return static_cast<int64_t>(serial); }
-uint64_t serialFromColumn(int64_t column) { return static_cast<uint64_t>(column); }
-
-// A validity bound past INT64_MAX seconds is "forever" in practice (and
-// UINT64_MAX is forever by definition): stored as INT64_MAX so that
-// comparisons with `now` stay right, read back as UINT64_MAX.
-int64_t timeToColumn(uint64_t t) {
-  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  return static_cast<int64_t>(t < kMax ? t : kMax);
-}
-uint64_t timeFromColumn(int64_t column) {
-  if (column == std::numeric_limits<int64_t>::max()) return std::numeric_limits<uint64_t>::max();
-  return static_cast<uint64_t>(column);
-}
 
 // SqliteStatement binds text, not blobs: the certificate's bytes go in as
 // text of explicit length (any byte, NUL included, kept) and the SQL casts

@@ -1,11 +1,12 @@
-// Owns one file descriptor; closes it when destroyed.
+// Owns one file descriptor; closes it when destroyed. The one fd wrapper
+// for the core library, sshca-agent and pam_sshca.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace sshca::pam {
+namespace sshca {
 
 class UniqueFd {
  public:
@@ -30,4 +31,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace sshca::pam
+}  // namespace sshca
