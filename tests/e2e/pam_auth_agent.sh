@@ -10,6 +10,7 @@ require_root
 command -v pamtester >/dev/null || { echo "skipped: pamtester is not installed"; exit 77; }
 MODULE="$BUILD_DIR/lib/pam_sshca.so"
 [ -f "$MODULE" ] || { echo "FAIL - $MODULE not built" >&2; exit 1; }
+pam_host_env "$MODULE"
 
 new_user; ALICE=$TEST_USER
 new_user; BOB=$TEST_USER
@@ -63,7 +64,7 @@ printf 'auth required %s %s\naccount required pam_permit.so\n' "$MODULE" "$ARGS"
 
 auth() { # SOCK USER [SERVICE]: pamtester authenticate, the log truncated first
   : >"$LOG"
-  SSH_AUTH_SOCK=$1 pamtester "${3:-$SVC}" "$2" authenticate
+  env "${PAM_HOST_ENV[@]}" SSH_AUTH_SOCK="$1" pamtester "${3:-$SVC}" "$2" authenticate
 }
 log_says() { if grep -qF -- "$1" "$LOG"; then pass "log says '$1'"; else fail "log lacks '$1': $(cat "$LOG")"; fi; }
 
@@ -115,14 +116,14 @@ load "$ALICE_SOCK" good
 expect_fail "a symlink to the agent socket is refused (lstat)" auth "$T/agent-link" "$ALICE"
 log_says "is not a socket"
 
-expect_fail "no SSH_AUTH_SOCK is refused" env -u SSH_AUTH_SOCK pamtester "$SVC" "$ALICE" authenticate
+expect_fail "no SSH_AUTH_SOCK is refused" env -u SSH_AUTH_SOCK "${PAM_HOST_ENV[@]}" pamtester "$SVC" "$ALICE" authenticate
 
 # Bob runs the PAM conversation for Alice, pointing at Alice's agent
 # (what `su alice` by Bob would do): the caller is neither root nor Alice.
 mkdir -m 700 "$T/bob-log"; chown "$BOB" "$T/bob-log"
 printf 'auth required %s ca_file=%s log_file=%s\n' "$MODULE" "$T/ca.pub" "$T/bob-log/pam.log" >"/etc/pam.d/$SVC-caller"
 expect_fail "a caller that is neither root nor the user cannot use the user's agent" \
-  runuser -u "$BOB" -- env SSH_AUTH_SOCK="$ALICE_SOCK" pamtester "$SVC-caller" "$ALICE" authenticate
+  runuser -u "$BOB" -- env "${PAM_HOST_ENV[@]}" SSH_AUTH_SOCK="$ALICE_SOCK" pamtester "$SVC-caller" "$ALICE" authenticate
 check "log says the caller is neither root nor the user" grep -q "is neither root nor $ALICE" "$T/bob-log/pam.log"
 
 # on_failure=ignore: the module steps aside (PAM_IGNORE) and the next line decides.

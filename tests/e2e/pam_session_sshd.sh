@@ -8,6 +8,7 @@ source "$(dirname "$0")/../lib/common.sh"
 require_root
 MODULE="$BUILD_DIR/lib/pam_sshca.so"
 [ -f "$MODULE" ] || { echo "FAIL - $MODULE not built" >&2; exit 1; }
+pam_host_env "$MODULE"
 umask 022
 new_user
 
@@ -51,7 +52,7 @@ PidFile $T/sshd.pid
 LogLevel VERBOSE
 CFG
 mkdir -p /run/sshd
-"$T/sbin/$NAME" -D -f "$T/sshd_config" -E "$T/sshd.log" &
+env "${PAM_HOST_ENV[@]}" "$T/sbin/$NAME" -D -f "$T/sshd_config" -E "$T/sshd.log" &
 cleanup_add "kill $!"
 wait_port "$SSHD_PORT" || { cat "$T/sshd.log" >&2; exit 1; }
 echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$T/ssh_host_ed25519_key.pub")" >"$T/known_hosts"

@@ -125,3 +125,16 @@ restart_ca() {
 # root_fingerprint: SHA-256 of the root certificate's DER, hex, as
 # `sshca init` prints it and `sshca-agent bootstrap --fingerprint` takes it.
 root_fingerprint() { openssl x509 -in "$ROOT" -outform DER | sha256sum | cut -d' ' -f1; }
+
+# pam_host_env MODULE: sets PAM_HOST_ENV, the environment a host process
+# (pamtester, sshd) needs to dlopen MODULE. An ASan-built module (the
+# sanitizer run of scripts/test.sh) loads only into a process whose first
+# library is the ASan runtime, so it is preloaded there; the host's own
+# leaks are not ours to report. Empty for a normal build.
+pam_host_env() {
+  PAM_HOST_ENV=()
+  local asan
+  asan=$(ldd "$1" 2>/dev/null | awk '/libasan/ { print $3 }') || true
+  [ -n "$asan" ] && PAM_HOST_ENV=("LD_PRELOAD=$asan" "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1")
+  return 0
+}
