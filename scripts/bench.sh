@@ -60,21 +60,11 @@ cpu_ticks() {
   awk '{ print $12 + $13 }' <<<"$rest"
 }
 
-# gen_tokens N FILE: N one-time tokens, one a line. One `sshca token` process
-# per token, so two parallel streams (2 cores) of 50-token batches, each batch
-# into its own file so that lines never interleave.
+# gen_tokens N FILE: N one-time tokens, one a line, from one
+# `sshca token --count` process.
 gen_tokens() {
-  local n=$1 out=$2 dir
-  dir=$(mktemp -d "$T/tokens.XXXXXX")
-  # shellcheck disable=SC2016  # expanded by the inner bash
-  seq 0 50 $((n - 1)) | xargs -P2 -I{} bash -c '
-    end=$(({} + 50)); [ "$end" -gt '"$n"' ] && end='"$n"'
-    for ((i = {}; i < end; i++)); do
-      "$0" token user bench --principals bench --ttl 30m --config "$1" || exit 1
-    done >"$2/{}"' "$SSHCA" "$CFG" "$dir"
-  cat "$dir"/* >"$out"
-  rm -rf "$dir"
-  [ "$(wc -l <"$out")" -eq "$n" ]
+  "$SSHCA" token user bench --principals bench --ttl 30m --config "$CFG" --count "$1" >"$2"
+  [ "$(wc -l <"$2")" -eq "$1" ]
 }
 
 # start_server CONFIG PORT: `sshca serve` in the background, its PID appended
@@ -183,7 +173,7 @@ bench_serve() {
     exit 1
   fi
   end=$(date +%s.%N)
-  printf 'tokens: %d generated in %.1f s (one sshca token process each, 2 in parallel)\n' \
+  printf 'tokens: %d generated in %.1f s (sshca token --count)\n' \
     $((2 * COUNT)) "$(echo "$end - $start" | bc)"
 
   [ "$DB" = postgresql ] && echo && echo "one instance:"

@@ -20,7 +20,12 @@ namespace {
 
 struct TokenOptions {
   std::string name, principals, ttl, config, provisioner;
+  unsigned count = 1;
 };
+
+// Batches for automation and load tests: one process (one key load) for
+// many tokens instead of one each.
+constexpr unsigned kMaxTokenCount = 100000;
 
 Error usage(std::string message) { return makeError(ErrorCode::InvalidArgument, std::move(message)); }
 
@@ -93,7 +98,11 @@ void runToken(const TokenOptions& o, ssh::CertType type) {
   req.ttlSeconds = checkedTtl(o, p);
   req.now = static_cast<int64_t>(std::time(nullptr));
   SignerPtr key = loadProvisionerKey(p);
-  std::cout << orFail(provisioners::mintJwkToken(req, *key, systemRandom())) << "\n";
+  if (o.count == 0 || o.count > kMaxTokenCount)
+    fail(usage("--count must be between 1 and " + std::to_string(kMaxTokenCount)));
+  std::string out;
+  for (unsigned i = 0; i < o.count; ++i) out += orFail(provisioners::mintJwkToken(req, *key, systemRandom())) + "\n";
+  std::cout << out;
 }
 
 // An admin token for POST /ssh/revoke of one serial (step-ca's format).
@@ -142,6 +151,7 @@ CLI::App* addTokenCommand(CLI::App* token, ssh::CertType type) {
                                        "; at most the provisioner's tokenMaxLifetime)");
   cmd->add_option("--config", o->config, "the CA's config file (DIR/config/ca.json)")->required();
   cmd->add_option("--provisioner", o->provisioner, "jwk provisioner name (default: the only one in the config)");
+  cmd->add_option("--count", o->count, "print N tokens, one a line, each good once (default 1)");
   cmd->callback([o, type] { runToken(*o, type); });
   return cmd;
 }
