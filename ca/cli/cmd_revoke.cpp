@@ -1,7 +1,7 @@
 // sshca revoke: revoke SSH certificates in the CA's database from the CA
-// machine (no token, no running server needed). The next GET /ssh/krl of
-// every CA instance sharing the database lists them: the revocation bumps
-// the KRL version in the same transaction.
+// machine (no one-time token, running server or PIN needed). The next
+// GET /ssh/krl of every CA instance sharing the database lists them: the
+// revocation bumps the KRL version in the same transaction.
 #include <stdlib.h>
 
 #include <algorithm>
@@ -33,14 +33,15 @@ struct CaFingerprint {
 Error usage(std::string message) { return makeError(ErrorCode::InvalidArgument, std::move(message)); }
 
 // The store keys certificates by their CA key's fingerprint: read the
-// public halves from the token (the same keys serve signs with).
+// public halves from the token (the same keys serve signs with). Public key
+// objects need no login, so revoking never reads the PIN.
 std::vector<CaFingerprint> caFingerprints(const config::CaConfig& ca, const std::string& only) {
   if (!ca.softhsm2Conf.empty()) setenv("SOFTHSM2_CONF", ca.softhsm2Conf.c_str(), 1);
   std::vector<CaFingerprint> out;
   if (only.empty() || only == "user")
-    out.push_back({"user", ssh::fingerprintSha256(openSigner(ca.kms, ca.ssh.userKey)->publicKey())});
+    out.push_back({"user", ssh::fingerprintSha256(openPublicKey(ca.kms, ca.ssh.userKey))});
   if (only.empty() || only == "host")
-    out.push_back({"host", ssh::fingerprintSha256(openSigner(ca.kms, ca.ssh.hostKey)->publicKey())});
+    out.push_back({"host", ssh::fingerprintSha256(openPublicKey(ca.kms, ca.ssh.hostKey))});
   return out;
 }
 
@@ -123,9 +124,10 @@ void registerRevokeCommands(CLI::App& app) {
   cmd->add_option("--reason", o->reason, "why, recorded with the revocation")->required();
   cmd->add_option("--ca", o->ca, "only certificates of this CA key: user or host (default: both)");
   cmd->footer(
-      "Acts on the database directly, from the CA machine (the token's PIN source is read to find\n"
-      "the CA keys). Prints each certificate it revoked; fails for an unknown serial or key ID and\n"
-      "for certificates already revoked. Every CA instance's next GET /ssh/krl lists them.\n"
+      "Acts on the database directly, from the CA machine. The CA keys' public halves are read\n"
+      "from the token without a login: no PIN is needed. Prints each certificate it revoked; fails\n"
+      "for an unknown serial or key ID and for certificates already revoked. Every CA instance's\n"
+      "next GET /ssh/krl lists them.\n"
       "Examples:\n"
       "  sshca revoke --config /var/lib/sshca/config/ca.json --serial 1234567890 --reason 'key lost'\n"
       "  sshca revoke --config ca.json --key-id 'alice (admin)' --ca user --reason 'left the company'");

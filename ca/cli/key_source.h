@@ -19,4 +19,8 @@ std::unique_ptr<KeyManager> openKeyManager(const std::string& kmsUri);
 // PKCS#11 key URI on the token of `kmsUri` (required then).
 SignerPtr openSigner(const std::string& kmsUri, const std::string& keyUri);
 
+// The public half of `keyUri` without a login: no PIN is read (public key
+// objects are readable in a public session). "file:PATH" loads the key file.
+PublicKey openPublicKey(const std::string& kmsUri, const std::string& keyUri);
+
 }  // namespace sshca::cli

@@ -264,6 +264,46 @@ TEST_CASE("UnknownKeyIsNotFound") {
   CHECK(s.error().code == ErrorCode::NotFound);
 }
 
+// sshca revoke reads the CA keys' public halves this way: the pin-source
+// names a file that does not exist (reading it would fail), no C_Login.
+TEST_CASE("PublicKeyIsReadWithoutLoginAndEqualsTheSignersKey") {
+  SoftHsmToken token;
+  std::vector<std::pair<std::string, PublicKey>> expected;
+  {
+    auto km = openManager(token);
+    for (const char* t : {"ecdsa-p256", "rsa-2048", "ed25519"}) {
+      REQUIRE(km->createKey(KeyRef{t, {}}, spec(t)).ok());
+      auto signer = km->createSigner(KeyRef{t, {}});
+      REQUIRE(signer.ok());
+      expected.emplace_back(t, (*signer)->publicKey());
+    }
+  }  // the manager and its signers are gone: the token is logged out
+  unsetenv("SSHCA_PIN");
+  auto uri = parseKmsUri("pkcs11:token=" + token.label() + "?pin-source=file:" + token.pinFile() + ".absent");
+  REQUIRE(uri.ok());
+  Pkcs11Options publicOnly;
+  publicOnly.login = false;
+  auto km = openPkcs11KeyManager(*uri, publicOnly);
+  INFO((km.ok() ? "" : km.error().message));
+  REQUIRE(km.ok());
+  for (const auto& [label, key] : expected) {
+    INFO(label);
+    auto pk = (*km)->publicKey(KeyRef{label, {}});
+    INFO((pk.ok() ? "" : pk.error().message));
+    REQUIRE(pk.ok());
+    CHECK(*pk == key);
+  }
+  auto s = openedToken(token)->session();
+  REQUIRE(s.ok());
+  CK_SESSION_INFO info{};
+  REQUIRE((*s)->fn()->C_GetSessionInfo((*s)->handle(), &info) == CKR_OK);
+  CHECK(info.state == CKS_RO_PUBLIC_SESSION);
+  auto signer = (*km)->createSigner(KeyRef{"ed25519", {}});
+  REQUIRE_FALSE(signer.ok());
+  CHECK(signer.error().code == ErrorCode::PermissionDenied);
+  CHECK((*km)->publicKey(KeyRef{"nope", {}}).error().code == ErrorCode::NotFound);
+}
+
 // Hidden (run by hand: sshca_unit_tests "[bench]"): signatures/s, 1 and 2 threads.
 TEST_CASE("SigningThroughput", "[.][bench]") {
   SoftHsmToken token;

@@ -44,6 +44,9 @@ class KeyManager {
   // Every key pair on the token (private key objects with their public half).
   virtual Result<std::vector<KeyInfo>> listKeys() = 0;
 
+  // The key's public half. Works without a login too (a manager opened only
+  // to read public keys): then from the public key object with the ref's
+  // label/id, since private objects are invisible before C_Login.
   virtual Result<PublicKey> publicKey(const KeyRef& ref) = 0;
 
   // A thread-safe signer for the key; it stays usable after the manager is

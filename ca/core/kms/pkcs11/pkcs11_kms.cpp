@@ -18,9 +18,10 @@ constexpr size_t kIdBytes = 8;
 
 class Pkcs11KeyManager final : public KeyManager {
  public:
-  explicit Pkcs11KeyManager(TokenPtr token) : token_(std::move(token)) {}
+  Pkcs11KeyManager(TokenPtr token, bool loggedIn) : token_(std::move(token)), loggedIn_(loggedIn) {}
 
   Result<PublicKey> createKey(const KeyRef& ref, const KeySpec& spec) override {
+    SSHCA_RETURN_IF_ERROR(requireLogin("creating a key"));
     SSHCA_ASSIGN_OR_RETURN(KeyRef named, freshName(ref));
     SSHCA_ASSIGN_OR_RETURN(Session s, token_->writeSession());
     SSHCA_ASSIGN_OR_RETURN(KeyPairHandles h, generateKeyPair(s, named, spec));
@@ -28,12 +29,14 @@ class Pkcs11KeyManager final : public KeyManager {
   }
 
   Result<PublicKey> importKey(const KeyRef& ref, EVP_PKEY* privateKey) override {
+    SSHCA_RETURN_IF_ERROR(requireLogin("importing a key"));
     SSHCA_ASSIGN_OR_RETURN(KeyRef named, freshName(ref));
     SSHCA_ASSIGN_OR_RETURN(Session s, token_->writeSession());
     return importKeyPair(s, named, privateKey);
   }
 
   Result<std::vector<KeyInfo>> listKeys() override {
+    SSHCA_RETURN_IF_ERROR(requireLogin("listing keys"));
     SSHCA_ASSIGN_OR_RETURN(PooledSession s, token_->session());
     CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
     CK_ATTRIBUTE tmpl[] = {attr(CKA_CLASS, cls)};
@@ -47,15 +50,23 @@ class Pkcs11KeyManager final : public KeyManager {
     return out;
   }
 
+  // Logged in, through the private key: the lookup also proves the login
+  // holds (the /health probe). Without login private objects are invisible,
+  // so the public key object with the ref's label/id is read instead.
   Result<PublicKey> publicKey(const KeyRef& ref) override {
     SSHCA_ASSIGN_OR_RETURN(PooledSession s, token_->session());
-    SSHCA_ASSIGN_OR_RETURN(CK_OBJECT_HANDLE h, findPrivateKey(*s, ref));
+    if (!loggedIn_) {
+      SSHCA_ASSIGN_OR_RETURN(CK_OBJECT_HANDLE pub, findKey(*s, ref, CKO_PUBLIC_KEY));
+      return readPublicKey(*s, pub);
+    }
+    SSHCA_ASSIGN_OR_RETURN(CK_OBJECT_HANDLE h, findKey(*s, ref, CKO_PRIVATE_KEY));
     return publicKeyOfPrivate(*s, h);
   }
 
   Result<SignerPtr> createSigner(const KeyRef& ref) override {
+    SSHCA_RETURN_IF_ERROR(requireLogin("signing"));
     SSHCA_ASSIGN_OR_RETURN(PooledSession s, token_->session());
-    SSHCA_ASSIGN_OR_RETURN(CK_OBJECT_HANDLE h, findPrivateKey(*s, ref));
+    SSHCA_ASSIGN_OR_RETURN(CK_OBJECT_HANDLE h, findKey(*s, ref, CKO_PRIVATE_KEY));
     SSHCA_ASSIGN_OR_RETURN(PublicKey pk, publicKeyOfPrivate(*s, h));
     return makeSigner(token_, h, std::move(pk), describe(ref));
   }
@@ -79,12 +90,20 @@ class Pkcs11KeyManager final : public KeyManager {
     return named;
   }
 
-  Result<CK_OBJECT_HANDLE> findPrivateKey(const Session& s, const KeyRef& ref) {
-    SSHCA_ASSIGN_OR_RETURN(auto found, findByRef(s, ref, CKO_PRIVATE_KEY));
+  Status requireLogin(const std::string& what) const {
+    if (loggedIn_) return okStatus();
+    return makeError(ErrorCode::PermissionDenied,
+                     what + " needs a login, and token '" + token_->label() + "' was opened without one");
+  }
+
+  // The one key object of class `cls` (private or public) the ref names.
+  Result<CK_OBJECT_HANDLE> findKey(const Session& s, const KeyRef& ref, CK_OBJECT_CLASS cls) {
+    const std::string what = cls == CKO_PRIVATE_KEY ? "private key" : "public key object";
+    SSHCA_ASSIGN_OR_RETURN(auto found, findByRef(s, ref, cls));
     if (found.empty())
-      return makeError(ErrorCode::NotFound, "no private key " + ref.toUri() + " on token '" + token_->label() + "'");
+      return makeError(ErrorCode::NotFound, "no " + what + " " + ref.toUri() + " on token '" + token_->label() + "'");
     if (found.size() > 1)
-      return makeError(ErrorCode::InvalidArgument, "several private keys match " + ref.toUri() + "; add id=");
+      return makeError(ErrorCode::InvalidArgument, "several " + what + "s match " + ref.toUri() + "; add id=");
     return found.front();
   }
 
@@ -96,7 +115,15 @@ class Pkcs11KeyManager final : public KeyManager {
   }
 
   TokenPtr token_;
+  bool loggedIn_;
 };
+
+Status logIn(Token& token, const KmsUri& uri, const Pkcs11Options& opts) {
+  SSHCA_ASSIGN_OR_RETURN(SecretBytes pin, resolvePin(uri));
+  Status in = token.loginUser(pin, opts.allowFinalTry);
+  if (!in.ok()) return std::move(in).error().context("logging in to token '" + token.label() + "'");
+  return okStatus();
+}
 
 }  // namespace
 
@@ -105,10 +132,8 @@ Result<std::unique_ptr<KeyManager>> openPkcs11KeyManager(const KmsUri& uri, cons
   SSHCA_ASSIGN_OR_RETURN(SlotToken st, findToken(*module, uri));
   std::string label = SSHCA_TOKEN_FIELD(st.info, label);
   SSHCA_ASSIGN_OR_RETURN(TokenPtr token, Token::open(module, st.slot, label));
-  SSHCA_ASSIGN_OR_RETURN(SecretBytes pin, resolvePin(uri));
-  Status in = token->loginUser(pin, opts.allowFinalTry);
-  if (!in.ok()) return std::move(in).error().context("logging in to token '" + label + "'");
-  return std::unique_ptr<KeyManager>(std::make_unique<Pkcs11KeyManager>(std::move(token)));
+  if (opts.login) { SSHCA_RETURN_IF_ERROR(logIn(*token, uri, opts)); }
+  return std::unique_ptr<KeyManager>(std::make_unique<Pkcs11KeyManager>(std::move(token), opts.login));
 }
 
 }  // namespace sshca

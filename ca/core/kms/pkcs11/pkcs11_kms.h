@@ -13,10 +13,15 @@ struct Pkcs11Options {
   // Spend the token's last user-PIN try (CKF_USER_PIN_FINAL_TRY); a wrong PIN
   // then locks the token. Off: such a login is refused before C_Login.
   bool allowFinalTry = false;
+  // Off: no PIN is read and no C_Login made, for callers that only need
+  // public halves (sshca revoke): public key objects are readable in a public
+  // session. Only publicKey() works then; the rest is PermissionDenied.
+  bool login = true;
 };
 
 // Loads the module, finds the token by label/serial (slot-id only if the URI
-// gives one), resolves the PIN (kms_uri.h) and logs in once as CKU_USER.
+// gives one), resolves the PIN (kms_uri.h) and logs in once as CKU_USER
+// (unless opts.login is off).
 // Errors: NotFound (no token / no PIN), PinIncorrect, PinLocked,
 // PermissionDenied (final try not allowed), Unavailable (module or token).
 Result<std::unique_ptr<KeyManager>> openPkcs11KeyManager(const KmsUri& uri, const Pkcs11Options& opts = {});
