@@ -4,13 +4,18 @@
 #include <optional>
 #include <utility>
 
+#include "store/sqlite_statement.h"
+
 namespace sshca::store {
 
 namespace {
 
+// Through SqliteStatement: the writer's statements are cached, so the
+// transaction and savepoint commands are parsed once, not per write.
 Status exec(sqlite3* db, const char* sql) {
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return sqliteError(db, rc, sql);
+  auto stmt = SqliteStatement::prepare(db, sql);
+  Status s = stmt.ok() ? stmt->run() : Status(std::move(stmt).error());
+  if (!s.ok()) return std::move(s).error().context(sql);
   return okStatus();
 }
 

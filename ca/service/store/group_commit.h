@@ -22,6 +22,7 @@
 
 #include "common/result.h"
 #include "store/sqlite_handles.h"
+#include "store/sqlite_statement_cache.h"
 
 namespace sshca::store {
 
@@ -75,6 +76,7 @@ class GroupCommitter {
   void recordBatch(size_t size, bool committed);
 
   SqliteDb db_;  // only the writer thread touches it
+  SqliteStatementCache statements_{db_.get()};  // dies before db_ closes
   const size_t maxBatch_;
   mutable std::mutex mu_;
   std::condition_variable wake_;

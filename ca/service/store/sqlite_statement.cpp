@@ -1,11 +1,23 @@
 #include "store/sqlite_statement.h"
 
+#include "store/sqlite_statement_cache.h"
+
 namespace sshca::store {
 
+void SqliteStatement::Release::operator()(sqlite3_stmt* stmt) const {
+  if (cache)
+    cache->release(stmt);
+  else
+    sqlite3_finalize(stmt);
+}
+
 Result<SqliteStatement> SqliteStatement::prepare(sqlite3* db, std::string_view sql) {
+  if (SqliteStatementCache* cache = SqliteStatementCache::of(db)) {
+    if (sqlite3_stmt* cached = cache->acquire(sql)) return SqliteStatement(db, Handle(cached, Release{cache}));
+  }
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
-  SqliteStmt stmt(raw);
+  Handle stmt(raw, Release{});
   if (rc != SQLITE_OK) return sqliteError(db, rc, "preparing a statement");
   return SqliteStatement(db, std::move(stmt));
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,8 +13,12 @@
 
 namespace sshca::store {
 
+class SqliteStatementCache;
+
 class SqliteStatement {
  public:
+  // Takes the statement from the connection's SqliteStatementCache when it
+  // has one (returned there, reset, when this object dies).
   static Result<SqliteStatement> prepare(sqlite3* db, std::string_view sql);
 
   // Binds by 1-based index; errors surface at step().
@@ -31,10 +36,17 @@ class SqliteStatement {
   std::optional<int64_t> optionalInteger(int column) const;
 
  private:
-  SqliteStatement(sqlite3* db, SqliteStmt stmt) : db_(db), stmt_(std::move(stmt)) {}
+  // Finalizes a statement of our own; hands a cached one back.
+  struct Release {
+    SqliteStatementCache* cache = nullptr;
+    void operator()(sqlite3_stmt* stmt) const;
+  };
+  using Handle = std::unique_ptr<sqlite3_stmt, Release>;
+
+  SqliteStatement(sqlite3* db, Handle stmt) : db_(db), stmt_(std::move(stmt)) {}
   void noteBind(int rc);
   sqlite3* db_;  // borrowed
-  SqliteStmt stmt_;
+  Handle stmt_;
   int bindError_ = SQLITE_OK;
 };
 
