@@ -3,13 +3,17 @@
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
 
+#include "common/digest.h"
+
 namespace sshca {
 
 const EVP_MD* evpDigest(HashAlg hash) {
+  static const EVP_MD* const sha384 = fetchDigestOnce("SHA2-384", EVP_sha384());
+  static const EVP_MD* const sha512 = fetchDigestOnce("SHA2-512", EVP_sha512());
   switch (hash) {
-    case HashAlg::Sha256: return EVP_sha256();
-    case HashAlg::Sha384: return EVP_sha384();
-    case HashAlg::Sha512: return EVP_sha512();
+    case HashAlg::Sha256: return sha256Algorithm();
+    case HashAlg::Sha384: return sha384;
+    case HashAlg::Sha512: return sha512;
     case HashAlg::None: return nullptr;
   }
   return nullptr;

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cassert>
 
+#include "common/digest.h"
 #include "wire/limits.h"
 
 namespace sshca::ssh {
@@ -173,11 +174,7 @@ std::string formatPublicKeyLine(const PublicKey& key, std::string_view comment) 
 }
 
 std::string fingerprintSha256(const PublicKey& key) {
-  Bytes wire = encodePublicKeyWire(key);
-  uint8_t digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(wire.data(), wire.size(), digest, &len, EVP_sha256(), nullptr);
-  std::string b64 = base64Encode(std::span<const uint8_t>(digest, len));
+  std::string b64 = base64Encode(sha256(encodePublicKeyWire(key)));
   while (!b64.empty() && b64.back() == '=') b64.pop_back();
   return "SHA256:" + b64;
 }
