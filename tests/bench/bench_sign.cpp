@@ -4,6 +4,9 @@
 //   Signer::sign/s      our PKCS#11 signer: hash, C_Sign, verify with OpenSSL
 //   certificates/s      ssh::signCertificate: template checks, encoding, nonce,
 //                       Signer::sign (with verify), re-parse of the result
+//   verify/s            one OpenSSL verification of a P-256 signature: `serve`
+//                       pays two a certificate (the one-time token's ES256
+//                       JWS, and the check of the signature the HSM returned)
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "common/random.h"
+#include "keys/signature.h"
 #include "kms/kms_uri.h"
 #include "kms/pkcs11/pkcs11_kms.h"
 #include "kms/pkcs11/pkcs11_objects.h"
@@ -61,6 +65,13 @@ RawToken openRaw(const KmsUri& uri, const KeyRef& ref) {
   return {token, ref};
 }
 
+void mustVerify(const Signer& signer, const Bytes& msg, const Bytes& sig) {
+  if (Status s = verifyRawSignature(signer.publicKey(), msg, HashAlg::Sha256, sig); !s.ok()) {
+    std::fprintf(stderr, "sshca-bench: verify: %s\n", s.error().message.c_str());
+    std::exit(1);
+  }
+}
+
 void rawSignLoop(const RawToken& raw, int n) {
   auto session = must(raw.token->session(), "session");
   auto keys = must(pkcs11::findByRef(*session, raw.ref, CKO_PRIVATE_KEY), "finding key");
@@ -103,8 +114,10 @@ int main(int argc, char** argv) {
   tmpl.extensions = ssh::defaultUserExtensions();
   Bytes msg(200, 0x42);
 
-  std::printf("%-8s %14s %16s %16s %10s %10s\n", "threads", "raw C_Sign/s", "Signer::sign/s", "certificates/s",
-              "cert/raw", "cert/sign");
+  Bytes sig = must(signer->sign(msg, HashAlg::Sha256), "sign");
+
+  std::printf("%-8s %14s %16s %16s %10s %10s %10s\n", "threads", "raw C_Sign/s", "Signer::sign/s", "certificates/s",
+              "cert/raw", "cert/sign", "verify/s");
   for (int t : threads) {
     double rawRate = rate(t, count, [&](int n) { rawSignLoop(raw, n); });
     double signRate = rate(t, count, [&](int n) {
@@ -113,8 +126,11 @@ int main(int argc, char** argv) {
     double certRate = rate(t, count, [&](int n) {
       for (int i = 0; i < n; ++i) must(ssh::signCertificate(tmpl, *signer, systemRandom()), "certificate");
     });
-    std::printf("%-8d %14.0f %16.0f %16.0f %9.0f%% %9.0f%%\n", t, rawRate, signRate, certRate,
-                100 * certRate / rawRate, 100 * certRate / signRate);
+    double verifyRate = rate(t, count, [&](int n) {
+      for (int i = 0; i < n; ++i) mustVerify(*signer, msg, sig);
+    });
+    std::printf("%-8d %14.0f %16.0f %16.0f %9.0f%% %9.0f%% %10.0f\n", t, rawRate, signRate, certRate,
+                100 * certRate / rawRate, 100 * certRate / signRate, verifyRate);
   }
   return 0;
 }
