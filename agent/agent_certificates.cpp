@@ -23,11 +23,8 @@ std::string remaining(int64_t seconds) {
   return "in " + (h ? std::to_string(h) + "h" : "") + std::to_string(m) + "m";
 }
 
-}  // namespace
-
-Result<std::vector<AgentCertificate>> sshcaCertificatesInAgent(const std::string& socketPath,
-                                                               const std::vector<PublicKey>& userCaKeys) {
-  SSHCA_ASSIGN_OR_RETURN(ssh::AgentClient agent, connectAgent(socketPath));
+Result<std::vector<AgentCertificate>> sshcaCertificatesIn(ssh::AgentClient& agent,
+                                                          const std::vector<PublicKey>& userCaKeys) {
   SSHCA_ASSIGN_OR_RETURN(auto ids, agent.listIdentities());
   std::vector<AgentCertificate> out;
   for (auto& id : ids) {
@@ -38,9 +35,17 @@ Result<std::vector<AgentCertificate>> sshcaCertificatesInAgent(const std::string
   return out;
 }
 
-Result<int> removeSshcaCertificates(const std::string& socketPath, const std::vector<PublicKey>& userCaKeys) {
-  SSHCA_ASSIGN_OR_RETURN(auto certs, sshcaCertificatesInAgent(socketPath, userCaKeys));
+}  // namespace
+
+Result<std::vector<AgentCertificate>> sshcaCertificatesInAgent(const std::string& socketPath,
+                                                               const std::vector<PublicKey>& userCaKeys) {
   SSHCA_ASSIGN_OR_RETURN(ssh::AgentClient agent, connectAgent(socketPath));
+  return sshcaCertificatesIn(agent, userCaKeys);
+}
+
+Result<int> removeSshcaCertificates(const std::string& socketPath, const std::vector<PublicKey>& userCaKeys) {
+  SSHCA_ASSIGN_OR_RETURN(ssh::AgentClient agent, connectAgent(socketPath));
+  SSHCA_ASSIGN_OR_RETURN(auto certs, sshcaCertificatesIn(agent, userCaKeys));
   for (const auto& c : certs) SSHCA_RETURN_IF_ERROR(agent.remove(c.keyBlob));
   return static_cast<int>(certs.size());
 }

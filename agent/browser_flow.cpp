@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "agent/idp_client.h"
+#include "agent/percent_encoding.h"
 #include "common/bytes.h"
 #include "common/digest.h"
 #include "common/random.h"
@@ -38,26 +39,11 @@ Result<Pkce> makePkce() {
   return p;
 }
 
-std::string percentEncode(const std::string& in) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string authorizationUrl(const OidcEndpoints& idp, const BrowserFlowOptions& o, const Pkce& p,
                              const std::string& redirect) {
   std::string url = idp.authorization + (idp.authorization.find('?') == std::string::npos ? "?" : "&");
   const std::pair<const char*, std::string> params[] = {
-      {"response_type", "code"}, {"client_id", o.clientId},  {"redirect_uri", redirect},
+      {"response_type", "code"}, {"client_id", o.client.clientId()},  {"redirect_uri", redirect},
       {"scope", o.scope},        {"state", p.state},         {"nonce", p.nonce},
       {"code_challenge", p.challenge}, {"code_challenge_method", "S256"}};
   bool first = true;
@@ -70,10 +56,13 @@ std::string authorizationUrl(const OidcEndpoints& idp, const BrowserFlowOptions&
 
 // What the redirect brought back.
 struct Callback {
+  std::string expectedState;
   std::mutex mu;
   std::condition_variable cv;
   bool arrived = false;
   std::string code, state, error;
+
+  bool accepted() const { return error.empty() && state == expectedState; }
 };
 
 // The loopback listener, stopped and joined on every path out.
@@ -87,11 +76,14 @@ class RedirectListener {
           cb.code = req.get_param_value("code");
           cb.state = req.get_param_value("state");
           cb.error = req.get_param_value("error");
+          if (req.has_param("error_description")) cb.error += " (" + req.get_param_value("error_description") + ")";
           cb.arrived = true;
         }
+        res.set_content(cb.accepted() ? "<html><body>sshca: signed in. You can close this window.</body></html>"
+                                      : "<html><body>sshca: sign-in refused; see the terminal.</body></html>",
+                        "text/html");
       }
       cb.cv.notify_all();
-      res.set_content("<html><body>sshca: signed in. You can close this window.</body></html>", "text/html");
     });
     int port = server_.bind_to_any_port("127.0.0.1");
     if (port <= 0) return makeError(ErrorCode::IoError, "cannot listen on 127.0.0.1 for the login redirect");
@@ -119,11 +111,10 @@ void openBrowser(const std::string& url) {
 
 Result<std::string> exchange(const OidcEndpoints& idp, const BrowserFlowOptions& o, const Pkce& p,
                              const std::string& code, const std::string& redirect) {
-  SSHCA_ASSIGN_OR_RETURN(IdpReply reply, idpPostForm(idp.token, {{"grant_type", "authorization_code"},
-                                                                 {"code", code},
-                                                                 {"redirect_uri", redirect},
-                                                                 {"client_id", o.clientId},
-                                                                 {"code_verifier", p.verifier}}));
+  SSHCA_ASSIGN_OR_RETURN(IdpReply reply, o.client.post(idp.token, {{"grant_type", "authorization_code"},
+                                                                   {"code", code},
+                                                                   {"redirect_uri", redirect},
+                                                                   {"code_verifier", p.verifier}}));
   if (reply.status != 200)
     return makeError(ErrorCode::Unauthenticated, "the provider refused the code: " + oauthErrorText(reply));
   auto it = reply.body.find("id_token");
@@ -149,6 +140,7 @@ Result<std::string> runBrowserFlow(const OidcEndpoints& idp, const BrowserFlowOp
     return makeError(ErrorCode::Unavailable, idp.issuer + " publishes no authorization_endpoint; use --device");
   SSHCA_ASSIGN_OR_RETURN(Pkce pkce, makePkce());
   Callback cb;
+  cb.expectedState = pkce.state;
   RedirectListener listener;
   SSHCA_ASSIGN_OR_RETURN(int port, listener.start(cb));
   const std::string redirect = "http://127.0.0.1:" + std::to_string(port) + "/callback";
@@ -158,7 +150,7 @@ Result<std::string> runBrowserFlow(const OidcEndpoints& idp, const BrowserFlowOp
   std::unique_lock lock(cb.mu);
   if (!cb.cv.wait_for(lock, std::chrono::seconds(o.timeoutSeconds), [&cb] { return cb.arrived; }))
     return makeError(ErrorCode::Unauthenticated, "no sign-in within " + std::to_string(o.timeoutSeconds) + " s");
-  if (!cb.error.empty()) return makeError(ErrorCode::Unauthenticated, "the provider said: " + cb.error);
+  if (!cb.error.empty()) return makeError(ErrorCode::Unauthenticated, "the provider refused the sign-in: " + cb.error);
   if (cb.state != pkce.state)
     return makeError(ErrorCode::Unauthenticated, "the redirect's state does not match this login (refused)");
   SSHCA_ASSIGN_OR_RETURN(std::string idToken, exchange(idp, o, pkce, cb.code, redirect));

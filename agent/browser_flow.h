@@ -7,13 +7,14 @@
 #include <ostream>
 #include <string>
 
+#include "agent/oauth_client.h"
 #include "agent/oidc_discovery.h"
 #include "common/result.h"
 
 namespace sshca::agent {
 
 struct BrowserFlowOptions {
-  std::string clientId;
+  OAuthClient client;
   std::string scope = "openid email profile groups";
   int timeoutSeconds = 300;  // how long to wait for the redirect
   bool openBrowser = true;   // false: print the URL only

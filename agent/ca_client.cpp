@@ -2,8 +2,9 @@
 
 #include <httplib.h>
 
-#include <charconv>
 #include <nlohmann/json.hpp>
+
+#include "agent/https_url.h"
 
 namespace sshca::agent {
 namespace {
@@ -35,33 +36,8 @@ std::string errorMessage(const httplib::Response& res) {
 
 }  // namespace
 
-Result<CaUrl> CaUrl::parse(const std::string& url) {
-  constexpr std::string_view kScheme = "https://";
-  if (url.rfind(kScheme, 0) != 0)
-    return makeError(ErrorCode::InvalidArgument, "CA URL '" + url + "' must start with https://");
-  std::string rest = url.substr(kScheme.size());
-  CaUrl out;
-  size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  if (slash != std::string::npos) out.basePath = rest.substr(slash);
-  while (!out.basePath.empty() && out.basePath.back() == '/') out.basePath.pop_back();
-  size_t colon = authority.rfind(':');
-  bool bracketed = !authority.empty() && authority.front() == '[';
-  if (colon != std::string::npos && (!bracketed || authority.find(']') < colon)) {
-    std::string port = authority.substr(colon + 1);
-    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
-    if (ec != std::errc() || p != port.data() + port.size() || out.port <= 0 || out.port > 65535)
-      return makeError(ErrorCode::InvalidArgument, "CA URL '" + url + "' has a bad port");
-    authority.resize(colon);
-  }
-  if (bracketed && authority.size() > 2 && authority.back() == ']') authority = authority.substr(1, authority.size() - 2);
-  if (authority.empty()) return makeError(ErrorCode::InvalidArgument, "CA URL '" + url + "' has no host");
-  out.host = authority;
-  return out;
-}
-
 struct CaClient::Impl {
-  CaUrl url;
+  std::string basePath;  // "" or "/prefix", no trailing slash
   std::string display;
   std::unique_ptr<httplib::SSLClient> http;
 
@@ -81,9 +57,9 @@ CaClient::CaClient(CaClient&&) noexcept = default;
 CaClient& CaClient::operator=(CaClient&&) noexcept = default;
 
 static Result<std::unique_ptr<CaClient::Impl>> makeImpl(const std::string& url) {
-  SSHCA_ASSIGN_OR_RETURN(CaUrl parsed, CaUrl::parse(url));
+  SSHCA_ASSIGN_OR_RETURN(HttpsUrl parsed, HttpsUrl::parse(url));
   auto impl = std::make_unique<CaClient::Impl>();
-  impl->url = parsed;
+  impl->basePath = parsed.path.substr(0, parsed.path.find_last_not_of('/') + 1);
   impl->display = url;
   impl->http = std::make_unique<httplib::SSLClient>(parsed.host, parsed.port);
   impl->http->set_tcp_nodelay(true);  // PLATFORM.md: Nagle stalls kept-alive HTTPS
@@ -106,12 +82,12 @@ Result<CaClient> CaClient::unverified(const std::string& url) {
 }
 
 Result<std::string> CaClient::get(const std::string& path) const {
-  std::string full = impl_->url.basePath + path;
+  std::string full = impl_->basePath + path;
   return impl_->answer("GET " + path, impl_->http->Get(full.c_str()));
 }
 
 Result<std::string> CaClient::postJson(const std::string& path, const std::string& body) const {
-  std::string full = impl_->url.basePath + path;
+  std::string full = impl_->basePath + path;
   return impl_->answer("POST " + path, impl_->http->Post(full.c_str(), body, "application/json"));
 }
 

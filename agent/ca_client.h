@@ -11,18 +11,10 @@
 
 namespace sshca::agent {
 
-struct CaUrl {
-  std::string host;
-  int port = 443;
-  std::string basePath;  // "" or "/prefix", no trailing slash
-
-  // "https://host[:port][/prefix]"; http:// and other schemes are refused.
-  static Result<CaUrl> parse(const std::string& url);
-};
-
 class CaClient {
  public:
-  // Verifies the server against the PEM file `rootFile`.
+  // `url`: "https://host[:port][/prefix]" (agent/https_url.h); plain http
+  // is refused. Verifies the server against the PEM file `rootFile`.
   static Result<CaClient> pinned(const std::string& url, const std::string& rootFile);
   // No server verification at all: only for fetching the root to compare
   // with a fingerprint the admin got out of band.

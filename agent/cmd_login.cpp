@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "agent/agent_certificates.h"
 #include "agent/agent_cli.h"
 #include "agent/browser_flow.h"
 #include "agent/ca_connection.h"
@@ -15,9 +16,9 @@
 #include "agent/device_flow.h"
 #include "agent/known_hosts_line.h"
 #include "agent/login_provisioner.h"
+#include "agent/oauth_client.h"
 #include "agent/oidc_discovery.h"
 #include "agent/user_login.h"
-#include "agent/agent_certificates.h"
 #include "common/file_io.h"
 #include "common/utc_time.h"
 
@@ -25,7 +26,7 @@ namespace sshca::agent {
 namespace {
 
 struct LoginOptions {
-  std::string configDir, provisioner, keyType = "ed25519", write, idTokenFile;
+  std::string configDir, provisioner, keyType = "ed25519", write, idTokenFile, clientSecretFile;
   bool device = false, browser = false, noBrowserOpen = false;
 };
 
@@ -46,28 +47,40 @@ bool useDeviceFlow(const LoginOptions& o) {
   return !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY");
 }
 
+// The text of a file without its trailing line break: ID tokens and secrets.
+std::string readLine(const std::string& path) {
+  std::string text = orFail(readFile(path == "-" ? "/dev/stdin" : path));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+OAuthClient oauthClient(const LoginOptions& o, const OidcProvisionerInfo& prov, const OidcEndpoints& idp) {
+  if (o.clientSecretFile.empty()) return OAuthClient::publicClient(prov.clientId);
+  SecretBytes secret(readLine(o.clientSecretFile));
+  return orFail(OAuthClient::confidential(prov.clientId, std::move(secret), idp.tokenAuthMethods));
+}
+
 std::string obtainIdToken(const LoginOptions& o, const OidcProvisionerInfo& prov) {
-  if (!o.idTokenFile.empty()) {
-    std::string text = orFail(readFile(o.idTokenFile == "-" ? "/dev/stdin" : o.idTokenFile));
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return text;
-  }
+  if (!o.idTokenFile.empty()) return readLine(o.idTokenFile);
   OidcEndpoints idp = orFail(discoverOidc(prov.issuer));
+  const std::string scope = "openid email profile groups";
   // Prompts go to stderr: stdout stays for what scripts read.
-  if (useDeviceFlow(o)) return orFail(runDeviceFlow(idp, {prov.clientId, "openid email profile groups", {}}, std::cerr));
-  return orFail(runBrowserFlow(idp, {prov.clientId, "openid email profile groups", 300, !o.noBrowserOpen}, std::cerr));
+  if (useDeviceFlow(o)) return orFail(runDeviceFlow(idp, {oauthClient(o, prov, idp), scope, {}}, std::cerr));
+  return orFail(runBrowserFlow(idp, {oauthClient(o, prov, idp), scope, 300, !o.noBrowserOpen}, std::cerr));
 }
 
 void runLogin(const LoginOptions& o) {
   KeySpec spec = keySpecFor(o.keyType);
   const std::string socket = agentSocket();
-  // Refuse before the person signs in if the result has nowhere to go.
-  if (o.write.empty()) orFail(checkAgentReachable(socket));
+  // Checked once, before the person signs in: no agent is fatal only when
+  // the result has nowhere else to go (--write).
+  Status agent = checkAgentReachable(socket);
+  if (o.write.empty()) orFail(agent);
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
   OidcProvisionerInfo prov = orFail(pickOidcProvisioner(ca.client, o.provisioner));
   std::string idToken = obtainIdToken(o, prov);
   UserCertificate user = orFail(requestUserCertificate(ca.client, idToken, spec));
-  if (!socket.empty() && checkAgentReachable(socket).ok()) orFail(addToAgent(socket, user, std::time(nullptr)));
+  if (agent.ok()) orFail(addToAgent(socket, user, std::time(nullptr)));
   if (!o.write.empty()) orFail(writeUserKeyFiles(o.write, user));
   const auto& c = user.certificate;
   std::string principals;
@@ -87,6 +100,9 @@ void registerLogin(CLI::App& app) {
   cmd->add_flag("--no-open", o->noBrowserOpen, "browser flow: print the URL, do not run xdg-open");
   cmd->add_option("--key-type", o->keyType, "ed25519 (default) or ecdsa-p256");
   cmd->add_option("--write", o->write, "also write PATH (private key, 0600), PATH.pub and PATH-cert.pub");
+  cmd->add_option("--client-secret-file", o->clientSecretFile,
+                  "the OAuth client's secret, read from FILE, when the provider registered the CA's client ID "
+                  "as confidential; sent by client_secret_basic, or client_secret_post if only that is allowed");
   cmd->add_option("--id-token-file", o->idTokenFile,
                   "use an ID token obtained elsewhere (file, or - for stdin) instead of signing in");
   cmd->footer("Default flow: the browser when DISPLAY or WAYLAND_DISPLAY is set, else the device flow.\n"

@@ -36,7 +36,7 @@ Result<DeviceCode> requestCode(const OidcEndpoints& idp, const DeviceFlowOptions
     return makeError(ErrorCode::Unavailable,
                      idp.issuer + " offers no device authorization endpoint; use --browser");
   SSHCA_ASSIGN_OR_RETURN(IdpReply reply,
-                         idpPostForm(idp.deviceAuthorization, {{"client_id", o.clientId}, {"scope", o.scope}}));
+                         o.client.post(idp.deviceAuthorization, {{"scope", o.scope}}));
   if (reply.status != 200)
     return makeError(ErrorCode::Unauthenticated, "the provider refused the device login: " + oauthErrorText(reply));
   DeviceCode c{str(reply.body, "device_code"), str(reply.body, "user_code"), str(reply.body, "verification_uri"),
@@ -55,34 +55,48 @@ void prompt(const DeviceCode& c, std::ostream& out) {
   out << "Waiting for the sign-in (the code expires in " << c.expiresIn / 60 << " min)..." << std::endl;
 }
 
+// What one poll of the token endpoint said: the ID token, or keep waiting
+// (longer after slow_down), or the code expired. Errors end the login.
+struct PollAnswer {
+  std::string idToken;
+  bool slowDown = false;
+  bool expired = false;
+};
+
+Result<PollAnswer> poll(const OidcEndpoints& idp, const DeviceFlowOptions& o, const DeviceCode& code) {
+  SSHCA_ASSIGN_OR_RETURN(IdpReply reply,
+                         o.client.post(idp.token, {{"grant_type", "urn:ietf:params:oauth:grant-type:device_code"},
+                                                   {"device_code", code.deviceCode}}));
+  if (reply.status == 200) {
+    std::string idToken = str(reply.body, "id_token");
+    if (idToken.empty()) return makeError(ErrorCode::Unavailable, "the provider returned no id_token (scope openid?)");
+    return PollAnswer{idToken};
+  }
+  std::string error = str(reply.body, "error");
+  if (error == "authorization_pending") return PollAnswer{};
+  if (error == "slow_down") return PollAnswer{{}, true};
+  if (error == "expired_token") return PollAnswer{{}, false, true};
+  if (error == "access_denied") return makeError(ErrorCode::PermissionDenied, "the sign-in was denied");
+  return makeError(ErrorCode::Unauthenticated, "the provider refused the device login: " + oauthErrorText(reply));
+}
+
 }  // namespace
 
 Result<std::string> runDeviceFlow(const OidcEndpoints& idp, const DeviceFlowOptions& o, std::ostream& out) {
   SSHCA_ASSIGN_OR_RETURN(DeviceCode code, requestCode(idp, o));
   prompt(code, out);
   auto sleep = o.sleep ? o.sleep : [](std::chrono::seconds s) { std::this_thread::sleep_for(s); };
-  int64_t waited = 0;
   const int64_t limit = std::min(code.expiresIn, kMaxWaitSeconds);
-  for (int64_t interval = code.interval; waited < limit; waited += interval) {
+  for (int64_t interval = code.interval, waited = 0; waited < limit;) {
     sleep(std::chrono::seconds(interval));
-    SSHCA_ASSIGN_OR_RETURN(IdpReply reply,
-                           idpPostForm(idp.token, {{"grant_type", "urn:ietf:params:oauth:grant-type:device_code"},
-                                                   {"device_code", code.deviceCode},
-                                                   {"client_id", o.clientId}}));
-    if (reply.status == 200) {
-      std::string idToken = str(reply.body, "id_token");
-      if (idToken.empty()) return makeError(ErrorCode::Unavailable, "the provider returned no id_token (scope openid?)");
-      return idToken;
-    }
-    std::string error = str(reply.body, "error");
-    if (error == "authorization_pending") continue;
-    if (error == "slow_down") {
+    waited += interval;
+    SSHCA_ASSIGN_OR_RETURN(PollAnswer answer, poll(idp, o, code));
+    if (!answer.idToken.empty()) return answer.idToken;
+    if (answer.expired) break;
+    if (answer.slowDown) {
       interval += kSlowDownStepSeconds;
-      continue;
+      out << "The provider asked to poll more slowly: now every " << interval << " s" << std::endl;
     }
-    if (error == "expired_token") break;
-    if (error == "access_denied") return makeError(ErrorCode::PermissionDenied, "the sign-in was denied");
-    return makeError(ErrorCode::Unauthenticated, "the provider refused the device login: " + oauthErrorText(reply));
   }
   return makeError(ErrorCode::Unauthenticated,
                    "the code " + code.userCode + " expired before the sign-in finished; run login again");

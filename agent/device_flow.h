@@ -8,13 +8,14 @@
 #include <ostream>
 #include <string>
 
+#include "agent/oauth_client.h"
 #include "agent/oidc_discovery.h"
 #include "common/result.h"
 
 namespace sshca::agent {
 
 struct DeviceFlowOptions {
-  std::string clientId;
+  OAuthClient client;
   std::string scope = "openid email profile groups";
   // How to wait between polls; tests and the default sleep the real time.
   std::function<void(std::chrono::seconds)> sleep;

@@ -27,7 +27,8 @@ struct IdpReply {
 Status checkIdpUrl(const std::string& url);
 
 Result<nlohmann::json> idpGetJson(const std::string& url);
-Result<IdpReply> idpPostForm(const std::string& url, const FormFields& fields);
+// `authorization`: an Authorization header value, or empty for none.
+Result<IdpReply> idpPostForm(const std::string& url, const FormFields& fields, const std::string& authorization = "");
 
 // The "error" / "error_description" of an OAuth error answer, for messages.
 std::string oauthErrorText(const IdpReply& reply);

@@ -1,7 +1,7 @@
-// --rekey: a fresh host key of the same type as the old one, made by the
-// host's own ssh-keygen (so the private key file is exactly the OpenSSH
-// format sshd reads), kept in a private temporary directory next to the
-// old key until the CA has certified it, then moved into place.
+// --rekey: a fresh host key of the same type and size as the old one, made
+// in memory and written in OpenSSH's private key format (the one sshd reads,
+// ssh/openssh_private_key.h), kept in a private temporary directory next to
+// the old key until the CA has certified it, then moved into place.
 #pragma once
 
 #include <string>
@@ -14,8 +14,9 @@ namespace sshca::agent {
 
 class NewHostKey {
  public:
-  // Generates in "<dir of files.privateKey>/.sshca-rekey.XXXXXX" (same file
-  // system, so the final renames are atomic). `comment` goes into the .pub.
+  // Generates in "<dir of files.privateKey>/.sshca-rekey.XXXXXX" (0700; same
+  // file system, so the final renames are atomic). `comment` goes into the
+  // private key and the .pub.
   static Result<NewHostKey> generateLike(const PublicKey& old, const HostKeyFiles& files, const std::string& comment);
 
   NewHostKey(NewHostKey&& other) noexcept;
@@ -31,9 +32,11 @@ class NewHostKey {
   Status install(const HostKeyFiles& files);
 
  private:
-  NewHostKey(std::string dir, PublicKey key) : dir_(std::move(dir)), key_(std::move(key)) {}
-  std::string dir_;
+  NewHostKey(std::string dir, PublicKey key, std::string comment)
+      : dir_(std::move(dir)), key_(std::move(key)), comment_(std::move(comment)) {}
+  std::string dir_;  // holds the private key until install
   PublicKey key_;
+  std::string comment_;  // for the .pub
 };
 
 }  // namespace sshca::agent

@@ -10,6 +10,15 @@ std::string member(const nlohmann::json& doc, const char* name) {
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::vector<std::string> tokenAuthMethods(const nlohmann::json& doc) {
+  auto it = doc.find("token_endpoint_auth_methods_supported");
+  if (it == doc.end() || !it->is_array()) return {"client_secret_basic"};
+  std::vector<std::string> out;
+  for (const auto& m : *it)
+    if (m.is_string()) out.push_back(m.get<std::string>());
+  return out;
+}
+
 }  // namespace
 
 Result<OidcEndpoints> discoverOidc(const std::string& issuer) {
@@ -17,7 +26,7 @@ Result<OidcEndpoints> discoverOidc(const std::string& issuer) {
   while (!base.empty() && base.back() == '/') base.pop_back();
   SSHCA_ASSIGN_OR_RETURN(nlohmann::json doc, idpGetJson(base + "/.well-known/openid-configuration"));
   OidcEndpoints out{member(doc, "issuer"), member(doc, "authorization_endpoint"), member(doc, "token_endpoint"),
-                    member(doc, "device_authorization_endpoint")};
+                    member(doc, "device_authorization_endpoint"), tokenAuthMethods(doc)};
   if (out.issuer != issuer)
     return makeError(ErrorCode::Unauthenticated, "the provider at " + issuer + " calls itself '" + out.issuer +
                                                      "' in its discovery document");

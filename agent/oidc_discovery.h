@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -13,6 +14,8 @@ struct OidcEndpoints {
   std::string authorization;        // authorization code flow (browser)
   std::string token;
   std::string deviceAuthorization;  // RFC 8628; empty when not offered
+  // token_endpoint_auth_methods_supported; Discovery §3's default when absent.
+  std::vector<std::string> tokenAuthMethods;
 };
 
 // Refuses a document whose "issuer" differs from `issuer` (Discovery §4.3:

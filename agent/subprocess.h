@@ -1,5 +1,5 @@
-// Running the few programs the agent needs (the reload command, ssh-keygen
-// for a new host key): fork + exec, no shell unless asked for, wait.
+// Running the programs the agent needs (sshd's reload command): fork +
+// exec, no shell unless asked for, wait.
 #pragma once
 
 #include <string>

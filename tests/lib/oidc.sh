@@ -5,16 +5,22 @@
 #
 #   start_oidc_provider      -> OIDC_ISSUER, OIDC_PORT, OIDC_PID, OIDC_KEYS
 #   oidc_device_login USER [CLIENT]    prints an ID token (device flow, RFC 8628)
+#   oidc_approve_device ERRFILE USER   approves `sshca-agent login --device` whose
+#                                      stderr goes to ERRFILE, signed in as USER
 #   oidc_code_login USER [CLIENT] [NONCE]  prints an ID token (auth code + PKCE S256)
 #   oidc_mint MODE CLAIMS_JSON         prints a crafted token (tests/oidc/mint.js)
 #   oidc_claims TOKEN                  prints a token's claims (unverified)
 #
 # Accounts (tests/oidc/provider.js): alice, bob, carol, dave, erin; the
 # password of each is "<user>-password". Clients: sshca (RS256), sshca-es
-# (ES256), other-app (RS256), all public, native.
+# (ES256), other-app (RS256), all public, native; sshca-confidential
+# (client_secret_basic, secret $OIDC_CONFIDENTIAL_SECRET). The device flow's
+# knobs (OIDC_DEVICE_CODE_TTL, OIDC_DEVICE_INTERVAL, OIDC_DEVICE_SLOW_DOWN,
+# see tests/oidc/provider.js) apply when exported before start_oidc_provider.
 
 OIDC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../oidc" && pwd)"
 OIDC_SCOPE="openid email profile groups"
+OIDC_CONFIDENTIAL_SECRET=sshca-test-only-client-secret
 
 # start_oidc_provider: runs the provider on a free port until the test ends.
 start_oidc_provider() {
@@ -132,6 +138,22 @@ oidc_device_login() {
   tok=$(curl -s --max-time 10 -d "client_id=$client" -d "device_code=$device_code" \
     --data-urlencode "grant_type=urn:ietf:params:oauth:grant-type:device_code" "$OIDC_ISSUER/token")
   jq -re .id_token <<<"$tok" || { echo "oidc: token endpoint: $tok" >&2; return 1; }
+}
+
+# oidc_approve_device ERRFILE USER: waits for the complete verification URI
+# that `sshca-agent login --device` prints to its stderr (ERRFILE) and signs
+# USER in there the way a browser would.
+oidc_approve_device() {
+  local uri="" i
+  for i in $(seq 1 100); do
+    uri=$(grep -A1 'carries the code' "$1" | tail -n1 | grep '^http' || true)
+    [ -n "$uri" ] && break
+    sleep 0.1
+  done
+  [ -n "$uri" ] || { echo "oidc: no verification URI in $1" >&2; return 1; }
+  _oidc_session
+  _OIDC_STOP=
+  _oidc_browse "$uri" && _oidc_submit "" && _oidc_sign_in "$2"
 }
 
 _oidc_b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }

@@ -1,8 +1,10 @@
 // A test-only OpenID Provider for sshca's end-to-end tests: the certified
 // npm `oidc-provider` on 127.0.0.1 (http is fine on loopback), with
 //   - a public client "sshca" (device flow and authorization code + PKCE,
-//     loopback redirect URIs on any port, RFC 8252) and a second public
-//     client "other-app" (ID tokens for another audience);
+//     loopback redirect URIs on any port, RFC 8252), a second public
+//     client "other-app" (ID tokens for another audience), and a
+//     confidential client "sshca-confidential" (client_secret_basic, secret
+//     CONFIDENTIAL_SECRET);
 //   - a fixed account table (ACCOUNTS) and a plain HTML login form that
 //     checks it, so scripts log in with curl the way a browser would;
 //   - email, email_verified, preferred_username and groups in the ID token
@@ -12,10 +14,22 @@
 // usage: node provider.js PORT KEYS_OUT
 //   KEYS_OUT receives the provider's private signing JWKS (0600) so that
 //   mint.js can craft tokens "from the provider" with chosen claims.
+// Environment, for the device flow's break tests (all optional):
+//   OIDC_DEVICE_CODE_TTL=S   device codes expire after S seconds (default 600)
+//   OIDC_DEVICE_INTERVAL=S   device authorization answers carry "interval": S
+//                            (default: none, so clients poll every 5 s)
+//   OIDC_DEVICE_SLOW_DOWN=N  the first N polls of each device code are
+//                            answered slow_down, and so is every later poll
+//                            that comes sooner than the interval plus 5 s per
+//                            slow_down (RFC 8628 §3.5). oidc-provider 8.8.1
+//                            exports errors.SlowDown but never sends it, so
+//                            this middleware does, with the provider's own
+//                            error class. Each poll is logged to stdout as
+//                            "device-poll gap=<seconds> answer=<...>".
 // Prints "listening <issuer>" on stdout once it accepts connections.
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
 const [port, keysOut] = process.argv.slice(2);
 if (!port || !keysOut) {
@@ -52,11 +66,26 @@ const nativeClient = (clientId, alg) => ({
   id_token_signed_response_alg: alg,
 });
 
+// A confidential client; its secret is no secret (tests only).
+export const CONFIDENTIAL_SECRET = 'sshca-test-only-client-secret';
+const confidentialClient = {
+  ...nativeClient('sshca-confidential', 'RS256'),
+  token_endpoint_auth_method: 'client_secret_basic',
+  client_secret: CONFIDENTIAL_SECRET,
+};
+
+const envSeconds = (name) => (process.env[name] ? Number(process.env[name]) : undefined);
+const deviceCodeTtl = envSeconds('OIDC_DEVICE_CODE_TTL') ?? 600;
+const deviceInterval = envSeconds('OIDC_DEVICE_INTERVAL');
+const slowDownFirst = envSeconds('OIDC_DEVICE_SLOW_DOWN') ?? 0;
+
 const page = (title, body) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head>
 <body><h1>${title}</h1>${body}</body></html>`;
 
 const configuration = {
-  clients: [nativeClient('sshca', 'RS256'), nativeClient('sshca-es', 'ES256'), nativeClient('other-app', 'RS256')],
+  clients: [nativeClient('sshca', 'RS256'), nativeClient('sshca-es', 'ES256'), nativeClient('other-app', 'RS256'),
+    confidentialClient],
+  ttl: { DeviceCode: () => deviceCodeTtl },
   jwks,
   cookies: { keys: ['sshca-test-only-cookie-key'] },
   claims: {
@@ -126,10 +155,48 @@ async function finish(ctx, result) {
   ctx.redirect(to);
 }
 
-// The test-only interactions: GET shows the login (or consent) form; POST
-// .../login checks the account table, POST .../confirm grants.
+// The device flow knobs above: "interval" in the device authorization
+// answer, and slow_down on the token endpoint. The form body is read here
+// and handed on as request.body, which the provider accepts from upstream
+// parsers.
+const polls = new Map(); // device_code -> { last, slowDowns }
 provider.use(async (ctx, next) => {
-  const m = ctx.path.match(/^\/interaction\/([^/]+)(\/login|\/confirm)?$/);
+  if (ctx.method === 'POST' && ctx.path === '/token' && slowDownFirst > 0) {
+    const form = await formBody(ctx.req);
+    ctx.request.body = form.toString();
+    const code = form.get('device_code');
+    if (form.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code' && code) {
+      const now = Date.now() / 1000;
+      const seen = polls.get(code) ?? { last: undefined, slowDowns: 0 };
+      const gap = seen.last === undefined ? undefined : now - seen.last;
+      const wanted = (deviceInterval ?? 5) + 5 * seen.slowDowns - 0.2;
+      seen.last = now;
+      polls.set(code, seen);
+      if (seen.slowDowns < slowDownFirst || (gap !== undefined && gap < wanted)) {
+        seen.slowDowns += 1;
+        console.log(`device-poll gap=${gap?.toFixed(1) ?? '-'} answer=slow_down`);
+        const err = new errors.SlowDown();
+        ctx.status = err.status;
+        ctx.body = { error: err.error, error_description: err.error_description };
+        return undefined;
+      }
+      await next();
+      console.log(`device-poll gap=${gap?.toFixed(1) ?? '-'} answer=${ctx.body?.error ?? 'tokens'}`);
+      return undefined;
+    }
+  }
+  await next();
+  if (ctx.method === 'POST' && ctx.path === '/device/auth' && ctx.status === 200 && deviceInterval !== undefined) {
+    ctx.body = { ...ctx.body, interval: deviceInterval };
+  }
+  return undefined;
+});
+
+// The test-only interactions: GET shows the login (or consent) form; POST
+// .../login checks the account table, POST .../confirm grants, POST
+// .../abort refuses (the client gets error=access_denied).
+provider.use(async (ctx, next) => {
+  const m = ctx.path.match(/^\/interaction\/([^/]+)(\/login|\/confirm|\/abort)?$/);
   if (!m) return next();
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (ctx.method === 'GET') {
@@ -140,6 +207,10 @@ provider.use(async (ctx, next) => {
     return undefined;
   }
   if (ctx.method !== 'POST' || !m[2]) { ctx.status = 405; return undefined; }
+  if (m[2] === '/abort') {
+    await finish(ctx, { error: 'access_denied', error_description: 'the user refused the sign-in' });
+    return undefined;
+  }
   if (m[2] === '/confirm') {
     if (details.prompt.name !== 'consent') { ctx.status = 400; return undefined; }
     await finish(ctx, await consent(ctx, details));

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# sshca-agent login when the sign-in goes wrong, against the real test
+# identity provider (tests/oidc, npm oidc-provider), a real `sshca serve` and
+# a real ssh-agent. Every refusal must end non-zero with a clear message,
+# leave the ssh-agent empty and have the CA issue nothing:
+#   - device flow: nobody approves and the device code expires;
+#   - device flow: the provider answers slow_down; the agent adds 5 s to its
+#     interval (RFC 8628 §3.5) and still signs in;
+#   - browser flow: a redirect to login's loopback listener with a wrong
+#     state (carrying a real code), and one with error=access_denied;
+#   - a confidential client: no secret or a wrong one is refused by the
+#     provider; --client-secret-file signs in (client_secret_basic).
+# The provider runs with a 10 s device code lifetime and a 1 s polling
+# interval, so the whole script takes about 45 s. oidc-provider 8.8.1 never
+# sends slow_down by itself (it only exports errors.SlowDown); provider.js
+# sends it with that class for the first poll of each code and for any poll
+# sooner than the backed-off interval (OIDC_DEVICE_SLOW_DOWN).
+source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/oidc.sh"
+AGENT="$BUILD_DIR/bin/sshca-agent"
+for tool in node ssh-agent ssh-add sqlite3 jq curl python3; do
+  command -v "$tool" >/dev/null || { echo "skipped: $tool is missing"; exit 77; }
+done
+[ -d "$OIDC_DIR/node_modules/oidc-provider" ] || { echo "skipped: tests/oidc/node_modules is missing (scripts/setup.sh)"; exit 77; }
+cd "$T"
+
+export OIDC_DEVICE_CODE_TTL=10 OIDC_DEVICE_INTERVAL=1 OIDC_DEVICE_SLOW_DOWN=1
+start_oidc_provider || { echo "cannot start the OIDC provider" >&2; exit 1; }
+start_ca
+add_provisioner() { # NAME CLIENT_ID
+  "$SSHCA" provisioner add oidc "$1" --config "$CFG" --issuer "$OIDC_ISSUER" --client-id "$2" \
+    --domain example.com --principal-claim email-local >>"$T/prov.log" 2>&1 || { cat "$T/prov.log" >&2; exit 1; }
+}
+add_provisioner corp sshca
+add_provisioner conf sshca-confidential
+kill -HUP "$CA_PID"
+for _ in $(seq 1 100); do
+  [ "$(curl -s --cacert "$ROOT" "$CA_URL/provisioners" | grep -o '"OIDC"' | wc -l)" = 2 ] && break
+  sleep 0.1
+done
+"$AGENT" bootstrap --ca-url "$CA_URL" --fingerprint "$(root_fingerprint)" --config-dir "$T/agent" \
+  >"$T/bootstrap.log" 2>&1 || { cat "$T/bootstrap.log" >&2; exit 1; }
+
+ssh-agent -a "$T/agent.sock" >"$T/ssh-agent.env"
+AGENT_PID=$(sed -n 's/.*SSH_AGENT_PID=\([0-9]*\).*/\1/p' "$T/ssh-agent.env")
+cleanup_add "kill $AGENT_PID"
+export SSH_AUTH_SOCK="$T/agent.sock"
+unset DISPLAY WAYLAND_DISPLAY
+agent_certs() { ssh-add -L 2>/dev/null | grep -c -- '-cert-v01@openssh.com' || true; }
+issued() { sqlite3 "$DB" 'select count(*) from ssh_certificates'; }
+
+# login_bg ARGS...: `sshca-agent login` in the background (LOGIN_PID),
+# stdout and stderr in $T/login.out and $T/login.err.
+login_bg() {
+  "$AGENT" login --config-dir "$T/agent" "$@" >"$T/login.out" 2>"$T/login.err" &
+  LOGIN_PID=$!
+}
+login_rc() { LOGIN_RC=0; wait "$LOGIN_PID" || LOGIN_RC=$?; }
+# nothing_happened WHAT BEFORE: the agent is empty and the CA issued nothing.
+nothing_happened() {
+  check "$1: nothing in the ssh-agent" test "$(agent_certs)" = 0
+  check "$1: nothing issued by the CA" test "$(issued)" = "$2"
+}
+# poll_log: the provider's device-poll lines written since MARK=$(poll_mark).
+poll_mark() { wc -l <"$T/oidc.log"; }
+poll_log() { tail -n +"$(($1 + 1))" "$T/oidc.log" | grep '^device-poll' || true; }
+
+# ---- device flow: nobody approves, the code expires ----
+BEFORE=$(issued)
+START=$SECONDS
+login_bg --device --provisioner corp
+login_rc
+check "an expired device code: login fails" test "$LOGIN_RC" -ne 0
+check "... saying the code expired" grep -q "expired before the sign-in finished" "$T/login.err"
+check "... after the provider's lifetime (10 s), not at once" test $((SECONDS - START)) -ge 10
+check "... and the provider said expired_token" grep -q 'answer=expired_token' "$T/oidc.log"
+nothing_happened "expired device code" "$BEFORE"
+
+# ---- device flow: slow_down, then the sign-in ----
+MARK=$(poll_mark)
+login_bg --device --provisioner corp
+oidc_approve_device "$T/login.err" alice || cat "$T/login.err" >&2 || true
+login_rc
+check "slow_down: login still succeeds" test "$LOGIN_RC" = 0
+[ "$LOGIN_RC" = 0 ] || cat "$T/login.err" >&2
+polls=$(poll_log "$MARK")
+check "the provider sent slow_down once" test "$(grep -c 'answer=slow_down' <<<"$polls")" = 1
+check "the agent says it backs off to 1 + 5 s" grep -q "now every 6 s" "$T/login.err"
+gap=$(grep 'answer=tokens' <<<"$polls" | sed -n 's/.*gap=\([0-9.]*\).*/\1/p' || true)
+check "the next poll came at least 6 s later (RFC 8628 §3.5)" python3 -c 'import sys; sys.exit(not float(sys.argv[1]) >= 5.8)' "${gap:-0}"
+check "the certificate is in the ssh-agent" test "$(agent_certs)" = 1
+"$AGENT" logout --config-dir "$T/agent" >/dev/null
+
+# ---- browser flow: the loopback listener ----
+# browser_login: starts login --browser and sets AUTH_URL and REDIRECT.
+browser_login() {
+  login_bg --browser --no-open --provisioner corp
+  AUTH_URL=""
+  for _ in $(seq 1 100); do
+    AUTH_URL=$(grep '^http.*/auth?' "$T/login.err" || true); [ -n "$AUTH_URL" ] && break; sleep 0.1
+  done
+  REDIRECT=$(python3 -c 'import sys, urllib.parse as u; print(u.parse_qs(u.urlparse(sys.argv[1]).query)["redirect_uri"][0])' "$AUTH_URL")
+  _oidc_session
+  _OIDC_STOP=$REDIRECT
+}
+
+# A real code from a real sign-in, delivered with another state: refused
+# before the code is redeemed.
+BEFORE=$(issued)
+browser_login
+_oidc_browse "$AUTH_URL" && _oidc_sign_in bob || true
+check "the provider redirected to the listener with a code" grep -q "^$REDIRECT?.*code=" <<<"$_OIDC_URL"
+forged=$(sed 's/\([?&]state=\)[^&]*/\1forged0000/' <<<"$_OIDC_URL")
+page=$(curl -s --max-time 10 "$forged" || true)
+login_rc
+check "a wrong state: login fails" test "$LOGIN_RC" -ne 0
+check "... saying the state does not match" grep -q "state does not match" "$T/login.err"
+check "... and the browser is told it was refused" grep -q "refused" <<<"$page"
+nothing_happened "wrong state" "$BEFORE"
+
+# The person refuses at the provider: error=access_denied with the right state.
+browser_login
+_oidc_browse "$AUTH_URL" || true
+uid=$(sed -n 's|.*/interaction/\([^/?]*\).*|\1|p' <<<"$_OIDC_URL")
+_oidc_browse "$OIDC_ISSUER/interaction/$uid/abort" "deny=1" || true
+check "the provider redirected with error=access_denied" grep -q "^$REDIRECT?.*error=access_denied" <<<"$_OIDC_URL"
+curl -s --max-time 10 "$_OIDC_URL" >/dev/null || true
+login_rc
+check "access_denied: login fails" test "$LOGIN_RC" -ne 0
+check "... saying the provider refused" grep -q "refused the sign-in: access_denied" "$T/login.err"
+nothing_happened "access_denied" "$BEFORE"
+
+# ---- a confidential client ----
+printf '%s\n' "$OIDC_CONFIDENTIAL_SECRET" >"$T/client-secret"
+printf 'not-the-secret\n' >"$T/wrong-secret"
+chmod 600 "$T/client-secret" "$T/wrong-secret"
+login_bg --device --provisioner conf
+login_rc
+check "a confidential client without its secret: refused" test "$LOGIN_RC" -ne 0
+check "... by the provider (invalid_client)" grep -q "invalid_client" "$T/login.err"
+login_bg --device --provisioner conf --client-secret-file "$T/wrong-secret"
+login_rc
+check "a wrong client secret: refused" test "$LOGIN_RC" -ne 0
+check "... by the provider (invalid_client)" grep -q "invalid_client" "$T/login.err"
+nothing_happened "client secret refusals" "$BEFORE"
+login_bg --device --provisioner conf --client-secret-file "$T/client-secret"
+oidc_approve_device "$T/login.err" alice || cat "$T/login.err" >&2 || true
+login_rc
+check "--client-secret-file: login succeeds" test "$LOGIN_RC" = 0
+[ "$LOGIN_RC" = 0 ] || cat "$T/login.err" >&2
+check "... with the confidential client's provisioner" grep -q "(conf)" "$T/login.out"
+check "... and the certificate is in the ssh-agent" test "$(agent_certs)" = 1
+finish
