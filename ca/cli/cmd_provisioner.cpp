@@ -14,7 +14,7 @@ namespace sshca::cli {
 namespace {
 
 struct OidcAddOptions {
-  std::string name, config, issuer, clientId, clientSecretFile, maxValidity;
+  std::string name, config, issuer, clientId, maxValidity;
   std::vector<std::string> domains, groups, requiredGroups, principalClaims;
   bool allowUnverifiedEmail = false;
 };
@@ -50,7 +50,6 @@ config::ProvisionerConfig oidcEntry(const OidcAddOptions& o) {
   orFail(config::checkIssuerUrl(o.issuer));
   p.oidc.issuer = o.issuer;
   p.oidc.clientId = o.clientId;
-  p.oidc.clientSecretFile = o.clientSecretFile;
   p.oidc.rules = rulesFrom(o);
   if (!o.maxValidity.empty()) {
     uint64_t max = orFail(config::parseDuration(o.maxValidity));
@@ -103,7 +102,6 @@ void addOidcCommand(CLI::App* add) {
   cmd->add_option("--issuer", o->issuer, "issuer URL, exactly as in its ID tokens (https; http only on loopback)")
       ->required();
   cmd->add_option("--client-id", o->clientId, "the OAuth client ID; ID tokens must name it in aud")->required();
-  cmd->add_option("--client-secret-file", o->clientSecretFile, "file with the client secret (confidential clients)");
   cmd->add_option("--domain", o->domains, "accepted email domain (repeat; default: any)");
   cmd->add_option("--group", o->groups, "GROUP=PRINCIPAL: members of GROUP get PRINCIPAL (repeat)");
   cmd->add_option("--required-group", o->requiredGroups, "only members of this group get a certificate (repeat)");

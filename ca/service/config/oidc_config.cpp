@@ -105,7 +105,6 @@ Result<OidcConfig> readOidcConfig(const json& p, const std::string& where) {
   SSHCA_ASSIGN_OR_RETURN(c.issuer, string(p, "issuer", where, true));
   if (auto s = checkIssuerUrl(c.issuer); !s.ok()) return bad(where + "issuer", s.error().message);
   SSHCA_ASSIGN_OR_RETURN(c.clientId, string(p, "clientID", where, true));
-  SSHCA_ASSIGN_OR_RETURN(c.clientSecretFile, string(p, "clientSecretFile", where, false));
   if (p.contains("algorithms")) {
     SSHCA_ASSIGN_OR_RETURN(c.algorithms, stringList(p, "algorithms", where));
     if (c.algorithms.empty()) return bad(where + "algorithms", "must not be empty");
@@ -120,7 +119,6 @@ Result<OidcConfig> readOidcConfig(const json& p, const std::string& where) {
 void writeOidcConfig(const OidcConfig& c, json& out) {
   out["issuer"] = c.issuer;
   out["clientID"] = c.clientId;
-  if (!c.clientSecretFile.empty()) out["clientSecretFile"] = c.clientSecretFile;
   out["algorithms"] = c.algorithms;
   json claims = json::array();
   for (auto claim : c.rules.claims) claims.push_back(std::string(policy::principalClaimName(claim)));

@@ -16,7 +16,6 @@ namespace sshca::config {
 struct OidcConfig {
   std::string issuer;            // exactly the "iss" of its ID tokens; discovery below it
   std::string clientId;          // "aud" must contain it; "azp", if present, must equal it
-  std::string clientSecretFile;  // optional (confidential clients); never read by the CA yet
   std::vector<std::string> algorithms{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
                                       "ES256", "ES384", "ES512"};
   policy::PrincipalRules rules{{policy::PrincipalClaim::EmailLocal}, {}, {}, {}, true};
