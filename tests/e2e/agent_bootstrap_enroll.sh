@@ -88,17 +88,7 @@ check "config sshd: no RevokedKeys before the first sync" bash -c "! grep -q '^R
 # ---- a real sshd presenting the certificate; ssh trusts only the CA line ----
 new_user
 SSHD_PORT=$(free_port)
-cat >"$T/sshd_config" <<CFG
-Port $SSHD_PORT
-ListenAddress 127.0.0.1
-HostKey $T/hostkeys/ssh_host_ecdsa_key
-Include $T/dropin.conf
-AuthorizedKeysFile none
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PidFile $T/sshd.pid
-CFG
+write_sshd_config "$T/sshd_config" "HostKey $T/hostkeys/ssh_host_ecdsa_key" "Include $T/dropin.conf"
 start_sshd "$T/sshd_config"
 ssh-keygen -q -t ed25519 -N '' -f "$T/alice"
 UTOKEN=$("$SSHCA" token user "$TEST_USER" --principals "$TEST_USER" --config "$CFG")

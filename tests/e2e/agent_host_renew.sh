@@ -29,17 +29,7 @@ ssh-keygen -q -t ecdsa -N '' -C host -f "$KEY"
 # ---- a real sshd with the enrolled certificate ----
 new_user
 SSHD_PORT=$(free_port)
-cat >"$T/sshd_config" <<CFG
-Port $SSHD_PORT
-ListenAddress 127.0.0.1
-HostKey $KEY
-HostCertificate $CERT
-AuthorizedKeysFile none
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PidFile $T/sshd.pid
-CFG
+write_sshd_config "$T/sshd_config" "HostKey $KEY" "HostCertificate $CERT"
 start_sshd "$T/sshd_config"
 for i in $(seq 1 100); do [ -s "$T/sshd.pid" ] && break; sleep 0.1; done
 RELOAD="kill -HUP \$(cat $T/sshd.pid)"

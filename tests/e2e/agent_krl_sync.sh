@@ -56,18 +56,8 @@ cp "$KRL" "$T/good.krl"
 SSHD_PORT=$(free_port)
 mkdir -p "$T/hostkeys"
 ssh-keygen -q -t ed25519 -N '' -f "$T/hostkeys/ssh_host_ed25519_key"
-cat >"$T/sshd_config" <<CFG
-Port $SSHD_PORT
-ListenAddress 127.0.0.1
-HostKey $T/hostkeys/ssh_host_ed25519_key
-TrustedUserCAKeys $CONF/user_ca.pub
-RevokedKeys $KRL
-AuthorizedKeysFile none
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PidFile $T/sshd.pid
-CFG
+write_sshd_config "$T/sshd_config" "HostKey $T/hostkeys/ssh_host_ed25519_key" \
+  "TrustedUserCAKeys $CONF/user_ca.pub" "RevokedKeys $KRL"
 start_sshd "$T/sshd_config"
 login() { # NAME
   ssh -F /dev/null -i "$T/$1" -o CertificateFile="$T/$1-cert.pub" -o IdentitiesOnly=yes -o IdentityAgent=none \

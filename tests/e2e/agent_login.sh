@@ -25,11 +25,7 @@ done
 "$AGENT" bootstrap --ca-url "$CA_URL" --fingerprint "$(root_fingerprint)" --config-dir "$T/agent" \
   --known-hosts "$T/known_hosts.bootstrap" >"$T/bootstrap.log" 2>&1 || { cat "$T/bootstrap.log" >&2; exit 1; }
 
-ssh-agent -a "$T/agent.sock" >"$T/ssh-agent.env"
-AGENT_PID=$(sed -n 's/.*SSH_AGENT_PID=\([0-9]*\).*/\1/p' "$T/ssh-agent.env")
-cleanup_add "kill $AGENT_PID"
-export SSH_AUTH_SOCK="$T/agent.sock"
-unset DISPLAY WAYLAND_DISPLAY
+start_ssh_agent
 agent_certs() { ssh-add -L 2>/dev/null | grep -c -- '-cert-v01@openssh.com' || true; }
 
 # ---- a host to log in to: host certificate from the CA, principals files ----
@@ -44,22 +40,9 @@ printf 'root\n' >"$T/principals/root"
 SSHD_PORT=$(free_port)
 "$AGENT" bootstrap --ca-url "$CA_URL" --fingerprint "$(root_fingerprint)" --config-dir "$T/agent" --host \
   --user-ca-file "$T/user_ca.pub" >/dev/null 2>&1
-cat >"$T/sshd_config" <<CFG
-Port $SSHD_PORT
-ListenAddress 127.0.0.1
-HostKey $T/ssh_host_ecdsa_key
-HostCertificate $T/ssh_host_ecdsa_key-cert.pub
-TrustedUserCAKeys $T/user_ca.pub
-AuthorizedPrincipalsFile $T/principals/%u
-AuthorizedKeysFile none
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-UsePAM no
-StrictModes no
-PidFile $T/sshd.pid
-LogLevel VERBOSE
-CFG
+write_sshd_config "$T/sshd_config" "HostKey $T/ssh_host_ecdsa_key" "HostCertificate $T/ssh_host_ecdsa_key-cert.pub" \
+  "TrustedUserCAKeys $T/user_ca.pub" "AuthorizedPrincipalsFile $T/principals/%u" \
+  "PermitRootLogin prohibit-password" "StrictModes no" "LogLevel VERBOSE"
 start_sshd "$T/sshd_config"
 check "config ssh --write adds the @cert-authority line" \
   "$AGENT" config ssh --config-dir "$T/agent" --write --known-hosts "$T/known_hosts"
@@ -78,23 +61,9 @@ check "... saying why" grep -q "ssh-agent" <<<"$out"
 check "... before the sign-in starts (no code shown)" bash -c '! grep -q "enter the code" <<<"$1"' _ "$out"
 
 # ---- device flow: alice (admins) ----
-# approve_device USER: waits for login's complete URI on its stderr and
-# signs in there the way a browser would.
-approve_device() {
-  local uri="" i
-  for i in $(seq 1 100); do
-    uri=$(grep -A1 'carries the code' "$T/login.err" | tail -n1 | grep '^http' || true)
-    [ -n "$uri" ] && break
-    sleep 0.1
-  done
-  [ -n "$uri" ] || { echo "no verification URI from login" >&2; return 1; }
-  _oidc_session
-  _OIDC_STOP=
-  _oidc_browse "$uri" && _oidc_submit "" && _oidc_sign_in "$1"
-}
 "$AGENT" login --device --config-dir "$T/agent" >"$T/login.out" 2>"$T/login.err" &
 LOGIN_PID=$!
-approve_device alice || cat "$T/login.err" >&2 || true
+oidc_approve_device "$T/login.err" alice || cat "$T/login.err" >&2 || true
 rc=0; wait "$LOGIN_PID" || rc=$?
 check "login --device as alice succeeds" test "$rc" = 0
 [ "$rc" = 0 ] || cat "$T/login.err" >&2

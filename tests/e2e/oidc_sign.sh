@@ -7,17 +7,13 @@
 # then every refusal with its status AND no certificate row written.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/oidc.sh"
+source "$(dirname "$0")/../lib/refusals.sh"  # rows, get, post, refused
+SIGN_PATH=/1.0/ssh/sign
 cd "$T"
 
 start_oidc_provider
 start_ca
 
-rows() { sqlite3 "$DB" 'select count(*) from ssh_certificates'; }
-get() { curl -s -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" "$CA_URL$1"; }
-post() {
-  curl -s -o "$T/out" -w '%{http_code}' --max-time 20 --cacert "$ROOT" -X POST \
-    -H 'Content-Type: application/json' --data-binary @"$1" "$CA_URL/1.0/ssh/sign"
-}
 # body TOKEN [JQ-EXTRA]: a sign request for $T/id.pub in $T/body.json.
 body() {
   jq -nc --arg pk "$(cut -d' ' -f2 "$T/id.pub")" --arg ott "$1" "{publicKey: \$pk, ott: \$ott} + ${2:-{\}}" >"$T/body.json"
@@ -96,15 +92,7 @@ body "$(oidc_code_login bob)" '{principals: ["bob"]}'
 check "a request may narrow the principals: HTTP 201" [ "$(post "$T/body.json")" = 201 ]
 check "three rows so far, plus one" [ "$(rows)" = 4 ]
 
-# ---- refusals: the status, and no certificate row ----
-refused() {
-  local before status
-  before=$(rows)
-  status=$(post "${3:-$T/body.json}")
-  check "$1: HTTP $2" [ "$status" = "$2" ]
-  check "$1: error JSON" jq -e '.error and .code' "$T/out" >/dev/null
-  check "$1: no certificate row written" [ "$(rows)" = "$before" ]
-}
+# ---- refusals: the status, and no certificate row (refused: lib/refusals.sh) ----
 now=$(date +%s)
 # claims KEY=JSON...: alice's genuine claims with changes, for oidc_mint.
 claims() {

@@ -39,22 +39,9 @@ session  required $MODULE ca_file=$T/ca.pub krl_file=$T/krl require_cert log_fil
 PAM
 
 SSHD_PORT=$(free_port)
-cat >"$T/sshd_config" <<CFG
-Port $SSHD_PORT
-ListenAddress 127.0.0.1
-HostKey $T/ssh_host_ed25519_key
-TrustedUserCAKeys $T/ca.pub
-AuthorizedKeysFile $T/authorized_keys/%u
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM yes
-PidFile $T/sshd.pid
-LogLevel VERBOSE
-CFG
-mkdir -p /run/sshd
-env "${PAM_HOST_ENV[@]}" "$T/sbin/$NAME" -D -f "$T/sshd_config" -E "$T/sshd.log" &
-cleanup_add "kill $!"
-wait_port "$SSHD_PORT" || { cat "$T/sshd.log" >&2; exit 1; }
+write_sshd_config "$T/sshd_config" "HostKey $T/ssh_host_ed25519_key" "TrustedUserCAKeys $T/ca.pub" \
+  "AuthorizedKeysFile $T/authorized_keys/%u" "UsePAM yes" "LogLevel VERBOSE"
+start_sshd "$T/sshd_config" env "${PAM_HOST_ENV[@]}" "$T/sbin/$NAME"
 echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$T/ssh_host_ed25519_key.pub")" >"$T/known_hosts"
 
 login() { # KEY [CERT] -> runs a command printing the session's sshca variables

@@ -8,7 +8,6 @@
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/postgres.sh"
 
-must() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; finish; exit 1; fi; }
 must "PostgreSQL starts" start_postgres
 must "an SQLite CA starts" start_ca
 ssh-keygen -q -t ed25519 -N '' -C mig -f "$T/id_mig"

@@ -14,7 +14,6 @@ unset SOFTHSM2_CONF  # init's token has its own softhsm2.conf, named in ca.json
 
 LOADGEN="$BUILD_DIR/bin/sshca-loadgen"
 [ -x "$LOADGEN" ] || { echo "skipped: sshca-loadgen not built"; exit 77; }
-must() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; finish; exit 1; fi; }
 
 must "PostgreSQL starts" start_postgres
 PORT_A=$(free_port)
@@ -31,18 +30,10 @@ url() { echo "https://127.0.0.1:$1"; }
 health() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ROOT" "$(url "$1")/health"; }
 # start_instance NAME CONFIG PORT: serve in the background (PID_NAME), stopped at exit.
 start_instance() {
-  "$SSHCA" serve --config "$2" 2>>"$T/serve-$1.log" &
-  local pid=$!
-  printf -v "PID_$1" %s "$pid"
-  cleanup_add "kill $pid"
-  local _
-  for _ in $(seq 1 150); do
-    [ "$(health "$3")" = 200 ] && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$T/serve-$1.log" >&2
-  return 1
+  local rc=0
+  start_serve "$2" "$(url "$3")" "$T/serve-$1.log" || rc=$?
+  printf -v "PID_$1" %s "$SERVE_PID"
+  return "$rc"
 }
 must "instance A starts on PostgreSQL" start_instance A "$T/a.json" "$PORT_A"
 must "instance B starts on PostgreSQL" start_instance B "$T/b.json" "$PORT_B"
@@ -149,11 +140,7 @@ LB=$!
 cleanup_add "kill $LB"
 # Killed once a tenth of A's tokens are answered: triggered by progress,
 # not by a delay, so that requests are in flight whatever the machine speed.
-for _ in $(seq 1 2000); do
-  [ -f "$T/received_A" ] && [ "$(wc -l <"$T/received_A")" -ge $((N / 10)) ] && break
-  kill -0 "$LA" 2>/dev/null || break
-  sleep 0.01
-done
+wait_lines "$T/received_A" $((N / 10)) "$LA" 2000
 kill -9 "$PID_A"
 wait "$PID_A" 2>/dev/null || true
 wait "$LA" || true

@@ -9,31 +9,10 @@ source "$(dirname "$0")/../lib/common.sh"
 LOADGEN="$BUILD_DIR/bin/sshca-loadgen"
 [ -x "$LOADGEN" ] || { echo "skipped: sshca-loadgen not built"; exit 77; }
 
-PORT=$(free_port)
-"$SSHCA" init --dir "$T/ca" --address "127.0.0.1:$PORT" >"$T/init.log" 2>&1 || { cat "$T/init.log" >&2; exit 1; }
-CFG="$T/ca/config/ca.json"
-ROOT="$T/ca/certs/root_ca.crt"
-DB="$T/ca/db/sshca.db"
-URL="https://127.0.0.1:$PORT"
+init_ca
 ssh-keygen -q -t ed25519 -N '' -C crash -f "$T/id_crash"
 
-health_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ROOT" "$URL/health"; }
-
-# start_ca: serve in the background (SERVER_PID), stopped at exit; waits
-# until /health answers 200.
-start_ca() {
-  "$SSHCA" serve --config "$CFG" 2>>"$T/serve.log" &
-  SERVER_PID=$!
-  cleanup_add "kill $SERVER_PID"
-  local _
-  for _ in $(seq 1 100); do
-    [ "$(health_status)" = 200 ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$T/serve.log" >&2
-  return 1
-}
+health_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ROOT" "$CA_URL/health"; }
 
 # tokens N FILE: N one-time tokens from one `sshca token --count` process.
 tokens() {
@@ -43,25 +22,20 @@ tokens() {
 
 N=300
 # Nothing below means anything without tokens and a running server.
-must() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; finish; exit 1; fi; }
 must "$N tokens generated" tokens "$N" "$T/tokens"
-must "server starts" start_ca
+must "server starts" restart_ca  # serve in the background (CA_PID) until /health answers
 
 # Load at concurrency 4; kill -9 the server once a tenth of the tokens have
 # been answered (at most ~10 s), so that requests are in flight at the kill.
 # Triggered by progress, not by a fixed delay: at the goal of 4,000/s the 300
 # requests take 75 ms, on a loaded machine several seconds.
-"$LOADGEN" --url "$URL" --cacert "$ROOT" --tokens "$T/tokens" --pubkey "$T/id_crash.pub" \
+"$LOADGEN" --url "$CA_URL" --cacert "$ROOT" --tokens "$T/tokens" --pubkey "$T/id_crash.pub" \
   --principal crash --concurrency 4 --out-certs "$T/received" >"$T/loadgen.out" 2>&1 &
 LOAD_PID=$!
 cleanup_add "kill $LOAD_PID"
-for _ in $(seq 1 1000); do
-  [ -f "$T/received" ] && [ "$(wc -l <"$T/received")" -ge $((N / 10)) ] && break
-  kill -0 "$LOAD_PID" 2>/dev/null || break
-  sleep 0.01
-done
-kill -9 "$SERVER_PID"
-wait "$SERVER_PID" 2>/dev/null || true
+wait_lines "$T/received" $((N / 10)) "$LOAD_PID" 1000
+kill -9 "$CA_PID"
+wait "$CA_PID" 2>/dev/null || true
 check "load generator ends after the crash" wait "$LOAD_PID"
 sed 's/^/  loadgen: /' "$T/loadgen.out"
 RESULT=$(grep '^RESULT' "$T/loadgen.out" || true)
@@ -72,7 +46,7 @@ check "client received certificates before the crash" test "${ok_count:-0}" -gt 
 check "the kill cut requests off" test "${failed_count:-0}" -gt 0
 check "every 201 was recorded" test "$(wc -l <"$T/received")" -eq "${ok_count:--1}"
 
-must "server restarts on the same config" start_ca
+must "server restarts on the same config" restart_ca
 
 # The database stores the uint64 serial's bits as a signed 64-bit integer
 # (sqlite_migrations.cpp); compare as unsigned, and the certificates bytes.
@@ -111,7 +85,7 @@ check "every received certificate is in the database, no serial twice" compare
 check "restarted server answers /health 200" test "$(health_status)" = 200
 "$SSHCA" token user crash --principals crash --ttl 10m --config "$CFG" >"$T/fresh_token"
 check "restarted server issues a certificate from a fresh token" \
-  "$LOADGEN" --url "$URL" --cacert "$ROOT" --tokens "$T/fresh_token" --pubkey "$T/id_crash.pub" \
+  "$LOADGEN" --url "$CA_URL" --cacert "$ROOT" --tokens "$T/fresh_token" --pubkey "$T/id_crash.pub" \
   --principal crash --concurrency 1 --out-certs "$T/fresh" --require-all-ok
 fresh_serial=$(cut -d' ' -f1 "$T/fresh" 2>/dev/null || true)
 fresh_serial=${fresh_serial:-0}

@@ -5,24 +5,9 @@
 # its status AND no certificate row written, then SIGHUP (good and bad
 # ca.json) without dropping service, and a graceful SIGTERM.
 source "$(dirname "$0")/../lib/common.sh"
-unset SOFTHSM2_CONF  # init's token lives in its own softhsm2.conf, named in ca.json
+source "$(dirname "$0")/../lib/refusals.sh"  # rows, get, post, refused
 cd "$T"
 
-PORT=$(free_port)
-"$SSHCA" init --dir "$T/ca" --address "127.0.0.1:$PORT" >"$T/init.log" 2>&1 || { cat "$T/init.log" >&2; exit 1; }
-CFG="$T/ca/config/ca.json"
-ROOT="$T/ca/certs/root_ca.crt"
-DB="$T/ca/db/sshca.db"
-URL="https://127.0.0.1:$PORT"
-PROV_KEY=$(jq -r '.provisioners[0].privateKeyFile' "$CFG")
-
-rows() { sqlite3 "$DB" 'select count(*) from ssh_certificates'; }
-get() { curl -s -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" "$URL$1"; }
-# post FILE [PATH]: POST the file as the JSON body; prints the status, body in $T/out.
-post() {
-  curl -s -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" -X POST \
-    -H 'Content-Type: application/json' --data-binary @"$1" "$URL${2:-/ssh/sign}"
-}
 pubwire() { cut -d' ' -f2 "$1"; }
 # body PUBFILE TOKEN [JQ-EXTRA]: a sign request body in $T/body.json.
 body() {
@@ -59,16 +44,13 @@ PY
 }
 
 # ---- start ----
-"$SSHCA" serve --config "$CFG" 2>"$T/serve.log" &
-SERVER_PID=$!
-cleanup_add "kill $SERVER_PID"
-for _ in $(seq 1 100); do [ "$(get /health)" = 200 ] && break; sleep 0.1; done
+start_ca  # init's token lives in its own softhsm2.conf, named in ca.json
 check "GET /health is 200 ok/ok/ok" [ "$(get /health)$(jq -c . "$T/out")" = '200{"db":"ok","hsm":"ok","status":"ok"}' ]
 check "serve prints its address and the root fingerprint" \
-  grep -q "sshca: serving https://127.0.0.1:$PORT (root SHA256:$(openssl x509 -in "$ROOT" -outform DER | sha256sum | cut -d' ' -f1))" "$T/serve.log"
+  grep -q "sshca: serving https://127.0.0.1:$CA_PORT (root SHA256:$(openssl x509 -in "$ROOT" -outform DER | sha256sum | cut -d' ' -f1))" "$T/serve.log"
 
 # ---- the served TLS chain and the roots ----
-openssl s_client -connect "127.0.0.1:$PORT" -showcerts </dev/null 2>/dev/null |
+openssl s_client -connect "127.0.0.1:$CA_PORT" -showcerts </dev/null 2>/dev/null |
   awk '/BEGIN CERT/{n++; in_=1} in_{print > ("'"$T"'/served" n ".pem")} /END CERT/{in_=0}' || true
 check "the server presents leaf and intermediate" test -s "$T/served1.pem" -a -s "$T/served2.pem"
 check "openssl verify of the served chain against the root" \
@@ -114,16 +96,7 @@ body "$T/host_web1.pub" "$("$SSHCA" token host web1 --config "$CFG")" '{certType
 check "explicit certType host with keyID is 201" [ "$(post "$T/body.json")" = 201 ]
 check "three certificate rows" [ "$(rows)" = 3 ]
 
-# ---- refusals: the status, and no certificate row ----
-# refused WHAT STATUS [FILE]
-refused() {
-  local before status
-  before=$(rows)
-  status=$(post "${3:-$T/body.json}")
-  check "$1: HTTP $2" [ "$status" = "$2" ]
-  check "$1: error JSON" jq -e '.error and .code' "$T/out" >/dev/null
-  check "$1: no certificate row written" [ "$(rows)" = "$before" ]
-}
+# ---- refusals: the status, and no certificate row (refused: lib/refusals.sh) ----
 refused "replayed token" 409 "$T/alice_body.json"
 
 FRESH=$(user_token alice alice)
@@ -140,7 +113,7 @@ jq --arg u "https://other.example:8443" '.url = $u' "$CFG" >"$T/other.json"
 body "$T/id_alice.pub" "$("$SSHCA" token user alice --principals alice --config "$T/other.json")"
 refused "token for another CA URL (audience)" 401
 check "wrong audience: the message names the audience" grep -qi "aud" "$T/out"
-body "$T/id_alice.pub" "$(resign "$FRESH" "c['aud']='$URL/1.0/ssh/renew'; c['jti']+='x3'")"
+body "$T/id_alice.pub" "$(resign "$FRESH" "c['aud']='$CA_URL/1.0/ssh/renew'; c['jti']+='x3'")"
 refused "token for another endpoint (audience)" 401
 body "$T/id_alice.pub" "$(resign "$FRESH" "c['iss']='intruder'; c['jti']+='x4'")"
 refused "unknown issuer" 401
@@ -196,7 +169,7 @@ body "$T/id_alice.pub" "$KEPT"
 check "a token refused by policy is still good afterwards" [ "$(post "$T/body.json")" = 201 ]
 
 # ---- SIGHUP: reload keeps serving; a broken ca.json keeps the old set ----
-kill -HUP "$SERVER_PID"
+kill -HUP "$CA_PID"
 for _ in $(seq 1 50); do grep -q "SIGHUP: reloaded" "$T/serve.log" && break; sleep 0.1; done
 check "SIGHUP reloads the provisioners" grep -q "SIGHUP: reloaded 2 provisioner" "$T/serve.log"  # admin (jwk) and sshpop
 check "serving after SIGHUP" [ "$(get /health)" = 200 ]
@@ -204,13 +177,13 @@ body "$T/id_alice.pub" "$(user_token alice alice)"
 check "signing after SIGHUP" [ "$(post "$T/body.json")" = 201 ]
 cp "$CFG" "$T/ca.json.good"
 echo '{ broken' >"$CFG"
-kill -HUP "$SERVER_PID"
+kill -HUP "$CA_PID"
 for _ in $(seq 1 50); do grep -q "keeping the current provisioners" "$T/serve.log" && break; sleep 0.1; done
 check "SIGHUP with a broken ca.json keeps the old set" grep -q "keeping the current provisioners" "$T/serve.log"
 cp "$T/ca.json.good" "$CFG"
 body "$T/id_alice.pub" "$(user_token alice alice)"
 check "signing after a failed reload" [ "$(post "$T/body.json")" = 201 ]
-check "the server is still the same process" kill -0 "$SERVER_PID"
+check "the server is still the same process" kill -0 "$CA_PID"
 
 # ---- no token in the log ----
 check "the log holds no token" bash -c "! grep -qF '$(cut -d. -f3 <<<"$ALICE_TOKEN")' '$T/serve.log'"
@@ -223,18 +196,8 @@ if [ "$(id -u)" -eq 0 ]; then
   check "a user certificate for the login" [ "$(post "$T/body.json")" = 201 ]
   echo "ssh-ed25519-cert-v01@openssh.com $(jq -r .crt "$T/out")" >"$T/id_login-cert.pub"
   SSHD_PORT=$(free_port)
-  cat >"$T/sshd_config" <<CFG
-Port $SSHD_PORT
-ListenAddress 127.0.0.1
-HostKey $T/host_web1
-HostCertificate $T/host_web1-cert.pub
-TrustedUserCAKeys $T/user_ca.pub
-AuthorizedKeysFile none
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PidFile $T/sshd.pid
-CFG
+  write_sshd_config "$T/sshd_config" "HostKey $T/host_web1" "HostCertificate $T/host_web1-cert.pub" \
+    "TrustedUserCAKeys $T/user_ca.pub"
   chmod 600 "$T/host_web1"
   start_sshd "$T/sshd_config"
   echo "@cert-authority web1 $(cat "$T/host_ca.pub")" >"$T/known_hosts"
@@ -248,9 +211,9 @@ CFG
 fi
 
 # ---- SIGTERM: graceful stop, exit 0 ----
-kill -TERM "$SERVER_PID"
+kill -TERM "$CA_PID"
 status=0
-wait "$SERVER_PID" || status=$?
+wait "$CA_PID" || status=$?
 check "SIGTERM stops the server with status 0" [ "$status" = 0 ]
 
 finish

@@ -8,15 +8,11 @@
 # sshd with RevokedKeys = that KRL refusing a revoked certificate and
 # accepting another. Refusals assert that nothing was revoked.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/refusals.sh"  # get PATH, post BODYFILE PATH (status; body in $T/out)
 require_root
 start_ca
 cd "$T"
 
-get() { curl -s -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" "$CA_URL$1"; }
-post() { # BODYFILE PATH -> status; body in $T/out
-  curl -s -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" -X POST \
-    -H 'Content-Type: application/json' --data-binary @"$1" "$CA_URL$2"
-}
 revoked_rows() { sqlite3 "$DB" 'select count(*) from ssh_certificates where revoked_at is not null'; }
 serial_of() { ssh-keygen -L -f "$1" | awk '/Serial:/{print $2}'; }
 
@@ -105,19 +101,8 @@ fetch_krl
 # ---- a real sshd with RevokedKeys ----
 ssh-keygen -q -t ecdsa -N '' -f "$T/ssh_host_ecdsa_key"
 SSHD_PORT=$(free_port)
-cat >"$T/sshd_config" <<CFG
-Port $SSHD_PORT
-ListenAddress 127.0.0.1
-HostKey $T/ssh_host_ecdsa_key
-TrustedUserCAKeys $T/user_ca.pub
-RevokedKeys $T/krl
-AuthorizedKeysFile none
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PidFile $T/sshd.pid
-LogLevel VERBOSE
-CFG
+write_sshd_config "$T/sshd_config" "HostKey $T/ssh_host_ecdsa_key" "TrustedUserCAKeys $T/user_ca.pub" \
+  "RevokedKeys $T/krl" "LogLevel VERBOSE"
 start_sshd "$T/sshd_config"
 ssh_login() { # NAME -> `id -un` as the test user with key NAME and NAME-cert.pub
   ssh -F /dev/null -i "$T/$1" -o CertificateFile="$T/$1-cert.pub" -o IdentitiesOnly=yes -o IdentityAgent=none \

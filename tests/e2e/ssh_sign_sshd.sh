@@ -49,19 +49,8 @@ check "host: no extensions" bash -c 'grep -A1 "Extensions:" <<<"$1" | grep -q "(
 new_user
 SSHD_PORT=$(free_port)
 cp "$T/ca-ed25519.pub" "$T/user_ca.pub"
-cat >"$T/sshd_config" <<CFG
-Port $SSHD_PORT
-ListenAddress 127.0.0.1
-HostKey $T/ssh_host_ecdsa_key
-HostCertificate $T/ssh_host_ecdsa_key-cert.pub
-TrustedUserCAKeys $T/user_ca.pub
-AuthorizedKeysFile none
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PidFile $T/sshd.pid
-LogLevel VERBOSE
-CFG
+write_sshd_config "$T/sshd_config" "HostKey $T/ssh_host_ecdsa_key" "HostCertificate $T/ssh_host_ecdsa_key-cert.pub" \
+  "TrustedUserCAKeys $T/user_ca.pub" "LogLevel VERBOSE"
 start_sshd "$T/sshd_config"
 echo "@cert-authority * $(cat "$T/ca-ecdsa-p256.pub")" >"$T/known_hosts"
 

@@ -23,6 +23,9 @@ _PASSES=0
 pass() { _PASSES=$((_PASSES + 1)); echo "ok - $*"; }
 fail() { _FAILS=$((_FAILS + 1)); echo "FAIL - $*" >&2; }
 check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+# must WHAT CMD...: check, but a failure ends the test at once (for the
+# steps nothing after them means anything without).
+must() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; finish; exit 1; fi; }
 finish() {
   echo "$_PASSES passed, $_FAILS failed"
   [ "$_FAILS" -eq 0 ]
@@ -81,45 +84,118 @@ new_user() {
   cleanup_add "userdel $TEST_USER"
 }
 
-# start_sshd CONFIG: runs a private sshd on $SSHD_PORT; stopped at exit.
+# write_sshd_config FILE [LINE...]: an sshd_config for a private sshd on
+# 127.0.0.1:$SSHD_PORT. Each LINE is one "Keyword value" line (HostKey,
+# HostCertificate, TrustedUserCAKeys, RevokedKeys, AuthorizedPrincipalsFile,
+# Include, LogLevel, ...), written in the order given after Port and
+# ListenAddress (so no Match line: what follows it would be conditional).
+# Then these defaults, each unless a LINE sets its keyword: certificates
+# only, no passwords, no PAM, the pid file in $T.
+write_sshd_config() {
+  local file=$1 line default given
+  shift
+  local defaults=("AuthorizedKeysFile none" "PasswordAuthentication no" "KbdInteractiveAuthentication no"
+    "UsePAM no" "PidFile $T/sshd.pid")
+  {
+    printf 'Port %s\nListenAddress 127.0.0.1\n' "$SSHD_PORT"
+    for line in "$@"; do printf '%s\n' "$line"; done
+    for default in "${defaults[@]}"; do
+      given=
+      for line in "$@"; do
+        if [ "${line%% *}" = "${default%% *}" ]; then given=1; fi
+      done
+      if [ -z "$given" ]; then printf '%s\n' "$default"; fi
+    done
+  } >"$file"
+}
+
+# start_sshd CONFIG [SSHD...]: runs a private sshd on $SSHD_PORT, logging to
+# $T/sshd.log, until something listens there; stopped at exit. SSHD is the
+# command to run (default /usr/sbin/sshd), e.g. `env VAR=... PATH-TO-SSHD`.
 start_sshd() {
+  local config=$1
+  shift
+  [ $# -gt 0 ] || set -- /usr/sbin/sshd
   mkdir -p /run/sshd
-  /usr/sbin/sshd -D -f "$1" -E "$T/sshd.log" &
+  "$@" -D -f "$config" -E "$T/sshd.log" &
   local pid=$!
   cleanup_add "kill $pid"
   wait_port "$SSHD_PORT" || { cat "$T/sshd.log" >&2; return 1; }
 }
 
-# start_ca [INIT-ARGS...]: `sshca init` into $T/ca on a free port, then
-# `sshca serve` in the background until /health answers (stopped at exit).
-# Sets CA_PORT, CA_URL, CFG (ca.json), ROOT (root PEM), DB (sqlite file),
-# CA_PID, PROV_KEY (the JWK provisioner's private key file). Logs: $T/init.log,
-# $T/serve.log. Unsets SOFTHSM2_CONF: init's token has its own, named in ca.json.
+# start_ssh_agent: a private ssh-agent on $T/agent.sock, stopped at exit;
+# exports SSH_AUTH_SOCK to it and unsets DISPLAY and WAYLAND_DISPLAY (no
+# askpass). Sets AGENT_PID.
+start_ssh_agent() {
+  ssh-agent -a "$T/agent.sock" >"$T/ssh-agent.env"
+  AGENT_PID=$(sed -n 's/.*SSH_AGENT_PID=\([0-9]*\).*/\1/p' "$T/ssh-agent.env")
+  cleanup_add "kill $AGENT_PID"
+  export SSH_AUTH_SOCK="$T/agent.sock"
+  unset DISPLAY WAYLAND_DISPLAY
+}
+
+# start_ca [INIT-ARGS...]: init_ca, then restart_ca: `sshca init` into $T/ca
+# on a free port, then `sshca serve` in the background until /health
+# answers (stopped at exit).
 start_ca() {
+  init_ca "$@" || return 1
+  restart_ca
+}
+
+# init_ca [INIT-ARGS...]: `sshca init` into $T/ca on a free port. Sets
+# CA_PORT, CA_URL, CFG (ca.json), ROOT (root PEM), DB (sqlite file),
+# PROV_KEY (the JWK provisioner's private key file). Log: $T/init.log.
+# Unsets SOFTHSM2_CONF: init's token has its own, named in ca.json.
+init_ca() {
   unset SOFTHSM2_CONF
-  CA_PORT=$(free_port)
+  CA_PORT=$(free_port) || return 1
   "$SSHCA" init --dir "$T/ca" --address "127.0.0.1:$CA_PORT" "$@" >"$T/init.log" 2>&1 ||
     { cat "$T/init.log" >&2; return 1; }
   CFG="$T/ca/config/ca.json"
   ROOT="$T/ca/certs/root_ca.crt"
   DB="$T/ca/db/sshca.db"
   CA_URL="https://127.0.0.1:$CA_PORT"
-  PROV_KEY=$(jq -r '.provisioners[0].privateKeyFile' "$CFG")
-  restart_ca
+  PROV_KEY=$(jq -r '.provisioners[0].privateKeyFile' "$CFG") || return 1
 }
 
-# restart_ca: (re)starts `sshca serve` on $CFG and waits for /health.
+# restart_ca: (re)starts `sshca serve` on $CFG (log $T/serve.log) and waits
+# for /health. Sets CA_PID.
 restart_ca() {
-  "$SSHCA" serve --config "$CFG" 2>>"$T/serve.log" &
-  CA_PID=$!
-  cleanup_add "kill $CA_PID"
+  local rc=0
+  start_serve "$CFG" "$CA_URL" "$T/serve.log" || rc=$?
+  CA_PID=$SERVE_PID
+  return "$rc"
+}
+
+# start_serve CONFIG URL LOG: `sshca serve --config CONFIG` in the
+# background (stderr appended to LOG; stopped at exit) until URL/health
+# answers 2xx over TLS checked against $ROOT (~15 s; LOG is shown if it
+# does not, or if the server dies first). Sets SERVE_PID.
+start_serve() {
+  "$SSHCA" serve --config "$1" 2>>"$3" &
+  SERVE_PID=$!
+  cleanup_add "kill $SERVE_PID"
   local i
   for i in $(seq 1 150); do
-    curl -sf --max-time 2 --cacert "$ROOT" "$CA_URL/health" >/dev/null && return 0
+    curl -sf --max-time 2 --cacert "$ROOT" "$2/health" >/dev/null && return 0
+    kill -0 "$SERVE_PID" 2>/dev/null || break
     sleep 0.1
   done
-  cat "$T/serve.log" >&2
+  cat "$3" >&2
   return 1
+}
+
+# wait_lines FILE N PID TRIES: waits until FILE has N lines or more, PID has
+# ended, or TRIES polls 10 ms apart have passed. A trigger by progress, not
+# by a fixed delay (e.g. to kill a server while requests are in flight).
+wait_lines() {
+  local _
+  for _ in $(seq 1 "$4"); do
+    if [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; then return 0; fi
+    kill -0 "$3" 2>/dev/null || return 0
+    sleep 0.01
+  done
+  return 0
 }
 
 # root_fingerprint: SHA-256 of the root certificate's DER, hex, as
