@@ -52,15 +52,23 @@ Result<std::vector<std::string>> selectPrincipals(sqlite3* db, int64_t certifica
   }
 }
 
-// Runs a prepared SELECT of kSelect's columns and attaches principals.
-Result<std::vector<SshCertificateRecord>> collect(sqlite3* db, SqliteStatement& stmt) {
-  std::vector<SshCertificateRecord> out;
+// Steps a prepared SELECT of kSelect's columns, attaching principals.
+Status visitRows(sqlite3* db, SqliteStatement& stmt, const SshCertificateVisitor& visit) {
   for (;;) {
     SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    out.push_back(recordFrom(stmt));
-    SSHCA_ASSIGN_OR_RETURN(out.back().principals, selectPrincipals(db, stmt.integer(0)));
+    if (!row) return okStatus();
+    SshCertificateRecord r = recordFrom(stmt);
+    SSHCA_ASSIGN_OR_RETURN(r.principals, selectPrincipals(db, stmt.integer(0)));
+    SSHCA_RETURN_IF_ERROR(visit(std::move(r)));
   }
+}
+
+Result<std::vector<SshCertificateRecord>> collect(sqlite3* db, SqliteStatement& stmt) {
+  std::vector<SshCertificateRecord> out;
+  SSHCA_RETURN_IF_ERROR(visitRows(db, stmt, [&out](SshCertificateRecord r) {
+    out.push_back(std::move(r));
+    return okStatus();
+  }));
   return out;
 }
 
@@ -134,6 +142,11 @@ Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(sqlite3* 
                                                           "AND valid_before > ? ORDER BY id"));
   stmt.bind(1, caFingerprint).bind(2, now);
   return collect(db, stmt);
+}
+
+Status forEachSshCertificateRow(sqlite3* db, const SshCertificateVisitor& visit) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, std::string(kSelect) + "ORDER BY id"));
+  return visitRows(db, stmt, visit);
 }
 
 // The UPDATE only touches an unrevoked row; when it touches none, a lookup

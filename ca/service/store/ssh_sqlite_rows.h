@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,12 @@ Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(sqlite3
 Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(sqlite3* db, const std::string& keyId);
 Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(sqlite3* db, const std::string& caFingerprint,
                                                                       int64_t now);
+
+// Every record, oldest first, handed over one at a time so that a CA's
+// whole history need not fit in memory (`sshca db migrate` copies them).
+// Stops at the first error `visit` returns.
+using SshCertificateVisitor = std::function<Status(SshCertificateRecord)>;
+Status forEachSshCertificateRow(sqlite3* db, const SshCertificateVisitor& visit);
 
 // NotFound for an unknown serial, AlreadyExists if revoked already.
 Status revokeSshCertificateRow(sqlite3* db, const std::string& caFingerprint, uint64_t serial,

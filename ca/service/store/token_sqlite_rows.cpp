@@ -24,4 +24,16 @@ Status deleteExpiredTokenRows(sqlite3* db, int64_t now) {
   return stmt.run();
 }
 
+Status forEachUsedTokenRow(sqlite3* db, int64_t expiresFrom, const TokenUseVisitor& visit) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, "SELECT token_id, provisioner, expires_at, used_at "
+                                                      "FROM used_tokens WHERE expires_at >= ?"));
+  stmt.bind(1, expiresFrom);
+  for (;;) {
+    SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) return okStatus();
+    SSHCA_RETURN_IF_ERROR(visit(TokenUse{stmt.text(0), stmt.text(1), stmt.integer(2), stmt.integer(3)}));
+  }
+}
+
 }  // namespace sshca::store

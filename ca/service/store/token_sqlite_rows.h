@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 
 #include "common/result.h"
 #include "store/token_replay_store.h"
@@ -17,5 +18,10 @@ Status insertUsedTokenRow(sqlite3* db, const TokenUse& use);
 
 // Deletes tokens that expired before `now`.
 Status deleteExpiredTokenRows(sqlite3* db, int64_t now);
+
+// Every used token expiring at or after `expiresFrom`, one at a time (for
+// `sshca db migrate`). Stops at the first error `visit` returns.
+using TokenUseVisitor = std::function<Status(const TokenUse&)>;
+Status forEachUsedTokenRow(sqlite3* db, int64_t expiresFrom, const TokenUseVisitor& visit);
 
 }  // namespace sshca::store

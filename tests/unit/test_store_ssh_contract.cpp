@@ -1,0 +1,229 @@
+// The contract of the SSH issuance store (store/ssh_issuance_store.h) that
+// every backend the store factory opens must keep: records round trip,
+// serial uniqueness per CA, revocation and the KRL's view, KRL versions,
+// one-time tokens, recordIssued atomicity, persistence, schema versions.
+// Each case runs on SQLite and on PostgreSQL (support/store_contract_case.h);
+// backend-only behaviour is in test_store_ssh.cpp (SQLite) and
+// test_store_postgres.cpp.
+#include <catch2/catch.hpp>
+
+#include "support/ssh_store_records.h"
+#include "support/store_contract_case.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "store/store_factory.h"
+
+using namespace sshca;
+using store::SshCertificateRecord;
+using test::kHostCa;
+using test::kSampleKeyId;
+using test::kUserCa;
+using test::sshRecord;
+using test::tokenUse;
+
+namespace {
+
+void checkSameRecord(const SshCertificateRecord& out, const SshCertificateRecord& in) {
+  CHECK(out.serial == in.serial);
+  CHECK(out.caFingerprint == in.caFingerprint);
+  CHECK(out.certType == in.certType);
+  CHECK(out.keyId == in.keyId);
+  CHECK(out.principals == in.principals);
+  CHECK(out.validAfter == in.validAfter);
+  CHECK(out.validBefore == in.validBefore);
+  CHECK(out.keyFingerprint == in.keyFingerprint);
+  CHECK(out.provisioner == in.provisioner);
+  CHECK(out.subject == in.subject);
+  CHECK(out.certificate == in.certificate);
+  CHECK(out.issuedAt == in.issuedAt);
+  CHECK(out.revokedAt == in.revokedAt);
+  CHECK(out.revocationReason == in.revocationReason);
+}
+
+}  // namespace
+
+// Serials with the high bit set are stored as negative integers.
+STORE_CONTRACT_CASE("SshStoreRoundTripsRecordsOverTheWholeSerialRange") {
+  auto db = backend.open();
+  for (uint64_t serial : {uint64_t{0}, uint64_t{1}, uint64_t{0x7fffffffffffffffULL}, uint64_t{0x8000000000000000ULL},
+                          uint64_t{0xfedcba9876543210ULL}, std::numeric_limits<uint64_t>::max()}) {
+    SshCertificateRecord in = sshRecord(serial);
+    REQUIRE(db->insert(in).ok());
+    auto found = db->findBySerial(kUserCa, serial);
+    REQUIRE(found.ok());
+    REQUIRE(found->has_value());
+    checkSameRecord(**found, in);
+  }
+  auto missing = db->findBySerial(kUserCa, 2);
+  REQUIRE(missing.ok());
+  CHECK_FALSE(missing->has_value());
+  CHECK_FALSE(db->findBySerial(kHostCa, 1)->has_value());
+}
+
+STORE_CONTRACT_CASE("SshStoreKeepsForeverValidityAndNoPrincipals") {
+  auto db = backend.open();
+  SshCertificateRecord in = sshRecord(7, kHostCa, std::numeric_limits<uint64_t>::max());
+  in.certType = "host";
+  in.principals.clear();
+  REQUIRE(db->insert(in).ok());
+  auto out = db->findBySerial(kHostCa, 7);
+  REQUIRE(out.ok());
+  REQUIRE(out->has_value());
+  CHECK((*out)->validBefore == std::numeric_limits<uint64_t>::max());
+  CHECK((*out)->principals.empty());
+  // A forever certificate never drops off the KRL.
+  REQUIRE(db->revoke(kHostCa, 7, "decommissioned", 1800000000).ok());
+  CHECK(db->revokedNotExpired(kHostCa, std::numeric_limits<int64_t>::max() - 1)->size() == 1);
+}
+
+STORE_CONTRACT_CASE("SshStoreRefusesADuplicateSerialPerCaOnly") {
+  auto db = backend.open();
+  REQUIRE(db->insert(sshRecord(42)).ok());
+  auto again = db->insert(sshRecord(42));
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().code == ErrorCode::AlreadyExists);
+  CHECK(db->insert(sshRecord(42, kHostCa)).ok());  // the same serial under another CA
+  CHECK(db->findBySerial(kUserCa, 42)->has_value());
+  CHECK(db->findBySerial(kHostCa, 42)->has_value());
+  CHECK(backend.count("ssh_certificates") == 2);
+  // The refused row left no principals behind.
+  CHECK(backend.count("ssh_certificate_principals") == static_cast<int64_t>(2 * sshRecord(42).principals.size()));
+}
+
+STORE_CONTRACT_CASE("SshStoreFindsByKeyIdOldestFirst") {
+  auto db = backend.open();
+  SshCertificateRecord other = sshRecord(3);
+  other.keyId = "bob";
+  REQUIRE(db->insert(sshRecord(2)).ok());
+  REQUIRE(db->insert(other).ok());
+  REQUIRE(db->insert(sshRecord(1, kHostCa)).ok());
+  auto found = db->findByKeyId(kSampleKeyId);
+  REQUIRE(found.ok());
+  REQUIRE(found->size() == 2);
+  CHECK((*found)[0].serial == 2);
+  CHECK((*found)[1].serial == 1);
+  CHECK((*found)[1].principals == sshRecord(1).principals);
+  CHECK(db->findByKeyId("nobody")->empty());
+}
+
+STORE_CONTRACT_CASE("SshStoreRevokesOnceAndListsRevokedUnexpired") {
+  auto db = backend.open();
+  REQUIRE(db->insert(sshRecord(1)).ok());
+  REQUIRE(db->insert(sshRecord(2, kUserCa, 1800000000)).ok());
+  REQUIRE(db->insert(sshRecord(3)).ok());
+  REQUIRE(db->insert(sshRecord(4, kHostCa)).ok());
+  REQUIRE(db->revoke(kUserCa, 1, "key compromise", 1750000000).ok());
+  REQUIRE(db->revoke(kUserCa, 2, "superseded", 1750000000).ok());
+  REQUIRE(db->revoke(kHostCa, 4, "host gone", 1750000000).ok());
+  CHECK(db->revoke(kUserCa, 1, "again", 1760000000).error().code == ErrorCode::AlreadyExists);
+  CHECK(db->revoke(kUserCa, 99, "unknown", 1760000000).error().code == ErrorCode::NotFound);
+  CHECK(db->revoke(kHostCa, 1, "wrong CA", 1760000000).error().code == ErrorCode::NotFound);
+
+  auto revoked = db->revokedNotExpired(kUserCa, 1900000000);
+  REQUIRE(revoked.ok());
+  REQUIRE(revoked->size() == 1);  // 2 expired before "now", 3 not revoked, 4 another CA
+  CHECK((*revoked)[0].serial == 1);
+  CHECK((*revoked)[0].revokedAt == 1750000000);
+  CHECK((*revoked)[0].revocationReason == "key compromise");  // the first revocation stands
+  CHECK(db->revokedNotExpired(kUserCa, 1700000000)->size() == 2);
+  CHECK(db->revokedNotExpired("SHA256:unknownCA", 1700000000)->empty());
+}
+
+// The version is the database's: a reopened store (a restart) reads it back.
+STORE_CONTRACT_CASE("SshStoreKrlVersionBumpsWithEachRevocationAcrossReopen") {
+  {
+    auto db = backend.open();
+    CHECK(*db->krlVersion() == 0);
+    for (uint64_t serial : {1, 2, 3}) REQUIRE(db->insert(sshRecord(serial)).ok());
+    CHECK(db->revoke(kUserCa, 99, "unknown", 1750000000).error().code == ErrorCode::NotFound);
+    CHECK(*db->krlVersion() == 0);
+    REQUIRE(db->revoke(kUserCa, 1, "lost", 1750000000).ok());
+    CHECK(*db->krlVersion() == 1);
+    REQUIRE(db->revoke(kUserCa, 2, "lost", 1750000000).ok());
+    CHECK(db->revoke(kUserCa, 2, "again", 1750000000).error().code == ErrorCode::AlreadyExists);
+    CHECK(*db->krlVersion() == 2);  // a refused revocation does not bump
+  }
+  auto db = backend.open();
+  CHECK(*db->krlVersion() == 2);
+  REQUIRE(db->revoke(kUserCa, 3, "lost", 1750000000).ok());
+  CHECK(*db->krlVersion() == 3);
+}
+
+STORE_CONTRACT_CASE("SshStoreReopenSeesEverything") {
+  {
+    auto db = backend.open();
+    for (uint64_t s = 1; s <= 20; ++s) REQUIRE(db->insert(sshRecord(s)).ok());
+    REQUIRE(db->revoke(kUserCa, 5, "lost laptop", 1750000000).ok());
+    REQUIRE(db->useToken("jti-1", "jwk", 4000000000, 1700000000).ok());
+  }
+  auto db = backend.open();
+  CHECK(db->findByKeyId(kSampleKeyId)->size() == 20);
+  CHECK(db->findBySerial(kUserCa, 5).value()->revocationReason == "lost laptop");
+  CHECK(db->useToken("jti-1", "jwk", 4000000000, 1700000001).error().code == ErrorCode::Replayed);
+}
+
+STORE_CONTRACT_CASE("SshStoreRefusesAReplayedTokenPerProvisioner") {
+  auto db = backend.open();
+  REQUIRE(db->useToken("jti-secret-1", "jwk", 1700000600, 1700000000).ok());
+  auto again = db->useToken("jti-secret-1", "jwk", 1700000600, 1700000001);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().code == ErrorCode::Replayed);
+  CHECK(again.error().message.find("jti-secret-1") == std::string::npos);  // no token material in messages
+  // Token IDs are scoped by provisioner.
+  CHECK(db->useToken("jti-secret-1", "other-jwk", 1700000600, 1700000001).ok());
+}
+
+STORE_CONTRACT_CASE("SshStoreRecordsNoCertificateForAReplayedToken") {
+  auto db = backend.open();
+  REQUIRE(db->recordIssued(sshRecord(1), tokenUse("jti-1")).ok());
+  CHECK(db->findBySerial(kUserCa, 1)->has_value());
+  auto replay = db->recordIssued(sshRecord(2), tokenUse("jti-1"));
+  REQUIRE_FALSE(replay.ok());
+  CHECK(replay.error().code == ErrorCode::Replayed);
+  CHECK_FALSE(db->findBySerial(kUserCa, 2)->has_value());
+  CHECK(backend.count("ssh_certificates") == 1);
+}
+
+STORE_CONTRACT_CASE("SshStoreTakenSerialDoesNotConsumeTheToken") {
+  auto db = backend.open();
+  REQUIRE(db->insert(sshRecord(1)).ok());
+  auto clash = db->recordIssued(sshRecord(1), tokenUse("jti-2"));
+  REQUIRE_FALSE(clash.ok());
+  CHECK(clash.error().code == ErrorCode::AlreadyExists);
+  CHECK(backend.count("used_tokens") == 0);
+  // Rolled back with the certificate: the caller may retry with a new serial.
+  CHECK(db->recordIssued(sshRecord(2), tokenUse("jti-2")).ok());
+  CHECK(backend.count("ssh_certificates") == 2);
+}
+
+STORE_CONTRACT_CASE("SshStorePruneForgetsOnlyExpiredTokens") {
+  auto db = backend.open();
+  REQUIRE(db->useToken("old", "jwk", 1700000100, 1700000000).ok());
+  REQUIRE(db->useToken("edge", "jwk", 1700000200, 1700000000).ok());
+  REQUIRE(db->useToken("fresh", "jwk", 1700000900, 1700000000).ok());
+  REQUIRE(db->pruneExpired(1700000200).ok());
+  CHECK(backend.count("used_tokens") == 2);
+  CHECK(db->useToken("old", "jwk", 1700000100, 1700000300).ok());  // forgotten
+  CHECK(db->useToken("edge", "jwk", 1700000200, 1700000300).error().code == ErrorCode::Replayed);  // exp == now kept
+  CHECK(db->useToken("fresh", "jwk", 1700000900, 1700000300).error().code == ErrorCode::Replayed);
+}
+
+STORE_CONTRACT_CASE("SshStoreRefusesASchemaFromANewerSshca") {
+  backend.open();
+  backend.markNewerSchema();
+  auto newer = store::openSshIssuanceStore(backend.config(), 1);
+  REQUIRE_FALSE(newer.ok());
+  CHECK(newer.error().code == ErrorCode::Unsupported);
+  CHECK_THAT(newer.error().message, Catch::Contains("schema version 999"));
+}
+
+TEST_CASE("StoreFactoryRefusesAnUnknownType", "[store]") {
+  config::DbConfig cfg;
+  cfg.type = "mysql";
+  auto opened = store::openSshIssuanceStore(cfg, 1);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.error().code == ErrorCode::Unsupported);
+}
