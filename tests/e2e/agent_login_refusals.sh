@@ -41,11 +41,7 @@ done
 "$AGENT" bootstrap --ca-url "$CA_URL" --fingerprint "$(root_fingerprint)" --config-dir "$T/agent" \
   >"$T/bootstrap.log" 2>&1 || { cat "$T/bootstrap.log" >&2; exit 1; }
 
-ssh-agent -a "$T/agent.sock" >"$T/ssh-agent.env"
-AGENT_PID=$(sed -n 's/.*SSH_AGENT_PID=\([0-9]*\).*/\1/p' "$T/ssh-agent.env")
-cleanup_add "kill $AGENT_PID"
-export SSH_AUTH_SOCK="$T/agent.sock"
-unset DISPLAY WAYLAND_DISPLAY
+start_ssh_agent
 agent_certs() { ssh-add -L 2>/dev/null | grep -c -- '-cert-v01@openssh.com' || true; }
 issued() { sqlite3 "$DB" 'select count(*) from ssh_certificates'; }
 

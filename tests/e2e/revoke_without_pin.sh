@@ -5,13 +5,10 @@
 # makes no C_Login (counted with OpenSC's pkcs11-spy), and the running
 # server's next KRL lists what it revoked. Signing still needs the PIN.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/refusals.sh"
 start_ca
 cd "$T"
 
-post() { # BODYFILE PATH -> status; body in $T/out
-  curl -s -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" -X POST \
-    -H 'Content-Type: application/json' --data-binary @"$1" "$CA_URL$2"
-}
 serial_of() { ssh-keygen -L -f "$1" | awk '/Serial:/{print $2}'; }
 revoked_rows() { sqlite3 "$DB" 'select count(*) from ssh_certificates where revoked_at is not null'; }
 
