@@ -22,12 +22,6 @@ namespace {
 // SQLite's schema version that added the SSH tables.
 constexpr int kSqliteSshSchema = 2;
 
-Result<int> sqliteSchemaVersion(sqlite3* db) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, "PRAGMA user_version"));
-  SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
-  return row ? static_cast<int>(stmt.integer(0)) : 0;
-}
-
 Status copyCertificates(sqlite3* src, PGconn* dst, SqliteImportCounts& counts) {
   return forEachSshCertificateRow(src, [&](SshCertificateRecord r) -> Status {
     SSHCA_RETURN_IF_ERROR(pgInsertSshCertificate(dst, r));
@@ -71,7 +65,7 @@ Result<SqliteImportCounts> importSqliteIntoPostgres(const std::string& sqlitePat
   if (!std::filesystem::is_regular_file(sqlitePath, ec))
     return makeError(ErrorCode::NotFound, "no SQLite database at " + sqlitePath);
   SSHCA_ASSIGN_OR_RETURN(SqliteDb src, openReaderConnection(sqlitePath));
-  SSHCA_ASSIGN_OR_RETURN(int version, sqliteSchemaVersion(src.get()));
+  SSHCA_ASSIGN_OR_RETURN(int version, schemaVersion(src.get()));
   if (version > latestSchemaVersion())
     return makeError(ErrorCode::Unsupported, sqlitePath + " has schema version " + std::to_string(version) +
                                                  ", newer than this sshca understands");

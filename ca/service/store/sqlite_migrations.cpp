@@ -85,16 +85,10 @@ constexpr std::array<const char*, 2> kMigrations{
     )sql",
 };
 
-Result<int> userVersion(sqlite3* db) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, "PRAGMA user_version"));
-  SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
-  return row ? static_cast<int>(stmt.integer(0)) : 0;
-}
-
 Status apply(sqlite3* db, int version) {
   SSHCA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::begin(db));
   // Re-read under the write lock: another process may have migrated.
-  SSHCA_ASSIGN_OR_RETURN(int current, userVersion(db));
+  SSHCA_ASSIGN_OR_RETURN(int current, schemaVersion(db));
   if (current >= version) return okStatus();
   int rc = sqlite3_exec(db, kMigrations[static_cast<size_t>(version - 1)], nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return sqliteError(db, rc, "schema migration " + std::to_string(version));
@@ -109,13 +103,19 @@ Status apply(sqlite3* db, int version) {
 int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 Status migrate(sqlite3* db) {
-  SSHCA_ASSIGN_OR_RETURN(int current, userVersion(db));
+  SSHCA_ASSIGN_OR_RETURN(int current, schemaVersion(db));
   if (current > latestSchemaVersion())
     return makeError(ErrorCode::Unsupported, "the database has schema version " + std::to_string(current) +
                                                  ", newer than this sshca understands (" +
                                                  std::to_string(latestSchemaVersion()) + ")");
   for (int v = current + 1; v <= latestSchemaVersion(); ++v) SSHCA_RETURN_IF_ERROR(apply(db, v));
   return okStatus();
+}
+
+Result<int> schemaVersion(sqlite3* db) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, "PRAGMA user_version"));
+  SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+  return row ? static_cast<int>(stmt.integer(0)) : 0;
 }
 
 }  // namespace sshca::store

@@ -13,6 +13,9 @@ namespace sshca::store {
 // The schema version this build writes and understands.
 int latestSchemaVersion();
 
+// The version the database is at (PRAGMA user_version; 0 when new).
+Result<int> schemaVersion(sqlite3* db);
+
 // Brings the database up to latestSchemaVersion(). Unsupported if it was
 // written by a newer sshca (higher user_version).
 Status migrate(sqlite3* db);
