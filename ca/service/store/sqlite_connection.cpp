@@ -45,4 +45,8 @@ Result<SqliteDb> openReaderConnection(const std::string& path) {
   return db;
 }
 
+Result<SqliteDb> openCheckpointConnection(const std::string& path) {
+  return openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
+}
+
 }  // namespace sshca::store

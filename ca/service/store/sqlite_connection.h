@@ -22,4 +22,8 @@ Result<SqliteDb> openWriterConnection(const std::string& path, int threading = S
 // cannot write around the committer's durability and batching.
 Result<SqliteDb> openReaderConnection(const std::string& path);
 
+// A connection for the WalCheckpointer's thread: it copies WAL pages into
+// the database file and never runs SQL.
+Result<SqliteDb> openCheckpointConnection(const std::string& path);
+
 }  // namespace sshca::store

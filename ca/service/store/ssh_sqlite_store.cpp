@@ -11,12 +11,18 @@ Result<std::unique_ptr<SqliteSshStore>> SqliteSshStore::open(const std::string& 
   // The writer first: it creates and migrates the file the reader opens.
   SSHCA_ASSIGN_OR_RETURN(SqliteDb writer, openWriterConnection(path));
   SSHCA_ASSIGN_OR_RETURN(SqliteDb reader, openReaderConnection(path));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb checkpoint, openCheckpointConnection(path));
+  // Checkpoints come from the WalCheckpointer's thread, never from a commit.
+  sqlite3_wal_autocheckpoint(writer.get(), 0);
   auto committer = std::make_unique<GroupCommitter>(std::move(writer), maxBatch);
-  return std::unique_ptr<SqliteSshStore>(new SqliteSshStore(std::move(reader), std::move(committer)));
+  auto checkpointer = std::make_unique<WalCheckpointer>(std::move(checkpoint));
+  return std::unique_ptr<SqliteSshStore>(
+      new SqliteSshStore(std::move(reader), std::move(committer), std::move(checkpointer)));
 }
 
-SqliteSshStore::SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer)
-    : reader_(std::move(reader)), writer_(std::move(writer)) {}
+SqliteSshStore::SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer,
+                               std::unique_ptr<WalCheckpointer> checkpointer)
+    : reader_(std::move(reader)), writer_(std::move(writer)), checkpointer_(std::move(checkpointer)) {}
 
 SqliteSshStore::~SqliteSshStore() { close(); }
 

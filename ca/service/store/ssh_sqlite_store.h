@@ -1,7 +1,8 @@
 // SshIssuanceStore in the CA's SQLite database. Writes go through a
 // GroupCommitter (one writer thread, one fsync shared by the writes that
 // arrive together); reads use their own connection and see every write
-// whose call has returned (WAL readers never wait for the writer).
+// whose call has returned (WAL readers never wait for the writer); a
+// WalCheckpointer copies the WAL into the database file off the commit path.
 #pragma once
 
 #include <memory>
@@ -12,6 +13,7 @@
 #include "store/group_commit.h"
 #include "store/sqlite_handles.h"
 #include "store/ssh_issuance_store.h"
+#include "store/wal_checkpointer.h"
 
 namespace sshca::store {
 
@@ -46,11 +48,13 @@ class SqliteSshStore final : public SshIssuanceStore {
   GroupCommitStats commitStats() const;
 
  private:
-  SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer);
+  SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer,
+                 std::unique_ptr<WalCheckpointer> checkpointer);
 
   std::mutex readMu_;  // one read connection, one reader at a time
   SqliteDb reader_;
   std::unique_ptr<GroupCommitter> writer_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace sshca::store

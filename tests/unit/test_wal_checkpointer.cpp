@@ -1,0 +1,76 @@
+// The WAL checkpointer: with the writer's automatic checkpoint off, it
+// copies committed pages into the database file, on demand and from its
+// own thread, while the data stays readable throughout.
+#include <catch2/catch.hpp>
+
+#include "support/temp_dir.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "store/sqlite_connection.h"
+#include "store/sqlite_statement.h"
+#include "store/wal_checkpointer.h"
+
+using namespace sshca;
+using store::WalCheckpointer;
+
+namespace {
+
+// A writer with its automatic checkpoint off and `rows` rows of 1 KiB in
+// the WAL.
+store::SqliteDb writerWithRows(const std::string& path, int rows) {
+  auto db = store::openWriterConnection(path);
+  REQUIRE(db.ok());
+  sqlite3_wal_autocheckpoint(db->get(), 0);
+  REQUIRE(sqlite3_exec(db->get(), "CREATE TABLE t (v BLOB)", nullptr, nullptr, nullptr) == SQLITE_OK);
+  for (int i = 0; i < rows; ++i)
+    REQUIRE(sqlite3_exec(db->get(), "INSERT INTO t (v) VALUES (randomblob(1024))", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+  return std::move(db).value();
+}
+
+uintmax_t fileSize(const std::string& path) { return std::filesystem::file_size(path); }
+
+
+}  // namespace
+
+TEST_CASE("WalCheckpointerCopiesTheWholeWalOnDemand", "[store]") {
+  test::TempDir dir;
+  std::string path = dir.file("ca.db");
+  store::SqliteDb writer = writerWithRows(path, 200);
+  uintmax_t before = fileSize(path);
+  auto conn = store::openCheckpointConnection(path);
+  REQUIRE(conn.ok());
+  WalCheckpointer checkpointer(std::move(conn).value(), std::chrono::hours(1));
+  auto progress = checkpointer.checkpointNow();
+  REQUIRE(progress.ok());
+  CHECK(progress->walFrames > 0);
+  CHECK(progress->checkpointed == progress->walFrames);
+  CHECK(fileSize(path) > before + 100 * 1024);
+}
+
+TEST_CASE("WalCheckpointerRunsFromItsOwnThread", "[store]") {
+  test::TempDir dir;
+  std::string path = dir.file("ca.db");
+  store::SqliteDb writer = writerWithRows(path, 200);
+  uintmax_t before = fileSize(path);
+  auto conn = store::openCheckpointConnection(path);
+  REQUIRE(conn.ok());
+  WalCheckpointer checkpointer(std::move(conn).value(), std::chrono::milliseconds(10));
+  // No timing assertion: wait (up to a minute on a slow machine) for the
+  // thread's checkpoint to reach the database file.
+  for (int i = 0; i < 6000 && fileSize(path) <= before + 100 * 1024; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(fileSize(path) > before + 100 * 1024);
+  auto reader = store::openReaderConnection(path);
+  REQUIRE(reader.ok());
+  auto stmt = store::SqliteStatement::prepare(reader->get(), "SELECT count(*) FROM t");
+  REQUIRE(stmt.ok());
+  REQUIRE(*stmt->step());
+  CHECK(stmt->integer(0) == 200);
+}
