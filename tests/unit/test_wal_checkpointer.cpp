@@ -74,3 +74,21 @@ TEST_CASE("WalCheckpointerRunsFromItsOwnThread", "[store]") {
   REQUIRE(*stmt->step());
   CHECK(stmt->integer(0) == 200);
 }
+
+TEST_CASE("WalCheckpointerStartsALongWalOver", "[store]") {
+  test::TempDir dir;
+  std::string path = dir.file("ca.db");
+  store::SqliteDb writer = writerWithRows(path, 200);
+  auto conn = store::openCheckpointConnection(path);
+  REQUIRE(conn.ok());
+  WalCheckpointer checkpointer(std::move(conn).value(), std::chrono::hours(1), 100);
+  auto first = checkpointer.checkpointNow();
+  REQUIRE(first.ok());
+  REQUIRE(first->walFrames > 100);
+  // After the RESTART the next write begins the WAL again from frame 1.
+  REQUIRE(sqlite3_exec(writer.get(), "INSERT INTO t (v) VALUES (randomblob(1024))", nullptr, nullptr, nullptr) ==
+          SQLITE_OK);
+  auto second = checkpointer.checkpointNow();
+  REQUIRE(second.ok());
+  CHECK(second->walFrames < 10);
+}
