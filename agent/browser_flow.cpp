@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "agent/idp_client.h"
-#include "agent/percent_encoding.h"
+#include "common/percent_encoding.h"
 #include "common/bytes.h"
 #include "common/digest.h"
 #include "common/random.h"

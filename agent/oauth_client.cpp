@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "agent/percent_encoding.h"
+#include "common/percent_encoding.h"
 #include "common/bytes.h"
 
 namespace sshca::agent {

@@ -12,17 +12,7 @@ cd "$T"
 serial_of() { ssh-keygen -L -f "$1" | awk '/Serial:/{print $2}'; }
 revoked_rows() { sqlite3 "$DB" 'select count(*) from ssh_certificates where revoked_at is not null'; }
 
-# issue NAME: a user key $T/NAME and its certificate $T/NAME-cert.pub
-# (key ID "NAME (admin)", principal NAME) from the running CA.
-issue() {
-  ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$T/$1"
-  local token
-  token=$("$SSHCA" token user "$1" --principals "$1" --config "$CFG")
-  jq -nc --arg pk "$(cut -d' ' -f2 "$T/$1.pub")" --arg ott "$token" '{publicKey: $pk, ott: $ott}' >"$T/body.json"
-  [ "$(post "$T/body.json" /1.0/ssh/sign)" = 201 ] || { cat "$T/out" >&2; return 1; }
-  echo "ssh-ed25519-cert-v01@openssh.com $(jq -r .crt "$T/out")" >"$T/$1-cert.pub"
-}
-for u in alice bob carol; do issue "$u"; done
+for u in alice bob carol; do issue "$u" "$u" "$u"; done
 
 # ---- no PIN anywhere ----
 PIN_FILE="$T/ca/secrets/pin"

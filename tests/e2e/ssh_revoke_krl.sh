@@ -8,7 +8,7 @@
 # sshd with RevokedKeys = that KRL refusing a revoked certificate and
 # accepting another. Refusals assert that nothing was revoked.
 source "$(dirname "$0")/../lib/common.sh"
-source "$(dirname "$0")/../lib/refusals.sh"  # get PATH, post BODYFILE PATH (status; body in $T/out)
+source "$(dirname "$0")/../lib/refusals.sh"  # get, post, issue
 require_root
 start_ca
 cd "$T"
@@ -16,16 +16,6 @@ cd "$T"
 revoked_rows() { sqlite3 "$DB" 'select count(*) from ssh_certificates where revoked_at is not null'; }
 serial_of() { ssh-keygen -L -f "$1" | awk '/Serial:/{print $2}'; }
 
-# issue FILE SUBJECT PRINCIPAL: a user key $T/FILE and its certificate $T/FILE-cert.pub
-# (key ID "SUBJECT (admin)") from the running CA.
-issue() {
-  ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$T/$1"
-  local token
-  token=$("$SSHCA" token user "$2" --principals "$3" --config "$CFG")
-  jq -nc --arg pk "$(cut -d' ' -f2 "$T/$1.pub")" --arg ott "$token" '{publicKey: $pk, ott: $ott}' >"$T/body.json"
-  [ "$(post "$T/body.json" /1.0/ssh/sign)" = 201 ] || { cat "$T/out" >&2; return 1; }
-  echo "ssh-ed25519-cert-v01@openssh.com $(jq -r .crt "$T/out")" >"$T/$1-cert.pub"
-}
 
 # fetch_krl: $T/krl and $T/krl.sig from the CA.
 fetch_krl() {

@@ -4,7 +4,7 @@
 // capped and nothing is allocated from an unchecked count. Blobs in an
 // answer are then parsed the way pam_sshca does: as certificates or keys.
 //
-// fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp
+// fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
 // fuzz-sources: ca/core/common/random.cpp
 // fuzz-sources: ca/core/wire/reader.cpp ca/core/wire/writer.cpp
 // fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp ca/core/keys/signature.cpp

@@ -3,7 +3,7 @@
 // pam_sshca from a forwarded agent. Whatever parses must re-encode to the
 // same bytes (the codec is canonical); the text form must round-trip too.
 //
-// fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp
+// fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
 // fuzz-sources: ca/core/wire/reader.cpp ca/core/wire/writer.cpp
 // fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp ca/core/keys/signature.cpp
 // fuzz-sources: ca/core/ssh/ssh_cert.cpp ca/core/ssh/cert_options.cpp ca/core/ssh/ssh_pubkey.cpp

@@ -3,7 +3,7 @@
 // identities) and the one-line text form (.pub files, authorized_keys).
 // A key that parses must re-encode to exactly the input.
 //
-// fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp
+// fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
 // fuzz-sources: ca/core/wire/reader.cpp ca/core/wire/writer.cpp
 // fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp
 // fuzz-sources: ca/core/ssh/ssh_pubkey.cpp

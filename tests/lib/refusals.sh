@@ -8,6 +8,10 @@
 #                               $SIGN_PATH: /ssh/sign unless the test sets it
 #                               after sourcing); prints the status, the body
 #                               in $T/out
+#   issue FILE SUBJECT PRINCIPAL
+#                               a fresh user key $T/FILE and its certificate
+#                               $T/FILE-cert.pub from a JWK token for SUBJECT
+#                               (uses $SSHCA and $CFG)
 #   refused WHAT STATUS [FILE]  posts FILE (default $T/body.json) to the
 #                               default path and checks: the HTTP status is
 #                               STATUS, the body is an error JSON, and no
@@ -20,6 +24,15 @@ get() { curl -s -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" "$C
 post() {
   curl -s -o "$T/out" -w '%{http_code}' --max-time 20 --cacert "$ROOT" -X POST \
     -H 'Content-Type: application/json' --data-binary @"$1" "$CA_URL${2:-$SIGN_PATH}"
+}
+
+issue() {
+  ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$T/$1"
+  local token
+  token=$("$SSHCA" token user "$2" --principals "$3" --config "$CFG")
+  jq -nc --arg pk "$(cut -d' ' -f2 "$T/$1.pub")" --arg ott "$token" '{publicKey: $pk, ott: $ott}' >"$T/body.json"
+  [ "$(post "$T/body.json" /1.0/ssh/sign)" = 201 ] || { cat "$T/out" >&2; return 1; }
+  echo "ssh-ed25519-cert-v01@openssh.com $(jq -r .crt "$T/out")" >"$T/$1-cert.pub"
 }
 
 refused() {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -36,6 +37,13 @@ store::SqliteDb writerWithRows(const std::string& path, int rows) {
 
 uintmax_t fileSize(const std::string& path) { return std::filesystem::file_size(path); }
 
+std::unique_ptr<WalCheckpointer> checkpointerFor(const std::string& path, std::chrono::milliseconds interval,
+                                                 int restartFrames = WalCheckpointer::kDefaultRestartFrames) {
+  auto conn = store::openCheckpointConnection(path);
+  REQUIRE(conn.ok());
+  return std::make_unique<WalCheckpointer>(std::move(conn).value(), interval, restartFrames);
+}
+
 
 }  // namespace
 
@@ -44,10 +52,8 @@ TEST_CASE("WalCheckpointerCopiesTheWholeWalOnDemand", "[store]") {
   std::string path = dir.file("ca.db");
   store::SqliteDb writer = writerWithRows(path, 200);
   uintmax_t before = fileSize(path);
-  auto conn = store::openCheckpointConnection(path);
-  REQUIRE(conn.ok());
-  WalCheckpointer checkpointer(std::move(conn).value(), std::chrono::hours(1));
-  auto progress = checkpointer.checkpointNow();
+  auto checkpointer = checkpointerFor(path, std::chrono::hours(1));
+  auto progress = checkpointer->checkpointNow();
   REQUIRE(progress.ok());
   CHECK(progress->walFrames > 0);
   CHECK(progress->checkpointed == progress->walFrames);
@@ -59,9 +65,7 @@ TEST_CASE("WalCheckpointerRunsFromItsOwnThread", "[store]") {
   std::string path = dir.file("ca.db");
   store::SqliteDb writer = writerWithRows(path, 200);
   uintmax_t before = fileSize(path);
-  auto conn = store::openCheckpointConnection(path);
-  REQUIRE(conn.ok());
-  WalCheckpointer checkpointer(std::move(conn).value(), std::chrono::milliseconds(10));
+  auto checkpointer = checkpointerFor(path, std::chrono::milliseconds(10));
   // No timing assertion: wait (up to a minute on a slow machine) for the
   // thread's checkpoint to reach the database file.
   for (int i = 0; i < 6000 && fileSize(path) <= before + 100 * 1024; ++i)
@@ -79,16 +83,14 @@ TEST_CASE("WalCheckpointerStartsALongWalOver", "[store]") {
   test::TempDir dir;
   std::string path = dir.file("ca.db");
   store::SqliteDb writer = writerWithRows(path, 200);
-  auto conn = store::openCheckpointConnection(path);
-  REQUIRE(conn.ok());
-  WalCheckpointer checkpointer(std::move(conn).value(), std::chrono::hours(1), 100);
-  auto first = checkpointer.checkpointNow();
+  auto checkpointer = checkpointerFor(path, std::chrono::hours(1), 100);
+  auto first = checkpointer->checkpointNow();
   REQUIRE(first.ok());
   REQUIRE(first->walFrames > 100);
   // After the RESTART the next write begins the WAL again from frame 1.
   REQUIRE(sqlite3_exec(writer.get(), "INSERT INTO t (v) VALUES (randomblob(1024))", nullptr, nullptr, nullptr) ==
           SQLITE_OK);
-  auto second = checkpointer.checkpointNow();
+  auto second = checkpointer->checkpointNow();
   REQUIRE(second.ok());
   CHECK(second->walFrames < 10);
 }

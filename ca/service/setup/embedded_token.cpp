@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/file_io.h"
+#include "common/percent_encoding.h"
 #include "kms/kms_uri.h"
 #include "kms/pkcs11/token_admin.h"
 #include "setup/secret_files.h"
@@ -30,20 +31,7 @@ Status writeSoftHsmConf(const CaLayout& l) {
 
 // RFC 7512 values are percent-encoded: a DIR with a space, ';' or '?' in
 // its name must not change what the URI means.
-std::string uriPath(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string uriPath(std::string_view path) { return percentEncode(path, "/"); }
 
 // A freshly made token has no history to protect: the SO PIN is ours.
 bool freshTokenCheck(const std::string&, bool finalTry) { return !finalTry; }
