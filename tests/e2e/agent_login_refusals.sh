@@ -10,8 +10,9 @@
 #     state (carrying a real code), and one with error=access_denied;
 #   - a confidential client: no secret or a wrong one is refused by the
 #     provider; --client-secret-file signs in (client_secret_basic).
-# The provider runs with a 10 s device code lifetime and a 1 s polling
-# interval, so the whole script takes about 45 s. oidc-provider 8.8.1 never
+# The provider runs with a 30 s device code lifetime (room for a sign-in,
+# a slow_down and the 6 s back-off on a loaded machine) and a 1 s polling
+# interval, so the whole script takes about 65 s. oidc-provider 8.8.1 never
 # sends slow_down by itself (it only exports errors.SlowDown); provider.js
 # sends it with that class for the first poll of each code and for any poll
 # sooner than the backed-off interval (OIDC_DEVICE_SLOW_DOWN).
@@ -24,7 +25,7 @@ done
 [ -d "$OIDC_DIR/node_modules/oidc-provider" ] || { echo "skipped: tests/oidc/node_modules is missing (scripts/setup.sh)"; exit 77; }
 cd "$T"
 
-export OIDC_DEVICE_CODE_TTL=10 OIDC_DEVICE_INTERVAL=1 OIDC_DEVICE_SLOW_DOWN=1
+export OIDC_DEVICE_CODE_TTL=30 OIDC_DEVICE_INTERVAL=1 OIDC_DEVICE_SLOW_DOWN=1
 start_oidc_provider || { echo "cannot start the OIDC provider" >&2; exit 1; }
 start_ca
 add_provisioner() { # NAME CLIENT_ID
@@ -68,7 +69,7 @@ login_bg --device --provisioner corp
 login_rc
 check "an expired device code: login fails" test "$LOGIN_RC" -ne 0
 check "... saying the code expired" grep -q "expired before the sign-in finished" "$T/login.err"
-check "... after the provider's lifetime (10 s), not at once" test $((SECONDS - START)) -ge 10
+check "... after the provider's lifetime (30 s), not at once" test $((SECONDS - START)) -ge 30
 check "... and the provider said expired_token" grep -q 'answer=expired_token' "$T/oidc.log"
 nothing_happened "expired device code" "$BEFORE"
 
