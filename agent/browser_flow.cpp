@@ -54,15 +54,26 @@ std::string authorizationUrl(const OidcEndpoints& idp, const BrowserFlowOptions&
   return url;
 }
 
-// What the redirect brought back.
+// What the redirect brought back, judged once in the listener: the page
+// shown in the browser and the login's result are the same decision.
 struct Callback {
   std::string expectedState;
   std::mutex mu;
   std::condition_variable cv;
   bool arrived = false;
-  std::string code, state, error;
+  Result<std::string> code = makeError(ErrorCode::Unauthenticated, "no redirect yet");
 
-  bool accepted() const { return error.empty() && state == expectedState; }
+  void judge(const httplib::Request& req) {
+    std::string error = req.get_param_value("error");
+    if (req.has_param("error_description")) error += " (" + req.get_param_value("error_description") + ")";
+    if (!error.empty())
+      code = makeError(ErrorCode::Unauthenticated, "the provider refused the sign-in: " + error);
+    else if (req.get_param_value("state") != expectedState)
+      code = makeError(ErrorCode::Unauthenticated, "the redirect's state does not match this login (refused)");
+    else
+      code = req.get_param_value("code");
+    arrived = true;
+  }
 };
 
 // The loopback listener, stopped and joined on every path out.
@@ -72,14 +83,8 @@ class RedirectListener {
     server_.Get("/callback", [&cb](const httplib::Request& req, httplib::Response& res) {
       {
         std::lock_guard lock(cb.mu);
-        if (!cb.arrived) {
-          cb.code = req.get_param_value("code");
-          cb.state = req.get_param_value("state");
-          cb.error = req.get_param_value("error");
-          if (req.has_param("error_description")) cb.error += " (" + req.get_param_value("error_description") + ")";
-          cb.arrived = true;
-        }
-        res.set_content(cb.accepted() ? "<html><body>sshca: signed in. You can close this window.</body></html>"
+        if (!cb.arrived) cb.judge(req);
+        res.set_content(cb.code.ok() ? "<html><body>sshca: signed in. You can close this window.</body></html>"
                                       : "<html><body>sshca: sign-in refused; see the terminal.</body></html>",
                         "text/html");
       }
@@ -150,10 +155,8 @@ Result<std::string> runBrowserFlow(const OidcEndpoints& idp, const BrowserFlowOp
   std::unique_lock lock(cb.mu);
   if (!cb.cv.wait_for(lock, std::chrono::seconds(o.timeoutSeconds), [&cb] { return cb.arrived; }))
     return makeError(ErrorCode::Unauthenticated, "no sign-in within " + std::to_string(o.timeoutSeconds) + " s");
-  if (!cb.error.empty()) return makeError(ErrorCode::Unauthenticated, "the provider refused the sign-in: " + cb.error);
-  if (cb.state != pkce.state)
-    return makeError(ErrorCode::Unauthenticated, "the redirect's state does not match this login (refused)");
-  SSHCA_ASSIGN_OR_RETURN(std::string idToken, exchange(idp, o, pkce, cb.code, redirect));
+  SSHCA_ASSIGN_OR_RETURN(std::string code, std::move(cb.code));
+  SSHCA_ASSIGN_OR_RETURN(std::string idToken, exchange(idp, o, pkce, code, redirect));
   SSHCA_RETURN_IF_ERROR(checkNonce(idToken, pkce.nonce));
   return idToken;
 }
