@@ -37,11 +37,15 @@ Error usage(std::string message) { return makeError(ErrorCode::InvalidArgument, 
 // objects need no login, so revoking never reads the PIN.
 std::vector<CaFingerprint> caFingerprints(const config::CaConfig& ca, const std::string& only) {
   if (!ca.softhsm2Conf.empty()) setenv("SOFTHSM2_CONF", ca.softhsm2Conf.c_str(), 1);
+  std::vector<std::string> names, keyUris;
+  for (const auto& [name, keyUri] : {std::pair{"user", ca.ssh.userKey}, std::pair{"host", ca.ssh.hostKey}}) {
+    if (!only.empty() && only != name) continue;
+    names.emplace_back(name);
+    keyUris.push_back(keyUri);
+  }
+  std::vector<PublicKey> keys = openPublicKeys(ca.kms, keyUris);
   std::vector<CaFingerprint> out;
-  if (only.empty() || only == "user")
-    out.push_back({"user", ssh::fingerprintSha256(openPublicKey(ca.kms, ca.ssh.userKey))});
-  if (only.empty() || only == "host")
-    out.push_back({"host", ssh::fingerprintSha256(openPublicKey(ca.kms, ca.ssh.hostKey))});
+  for (size_t i = 0; i < keys.size(); ++i) out.push_back({names[i], ssh::fingerprintSha256(keys[i])});
   return out;
 }
 

@@ -1,9 +1,13 @@
 #include "cli/key_source.h"
 
+#include <filesystem>
+
 #include "cli/cli_error.h"
+#include "common/file_io.h"
 #include "kms/kms_uri.h"
 #include "kms/pkcs11/pkcs11_kms.h"
 #include "kms/soft/soft_signer.h"
+#include "ssh/ssh_pubkey.h"
 
 namespace sshca::cli {
 namespace {
@@ -12,6 +16,14 @@ std::unique_ptr<KeyManager> openPkcs11(const std::string& kmsUri, const Pkcs11Op
   if (kmsUri.empty()) fail(makeError(ErrorCode::InvalidArgument, "--kms is required (a pkcs11: URI)"));
   KmsUri uri = orFail(parseKmsUri(kmsUri));
   return orFail(openPkcs11KeyManager(uri, opts));
+}
+
+// ssh-keygen's PATH.pub when there is one, else the key file's public half.
+PublicKey publicKeyFromFile(const std::string& path) {
+  const std::string pubPath = path + ".pub";
+  if (!std::filesystem::exists(pubPath)) return orFail(loadSoftSigner(path))->publicKey();
+  std::string line = orFail(readFile(pubPath));
+  return orFail(ssh::parsePublicKeyLine(line)).key;
 }
 
 }  // namespace
@@ -24,12 +36,23 @@ SignerPtr openSigner(const std::string& kmsUri, const std::string& keyUri) {
   return orFail(openKeyManager(kmsUri)->createSigner(ref));
 }
 
-PublicKey openPublicKey(const std::string& kmsUri, const std::string& keyUri) {
-  if (keyUri.rfind("file:", 0) == 0) return orFail(loadSoftSigner(keyUri.substr(5)))->publicKey();
-  KeyRef ref = orFail(parseKeyUri(keyUri));
-  Pkcs11Options publicOnly;
-  publicOnly.login = false;
-  return orFail(openPkcs11(kmsUri, publicOnly)->publicKey(ref));
+std::vector<PublicKey> openPublicKeys(const std::string& kmsUri, const std::vector<std::string>& keyUris) {
+  std::unique_ptr<KeyManager> token;  // opened for the first pkcs11 key
+  std::vector<PublicKey> out;
+  for (const auto& keyUri : keyUris) {
+    if (keyUri.rfind("file:", 0) == 0) {
+      out.push_back(publicKeyFromFile(keyUri.substr(5)));
+      continue;
+    }
+    KeyRef ref = orFail(parseKeyUri(keyUri));
+    if (!token) {
+      Pkcs11Options publicOnly;
+      publicOnly.login = false;
+      token = openPkcs11(kmsUri, publicOnly);
+    }
+    out.push_back(orFail(token->publicKey(ref)));
+  }
+  return out;
 }
 
 }  // namespace sshca::cli

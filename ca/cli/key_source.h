@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kms/key_manager.h"
 #include "kms/signer.h"
@@ -19,8 +20,10 @@ std::unique_ptr<KeyManager> openKeyManager(const std::string& kmsUri);
 // PKCS#11 key URI on the token of `kmsUri` (required then).
 SignerPtr openSigner(const std::string& kmsUri, const std::string& keyUri);
 
-// The public half of `keyUri` without a login: no PIN is read (public key
-// objects are readable in a public session). "file:PATH" loads the key file.
-PublicKey openPublicKey(const std::string& kmsUri, const std::string& keyUri);
+// The public halves of `keyUris`, in order, without a login: no PIN is
+// read (public key objects are readable in a public session) and the token
+// is opened once for all of them. "file:PATH" reads PATH.pub when it exists
+// (no private key material is touched), else the key file itself.
+std::vector<PublicKey> openPublicKeys(const std::string& kmsUri, const std::vector<std::string>& keyUris);
 
 }  // namespace sshca::cli
