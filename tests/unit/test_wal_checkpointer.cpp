@@ -22,56 +22,61 @@ using store::WalCheckpointer;
 
 namespace {
 
-// A writer with its automatic checkpoint off and `rows` rows of 1 KiB in
-// the WAL.
-store::SqliteDb writerWithRows(const std::string& path, int rows) {
-  auto db = store::openWriterConnection(path);
-  REQUIRE(db.ok());
-  sqlite3_wal_autocheckpoint(db->get(), 0);
-  REQUIRE(sqlite3_exec(db->get(), "CREATE TABLE t (v BLOB)", nullptr, nullptr, nullptr) == SQLITE_OK);
-  for (int i = 0; i < rows; ++i)
-    REQUIRE(sqlite3_exec(db->get(), "INSERT INTO t (v) VALUES (randomblob(1024))", nullptr, nullptr, nullptr) ==
-            SQLITE_OK);
-  return std::move(db).value();
-}
-
 uintmax_t fileSize(const std::string& path) { return std::filesystem::file_size(path); }
 
-std::unique_ptr<WalCheckpointer> checkpointerFor(const std::string& path, std::chrono::milliseconds interval,
-                                                 int restartFrames = WalCheckpointer::kDefaultRestartFrames) {
-  auto conn = store::openCheckpointConnection(path);
-  REQUIRE(conn.ok());
-  return std::make_unique<WalCheckpointer>(std::move(conn).value(), interval, restartFrames);
-}
+// A database whose writer has its automatic checkpoint off and 200 rows of
+// 1 KiB in the WAL, and a checkpointer for it.
+struct WalWithRows {
+  test::TempDir dir;
+  std::string path = dir.file("ca.db");
+  store::SqliteDb writer = writerWithRows(path, 200);
+  uintmax_t sizeBefore = fileSize(path);
 
+  std::unique_ptr<WalCheckpointer> checkpointer(std::chrono::milliseconds interval,
+                                                int restartFrames = WalCheckpointer::kDefaultRestartFrames) {
+    auto conn = store::openCheckpointConnection(path);
+    REQUIRE(conn.ok());
+    return std::make_unique<WalCheckpointer>(std::move(conn).value(), interval, restartFrames);
+  }
+
+  void insertRow() {
+    REQUIRE(sqlite3_exec(writer.get(), "INSERT INTO t (v) VALUES (randomblob(1024))", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+  }
+
+ private:
+  static store::SqliteDb writerWithRows(const std::string& path, int rows) {
+    auto db = store::openWriterConnection(path);
+    REQUIRE(db.ok());
+    sqlite3_wal_autocheckpoint(db->get(), 0);
+    REQUIRE(sqlite3_exec(db->get(), "CREATE TABLE t (v BLOB)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    for (int i = 0; i < rows; ++i)
+      REQUIRE(sqlite3_exec(db->get(), "INSERT INTO t (v) VALUES (randomblob(1024))", nullptr, nullptr, nullptr) ==
+              SQLITE_OK);
+    return std::move(db).value();
+  }
+};
 
 }  // namespace
 
 TEST_CASE("WalCheckpointerCopiesTheWholeWalOnDemand", "[store]") {
-  test::TempDir dir;
-  std::string path = dir.file("ca.db");
-  store::SqliteDb writer = writerWithRows(path, 200);
-  uintmax_t before = fileSize(path);
-  auto checkpointer = checkpointerFor(path, std::chrono::hours(1));
-  auto progress = checkpointer->checkpointNow();
+  WalWithRows wal;
+  auto progress = wal.checkpointer(std::chrono::hours(1))->checkpointNow();
   REQUIRE(progress.ok());
   CHECK(progress->walFrames > 0);
   CHECK(progress->checkpointed == progress->walFrames);
-  CHECK(fileSize(path) > before + 100 * 1024);
+  CHECK(fileSize(wal.path) > wal.sizeBefore + 100 * 1024);
 }
 
 TEST_CASE("WalCheckpointerRunsFromItsOwnThread", "[store]") {
-  test::TempDir dir;
-  std::string path = dir.file("ca.db");
-  store::SqliteDb writer = writerWithRows(path, 200);
-  uintmax_t before = fileSize(path);
-  auto checkpointer = checkpointerFor(path, std::chrono::milliseconds(10));
+  WalWithRows wal;
+  auto checkpointer = wal.checkpointer(std::chrono::milliseconds(10));
   // No timing assertion: wait (up to a minute on a slow machine) for the
   // thread's checkpoint to reach the database file.
-  for (int i = 0; i < 6000 && fileSize(path) <= before + 100 * 1024; ++i)
+  for (int i = 0; i < 6000 && fileSize(wal.path) <= wal.sizeBefore + 100 * 1024; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CHECK(fileSize(path) > before + 100 * 1024);
-  auto reader = store::openReaderConnection(path);
+  CHECK(fileSize(wal.path) > wal.sizeBefore + 100 * 1024);
+  auto reader = store::openReaderConnection(wal.path);
   REQUIRE(reader.ok());
   auto stmt = store::SqliteStatement::prepare(reader->get(), "SELECT count(*) FROM t");
   REQUIRE(stmt.ok());
@@ -80,16 +85,13 @@ TEST_CASE("WalCheckpointerRunsFromItsOwnThread", "[store]") {
 }
 
 TEST_CASE("WalCheckpointerStartsALongWalOver", "[store]") {
-  test::TempDir dir;
-  std::string path = dir.file("ca.db");
-  store::SqliteDb writer = writerWithRows(path, 200);
-  auto checkpointer = checkpointerFor(path, std::chrono::hours(1), 100);
+  WalWithRows wal;
+  auto checkpointer = wal.checkpointer(std::chrono::hours(1), 100);
   auto first = checkpointer->checkpointNow();
   REQUIRE(first.ok());
   REQUIRE(first->walFrames > 100);
   // After the RESTART the next write begins the WAL again from frame 1.
-  REQUIRE(sqlite3_exec(writer.get(), "INSERT INTO t (v) VALUES (randomblob(1024))", nullptr, nullptr, nullptr) ==
-          SQLITE_OK);
+  wal.insertRow();
   auto second = checkpointer->checkpointNow();
   REQUIRE(second.ok());
   CHECK(second->walFrames < 10);
