@@ -36,7 +36,7 @@ int64_t scalar(const std::string& path, const char* sql) {
 }
 
 GroupCommitter::Write insertValue(int64_t v) {
-  return [v](sqlite3* db) -> Status {
+  return [v](store::SqliteConn db) -> Status {
     SSHCA_ASSIGN_OR_RETURN(auto stmt, store::SqliteStatement::prepare(db, "INSERT INTO t (v) VALUES (?)"));
     stmt.bind(1, v);
     return stmt.run();
@@ -135,7 +135,7 @@ TEST_CASE("FailingWriteInABatchDoesNotLoseTheOthers", "[store]") {
 
   std::vector<GroupCommitter::Write> writes = {
       insertValue(1), insertValue(2), insertValue(1) /* duplicate */, insertValue(3),
-      [](sqlite3* db) -> Status {  // writes a row, then fails: its row must go too
+      [](store::SqliteConn db) -> Status {  // writes a row, then fails: its row must go too
         SSHCA_RETURN_IF_ERROR(insertValue(4)(db));
         return makeError(ErrorCode::PermissionDenied, "refused after writing");
       }};

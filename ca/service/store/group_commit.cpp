@@ -12,7 +12,7 @@ namespace {
 
 // Through SqliteStatement: the writer's statements are cached, so the
 // transaction and savepoint commands are parsed once, not per write.
-Status exec(sqlite3* db, const char* sql) {
+Status exec(SqliteConn db, const char* sql) {
   auto stmt = SqliteStatement::prepare(db, sql);
   Status s = stmt.ok() ? stmt->run() : Status(std::move(stmt).error());
   if (!s.ok()) return std::move(s).error().context(sql);
@@ -97,7 +97,7 @@ std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch() {
 }
 
 void GroupCommitter::commitBatch(std::vector<Pending>& batch) {
-  sqlite3* db = db_.get();
+  SqliteConn db(db_.get(), &statements_);
   Status failed = exec(db, "BEGIN IMMEDIATE");
   for (size_t i = 0; failed.ok() && i < batch.size(); ++i) {
     batch[i].result = runOne(batch[i]);
@@ -118,7 +118,7 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch) {
 }
 
 Status GroupCommitter::runOne(Pending& pending) {
-  sqlite3* db = db_.get();
+  SqliteConn db(db_.get(), &statements_);
   SSHCA_RETURN_IF_ERROR(exec(db, "SAVEPOINT w"));
   Status s = pending.write(db);
   if (transactionLost(db)) return s;

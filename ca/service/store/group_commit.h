@@ -22,6 +22,7 @@
 
 #include "common/result.h"
 #include "store/sqlite_handles.h"
+#include "store/sqlite_statement.h"
 #include "store/sqlite_statement_cache.h"
 
 namespace sshca::store {
@@ -36,7 +37,8 @@ class GroupCommitter {
  public:
   // Runs inside the batch's transaction (and its own savepoint): do SQL on
   // `db`, never BEGIN/COMMIT. An error rolls back this write only.
-  using Write = std::function<Status(sqlite3* db)>;
+  // `db` carries the writer's statement cache.
+  using Write = std::function<Status(SqliteConn db)>;
   // Called on the writer thread once the write's fate is durable. Keep it
   // short and never call back into the committer from it.
   using Done = std::function<void(const Status&)>;

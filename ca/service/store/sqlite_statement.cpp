@@ -11,8 +11,8 @@ void SqliteStatement::Release::operator()(sqlite3_stmt* stmt) const {
     sqlite3_finalize(stmt);
 }
 
-Result<SqliteStatement> SqliteStatement::prepare(sqlite3* db, std::string_view sql) {
-  if (SqliteStatementCache* cache = SqliteStatementCache::of(db)) {
+Result<SqliteStatement> SqliteStatement::prepare(SqliteConn db, std::string_view sql) {
+  if (SqliteStatementCache* cache = db.cache()) {
     if (sqlite3_stmt* cached = cache->acquire(sql)) return SqliteStatement(db, Handle(cached, Release{cache}));
   }
   sqlite3_stmt* raw = nullptr;

@@ -15,11 +15,27 @@ namespace sshca::store {
 
 class SqliteStatementCache;
 
+// A connection as statements see it: the handle, and its statement cache
+// when it has one (only the group committer's write connection, which one
+// thread uses). Converts both ways with sqlite3*, so reader code passes a
+// bare handle and row functions hand it on to the sqlite3_* calls.
+class SqliteConn {
+ public:
+  SqliteConn(sqlite3* handle, SqliteStatementCache* cache = nullptr)  // NOLINT(google-explicit-constructor)
+      : handle_(handle), cache_(cache) {}
+  operator sqlite3*() const { return handle_; }  // NOLINT(google-explicit-constructor)
+  SqliteStatementCache* cache() const { return cache_; }
+
+ private:
+  sqlite3* handle_;               // borrowed
+  SqliteStatementCache* cache_;  // borrowed, may be null
+};
+
 class SqliteStatement {
  public:
-  // Takes the statement from the connection's SqliteStatementCache when it
-  // has one (returned there, reset, when this object dies).
-  static Result<SqliteStatement> prepare(sqlite3* db, std::string_view sql);
+  // Takes the statement from the connection's cache when it has one
+  // (returned there, reset, when this object dies).
+  static Result<SqliteStatement> prepare(SqliteConn db, std::string_view sql);
 
   // Binds by 1-based index; errors surface at step().
   SqliteStatement& bind(int index, std::string_view text);

@@ -1,39 +1,7 @@
 #include "store/sqlite_statement_cache.h"
 
-#include <mutex>
-
 namespace sshca::store {
-namespace {
-
-// Connection -> cache. Looked up on every prepare; only the registering
-// thread ever uses the cache it finds.
-std::mutex& registryMutex() {
-  static std::mutex mu;
-  return mu;
-}
-
-std::unordered_map<sqlite3*, SqliteStatementCache*>& registry() {
-  static std::unordered_map<sqlite3*, SqliteStatementCache*> caches;
-  return caches;
-}
-
-}  // namespace
-
-SqliteStatementCache::SqliteStatementCache(sqlite3* db) : db_(db) {
-  std::lock_guard lock(registryMutex());
-  registry()[db_] = this;
-}
-
-SqliteStatementCache::~SqliteStatementCache() {
-  std::lock_guard lock(registryMutex());
-  registry().erase(db_);
-}
-
-SqliteStatementCache* SqliteStatementCache::of(sqlite3* db) {
-  std::lock_guard lock(registryMutex());
-  auto it = registry().find(db);
-  return it == registry().end() ? nullptr : it->second;
-}
+SqliteStatementCache::SqliteStatementCache(sqlite3* db) : db_(db) {}
 
 sqlite3_stmt* SqliteStatementCache::acquire(std::string_view sql) {
   auto it = entries_.find(std::string(sql));

@@ -4,8 +4,8 @@
 //
 // Only a connection that one thread uses at a time may have a cache (the
 // group committer's write connection): a cached statement is then never
-// stepped by two threads at once. SqliteStatement::prepare finds the cache
-// by the connection, so store code does not change.
+// stepped by two threads at once. The owner hands it to store code with
+// the connection (SqliteConn), and SqliteStatement::prepare draws on it.
 #pragma once
 
 #include <sqlite3.h>
@@ -21,14 +21,11 @@ namespace sshca::store {
 
 class SqliteStatementCache {
  public:
-  // Registers the cache for `db`; it must be destroyed before `db` closes.
+  // Statements of `db`; the cache must be destroyed before `db` closes
+  // (its destructor finalizes every statement).
   explicit SqliteStatementCache(sqlite3* db);
-  ~SqliteStatementCache();  // unregisters and finalizes every statement
   SqliteStatementCache(const SqliteStatementCache&) = delete;
   SqliteStatementCache& operator=(const SqliteStatementCache&) = delete;
-
-  // The cache registered for `db`, or nullptr.
-  static SqliteStatementCache* of(sqlite3* db);
 
   // A prepared statement for `sql` that nobody else holds, or nullptr: the
   // caller then prepares its own (same SQL in use twice, cache full, or a

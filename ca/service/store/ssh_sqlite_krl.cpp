@@ -6,7 +6,7 @@ namespace sshca::store {
 
 // One statement creates or bumps the row and reads it back, so the value
 // returned is exactly the one this transaction wrote.
-Result<uint64_t> bumpKrlVersion(sqlite3* db) {
+Result<uint64_t> bumpKrlVersion(SqliteConn db) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, "INSERT INTO krl_state (id, version) VALUES (1, 1) "
                                                       "ON CONFLICT (id) DO UPDATE SET version = version + 1 "
@@ -20,7 +20,7 @@ Result<uint64_t> bumpKrlVersion(sqlite3* db) {
   return static_cast<uint64_t>(version);
 }
 
-Result<uint64_t> selectKrlVersion(sqlite3* db) {
+Result<uint64_t> selectKrlVersion(SqliteConn db) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, "SELECT version FROM krl_state WHERE id = 1"));
   SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());

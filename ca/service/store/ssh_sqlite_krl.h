@@ -7,12 +7,13 @@
 #include <cstdint>
 
 #include "common/result.h"
+#include "store/sqlite_statement.h"
 
 namespace sshca::store {
 
 // 1 the first time, then the previous value + 1.
-Result<uint64_t> bumpKrlVersion(sqlite3* db);
+Result<uint64_t> bumpKrlVersion(SqliteConn db);
 // The current version; 0 when nothing was ever revoked.
-Result<uint64_t> selectKrlVersion(sqlite3* db);
+Result<uint64_t> selectKrlVersion(SqliteConn db);
 
 }  // namespace sshca::store

@@ -39,7 +39,7 @@ SshCertificateRecord recordFrom(const SqliteStatement& row) {
   return r;
 }
 
-Result<std::vector<std::string>> selectPrincipals(sqlite3* db, int64_t certificateId) {
+Result<std::vector<std::string>> selectPrincipals(SqliteConn db, int64_t certificateId) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, "SELECT principal FROM ssh_certificate_principals "
                                                       "WHERE certificate_id = ? ORDER BY position"));
@@ -53,7 +53,7 @@ Result<std::vector<std::string>> selectPrincipals(sqlite3* db, int64_t certifica
 }
 
 // Steps a prepared SELECT of kSelect's columns, attaching principals.
-Status visitRows(sqlite3* db, SqliteStatement& stmt, const SshCertificateVisitor& visit) {
+Status visitRows(SqliteConn db, SqliteStatement& stmt, const SshCertificateVisitor& visit) {
   for (;;) {
     SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (!row) return okStatus();
@@ -63,7 +63,7 @@ Status visitRows(sqlite3* db, SqliteStatement& stmt, const SshCertificateVisitor
   }
 }
 
-Result<std::vector<SshCertificateRecord>> collect(sqlite3* db, SqliteStatement& stmt) {
+Result<std::vector<SshCertificateRecord>> collect(SqliteConn db, SqliteStatement& stmt) {
   std::vector<SshCertificateRecord> out;
   SSHCA_RETURN_IF_ERROR(visitRows(db, stmt, [&out](SshCertificateRecord r) {
     out.push_back(std::move(r));
@@ -74,7 +74,7 @@ Result<std::vector<SshCertificateRecord>> collect(sqlite3* db, SqliteStatement& 
 
 // One multi-row INSERT: SqliteStatement cannot be reset and rebound, and
 // one statement is cheaper than one per principal anyway.
-Status insertPrincipals(sqlite3* db, int64_t certificateId, const std::vector<std::string>& principals) {
+Status insertPrincipals(SqliteConn db, int64_t certificateId, const std::vector<std::string>& principals) {
   if (principals.empty()) return okStatus();
   std::string sql = "INSERT INTO ssh_certificate_principals (certificate_id, position, principal) VALUES ";
   for (size_t i = 0; i < principals.size(); ++i) sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
@@ -96,7 +96,7 @@ void bindRevocation(SqliteStatement& stmt, const SshCertificateRecord& r) {
 
 }  // namespace
 
-Status insertSshCertificateRow(sqlite3* db, const SshCertificateRecord& r) {
+Status insertSshCertificateRow(SqliteConn db, const SshCertificateRecord& r) {
   SSHCA_ASSIGN_OR_RETURN(
       SqliteStatement stmt,
       SqliteStatement::prepare(db, "INSERT INTO ssh_certificates (ca_fingerprint, serial, cert_type, key_id, "
@@ -116,7 +116,7 @@ Status insertSshCertificateRow(sqlite3* db, const SshCertificateRecord& r) {
   return insertPrincipals(db, sqlite3_last_insert_rowid(db), r.principals);
 }
 
-Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(sqlite3* db, const std::string& caFingerprint,
+Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteConn db, const std::string& caFingerprint,
                                                                         uint64_t serial) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, std::string(kSelect) +
@@ -127,14 +127,14 @@ Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(sqlite3
   return std::optional<SshCertificateRecord>(std::move(found.front()));
 }
 
-Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(sqlite3* db, const std::string& keyId) {
+Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(SqliteConn db, const std::string& keyId) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, std::string(kSelect) + "WHERE key_id = ? ORDER BY id"));
   stmt.bind(1, keyId);
   return collect(db, stmt);
 }
 
-Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(sqlite3* db, const std::string& caFingerprint,
+Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
                                                                       int64_t now) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, std::string(kSelect) +
@@ -144,14 +144,14 @@ Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(sqlite3* 
   return collect(db, stmt);
 }
 
-Status forEachSshCertificateRow(sqlite3* db, const SshCertificateVisitor& visit) {
+Status forEachSshCertificateRow(SqliteConn db, const SshCertificateVisitor& visit) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, std::string(kSelect) + "ORDER BY id"));
   return visitRows(db, stmt, visit);
 }
 
 // The UPDATE only touches an unrevoked row; when it touches none, a lookup
 // in the same transaction tells "unknown" from "revoked already".
-Status revokeSshCertificateRow(sqlite3* db, const std::string& caFingerprint, uint64_t serial,
+Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
                                const std::string& reason, int64_t at) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, "UPDATE ssh_certificates SET revoked_at = ?, "

@@ -13,27 +13,28 @@
 #include <vector>
 
 #include "common/result.h"
+#include "store/sqlite_statement.h"
 #include "store/ssh_certificate_record.h"
 
 namespace sshca::store {
 
 // AlreadyExists if the CA's serial is taken (the UNIQUE constraint).
-Status insertSshCertificateRow(sqlite3* db, const SshCertificateRecord& record);
+Status insertSshCertificateRow(SqliteConn db, const SshCertificateRecord& record);
 
-Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(sqlite3* db, const std::string& caFingerprint,
+Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteConn db, const std::string& caFingerprint,
                                                                         uint64_t serial);
-Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(sqlite3* db, const std::string& keyId);
-Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(sqlite3* db, const std::string& caFingerprint,
+Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(SqliteConn db, const std::string& keyId);
+Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
                                                                       int64_t now);
 
 // Every record, oldest first, handed over one at a time so that a CA's
 // whole history need not fit in memory (`sshca db migrate` copies them).
 // Stops at the first error `visit` returns.
 using SshCertificateVisitor = std::function<Status(SshCertificateRecord)>;
-Status forEachSshCertificateRow(sqlite3* db, const SshCertificateVisitor& visit);
+Status forEachSshCertificateRow(SqliteConn db, const SshCertificateVisitor& visit);
 
 // NotFound for an unknown serial, AlreadyExists if revoked already.
-Status revokeSshCertificateRow(sqlite3* db, const std::string& caFingerprint, uint64_t serial,
+Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
                                const std::string& reason, int64_t at);
 
 }  // namespace sshca::store

@@ -31,7 +31,7 @@ void SqliteSshStore::close() { writer_->shutdown(); }
 GroupCommitStats SqliteSshStore::commitStats() const { return writer_->stats(); }
 
 Status SqliteSshStore::insert(const SshCertificateRecord& record) {
-  return writer_->write([&record](sqlite3* db) { return insertSshCertificateRow(db, record); });
+  return writer_->write([&record](SqliteConn db) { return insertSshCertificateRow(db, record); });
 }
 
 Result<std::optional<SshCertificateRecord>> SqliteSshStore::findBySerial(const std::string& caFingerprint,
@@ -48,7 +48,7 @@ Result<std::vector<SshCertificateRecord>> SqliteSshStore::findByKeyId(const std:
 Status SqliteSshStore::revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                               int64_t at) {
   return writer_->write(
-      [&](sqlite3* db) -> Status {
+      [&](SqliteConn db) -> Status {
         SSHCA_RETURN_IF_ERROR(revokeSshCertificateRow(db, caFingerprint, serial, reason, at));
         SSHCA_ASSIGN_OR_RETURN(uint64_t version, bumpKrlVersion(db));
         (void)version;
@@ -70,17 +70,17 @@ Result<uint64_t> SqliteSshStore::krlVersion() {
 Status SqliteSshStore::useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
                                 int64_t now) {
   TokenUse use{tokenId, provisioner, expiresAt, now};
-  return writer_->write([&use](sqlite3* db) { return insertUsedTokenRow(db, use); });
+  return writer_->write([&use](SqliteConn db) { return insertUsedTokenRow(db, use); });
 }
 
 Status SqliteSshStore::pruneExpired(int64_t now) {
-  return writer_->write([now](sqlite3* db) { return deleteExpiredTokenRows(db, now); });
+  return writer_->write([now](SqliteConn db) { return deleteExpiredTokenRows(db, now); });
 }
 
 // Token first: a replayed token is reported as Replayed even if the serial
 // happens to collide too, and the savepoint drops the certificate with it.
 Status SqliteSshStore::recordIssued(const SshCertificateRecord& record, const TokenUse& token) {
-  return writer_->write([&](sqlite3* db) -> Status {
+  return writer_->write([&](SqliteConn db) -> Status {
     SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
     return insertSshCertificateRow(db, record);
   });

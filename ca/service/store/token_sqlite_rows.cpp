@@ -4,7 +4,7 @@
 
 namespace sshca::store {
 
-Status insertUsedTokenRow(sqlite3* db, const TokenUse& use) {
+Status insertUsedTokenRow(SqliteConn db, const TokenUse& use) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, "INSERT INTO used_tokens (provisioner, token_id, expires_at, "
                                                       "used_at) VALUES (?, ?, ?, ?)"));
@@ -17,14 +17,14 @@ Status insertUsedTokenRow(sqlite3* db, const TokenUse& use) {
   return s;
 }
 
-Status deleteExpiredTokenRows(sqlite3* db, int64_t now) {
+Status deleteExpiredTokenRows(SqliteConn db, int64_t now) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, "DELETE FROM used_tokens WHERE expires_at < ?"));
   stmt.bind(1, now);
   return stmt.run();
 }
 
-Status forEachUsedTokenRow(sqlite3* db, int64_t expiresFrom, const TokenUseVisitor& visit) {
+Status forEachUsedTokenRow(SqliteConn db, int64_t expiresFrom, const TokenUseVisitor& visit) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, "SELECT token_id, provisioner, expires_at, used_at "
                                                       "FROM used_tokens WHERE expires_at >= ?"));

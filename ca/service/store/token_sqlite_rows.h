@@ -8,20 +8,21 @@
 #include <functional>
 
 #include "common/result.h"
+#include "store/sqlite_statement.h"
 #include "store/token_replay_store.h"
 
 namespace sshca::store {
 
 // Replayed if (provisioner, tokenId) is there already: the primary key
 // refuses the INSERT, so there is no window between a check and a write.
-Status insertUsedTokenRow(sqlite3* db, const TokenUse& use);
+Status insertUsedTokenRow(SqliteConn db, const TokenUse& use);
 
 // Deletes tokens that expired before `now`.
-Status deleteExpiredTokenRows(sqlite3* db, int64_t now);
+Status deleteExpiredTokenRows(SqliteConn db, int64_t now);
 
 // Every used token expiring at or after `expiresFrom`, one at a time (for
 // `sshca db migrate`). Stops at the first error `visit` returns.
 using TokenUseVisitor = std::function<Status(const TokenUse&)>;
-Status forEachUsedTokenRow(sqlite3* db, int64_t expiresFrom, const TokenUseVisitor& visit);
+Status forEachUsedTokenRow(SqliteConn db, int64_t expiresFrom, const TokenUseVisitor& visit);
 
 }  // namespace sshca::store
