@@ -76,7 +76,8 @@ Result<PollAnswer> poll(const OidcEndpoints& idp, const DeviceFlowOptions& o, co
   if (error == "authorization_pending") return PollAnswer{};
   if (error == "slow_down") return PollAnswer{{}, true};
   if (error == "expired_token") return PollAnswer{{}, false, true};
-  if (error == "access_denied") return makeError(ErrorCode::PermissionDenied, "the sign-in was denied");
+  if (error == "access_denied")  // RFC 8628 §3.5: the person said no; keep the provider's reason
+    return makeError(ErrorCode::PermissionDenied, "the provider refused the sign-in: " + oauthErrorText(reply));
   return makeError(ErrorCode::Unauthenticated, "the provider refused the device login: " + oauthErrorText(reply));
 }
 

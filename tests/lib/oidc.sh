@@ -14,9 +14,10 @@
 # Accounts (tests/oidc/provider.js): alice, bob, carol, dave, erin; the
 # password of each is "<user>-password". Clients: sshca (RS256), sshca-es
 # (ES256), other-app (RS256), all public, native; sshca-confidential
-# (client_secret_basic, secret $OIDC_CONFIDENTIAL_SECRET). The device flow's
-# knobs (OIDC_DEVICE_CODE_TTL, OIDC_DEVICE_INTERVAL, OIDC_DEVICE_SLOW_DOWN,
-# see tests/oidc/provider.js) apply when exported before start_oidc_provider.
+# (client_secret_basic, secret $OIDC_CONFIDENTIAL_SECRET). The knobs
+# (OIDC_DEVICE_CODE_TTL, OIDC_DEVICE_INTERVAL, OIDC_DEVICE_SLOW_DOWN,
+# OIDC_CLIENT_SECRET_POST, see tests/oidc/provider.js) apply when exported
+# before start_oidc_provider.
 
 OIDC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../oidc" && pwd)"
 OIDC_SCOPE="openid email profile groups"

@@ -4,7 +4,7 @@
 //     loopback redirect URIs on any port, RFC 8252), a second public
 //     client "other-app" (ID tokens for another audience), and a
 //     confidential client "sshca-confidential" (client_secret_basic, secret
-//     CONFIDENTIAL_SECRET);
+//     CONFIDENTIAL_SECRET; client_secret_post with OIDC_CLIENT_SECRET_POST);
 //   - a fixed account table (ACCOUNTS) and a plain HTML login form that
 //     checks it, so scripts log in with curl the way a browser would;
 //   - email, email_verified, preferred_username and groups in the ID token
@@ -14,7 +14,9 @@
 // usage: node provider.js PORT KEYS_OUT
 //   KEYS_OUT receives the provider's private signing JWKS (0600) so that
 //   mint.js can craft tokens "from the provider" with chosen claims.
-// Environment, for the device flow's break tests (all optional):
+// The device flow's confirmation page has Continue and Abort (the user
+// denies: the device's next poll is answered access_denied, RFC 8628 §3.5).
+// Environment, for the login break tests (all optional):
 //   OIDC_DEVICE_CODE_TTL=S   device codes expire after S seconds (default 600)
 //   OIDC_DEVICE_INTERVAL=S   device authorization answers carry "interval": S
 //                            (default: none, so clients poll every 5 s)
@@ -26,6 +28,14 @@
 //                            this middleware does, with the provider's own
 //                            error class. Each poll is logged to stdout as
 //                            "device-poll gap=<seconds> answer=<...>".
+//   OIDC_CLIENT_SECRET_POST=1 discovery lists only none and
+//                            client_secret_post (clientAuthMethods), the
+//                            confidential client is registered with
+//                            client_secret_post, and a secret in an
+//                            Authorization: Basic header is refused
+//                            (invalid_client): oidc-provider 8.8.1 takes it
+//                            there whatever it advertises, so a login
+//                            succeeds only if the client posted it.
 // Prints "listening <issuer>" on stdout once it accepts connections.
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -68,9 +78,10 @@ const nativeClient = (clientId, alg) => ({
 
 // A confidential client; its secret is no secret (tests only).
 export const CONFIDENTIAL_SECRET = 'sshca-test-only-client-secret';
+const secretPostOnly = process.env.OIDC_CLIENT_SECRET_POST === '1';
 const confidentialClient = {
   ...nativeClient('sshca-confidential', 'RS256'),
-  token_endpoint_auth_method: 'client_secret_basic',
+  token_endpoint_auth_method: secretPostOnly ? 'client_secret_post' : 'client_secret_basic',
   client_secret: CONFIDENTIAL_SECRET,
 };
 
@@ -85,6 +96,7 @@ const page = (title, body) => `<!DOCTYPE html><html><head><meta charset="utf-8">
 const configuration = {
   clients: [nativeClient('sshca', 'RS256'), nativeClient('sshca-es', 'ES256'), nativeClient('other-app', 'RS256'),
     confidentialClient],
+  ...(secretPostOnly ? { clientAuthMethods: ['none', 'client_secret_post'] } : {}),
   ttl: { DeviceCode: () => deviceCodeTtl },
   jwks,
   cookies: { keys: ['sshca-test-only-cookie-key'] },
@@ -100,9 +112,15 @@ const configuration = {
     devInteractions: { enabled: false },
     deviceFlow: {
       enabled: true,
-      userCodeInputSource: async (ctx, form) => { ctx.body = page('Enter code', form + '<button type="submit" form="op.deviceInputForm">Continue</button>'); },
+      // err: why the form is shown again (e.g. "the interaction was aborted").
+      userCodeInputSource: async (ctx, form, out, err) => {
+        ctx.body = page('Enter code', `${err ? `<p>${err.message}</p>` : ''}${form}<button type="submit" form="op.deviceInputForm">Continue</button>`);
+      },
+      // Abort as on the provider's default page: the browser posts the form
+      // (confirm=yes included) plus abort=yes, and abort wins.
       userCodeConfirmSource: async (ctx, form, client, info, userCode) => {
-        ctx.body = page('Confirm device', `<p>Code <code>${userCode}</code></p>${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>`);
+        ctx.body = page('Confirm device', `<p>Code <code>${userCode}</code></p>${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
+<button type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Abort</button>`);
       },
       successSource: async (ctx) => { ctx.body = page('Sign-in Success', '<p>You can close this page.</p>'); },
     },
@@ -191,6 +209,21 @@ provider.use(async (ctx, next) => {
   }
   return undefined;
 });
+
+// OIDC_CLIENT_SECRET_POST: no client secret in an Authorization header, on
+// any endpoint (answered like the provider's own errors.InvalidClientAuth).
+if (secretPostOnly) {
+  provider.use(async (ctx, next) => {
+    if (ctx.method === 'POST' && /^basic /i.test(ctx.get('authorization'))) {
+      const err = new errors.InvalidClientAuth();
+      console.log(`client-auth refused: client_secret_basic on ${ctx.path}`);
+      ctx.status = err.status;
+      ctx.body = { error: err.error, error_description: 'only client_secret_post is accepted' };
+      return undefined;
+    }
+    return next();
+  });
+}
 
 // The test-only interactions: GET shows the login (or consent) form; POST
 // .../login checks the account table, POST .../confirm grants, POST
