@@ -210,7 +210,7 @@ root_fingerprint() { openssl x509 -in "$ROOT" -outform DER | sha256sum | cut -d'
 pam_host_env() {
   PAM_HOST_ENV=()
   local asan
-  asan=$(ldd "$1" 2>/dev/null | awk '/libasan/ { print $3 }') || true
+  asan=$(ldd "$1" 2>/dev/null | awk '/libasan|libclang_rt\.asan/ { print $3 }') || true
   [ -n "$asan" ] && PAM_HOST_ENV=("LD_PRELOAD=$asan" "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1")
   return 0
 }

@@ -78,7 +78,7 @@ pkcs11::TokenPtr openedToken(const SoftHsmToken& token) {
 
 }  // namespace
 
-TEST_CASE("AllKeyTypesOnOneTokenListAndSign") {
+TEST_CASE("AllKeyTypesOnOneTokenListAndSign", "[softhsm-eddsa]") {
   SoftHsmToken token;
   auto km = openManager(token);
   const char* types[] = {"ecdsa-p256", "ecdsa-p384", "rsa-2048", "ed25519"};
@@ -98,7 +98,7 @@ TEST_CASE("AllKeyTypesOnOneTokenListAndSign") {
   for (const char* t : types) signAndVerify(*km, std::string("key-") + t);
 }
 
-TEST_CASE("Ed25519KeyDoesNotBreakOtherKeys") {
+TEST_CASE("Ed25519KeyDoesNotBreakOtherKeys", "[softhsm-eddsa]") {
   SoftHsmToken token;
   auto km = openManager(token);
   REQUIRE(km->createKey(KeyRef{"ed", {}}, spec("ed25519")).ok());
@@ -174,7 +174,7 @@ TEST_CASE("ConcurrentSigningFromFourThreadsGivesValidSignatures") {
   CHECK(good == 800);
 }
 
-TEST_CASE("SignerOutlivesItsKeyManager") {
+TEST_CASE("SignerOutlivesItsKeyManager", "[softhsm-eddsa]") {
   SoftHsmToken token;
   SignerPtr signer;
   {

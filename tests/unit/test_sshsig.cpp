@@ -195,7 +195,7 @@ TEST_CASE("SshsigMalformedBlobsAndArmourAreRefused", "[sshsig]") {
   CHECK_FALSE(sshsigSign(*loadSoftSigner(key).value(), "", asBytes(kMessage)).ok());
 }
 
-TEST_CASE("SshsigWithSoftHsmTokenKeysVerifiesWithSshKeygen", "[sshsig][pkcs11]") {
+TEST_CASE("SshsigWithSoftHsmTokenKeysVerifiesWithSshKeygen", "[sshsig][pkcs11][softhsm-eddsa]") {
   test::SoftHsmToken token;
   auto uri = parseKmsUri(token.kmsUri());
   REQUIRE(uri.ok());
