@@ -14,43 +14,11 @@
 # 60 s code lifetime only bounds a login that ignored access_denied.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/oidc.sh"
-AGENT="$BUILD_DIR/bin/sshca-agent"
-for tool in node ssh-agent ssh-add sqlite3 jq curl python3; do
-  command -v "$tool" >/dev/null || { echo "skipped: $tool is missing"; exit 77; }
-done
-[ -d "$OIDC_DIR/node_modules/oidc-provider" ] || { echo "skipped: tests/oidc/node_modules is missing (scripts/setup.sh)"; exit 77; }
-cd "$T"
+source "$(dirname "$0")/../lib/agent_login.sh"
 
 export OIDC_DEVICE_CODE_TTL=60 OIDC_DEVICE_INTERVAL=1 OIDC_CLIENT_SECRET_POST=1
-start_oidc_provider || { echo "cannot start the OIDC provider" >&2; exit 1; }
-start_ca
-add_provisioner() { # NAME CLIENT_ID
-  "$SSHCA" provisioner add oidc "$1" --config "$CFG" --issuer "$OIDC_ISSUER" --client-id "$2" \
-    --domain example.com --principal-claim email-local >>"$T/prov.log" 2>&1 || { cat "$T/prov.log" >&2; exit 1; }
-}
-add_provisioner corp sshca
-add_provisioner conf sshca-confidential
-kill -HUP "$CA_PID"
-for _ in $(seq 1 100); do
-  [ "$(curl -s --cacert "$ROOT" "$CA_URL/provisioners" | grep -o '"OIDC"' | wc -l)" = 2 ] && break
-  sleep 0.1
-done
-"$AGENT" bootstrap --ca-url "$CA_URL" --fingerprint "$(root_fingerprint)" --config-dir "$T/agent" \
-  >"$T/bootstrap.log" 2>&1 || { cat "$T/bootstrap.log" >&2; exit 1; }
+agent_login_setup
 
-start_ssh_agent
-agent_certs() { ssh-add -L 2>/dev/null | grep -c -- '-cert-v01@openssh.com' || true; }
-issued() { sqlite3 "$DB" 'select count(*) from ssh_certificates'; }
-
-login_bg() { # ARGS...: login in the background (LOGIN_PID); output in $T/login.{out,err}
-  "$AGENT" login --config-dir "$T/agent" "$@" >"$T/login.out" 2>"$T/login.err" &
-  LOGIN_PID=$!
-}
-login_rc() { LOGIN_RC=0; wait "$LOGIN_PID" || LOGIN_RC=$?; }
-nothing_happened() { # WHAT BEFORE: the agent is empty and the CA issued nothing
-  check "$1: nothing in the ssh-agent" test "$(agent_certs)" = 0
-  check "$1: nothing issued by the CA" test "$(issued)" = "$2"
-}
 # wait_uri ERRFILE: the complete verification URI login prints (VERIFY_URI).
 wait_uri() {
   VERIFY_URI=""
