@@ -19,28 +19,13 @@ source "$(dirname "$0")/../lib/agent_login.sh"
 export OIDC_DEVICE_CODE_TTL=60 OIDC_DEVICE_INTERVAL=1 OIDC_CLIENT_SECRET_POST=1
 agent_login_setup
 
-# wait_uri ERRFILE: the complete verification URI login prints (VERIFY_URI).
-wait_uri() {
-  VERIFY_URI=""
-  for _ in $(seq 1 100); do
-    VERIFY_URI=$(grep -A1 'carries the code' "$1" | tail -n1 | grep '^http' || true)
-    [ -n "$VERIFY_URI" ] && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 # ---- device flow: the person denies ----
 BEFORE=$(issued)
 login_bg --device --provisioner corp
-wait_uri "$T/login.err" || cat "$T/login.err" >&2 || true
-_oidc_session
-_OIDC_STOP=
-# The code page posts itself to the confirmation page; there, Abort.
-_oidc_browse "$VERIFY_URI" || true
-check "the provider shows the code confirmation page" grep -q 'name="abort"' "$_OIDC_PAGE"
-_oidc_submit "abort=yes" || true
-check "... which takes the abort" grep -q "the interaction was aborted" "$_OIDC_PAGE"
+oidc_open_device "$T/login.err" || cat "$T/login.err" >&2 || true
+check "the provider shows the code confirmation page" grep -q 'name="abort"' "$OIDC_PAGE"
+oidc_deny_device || true
+check "... which takes the abort" grep -q "the interaction was aborted" "$OIDC_PAGE"
 login_rc
 check "access_denied: login --device fails" test "$LOGIN_RC" -ne 0
 check "... saying the provider refused it (access_denied)" grep -q "refused the sign-in: access_denied" "$T/login.err"

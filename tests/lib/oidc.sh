@@ -7,6 +7,8 @@
 #   oidc_device_login USER [CLIENT]    prints an ID token (device flow, RFC 8628)
 #   oidc_approve_device ERRFILE USER   approves `sshca-agent login --device` whose
 #                                      stderr goes to ERRFILE, signed in as USER
+#   oidc_open_device ERRFILE           opens its confirmation page ($OIDC_PAGE)
+#   oidc_deny_device                   ... and presses Abort there
 #   oidc_code_login USER [CLIENT] [NONCE]  prints an ID token (auth code + PKCE S256)
 #   oidc_mint MODE CLAIMS_JSON         prints a crafted token (tests/oidc/mint.js)
 #   oidc_claims TOKEN                  prints a token's claims (unverified)
@@ -141,10 +143,11 @@ oidc_device_login() {
   jq -re .id_token <<<"$tok" || { echo "oidc: token endpoint: $tok" >&2; return 1; }
 }
 
-# oidc_approve_device ERRFILE USER: waits for the complete verification URI
-# that `sshca-agent login --device` prints to its stderr (ERRFILE) and signs
-# USER in there the way a browser would.
-oidc_approve_device() {
+# oidc_open_device ERRFILE: waits for the complete verification URI that
+# `sshca-agent login --device` prints to its stderr (ERRFILE) and opens it
+# the way a browser would; the code page posts itself, so this ends on the
+# provider's confirmation page (Continue / Abort), in $OIDC_PAGE.
+oidc_open_device() {
   local uri="" i
   for i in $(seq 1 100); do
     uri=$(grep -A1 'carries the code' "$1" | tail -n1 | grep '^http' || true)
@@ -154,7 +157,19 @@ oidc_approve_device() {
   [ -n "$uri" ] || { echo "oidc: no verification URI in $1" >&2; return 1; }
   _oidc_session
   _OIDC_STOP=
-  _oidc_browse "$uri" && _oidc_submit "" && _oidc_sign_in "$2"
+  _oidc_browse "$uri"
+  OIDC_PAGE=$_OIDC_PAGE
+}
+
+# oidc_approve_device ERRFILE USER: opens the device login's page and signs
+# USER in there.
+oidc_approve_device() { oidc_open_device "$1" && _oidc_submit "" && _oidc_sign_in "$2"; }
+
+# oidc_deny_device: on the confirmation page oidc_open_device reached, the
+# person presses Abort (the page it leads to is in $OIDC_PAGE).
+oidc_deny_device() {
+  _oidc_submit "abort=yes"
+  OIDC_PAGE=$_OIDC_PAGE
 }
 
 _oidc_b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
