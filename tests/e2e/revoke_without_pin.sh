@@ -4,6 +4,8 @@
 # file gone and SSHCA_PIN unset it still revokes by --serial and --key-id,
 # makes no C_Login (counted with OpenSC's pkcs11-spy), and the running
 # server's next KRL lists what it revoked. Signing still needs the PIN.
+# A `file:` CA key (ssh-keygen's layout) is read from PATH.pub: the private
+# file need not exist, and a .pub of another key finds nothing to revoke.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/refusals.sh"
 start_ca
@@ -12,7 +14,7 @@ cd "$T"
 serial_of() { ssh-keygen -L -f "$1" | awk '/Serial:/{print $2}'; }
 revoked_rows() { sqlite3 "$DB" 'select count(*) from ssh_certificates where revoked_at is not null'; }
 
-for u in alice bob carol; do issue "$u" "$u" "$u"; done
+for u in alice bob carol dave; do issue "$u" "$u" "$u"; done
 
 # ---- no PIN anywhere ----
 PIN_FILE="$T/ca/secrets/pin"
@@ -52,6 +54,25 @@ is_revoked() { ! ssh-keygen -Q -f "$T/krl" "$T/$1-cert.pub" >/dev/null 2>&1; }
 check "ssh-keygen -Q: alice revoked" is_revoked alice
 check "ssh-keygen -Q: bob revoked" is_revoked bob
 check "ssh-keygen -Q: carol not revoked" bash -c 'ssh-keygen -Q -f "$1/krl" "$1/carol-cert.pub" >/dev/null' _ "$T"
+
+# ---- a file: CA key: only its .pub is read ----
+USER_CA_B64=$(curl -sf --cacert "$ROOT" "$CA_URL/ssh/roots" | jq -r '.userKey[0]')
+echo "ecdsa-sha2-nistp256 $USER_CA_B64 user-ca" >"$T/file-ca.pub"
+jq --arg key "file:$T/file-ca" '.ssh.userKey = $key' "$CFG" >"$T/ca/config/ca-file.json"
+check "the file: key has a .pub and no private file" bash -c 'test -s "$1.pub" && test ! -e "$1"' _ "$T/file-ca"
+CAROL=$(serial_of "$T/carol-cert.pub")
+check "sshca revoke --ca user with userKey file:PATH revokes carol from PATH.pub" \
+  bash -c '"$1" revoke --config "$2" --ca user --serial "$3" --reason rotated >"$4/revoke.out"' \
+  _ "$SSHCA" "$T/ca/config/ca-file.json" "$CAROL" "$T"
+check "it printed carol's revocation" grep -q "revoked serial $CAROL " "$T/revoke.out"
+ssh-keygen -q -t ecdsa -b 256 -N '' -C stale -f "$T/stale-ca"
+jq --arg key "file:$T/stale-ca" '.ssh.userKey = $key' "$CFG" >"$T/ca/config/ca-stale.json"
+DAVE=$(serial_of "$T/dave-cert.pub")
+before=$(revoked_rows)
+expect_fail "a .pub of another key finds no certificate to revoke" \
+  "$SSHCA" revoke --config "$T/ca/config/ca-stale.json" --ca user --serial "$DAVE" --reason stale
+err_contains "no certificate with serial $DAVE was issued by this CA"
+check "nothing more was revoked" [ "$(revoked_rows)" = "$before" ]
 
 check "sshca revoke --help says no PIN is needed" bash -c '"$1" revoke --help | grep -q "no PIN is needed"' _ "$SSHCA"
 
