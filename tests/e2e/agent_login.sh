@@ -83,16 +83,10 @@ check "ssh-add -L shows no certificate after logout" test "$(agent_certs)" = 0
 # ---- browser flow (PKCE, loopback redirect): bob (not in admins) ----
 "$AGENT" login --browser --no-open --config-dir "$T/agent" >"$T/login.out" 2>"$T/login.err" &
 LOGIN_PID=$!
-url=""
-for _ in $(seq 1 100); do
-  url=$(grep '^http.*/auth?' "$T/login.err" || true); [ -n "$url" ] && break; sleep 0.1
-done
-redirect=$(python3 -c 'import sys, urllib.parse as u; print(u.parse_qs(u.urlparse(sys.argv[1]).query)["redirect_uri"][0])' "$url")
-check "the browser flow redirects to 127.0.0.1" grep -q '^http://127.0.0.1:[0-9]*/callback$' <<<"$redirect"
-check "the browser flow uses PKCE S256" grep -q 'code_challenge_method=S256' <<<"$url"
-_oidc_session
-_OIDC_STOP=$redirect
-{ _oidc_browse "$url" && _oidc_sign_in bob && curl -s --max-time 10 "$_OIDC_URL" >/dev/null; } || true
+oidc_open_browser_login "$T/login.err" || true
+check "the browser flow redirects to 127.0.0.1" grep -q '^http://127.0.0.1:[0-9]*/callback$' <<<"$OIDC_REDIRECT"
+check "the browser flow uses PKCE S256" grep -q 'code_challenge_method=S256' <<<"$OIDC_AUTH_URL"
+{ oidc_sign_in bob && oidc_deliver >/dev/null; } || true
 rc=0; wait "$LOGIN_PID" || rc=$?
 check "login --browser as bob succeeds" test "$rc" = 0
 [ "$rc" = 0 ] || cat "$T/login.err" >&2

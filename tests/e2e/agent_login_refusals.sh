@@ -54,26 +54,20 @@ check "the certificate is in the ssh-agent" test "$(agent_certs)" = 1
 "$AGENT" logout --config-dir "$T/agent" >/dev/null
 
 # ---- browser flow: the loopback listener ----
-# browser_login: starts login --browser and sets AUTH_URL and REDIRECT.
+# browser_login: starts login --browser and opens its login page.
 browser_login() {
   login_bg --browser --no-open --provisioner corp
-  AUTH_URL=""
-  for _ in $(seq 1 100); do
-    AUTH_URL=$(grep '^http.*/auth?' "$T/login.err" || true); [ -n "$AUTH_URL" ] && break; sleep 0.1
-  done
-  REDIRECT=$(python3 -c 'import sys, urllib.parse as u; print(u.parse_qs(u.urlparse(sys.argv[1]).query)["redirect_uri"][0])' "$AUTH_URL")
-  _oidc_session
-  _OIDC_STOP=$REDIRECT
+  oidc_open_browser_login "$T/login.err" || true
 }
 
 # A real code from a real sign-in, delivered with another state: refused
 # before the code is redeemed.
 BEFORE=$(issued)
 browser_login
-_oidc_browse "$AUTH_URL" && _oidc_sign_in bob || true
-check "the provider redirected to the listener with a code" grep -q "^$REDIRECT?.*code=" <<<"$_OIDC_URL"
-forged=$(sed 's/\([?&]state=\)[^&]*/\1forged0000/' <<<"$_OIDC_URL")
-page=$(curl -s --max-time 10 "$forged" || true)
+oidc_sign_in bob || true
+check "the provider redirected to the listener with a code" grep -q "^$OIDC_REDIRECT?.*code=" <<<"$OIDC_URL"
+forged=$(sed 's/\([?&]state=\)[^&]*/\1forged0000/' <<<"$OIDC_URL")
+page=$(oidc_deliver "$forged" || true)
 login_rc
 check "a wrong state: login fails" test "$LOGIN_RC" -ne 0
 check "... saying the state does not match" grep -q "state does not match" "$T/login.err"
@@ -82,11 +76,9 @@ nothing_happened "wrong state" "$BEFORE"
 
 # The person refuses at the provider: error=access_denied with the right state.
 browser_login
-_oidc_browse "$AUTH_URL" || true
-uid=$(sed -n 's|.*/interaction/\([^/?]*\).*|\1|p' <<<"$_OIDC_URL")
-_oidc_browse "$OIDC_ISSUER/interaction/$uid/abort" "deny=1" || true
-check "the provider redirected with error=access_denied" grep -q "^$REDIRECT?.*error=access_denied" <<<"$_OIDC_URL"
-curl -s --max-time 10 "$_OIDC_URL" >/dev/null || true
+oidc_deny_sign_in || true
+check "the provider redirected with error=access_denied" grep -q "^$OIDC_REDIRECT?.*error=access_denied" <<<"$OIDC_URL"
+oidc_deliver >/dev/null || true
 login_rc
 check "access_denied: login fails" test "$LOGIN_RC" -ne 0
 check "... saying the provider refused" grep -q "refused the sign-in: access_denied" "$T/login.err"

@@ -9,6 +9,12 @@
 #                                      stderr goes to ERRFILE, signed in as USER
 #   oidc_open_device ERRFILE           opens its confirmation page ($OIDC_PAGE)
 #   oidc_deny_device                   ... and presses Abort there
+#   oidc_open_browser_login ERRFILE    opens the login page of `sshca-agent login
+#                                      --browser --no-open` (its stderr in ERRFILE)
+#   oidc_sign_in USER                  ... signs USER in there, up to the redirect
+#   oidc_deny_sign_in                  ... or refuses there (error=access_denied)
+#   oidc_deliver [URL]                 the browser follows the redirect to the
+#                                      agent's listener; prints its page
 #   oidc_code_login USER [CLIENT] [NONCE]  prints an ID token (auth code + PKCE S256)
 #   oidc_mint MODE CLAIMS_JSON         prints a crafted token (tests/oidc/mint.js)
 #   oidc_claims TOKEN                  prints a token's claims (unverified)
@@ -117,6 +123,15 @@ _oidc_sign_in() {
   if grep -q 'name="confirm"' "$_OIDC_PAGE"; then _oidc_submit ""; fi
 }
 
+# _oidc_publish: after a step, makes its page and URL public (OIDC_PAGE,
+# OIDC_URL) and keeps the step's exit status.
+_oidc_publish() {
+  local rc=$?
+  OIDC_URL=$_OIDC_URL
+  OIDC_PAGE=$_OIDC_PAGE
+  return "$rc"
+}
+
 _oidc_session() {
   _OIDC_JAR=$(mktemp "$T/oidc-jar.XXXXXX")
   _OIDC_PAGE=$(mktemp "$T/oidc-page.XXXXXX")
@@ -158,19 +173,62 @@ oidc_open_device() {
   _oidc_session
   _OIDC_STOP=
   _oidc_browse "$uri"
-  OIDC_PAGE=$_OIDC_PAGE
+  _oidc_publish
 }
 
 # oidc_approve_device ERRFILE USER: opens the device login's page and signs
 # USER in there.
-oidc_approve_device() { oidc_open_device "$1" && _oidc_submit "" && _oidc_sign_in "$2"; }
+oidc_approve_device() { oidc_open_device "$1" && _oidc_submit "" && oidc_sign_in "$2"; }
 
 # oidc_deny_device: on the confirmation page oidc_open_device reached, the
 # person presses Abort (the page it leads to is in $OIDC_PAGE).
 oidc_deny_device() {
   _oidc_submit "abort=yes"
-  OIDC_PAGE=$_OIDC_PAGE
+  _oidc_publish
 }
+
+# oidc_open_browser_login ERRFILE: waits for the authorization URL that
+# `sshca-agent login --browser --no-open` prints to its stderr (ERRFILE) and
+# opens it the way a browser would, up to the provider's login page. Sets
+# OIDC_AUTH_URL, OIDC_REDIRECT (its redirect_uri, the agent's listener),
+# OIDC_URL and OIDC_PAGE. The redirect back is not followed: oidc_deliver.
+oidc_open_browser_login() {
+  local i
+  OIDC_AUTH_URL=""
+  for i in $(seq 1 100); do
+    OIDC_AUTH_URL=$(grep '^http.*/auth?' "$1" || true)
+    [ -n "$OIDC_AUTH_URL" ] && break
+    sleep 0.1
+  done
+  [ -n "$OIDC_AUTH_URL" ] || { echo "oidc: no authorization URL in $1" >&2; return 1; }
+  OIDC_REDIRECT=$(python3 -c 'import sys, urllib.parse as u; print(u.parse_qs(u.urlparse(sys.argv[1]).query)["redirect_uri"][0])' \
+    "$OIDC_AUTH_URL")
+  _oidc_session
+  _OIDC_STOP=$OIDC_REDIRECT
+  _oidc_browse "$OIDC_AUTH_URL"
+  _oidc_publish
+}
+
+# oidc_sign_in USER: on the page oidc_open_browser_login reached, USER signs
+# in (and consents); OIDC_URL is then the redirect to the agent with the code.
+oidc_sign_in() {
+  _oidc_sign_in "$1"
+  _oidc_publish
+}
+
+# oidc_deny_sign_in: on that page the person refuses instead; OIDC_URL is
+# then the redirect to the agent with error=access_denied.
+oidc_deny_sign_in() {
+  local uid
+  uid=$(sed -n 's|.*/interaction/\([^/?]*\).*|\1|p' <<<"$_OIDC_URL")
+  [ -n "$uid" ] || { echo "oidc: not on a sign-in page: $_OIDC_URL" >&2; return 1; }
+  _oidc_browse "$OIDC_ISSUER/interaction/$uid/abort" "deny=1"
+  _oidc_publish
+}
+
+# oidc_deliver [URL]: the browser follows the redirect (default: OIDC_URL)
+# to the agent's listener; prints the page the listener answers.
+oidc_deliver() { curl -s --max-time 10 "${1:-$OIDC_URL}"; }
 
 _oidc_b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 
