@@ -90,6 +90,9 @@ const deviceCodeTtl = envSeconds('OIDC_DEVICE_CODE_TTL') ?? 600;
 const deviceInterval = envSeconds('OIDC_DEVICE_INTERVAL');
 const slowDownFirst = envSeconds('OIDC_DEVICE_SLOW_DOWN') ?? 0;
 
+// Text from the provider or a request, made safe to put into a page.
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 const page = (title, body) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head>
 <body><h1>${title}</h1>${body}</body></html>`;
 
@@ -114,7 +117,7 @@ const configuration = {
       enabled: true,
       // err: why the form is shown again (e.g. "the interaction was aborted").
       userCodeInputSource: async (ctx, form, out, err) => {
-        ctx.body = page('Enter code', `${err ? `<p>${err.message}</p>` : ''}${form}<button type="submit" form="op.deviceInputForm">Continue</button>`);
+        ctx.body = page('Enter code', `${err ? `<p>${escapeHtml(err.message)}</p>` : ''}${form}<button type="submit" form="op.deviceInputForm">Continue</button>`);
       },
       // Abort as on the provider's default page: the browser posts the form
       // (confirm=yes included) plus abort=yes, and abort wins.
@@ -134,7 +137,7 @@ const configuration = {
       claims: async () => ({ sub, preferred_username: sub, name: sub, ...account }),
     };
   },
-  renderError: async (ctx, out) => { ctx.type = 'html'; ctx.body = page('Error', `<pre>${JSON.stringify(out)}</pre>`); },
+  renderError: async (ctx, out) => { ctx.type = 'html'; ctx.body = page('Error', `<pre>${escapeHtml(JSON.stringify(out))}</pre>`); },
 };
 
 const provider = new Provider(issuer, configuration);
@@ -235,7 +238,7 @@ provider.use(async (ctx, next) => {
   if (ctx.method === 'GET') {
     ctx.type = 'html';
     ctx.body = details.prompt.name === 'login'
-      ? loginForm(details.uid, `Sign in to ${details.params.client_id}`)
+      ? loginForm(details.uid, `Sign in to ${escapeHtml(details.params.client_id)}`)
       : consentForm(details.uid, details.params.client_id);
     return undefined;
   }
