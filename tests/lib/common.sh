@@ -175,13 +175,21 @@ start_serve() {
   "$SSHCA" serve --config "$1" 2>>"$3" &
   SERVE_PID=$!
   cleanup_add "kill $SERVE_PID"
-  local i
-  for i in $(seq 1 150); do
-    curl -sf --max-time 2 --cacert "$ROOT" "$2/health" >/dev/null && return 0
-    kill -0 "$SERVE_PID" 2>/dev/null || break
+  wait_answering "$SERVE_PID" "$3" 150 --cacert "$ROOT" "$2/health"
+}
+
+# wait_answering PID LOG TRIES CURL_ARGS...: polls with `curl CURL_ARGS`
+# (100 ms apart, TRIES times) until it answers 2xx; fails, showing LOG, if
+# it never does or if PID (the server being waited for) dies first.
+wait_answering() {
+  local pid=$1 log=$2 tries=$3 i
+  shift 3
+  for i in $(seq 1 "$tries"); do
+    curl -sf --max-time 2 "$@" >/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  cat "$3" >&2
+  cat "$log" >&2
   return 1
 }
 

@@ -41,14 +41,7 @@ start_oidc_provider() {
   node "$OIDC_DIR/provider.js" "$OIDC_PORT" "$OIDC_KEYS" >"$T/oidc.log" 2>&1 &
   OIDC_PID=$!
   cleanup_add "kill $OIDC_PID"
-  local i
-  for i in $(seq 1 200); do
-    curl -sf --max-time 2 "$OIDC_ISSUER/.well-known/openid-configuration" >/dev/null && return 0
-    kill -0 "$OIDC_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$T/oidc.log" >&2
-  return 1
+  wait_answering "$OIDC_PID" "$T/oidc.log" 200 "$OIDC_ISSUER/.well-known/openid-configuration"
 }
 
 # _oidc_form: reads an HTML page on stdin and prints, on two lines, the
