@@ -14,6 +14,9 @@ Error badUrl(const std::string& url, const std::string& why) {
 
 // Splits "host[:port]" / "[v6][:port]" into out.host and out.port.
 Status parseAuthority(const std::string& url, std::string authority, HttpsUrl& out) {
+  // "https://ca.example.com@evil.example/" reads as the CA to a person and
+  // reaches another host: no user part, ever.
+  if (authority.find('@') != std::string::npos) return badUrl(url, "must not hold a user name ('@')");
   size_t colon = authority.rfind(':');
   bool bracketed = !authority.empty() && authority.front() == '[';
   if (colon != std::string::npos && (!bracketed || authority.find(']') < colon)) {
