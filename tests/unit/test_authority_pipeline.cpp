@@ -41,7 +41,7 @@ class TrustingProvisioner final : public provisioners::Provisioner {
     who.provisioner = name_;
     who.subject = c.value("sub", "");
     who.tokenId = c.value("jti", "");
-    who.tokenExpiresAt = c.value("exp", kNow + 300);
+    who.tokenUsableUntil = c.value("exp", kNow + 300);
     who.certType = c.value("certType", "user") == "host" ? ssh::CertType::Host : ssh::CertType::User;
     who.principals = c.value("principals", std::vector<std::string>{});
     return who;
@@ -82,6 +82,7 @@ struct Fixture {
   SignerPtr hostCa = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
   store::SqliteSshStore* store = nullptr;  // owned by the authority
   bool hsmUp = true;
+  int64_t now = kNow;
   std::unique_ptr<Authority> authority;
 
   Fixture() {
@@ -99,7 +100,7 @@ struct Fixture {
       if (hsmUp) return okStatus();
       return makeError(ErrorCode::Unavailable, "token gone");
     };
-    parts.clock = [] { return kNow; };
+    parts.clock = [this] { return now; };
     authority = Authority::fromParts(std::move(parts)).value();
   }
 
@@ -278,4 +279,23 @@ TEST_CASE("PruningSpentTokensKeepsLiveOnesSpent", "[authority]") {
   REQUIRE(f.authority->signSsh(request(aliceClaims("kept"))).ok());
   REQUIRE(f.authority->pruneSpentTokens().ok());
   CHECK(f.refusal(request(aliceClaims("kept"))) == ErrorCode::Replayed);
+}
+
+// A token is spent until its usable-until time (exp + leeway, set by the
+// provisioner) plus a margin for other instances' clocks; only then is it
+// forgotten. The trusting provisioner takes any time, so a forgotten token
+// shows as one signed again.
+TEST_CASE("PruningWaitsForTheTokensLastUsableMomentAndAMargin", "[authority]") {
+  Fixture f;
+  json claims = aliceClaims("late");
+  claims["exp"] = kNow + 300;  // usable until then (the fake adds no leeway)
+  REQUIRE(f.authority->signSsh(request(claims)).ok());
+  for (int64_t later : {int64_t{301}, int64_t{590}}) {
+    f.now = kNow + later;  // past exp, within the margin
+    REQUIRE(f.authority->pruneSpentTokens().ok());
+    CHECK(f.refusal(request(claims)) == ErrorCode::Replayed);
+  }
+  f.now = kNow + 300 + 301;
+  REQUIRE(f.authority->pruneSpentTokens().ok());
+  CHECK(f.authority->signSsh(request(claims)).ok());
 }

@@ -23,8 +23,9 @@ Json claims() {
 
 std::string b64(const std::string& s) { return base64UrlEncode(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size())); }
 
-jose::JwsParts token(const Json& payload, const Json& header = {{"alg", "RS256"}, {"kid", "k1"}}) {
-  return jose::parseCompact(b64(header.dump()) + "." + b64(payload.dump()) + "." + b64("signature")).value();
+jose::JwsParts token(const Json& payload, const Json& header = {{"alg", "RS256"}, {"kid", "k1"}},
+                     const std::string& signature = "signature") {
+  return jose::parseCompact(b64(header.dump()) + "." + b64(payload.dump()) + "." + b64(signature)).value();
 }
 
 IdTokenChecks checks() {
@@ -51,11 +52,20 @@ TEST_CASE("oidc id token: a good token gives the identity") {
   CHECK(who->emailVerified);
   CHECK(who->preferredUsername == "alice");
   CHECK(who->groups == std::vector<std::string>{"admins", "ssh-users"});
-  CHECK(who->tokenExpiresAt == kNow + 600);
+  // exp plus the 60 s leeway: a replay passes the time checks until then.
+  CHECK(who->tokenUsableUntil == kNow + 600 + 60);
   CHECK(who->principals.empty());  // policy's job
   // No jti: the replay key is the token's hash, so it differs per token.
   CHECK(who->tokenId.starts_with("sha256:"));
   CHECK(compactOf(t).ends_with("." + b64("signature")));
+  // ... of what was signed: another signature over the same header and
+  // claims (ECDSA's (r, n - s) twin) is the same token.
+  const Json es256 = {{"alg", "ES256"}, {"kid", "k1"}};
+  CHECK(identityFromIdToken(token(claims(), es256, "sig-one"), checks())->tokenId ==
+        identityFromIdToken(token(claims(), es256, "sig-two"), checks())->tokenId);
+  auto later = claims();
+  later["iat"] = kNow - 5;
+  CHECK(identityFromIdToken(token(later), checks())->tokenId != who->tokenId);
   auto withJti = claims();
   withJti["jti"] = "abc";
   CHECK(identityFromIdToken(token(withJti), checks())->tokenId == "jti:abc");

@@ -97,6 +97,27 @@ TEST_CASE("PolicyNeverBackdatesMoreThanFiveMinutes", "[policy]") {
   CHECK(t->validAfter == kNow - 300);
 }
 
+TEST_CASE("PolicyRefusesAStartInTheFutureUnlessTheCredentialSetsIt", "[policy]") {
+  auto req = request();
+  req.validAfter = kNow + 86400;
+  req.validBefore = kNow + 86400 + 3600;
+  CHECK(refusal(alice(), req).find("in the future") != std::string::npos);
+  // A client clock a little ahead is fine.
+  req.validAfter = kNow + 60;
+  req.validBefore = kNow + 3600;
+  auto t = applySshPolicy(alice(), req, SshPolicy{}, kNow);
+  REQUIRE(t.ok());
+  CHECK(t->validAfter == kNow + 60);
+  // An enrollment token that says "from tomorrow" allows that start.
+  Identity dated = alice();
+  dated.validAfter = kNow + 86400;
+  req.validAfter = kNow + 86400;
+  req.validBefore = kNow + 86400 + 3600;
+  t = applySshPolicy(dated, req, SshPolicy{}, kNow);
+  REQUIRE(t.ok());
+  CHECK(t->validAfter == kNow + 86400);
+}
+
 TEST_CASE("PolicyCapsValidityAtTheCredentialsEnd", "[policy]") {
   auto who = alice();
   who.validBefore = kNow + 600;

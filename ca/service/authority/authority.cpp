@@ -19,6 +19,10 @@ constexpr const char* kSignEndpoint = "/1.0/ssh/sign";
 // colliding twice in a row means something is broken: stop.
 constexpr int kMaxSerialAttempts = 3;
 
+// A spent token is kept this long after its provisioner would stop
+// accepting it: CA instances sharing one database may disagree on the time.
+constexpr int64_t kSpentTokenMarginSeconds = 300;
+
 int64_t systemClock() { return static_cast<int64_t>(std::time(nullptr)); }
 
 }  // namespace
@@ -134,6 +138,6 @@ Status Authority::record(const ssh::Certificate& cert, const CaKey& ca, const po
   return store_->recordIssued(row, makeTokenUse(who, now));
 }
 
-Status Authority::pruneSpentTokens() { return store_->pruneExpired(clock_()); }
+Status Authority::pruneSpentTokens() { return store_->pruneExpired(clock_() - kSpentTokenMarginSeconds); }
 
 }  // namespace sshca::authority

@@ -53,8 +53,10 @@ class Authority final : public api::AuthorityApi {
   // with. On error nothing changes.
   Status reloadProvisioners(const config::CaConfig& config);
 
-  // Forgets spent one-time tokens whose expiry has passed: a replay of one
-  // is refused by its exp claim anyway, so the table stays small.
+  // Forgets spent one-time tokens that no provisioner would accept any more
+  // (Identity::tokenUsableUntil, their exp plus the verifier's leeway), with
+  // a margin for instances whose clocks differ: a replay of one is refused
+  // by its exp claim anyway, so the table stays small.
   Status pruneSpentTokens();
   void replaceProvisioners(ProvisionerSetPtr set);
 

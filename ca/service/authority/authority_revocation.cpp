@@ -56,7 +56,7 @@ Result<api::RevokeSshResponse> Authority::revokeSsh(const api::RevokeSshRequest&
   // Spent before the revoked check, so that a replay says so (409 replayed)
   // rather than "already revoked".
   const policy::Identity& who = auth.identity;
-  SSHCA_RETURN_IF_ERROR(store_->useToken(who.tokenId, who.provisioner, who.tokenExpiresAt, now));
+  SSHCA_RETURN_IF_ERROR(store_->useToken(who.tokenId, who.provisioner, who.tokenUsableUntil, now));
   if (found.second.revokedAt)
     return makeError(ErrorCode::AlreadyExists, "certificate serial " + std::to_string(serial) + " is already revoked");
   SSHCA_RETURN_IF_ERROR(store_->revoke(found.first->fingerprint, serial, revocationReason(request, who), now));

@@ -22,7 +22,9 @@ struct Identity {
   bool emailVerified = false;
   std::string preferredUsername;
   std::string tokenId;      // one-time-use key (jti); empty if the credential is not one-time
-  int64_t tokenExpiresAt = 0;
+  // The token's exp plus its verifier's clock-skew leeway: until then a
+  // replay would pass the time checks, so the spent token is kept that long.
+  int64_t tokenUsableUntil = 0;
   // What the credential itself entitles the caller to: the certificate type
   // and principals named in an enrollment token, or derived from an ID token
   // by the provisioner's principal rules. Requests can only narrow these.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/utc_time.h"
 #include "ssh/ssh_pubkey.h"
 #include "ssh/validity_spec.h"
 
@@ -36,11 +37,28 @@ Status checkPatterns(const std::vector<std::string>& principals, const SshTypePo
   return okStatus();
 }
 
+// How far a requested start may lie ahead of the CA's clock: a client
+// whose clock runs a little fast asks for "its now".
+constexpr uint64_t kClientClockAheadSeconds = 60;
+
+// A start in the future is the credential's to set (an enrollment token's
+// validity), never the request's alone: a certificate dated ahead would
+// still work after its holder lost the identity that got it.
+Status checkStartNotAhead(const Identity& who, const SshSignRequest& req, uint64_t now) {
+  if (!req.validAfter) return okStatus();
+  uint64_t latest = std::max(now + kClientClockAheadSeconds, who.validAfter.value_or(0));
+  if (*req.validAfter <= latest) return okStatus();
+  return denied("requested validity starts at " + formatUtc(static_cast<int64_t>(*req.validAfter)) +
+                ", in the future: certificates start now unless the credential says otherwise");
+}
+
 // Start: the request's or now-backdate, never earlier than now-backdate nor
-// than the credential allows. End: the request's or start+default, capped
-// by the maximum and the credential.
+// than the credential allows, nor later than now unless the credential
+// allows. End: the request's or start+default, capped by the maximum and
+// the credential.
 Result<ssh::Validity> chooseValidity(const Identity& who, const SshSignRequest& req, const SshTypePolicy& tp,
                                      uint64_t backdate, uint64_t now) {
+  SSHCA_RETURN_IF_ERROR(checkStartNotAhead(who, req, now));
   uint64_t earliest = now > backdate ? now - backdate : 0;
   uint64_t start = std::max(req.validAfter.value_or(earliest), earliest);
   if (who.validAfter) start = std::max(start, *who.validAfter);

@@ -61,7 +61,7 @@ policy::Identity identityFrom(const std::string& provisioner, const Json& payloa
   who.subject = std::move(subject);
   // checkClaims guaranteed both: jti a non-empty string, exp a NumericDate.
   who.tokenId = payload.at("jti").get<std::string>();
-  who.tokenExpiresAt = static_cast<int64_t>(payload.at("exp").get<double>());
+  who.tokenUsableUntil = static_cast<int64_t>(payload.at("exp").get<double>()) + JwkProvisioner::kLeewaySeconds;
   who.certType = ssh.certType;
   who.principals = std::move(ssh.principals);
   who.validAfter = ssh.validAfter;
@@ -155,7 +155,7 @@ Result<RevokeAuthorization> JwkProvisioner::authorizeSshRevoke(const jose::JwsPa
     who.provisioner = name_;
     who.subject = subject;
     who.tokenId = token.payload.at("jti").get<std::string>();
-    who.tokenExpiresAt = static_cast<int64_t>(token.payload.at("exp").get<double>());
+    who.tokenUsableUntil = static_cast<int64_t>(token.payload.at("exp").get<double>()) + kLeewaySeconds;
     return RevokeAuthorization{std::move(who), *serial, std::nullopt};
   }();
   if (!authorized.ok()) return std::move(authorized).error().context("JWK provisioner \"" + name_ + "\"");

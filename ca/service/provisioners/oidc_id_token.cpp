@@ -96,9 +96,12 @@ Result<policy::Identity> identityFromIdToken(const jose::JwsParts& token, const 
   who.preferredUsername = optionalString(payload, "preferred_username");
   SSHCA_ASSIGN_OR_RETURN(who.groups, groupsOf(payload));
   who.subject = who.email.empty() ? sub : who.email;
+  // Without a jti the token is known by what was signed, not by the
+  // signature: an ECDSA signature (r, s) has a twin (r, n - s) that verifies
+  // too, and must not make the same token new.
   std::string jti = optionalString(payload, "jti");
-  who.tokenId = !jti.empty() && jti.size() <= jose::kMaxJtiLength ? "jti:" + jti : "sha256:" + sha256Hex(compactOf(token));
-  who.tokenExpiresAt = static_cast<int64_t>(payload.at("exp").get<double>());
+  who.tokenId = !jti.empty() && jti.size() <= jose::kMaxJtiLength ? "jti:" + jti : "sha256:" + sha256Hex(token.signingInput);
+  who.tokenUsableUntil = static_cast<int64_t>(payload.at("exp").get<double>()) + checks.leewaySeconds;
   who.certType = ssh::CertType::User;
   return who;
 }

@@ -31,9 +31,10 @@ Status checkIdTokenHeader(const jose::JwsParts& token, const IdTokenChecks& chec
 // After the signature verified: iss, aud, azp, exp/nbf/iat with leeway,
 // nonce, a non-empty sub. The identity carries sub, email (subject = email
 // when there is one, else sub), email_verified, preferred_username and
-// groups; tokenId = "jti:<jti>" or "sha256:<hex of the compact token>"
-// (ID tokens often have no jti); tokenExpiresAt = exp. Unauthenticated
-// naming the claim.
+// groups; tokenId = "jti:<jti>" or "sha256:<hex of header.payload as
+// received>" (ID tokens often have no jti; the signature is left out, as
+// ECDSA signatures are malleable); tokenUsableUntil = exp + leeway.
+// Unauthenticated naming the claim.
 Result<policy::Identity> identityFromIdToken(const jose::JwsParts& token, const IdTokenChecks& checks);
 
 // The compact serialization again (parseCompact accepted only canonical

@@ -76,7 +76,7 @@ policy::Identity identityOf(const std::string& provisioner, const Json& payload,
   who.subject = cert.keyId;
   // checkClaims guaranteed both: jti a non-empty string, exp a NumericDate.
   who.tokenId = payload.at("jti").get<std::string>();
-  who.tokenExpiresAt = static_cast<int64_t>(payload.at("exp").get<double>());
+  who.tokenUsableUntil = static_cast<int64_t>(payload.at("exp").get<double>()) + SshpopProvisioner::kLeewaySeconds;
   who.certType = cert.type;
   who.principals = cert.principals;
   return who;

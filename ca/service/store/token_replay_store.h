@@ -28,9 +28,9 @@ class TokenReplayStore {
   virtual Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
                           int64_t now) = 0;
 
-  // Forgets tokens whose expiry is before `now`: they can no longer be
-  // presented. Pass `now` minus the verifier's clock-skew leeway, or a
-  // token the verifier still accepts could be replayed.
+  // Forgets tokens whose expiresAt is before `now`. expiresAt must be the
+  // last moment the verifier accepts the token (exp plus its leeway), or a
+  // token still accepted could be replayed after pruning.
   virtual Status pruneExpired(int64_t now) = 0;
 };
 
