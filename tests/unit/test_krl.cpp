@@ -16,6 +16,7 @@
 #include "ssh/ssh_cert.h"
 #include "ssh/ssh_pubkey.h"
 #include "support/ssh_fixtures.h"
+#include "wire/limits.h"
 #include "wire/reader.h"
 #include "wire/writer.h"
 
@@ -128,26 +129,42 @@ void checkAgreement(const std::string& krlPath, const Krl& krl, const std::vecto
   }
 }
 
-// The subsection types inside each certificates section of an encoded KRL.
-std::vector<uint8_t> certRecordTypes(const Bytes& krl) {
+// A u32 length and that many bytes, of any size (KRL sections and
+// subsections may be larger than Reader::string takes).
+std::span<const uint8_t> lengthPrefixed(wire::Reader& r) {
+  auto len = r.u32();
+  REQUIRE(len.ok());
+  auto body = r.raw(*len);
+  REQUIRE(body.ok());
+  return *body;
+}
+
+// The subsection types inside each certificates section of an encoded KRL,
+// with their sizes.
+std::vector<std::pair<uint8_t, size_t>> certRecords(const Bytes& krl) {
   wire::Reader r(krl);
   REQUIRE(r.raw(8 + 4 + 8 + 8 + 8).ok());
   REQUIRE(r.string().ok());
   REQUIRE(r.string().ok());
-  std::vector<uint8_t> types;
+  std::vector<std::pair<uint8_t, size_t>> records;
   while (r.remaining() > 0) {
     uint8_t type = *r.u8();
-    auto body = r.string();
-    REQUIRE(body.ok());
+    auto body = lengthPrefixed(r);
     if (type != 1) continue;
-    wire::Reader s(*body);
+    wire::Reader s(body);
     REQUIRE(s.string().ok());
     REQUIRE(s.string().ok());
     while (s.remaining() > 0) {
-      types.push_back(*s.u8());
-      REQUIRE(s.string().ok());
+      uint8_t recordType = *s.u8();
+      records.emplace_back(recordType, lengthPrefixed(s).size());
     }
   }
+  return records;
+}
+
+std::vector<uint8_t> certRecordTypes(const Bytes& krl) {
+  std::vector<uint8_t> types;
+  for (const auto& [type, size] : certRecords(krl)) types.push_back(type);
   return types;
 }
 
@@ -295,6 +312,51 @@ TEST_CASE("KrlSshKeygenWrittenIsParsedAndAgreesAndRoundTrips", "[krl]") {
   CHECK(isKeyRevoked(*krl, pubOf(explicitSub)));
   CHECK(isKeyRevoked(*krl, pubOf(hashedSub)));
   CHECK_FALSE(isKeyRevoked(*krl, pubOf(sub)));
+}
+
+// Random 64-bit serials (what the CA issues) go into one serial-list record
+// of 8 bytes each: past 32,768 of them it is larger than the wire reader's
+// string cap. Both ways: ssh-keygen reads ours, we read ssh-keygen's.
+TEST_CASE("KrlOfFortyThousandRandomSerialsIsReadBothWays", "[krl]") {
+  CertLab lab;
+  std::string ca = lab.key("ca", "ed25519");
+  std::string sub = lab.key("sub", "ed25519");
+  std::vector<uint64_t> serials;
+  std::string spec;
+  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < 40000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift64: fixed, spread over 64 bits
+    serials.push_back(x);
+    spec += "serial: " + std::to_string(x) + "\n";
+  }
+  Krl krl;
+  krl.version = 3;
+  krl.certificates.push_back(KrlCertificates{pubOf(ca), serials, {}});
+  Bytes ours = encodeKrl(krl);
+  auto records = certRecords(ours);
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].first == 0x20);
+  CHECK(records[0].second == 8 * serials.size());
+  CHECK(records[0].second > wire::kMaxStringLen);
+  writeKrl(lab.file("ours.krl"), ours);
+
+  test::writeText(lab.file("spec"), spec);
+  auto made = test::run("ssh-keygen -k -f " + lab.file("keygen.krl") + " -s " + ca + ".pub " + lab.file("spec"));
+  INFO(made.output);
+  REQUIRE(made.status == 0);
+
+  lab.keygenCert(ca, sub, "x", serials.front(), true);
+  lab.keygenCert(ca, sub, "x", serials[12345], true);
+  lab.keygenCert(ca, sub, "x", serials.back(), true);
+  lab.keygenCert(ca, sub, "x", serials.front() + 1, false);
+  for (const char* file : {"ours.krl", "keygen.krl"}) {
+    auto parsed = parseKrl(bytesOf(test::readText(lab.file(file))));
+    INFO(file << ": " << (parsed.ok() ? "" : parsed.error().message));
+    REQUIRE(parsed.ok());
+    REQUIRE(parsed->certificates.size() == 1);
+    CHECK(parsed->certificates[0].serials.size() == serials.size());
+    checkAgreement(lab.file(file), *parsed, lab.certs());
+  }
 }
 
 TEST_CASE("KrlSerialRecordsChosenAsSshKeygenChooses", "[krl]") {

@@ -354,6 +354,18 @@ class CertificatesParser {
   uint64_t maxSerial_ = 0;
 };
 
+// Sections and certificate subsections are read with their own length
+// (not Reader::string): a list of random serials is 8 bytes each, so a CA
+// with more than 32,768 revoked serials writes (as ssh-keygen does) one
+// subsection over the size limit for keys and strings.
+Result<std::span<const uint8_t>> sectionBody(wire::Reader& r, const char* what) {
+  auto len = r.u32();
+  if (!len.ok()) return formatError(std::string(what) + " length is truncated");
+  auto body = r.raw(*len);
+  if (!body.ok()) return formatError(std::string(what) + " of " + std::to_string(*len) + " bytes is truncated");
+  return *body;
+}
+
 Result<KrlCertificates> parseCertificatesSection(std::span<const uint8_t> body) {
   wire::Reader r(body);
   auto ca = r.string();
@@ -367,9 +379,8 @@ Result<KrlCertificates> parseCertificatesSection(std::span<const uint8_t> body) 
   CertificatesParser parser(out);
   while (r.remaining() > 0) {
     auto type = r.u8();
-    auto sub = r.string();
-    if (!sub.ok()) return formatError("certificate subsection is truncated");
-    SSHCA_RETURN_IF_ERROR(parser.record(*type, *sub));
+    SSHCA_ASSIGN_OR_RETURN(auto sub, sectionBody(r, "certificate subsection"));
+    SSHCA_RETURN_IF_ERROR(parser.record(*type, sub));
   }
   return out;
 }
@@ -430,16 +441,6 @@ Result<Header> parseHeader(wire::Reader& r) {
   }
   if (*flags != 0) return formatError("KRL flags " + std::to_string(*flags) + " are not defined (expected 0)");
   return Header{*version, *date, std::move(*comment)};
-}
-
-// Sections are read with their own length (not Reader::string) so that a
-// KRL of many revocations is not capped at the size limit for keys.
-Result<std::span<const uint8_t>> sectionBody(wire::Reader& r) {
-  auto len = r.u32();
-  if (!len.ok()) return formatError("section length is truncated");
-  auto body = r.raw(*len);
-  if (!body.ok()) return formatError("section of " + std::to_string(*len) + " bytes is truncated");
-  return *body;
 }
 
 struct SeenBlobs {
@@ -519,7 +520,7 @@ Result<Krl> parseKrl(std::span<const uint8_t> data) {
       return formatError(where + ": KRL signature sections are not supported (OpenSSH 9.4+ refuses them too; "
                                  "the KRL is signed with SSHSIG instead)");
     }
-    auto body = sectionBody(r);
+    auto body = sectionBody(r, "section");
     if (!body.ok()) return std::move(body).error().context(where);
     auto st = parseSection(type, *body, seen, krl);
     if (!st.ok()) return std::move(st).error().context(where);
