@@ -17,7 +17,7 @@ namespace {
 Result<std::vector<std::string>> acceptedPrincipals(const ModuleArgs& args, const UserAccount& user) {
   if (args.authorizedPrincipalsFile) {
     SSHCA_ASSIGN_OR_RETURN(auto path, expandUserTokens(*args.authorizedPrincipalsFile, user.name));
-    auto list = loadPrincipals(path, user.uid);
+    auto list = loadPrincipals(path);
     if (!list.ok()) return std::move(list).error().context("authorized_principals_file");
     return list;
   }

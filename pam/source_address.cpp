@@ -33,30 +33,42 @@ bool samePrefix(const Ip& a, const Ip& b, int prefix) {
   return true;
 }
 
-bool inBlock(const Ip& addr, std::string_view block) {
+struct Block {
+  Ip net;
+  int prefix = 0;
+};
+
+// "ADDR" or "ADDR/PREFIX"; nullopt when malformed.
+std::optional<Block> parseBlock(std::string_view block) {
   const size_t slash = block.find('/');
   const auto net = parseIp(block.substr(0, slash));
-  if (!net || net->family != addr.family) return false;
+  if (!net) return std::nullopt;
   int prefix = net->bits();
   if (slash != std::string_view::npos) {
     const std::string_view p = block.substr(slash + 1);
     auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), prefix);
-    if (ec != std::errc() || end != p.data() + p.size() || p.empty() || prefix < 0 || prefix > net->bits()) return false;
+    if (ec != std::errc() || end != p.data() + p.size() || p.empty() || prefix < 0 || prefix > net->bits())
+      return std::nullopt;
   }
-  return samePrefix(addr, *net, prefix);
+  return Block{*net, prefix};
 }
 
 }  // namespace
 
+// Every entry is read before the answer: as in OpenSSH's
+// addr_match_cidr_list, one malformed entry refuses the whole list.
 bool addressInList(std::string_view address, std::string_view list) {
   const auto addr = parseIp(address);
   if (!addr) return false;
-  while (!list.empty()) {
+  bool match = false;
+  for (;;) {
     const size_t comma = list.find(',');
-    if (inBlock(*addr, list.substr(0, comma))) return true;
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    const auto block = parseBlock(list.substr(0, comma));
+    if (!block) return false;
+    if (block->net.family == addr->family && samePrefix(*addr, block->net, block->prefix)) match = true;
+    if (comma == std::string_view::npos) return match;
+    list = list.substr(comma + 1);
   }
-  return false;
 }
 
 }  // namespace sshca::pam

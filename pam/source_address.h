@@ -7,7 +7,8 @@
 namespace sshca::pam {
 
 // Whether `address` (a literal IPv4/IPv6 address) lies in one of the
-// blocks of `list`. Anything unparsable, on either side, is no match.
+// blocks of `list`. Anything unparsable, on either side, is no match: an
+// unparsable address, or any malformed entry of the list (as OpenSSH).
 bool addressInList(std::string_view address, std::string_view list);
 
 }  // namespace sshca::pam

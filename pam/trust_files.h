@@ -20,9 +20,9 @@ namespace sshca::pam {
 
 inline constexpr size_t kMaxTrustFileBytes = 64 * 1024 * 1024;
 
-// The content of a regular file owned by root or `alsoAllowedOwner`, not
-// writable by group or others. Checked on the open descriptor (no race).
-Result<std::string> readTrustedFile(const std::string& path, uid_t alsoAllowedOwner = 0);
+// The content of a regular file owned by root, not writable by group or
+// others. Checked on the open descriptor (no race).
+Result<std::string> readTrustedFile(const std::string& path);
 
 // Parsers on the content (pure, for tests and fuzzing).
 Result<std::vector<PublicKey>> parseCaKeys(const std::string& content);
@@ -30,6 +30,9 @@ std::vector<std::string> parsePrincipalsList(const std::string& content);
 
 Result<std::vector<PublicKey>> loadCaKeys(const std::string& path);
 Result<ssh::Krl> loadKrl(const std::string& path);
-Result<std::vector<std::string>> loadPrincipals(const std::string& path, uid_t userUid);
+// Root's like the others, never the user's own: for sudo, the file is the
+// line between code running as the user and root, and a user who could
+// write it could name any principal of a certificate they hold.
+Result<std::vector<std::string>> loadPrincipals(const std::string& path);
 
 }  // namespace sshca::pam

@@ -145,6 +145,12 @@ chmod 666 "$T/principals/$ALICE"
 load "$ALICE_SOCK" admins
 expect_fail "a group/world-writable principals file is refused" auth "$ALICE_SOCK" "$ALICE" "$SVC-principals"
 log_says "is writable by group or others"
+chmod 644 "$T/principals/$ALICE"
+chown "$ALICE" "$T/principals/$ALICE"
+load "$ALICE_SOCK" admins
+expect_fail "a principals file the user owns is refused (the user could write any principal in)" \
+  auth "$ALICE_SOCK" "$ALICE" "$SVC-principals"
+log_says "is owned by uid $(id -u "$ALICE"), not root"
 
 # group=NAME: only members may use a certificate (useradd made a group named after the user).
 printf 'auth required %s %s group=%s\n' "$MODULE" "$ARGS" "$ALICE" >"/etc/pam.d/$SVC-group"

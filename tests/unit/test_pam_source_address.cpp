@@ -24,3 +24,14 @@ TEST_CASE("PamSourceAddressUnparsableNeverMatches") {
   CHECK_FALSE(addressInList("10.0.0.1", "10.0.0.0/-1"));
   CHECK_FALSE(addressInList("10.0.0.1", ""));
 }
+
+// As OpenSSH's addr_match_cidr_list: one bad entry refuses the whole list,
+// wherever it stands, even next to one that matches.
+TEST_CASE("PamSourceAddressOneMalformedEntryRefusesTheList") {
+  CHECK_FALSE(addressInList("10.1.2.3", "bogus,10.0.0.0/8"));
+  CHECK_FALSE(addressInList("10.1.2.3", "10.0.0.0/8,bogus"));
+  CHECK_FALSE(addressInList("10.1.2.3", "10.0.0.0/8,192.168.0.0/33"));
+  CHECK_FALSE(addressInList("10.1.2.3", "10.0.0.0/8,"));
+  CHECK_FALSE(addressInList("10.1.2.3", ",10.0.0.0/8"));
+  CHECK(addressInList("10.1.2.3", "2001:db8::/32,10.0.0.0/8"));  // another family is not malformed
+}

@@ -50,7 +50,11 @@ TEST_CASE("PamTrustFilesMustBeRootOwnedAndNotWritableByOthers") {
   auto notRoot = readTrustedFile(path);
   REQUIRE_FALSE(notRoot.ok());
   CHECK(notRoot.error().code == ErrorCode::PermissionDenied);
-  CHECK(readTrustedFile(path, 65534).ok());  // a principals file may be the user's own
+  // Nor may a principals file be the user's own (sudo: the user could
+  // write in a principal of any certificate they hold).
+  auto usersOwn = loadPrincipals(path);
+  REQUIRE_FALSE(usersOwn.ok());
+  CHECK_THAT(usersOwn.error().message, Catch::Contains("owned by uid 65534, not root"));
 
   CHECK(readTrustedFile(dir.file("missing")).error().code == ErrorCode::NotFound);
   CHECK_FALSE(readTrustedFile(dir.path()).ok());  // a directory
