@@ -1,6 +1,7 @@
 #include "agent/agent_cli.h"
 
 #include "agent/agent_state.h"
+#include "common/file_io.h"
 
 namespace sshca::agent {
 
@@ -11,5 +12,12 @@ void addConfigDirOption(CLI::App* cmd, std::string& dir) {
 }
 
 std::string configDirOrDefault(const std::string& dir) { return dir.empty() ? defaultConfigDir() : dir; }
+
+std::string readSecretLine(const std::string& path) {
+  std::string text = orFail(readFile(path == "-" ? "/dev/stdin" : path));
+  text = text.substr(0, text.find('\n'));
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return text;
+}
 
 }  // namespace sshca::agent

@@ -29,4 +29,9 @@ void addConfigDirOption(CLI::App* cmd, std::string& dir);
 // The option's value or the default directory.
 std::string configDirOrDefault(const std::string& dir);
 
+// The first line of FILE (or of stdin for "-"), without its line end: how
+// secrets are taken (tokens, client secrets), never from the command line,
+// where other users see them in ps and shells keep them in their history.
+std::string readSecretLine(const std::string& path);
+
 }  // namespace sshca::agent

@@ -105,13 +105,17 @@ class RedirectListener {
   std::thread thread_;
 };
 
-// xdg-open when a display is set; the URL is printed either way.
+// xdg-open when a display is set; the URL is printed either way. Not
+// waited for here: xdg-open may stay until the browser is closed, and the
+// login must go on as soon as the redirect arrives. A detached thread reaps
+// it, so that it does not stay a zombie.
 void openBrowser(const std::string& url) {
   if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) return;
   std::string prog = "xdg-open";
   char* argv[] = {prog.data(), const_cast<char*>(url.c_str()), nullptr};
   pid_t pid = 0;
-  if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) == 0) waitpid(pid, nullptr, 0);
+  if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) == 0)
+    std::thread([pid] { waitpid(pid, nullptr, 0); }).detach();
 }
 
 Result<std::string> exchange(const OidcEndpoints& idp, const BrowserFlowOptions& o, const Pkce& p,

@@ -31,8 +31,11 @@ Result<ssh::Certificate> renewHostCertificate(const CaClient& ca, const std::str
 Result<ssh::Certificate> rekeyHostCertificate(const CaClient& ca, const std::string& sshpop, const PublicKey& newKey);
 
 // What the CA answered must be a host certificate for `key`, signed by one
-// of the pinned host CA keys: anything else is never written to disk.
+// of the pinned host CA keys, and valid at `now` (seconds since the epoch;
+// its start may be up to 5 minutes ahead, for clock skew): anything else is
+// never written to disk, so a working certificate is never replaced by one
+// that clients would refuse (a CA whose clock runs days ahead, say).
 Status checkIssuedHostCertificate(const ssh::Certificate& cert, const PublicKey& key,
-                                  const std::vector<PublicKey>& hostCaKeys);
+                                  const std::vector<PublicKey>& hostCaKeys, uint64_t now);
 
 }  // namespace sshca::agent

@@ -14,7 +14,7 @@ namespace sshca::agent {
 namespace {
 
 struct HostOptions {
-  std::string configDir, token, reloadCommand;
+  std::string configDir, token, tokenFile, reloadCommand;
   std::vector<std::string> keys;
   CLI::Option* reloadOption = nullptr;
   RenewOptions renew;
@@ -39,11 +39,20 @@ Status reloadAfterChange(const HostOptions& o) {
   return okStatus();
 }
 
+// --token-file, else --token or $SSHCA_TOKEN (CLI11 fills --token from it).
+std::string enrollmentToken(const HostOptions& o) {
+  if (!o.tokenFile.empty()) return readSecretLine(o.tokenFile);
+  if (o.token.empty()) fail(makeError(ErrorCode::InvalidArgument, "give the one-time token: --token-file FILE (or - for stdin), "
+                                                                  "$SSHCA_TOKEN or --token"));
+  return o.token;
+}
+
 void runEnroll(const HostOptions& o) {
-  if (o.token.empty()) fail(makeError(ErrorCode::InvalidArgument, "--token is empty"));
+  const std::string token = enrollmentToken(o);
+  if (token.empty()) fail(makeError(ErrorCode::InvalidArgument, "the one-time token is empty"));
   auto keys = orFail(selectHostKeys(o.keys));
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
-  orFail(enrollHostKeys(ca, keys, o.token, std::cerr));
+  orFail(enrollHostKeys(ca, keys, token, std::cerr));
   // The certificates are in place: that is what enroll promised. sshd may
   // not run or not be configured for them yet on a first enrollment.
   if (auto s = reloadAfterChange(o); !s.ok())
@@ -65,13 +74,21 @@ void runRenew(HostOptions o) {
 void addEnroll(CLI::App* host) {
   auto o = std::make_shared<HostOptions>();
   auto* cmd = host->add_subcommand("enroll", "Get this host's first certificates with a one-time token");
-  cmd->add_option("--token", o->token, "the one-time host token (`sshca token host NAME --principals ...`)")->required();
+  auto* file = cmd->add_option("--token-file", o->tokenFile,
+                               "read the one-time host token (`sshca token host NAME --principals ...`) from FILE, "
+                               "or - for stdin");
+  cmd->add_option("--token", o->token,
+                  "the token itself; other users of this host see it in ps while enroll runs, so prefer "
+                  "--token-file or $SSHCA_TOKEN")
+      ->envname("SSHCA_TOKEN")
+      ->excludes(file);
   addCommonOptions(cmd, *o);
   cmd->footer(
       "The principals come from the token. A token is good for one certificate: the first key is\n"
       "certified with it, every other key by SSHPOP rekey proven with that first certificate.\n"
       "Example:\n"
-      "  sshca-agent host enroll --token \"$TOKEN\" --key /etc/ssh/ssh_host_ecdsa_key.pub");
+      "  sshca-agent host enroll --token-file /root/web1.token --key /etc/ssh/ssh_host_ecdsa_key.pub\n"
+      "  ssh root@web1 sshca-agent host enroll --token-file - <web1.token");
   cmd->callback([o] { runEnroll(*o); });
 }
 

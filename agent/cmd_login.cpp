@@ -19,7 +19,6 @@
 #include "agent/oauth_client.h"
 #include "agent/oidc_discovery.h"
 #include "agent/user_login.h"
-#include "common/file_io.h"
 #include "common/utc_time.h"
 
 namespace sshca::agent {
@@ -48,20 +47,14 @@ bool useDeviceFlow(const LoginOptions& o) {
 }
 
 // The text of a file without its trailing line break: ID tokens and secrets.
-std::string readLine(const std::string& path) {
-  std::string text = orFail(readFile(path == "-" ? "/dev/stdin" : path));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
 OAuthClient oauthClient(const LoginOptions& o, const OidcProvisionerInfo& prov, const OidcEndpoints& idp) {
   if (o.clientSecretFile.empty()) return OAuthClient::publicClient(prov.clientId);
-  SecretBytes secret(readLine(o.clientSecretFile));
+  SecretBytes secret(readSecretLine(o.clientSecretFile));
   return orFail(OAuthClient::confidential(prov.clientId, std::move(secret), idp.tokenAuthMethods));
 }
 
 std::string obtainIdToken(const LoginOptions& o, const OidcProvisionerInfo& prov) {
-  if (!o.idTokenFile.empty()) return readLine(o.idTokenFile);
+  if (!o.idTokenFile.empty()) return readSecretLine(o.idTokenFile);
   OidcEndpoints idp = orFail(discoverOidc(prov.issuer));
   const std::string scope = "openid email profile groups";
   // Prompts go to stderr: stdout stays for what scripts read.
@@ -76,6 +69,7 @@ void runLogin(const LoginOptions& o) {
   // the result has nowhere else to go (--write).
   Status agent = checkAgentReachable(socket);
   if (o.write.empty()) orFail(agent);
+  else orFail(checkKeyPathFree(o.write));
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
   OidcProvisionerInfo prov = orFail(pickOidcProvisioner(ca.client, o.provisioner));
   std::string idToken = obtainIdToken(o, prov);
@@ -99,7 +93,8 @@ void registerLogin(CLI::App& app) {
   cmd->add_flag("--browser", o->browser, "browser flow (RFC 8252, PKCE) with a redirect to 127.0.0.1")->excludes(dev);
   cmd->add_flag("--no-open", o->noBrowserOpen, "browser flow: print the URL, do not run xdg-open");
   cmd->add_option("--key-type", o->keyType, "ed25519 (default) or ecdsa-p256");
-  cmd->add_option("--write", o->write, "also write PATH (private key, 0600), PATH.pub and PATH-cert.pub");
+  cmd->add_option("--write", o->write, "also write PATH (private key, 0600), PATH.pub and PATH-cert.pub; "
+                  "replaces only what an earlier login wrote there");
   cmd->add_option("--client-secret-file", o->clientSecretFile,
                   "the OAuth client's secret, read from FILE, when the provider registered the CA's client ID "
                   "as confidential; sent by client_secret_basic, or client_secret_post if only that is allowed");

@@ -1,5 +1,7 @@
 #include "agent/host_certificate_file.h"
 
+#include <ctime>
+
 #include "agent/atomic_replace.h"
 #include "agent/ca_api.h"
 #include "common/utc_time.h"
@@ -8,7 +10,7 @@ namespace sshca::agent {
 
 Status installHostCertificate(const HostKeyFiles& files, const ssh::Certificate& cert, const PublicKey& key,
                               const std::vector<PublicKey>& hostCaKeys) {
-  auto checked = checkIssuedHostCertificate(cert, key, hostCaKeys);
+  auto checked = checkIssuedHostCertificate(cert, key, hostCaKeys, static_cast<uint64_t>(std::time(nullptr)));
   if (!checked.ok()) return std::move(checked).error().context("not installing " + files.certificate);
   std::string line = ssh::formatCertificateLine(cert, "sshca serial " + std::to_string(cert.serial)) + "\n";
   return atomicReplace(files.certificate, line, 0644);

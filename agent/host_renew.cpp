@@ -36,7 +36,8 @@ Status rekey(CaConnection& ca, SshpopProver& prover, const HostKeyFiles& files, 
   SSHCA_ASSIGN_OR_RETURN(NewHostKey key, NewHostKey::generateLike(old.key, files, publicKeyComment(files)));
   SSHCA_ASSIGN_OR_RETURN(std::string sshpop, prover.token("rekey", old, files.privateKey));
   SSHCA_ASSIGN_OR_RETURN(ssh::Certificate fresh, rekeyHostCertificate(ca.client, sshpop, key.publicKey()));
-  auto checked = checkIssuedHostCertificate(fresh, key.publicKey(), ca.state.hostCaKeys);
+  auto checked =
+      checkIssuedHostCertificate(fresh, key.publicKey(), ca.state.hostCaKeys, static_cast<uint64_t>(std::time(nullptr)));
   if (!checked.ok()) return std::move(checked).error().context("not installing the new key");
   SSHCA_RETURN_IF_ERROR(key.install(files));
   return installHostCertificate(files, fresh, key.publicKey(), ca.state.hostCaKeys);

@@ -24,6 +24,12 @@ int main(int argc, char** argv) {
     return sshca::agent::kExitFailed;  // 2 means "not due", never a failure
   } catch (const sshca::agent::AgentExit& e) {
     return e.status;
+  } catch (const std::exception& e) {
+    // A library's exception (nlohmann on invalid UTF-8, std::filesystem):
+    // exit 1 with its message, not an abort and a core dump that may hold
+    // a token or a client secret.
+    std::cerr << "sshca-agent: unexpected error: " << e.what() << "\n";
+    return sshca::agent::kExitFailed;
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 
 #include "common/bytes.h"
@@ -62,6 +63,19 @@ Status addToAgent(const std::string& socketPath, const UserCertificate& user, in
   uint32_t lifetime = static_cast<uint32_t>(std::min<uint64_t>(left, std::numeric_limits<uint32_t>::max()));
   SSHCA_ASSIGN_OR_RETURN(ssh::AgentClient agent, ssh::AgentClient::connect(socketPath));
   return agent.add({user.key.get(), &cert, "sshca:" + cert.keyId, lifetime});
+}
+
+Status checkKeyPathFree(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) && !ec) return okStatus();
+  auto pub = readFile(path + ".pub");
+  if (pub.ok()) {
+    auto line = ssh::parsePublicKeyLine(pub->substr(0, pub->find('\n')));
+    if (line.ok() && line->comment.starts_with("sshca:")) return okStatus();
+  }
+  return makeError(ErrorCode::AlreadyExists, "--write " + path +
+                                                 ": a key that sshca-agent did not write is there (its .pub has no "
+                                                 "\"sshca:\" comment); not replacing it: choose another path");
 }
 
 Status writeUserKeyFiles(const std::string& path, const UserCertificate& user) {

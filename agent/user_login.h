@@ -30,4 +30,9 @@ Status addToAgent(const std::string& socketPath, const UserCertificate& user, in
 // PATH (private key, 0600), PATH.pub and PATH-cert.pub, each atomically.
 Status writeUserKeyFiles(const std::string& path, const UserCertificate& user);
 
+// --write PATH may replace only what an earlier login wrote there (PATH.pub
+// with an "sshca:" comment), never someone's own key (~/.ssh/id_ed25519).
+// Checked before the sign-in.
+Status checkKeyPathFree(const std::string& path);
+
 }  // namespace sshca::agent

@@ -25,6 +25,12 @@ int main(int argc, char** argv) {
   } catch (const sshca::cli::CliExit& e) {
     std::cerr << "sshca: " << e.error.message << "\n";
     return e.error.code == sshca::ErrorCode::InvalidArgument ? 2 : 1;
+  } catch (const std::exception& e) {
+    // A library's exception (nlohmann on invalid UTF-8, std::filesystem):
+    // a failure with its message, not an abort and a core dump that may
+    // hold a PIN or a token.
+    std::cerr << "sshca: unexpected error: " << e.what() << "\n";
+    return 1;
   }
   return 0;
 }

@@ -57,7 +57,9 @@ ssh-keygen -q -t ed25519 -N '' -C host -f "$T/hostkeys/ssh_host_ed25519_key"
 KEYS=(--key "$T/hostkeys/ssh_host_ecdsa_key.pub" --key "$T/hostkeys/ssh_host_ed25519_key.pub")
 TOKEN=$("$SSHCA" token host 127.0.0.1 --principals 127.0.0.1,localhost --config "$CFG")
 BEFORE=$(issued)
-"$AGENT" host enroll --config-dir "$CONF" --token "$TOKEN" "${KEYS[@]}" --reload-command '' 2>"$T/enroll.err" ||
+# The token from a file (not the command line, where ps shows it).
+(umask 077; printf '%s\n' "$TOKEN" >"$T/host.token")
+"$AGENT" host enroll --config-dir "$CONF" --token-file "$T/host.token" "${KEYS[@]}" --reload-command '' 2>"$T/enroll.err" ||
   { cat "$T/enroll.err" >&2; fail "host enroll"; }
 for t in ecdsa ed25519; do
   cert="$T/hostkeys/ssh_host_${t}_key-cert.pub"
@@ -74,6 +76,15 @@ cp "$T/hostkeys/ssh_host_ecdsa_key-cert.pub" "$T/ecdsa-cert.before"
 BEFORE=$(issued)
 expect_fail "enroll with a spent token" "$AGENT" host enroll --config-dir "$CONF" --token "$TOKEN" "${KEYS[@]}" --reload-command ''
 err_contains "refused"
+expect_fail "the spent token again, from stdin" \
+  bash -c '"$1" host enroll --config-dir "$2" --token-file - --key "$3" --reload-command "" <"$4"' \
+  _ "$AGENT" "$CONF" "$T/hostkeys/ssh_host_ecdsa_key.pub" "$T/host.token"
+err_contains "refused"
+expect_fail "the spent token again, from \$SSHCA_TOKEN" \
+  env SSHCA_TOKEN="$TOKEN" "$AGENT" host enroll --config-dir "$CONF" "${KEYS[@]}" --reload-command ''
+err_contains "refused"
+expect_fail "no token at all" env -u SSHCA_TOKEN "$AGENT" host enroll --config-dir "$CONF" "${KEYS[@]}" --reload-command ''
+err_contains "give the one-time token"
 check "spent token: nothing issued" test "$(issued)" = "$BEFORE"
 check "spent token: certificate untouched" cmp "$T/ecdsa-cert.before" "$T/hostkeys/ssh_host_ecdsa_key-cert.pub"
 expect_fail "enroll without bootstrap" "$AGENT" host enroll --config-dir "$T/nowhere" --token "$TOKEN" "${KEYS[@]}" --reload-command ''

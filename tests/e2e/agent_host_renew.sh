@@ -23,8 +23,8 @@ mkdir -p "$T/hostkeys"
 KEY="$T/hostkeys/ssh_host_ecdsa_key"
 CERT="$KEY-cert.pub"
 ssh-keygen -q -t ecdsa -N '' -C host -f "$KEY"
-"$AGENT" host enroll --config-dir "$CONF" --key "$KEY.pub" --reload-command '' \
-  --token "$("$SSHCA" token host 127.0.0.1 --principals 127.0.0.1 --config "$CFG")" 2>/dev/null
+SSHCA_TOKEN=$("$SSHCA" token host 127.0.0.1 --principals 127.0.0.1 --config "$CFG") \
+  "$AGENT" host enroll --config-dir "$CONF" --key "$KEY.pub" --reload-command '' 2>/dev/null
 
 # ---- a real sshd with the enrolled certificate ----
 new_user

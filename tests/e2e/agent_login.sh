@@ -114,4 +114,20 @@ got=$(ssh -F /dev/null -i "$T/id_bob" -o CertificateFile="$T/id_bob-cert.pub" -o
 check "ssh logs in with the written files" test "$got" = "$TEST_USER"
 check "a replayed ID token is refused" bash -c '! "$1" login --id-token-file - --write "$2" --config-dir "$3" <<<"$4" 2>/dev/null' \
   _ "$AGENT" "$T/id_again" "$T/agent" "$erin"
+
+# ---- --write never replaces a key sshca-agent did not write ----
+ssh-keygen -q -t ed25519 -N '' -C me@laptop -f "$T/id_own"
+cp "$T/id_own" "$T/id_own.before"
+fresh=$(oidc_device_login bob)
+rc=0
+SSH_AUTH_SOCK= "$AGENT" login --id-token-file - --write "$T/id_own" --config-dir "$T/agent" <<<"$fresh" \
+  >/dev/null 2>"$T/own.err" || rc=$?
+check "login --write over someone's own key fails" test "$rc" -ne 0
+check "... saying it will not replace it" grep -q "not replacing it" "$T/own.err"
+check "... and the key is untouched" cmp "$T/id_own" "$T/id_own.before"
+cp "$T/id_bob-cert.pub" "$T/id_bob-cert.before"
+check "login --write replaces what an earlier login wrote" bash -c \
+  'SSH_AUTH_SOCK= "$1" login --id-token-file - --write "$2" --config-dir "$3" <<<"$4" >/dev/null 2>&1' \
+  _ "$AGENT" "$T/id_bob" "$T/agent" "$fresh"
+check "... with a new certificate" bash -c '! cmp -s "$1-cert.pub" "$1-cert.before"' _ "$T/id_bob"
 finish
