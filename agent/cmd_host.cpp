@@ -1,4 +1,5 @@
 // sshca-agent host enroll | renew: this host's certificates.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -9,6 +10,7 @@
 #include "agent/host_keys.h"
 #include "agent/host_renew.h"
 #include "agent/sshd_reload.h"
+#include "common/file_io.h"
 
 namespace sshca::agent {
 namespace {
@@ -30,13 +32,26 @@ void addCommonOptions(CLI::App* cmd, HostOptions& o) {
                                    "else SIGHUP to the pid in /run/sshd.pid; '' disables)");
 }
 
-// Reloads sshd unless --reload-command ''.
+// Reloads sshd unless --reload-command ''. A failed reload leaves the
+// pending marker behind for the next run; a good one removes it.
 Status reloadAfterChange(const HostOptions& o) {
   std::string command = o.reloadOption->count() ? o.reloadCommand : defaultReloadCommand();
   if (o.reloadOption->count() && command.empty()) return okStatus();
-  SSHCA_RETURN_IF_ERROR(reloadSshd(command));
+  const std::string pending = reloadPendingPath(configDirOrDefault(o.configDir));
+  Status reloaded = reloadSshd(command);
+  if (!reloaded.ok()) {
+    (void)writeFileAtomic(pending, "a host certificate changed; sshd was not reloaded\n", 0644);
+    return reloaded;
+  }
+  std::error_code ec;
+  std::filesystem::remove(pending, ec);
   std::cerr << "sshca-agent: sshd reloaded\n";
   return okStatus();
+}
+
+bool reloadPending(const HostOptions& o) {
+  std::error_code ec;
+  return std::filesystem::exists(reloadPendingPath(configDirOrDefault(o.configDir)), ec);
 }
 
 // --token-file, else --token or $SSHCA_TOKEN (CLI11 fills --token from it).
@@ -64,11 +79,15 @@ void runRenew(HostOptions o) {
   auto keys = orFail(selectHostKeys(o.keys));
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
   RenewOutcome r = renewHostCertificates(ca, keys, o.renew, std::cerr);
-  if (r.renewed > 0) orFail(reloadAfterChange(o));  // cron must hear of it: sshd serves the old ones
+  // cron must hear of a failed reload: sshd serves the old certificates.
+  const bool pending = reloadPending(o);
+  if (r.renewed > 0 || pending) orFail(reloadAfterChange(o));
   if (r.failed > 0) throw AgentExit{kExitFailed};
   if (r.renewed == 0 && r.notDue == 0)
     fail(makeError(ErrorCode::NotFound, "no host certificate (ssh_host_*_key-cert.pub) to renew: run `sshca-agent host enroll` first"));
-  if (r.renewed == 0) throw AgentExit{kExitNotDue};
+  // Nothing renewed now, but sshd serves an earlier renewal since this run:
+  // a change, 0.
+  if (r.renewed == 0 && !pending) throw AgentExit{kExitNotDue};
 }
 
 void addEnroll(CLI::App* host) {

@@ -15,8 +15,16 @@ namespace sshca::agent {
 
 std::string defaultReloadCommand() {
   std::error_code ec;
-  return std::filesystem::is_directory("/run/systemd/system", ec) ? "systemctl reload ssh" : "";
+  if (!std::filesystem::is_directory("/run/systemd/system", ec)) return "";
+  // Debian and Ubuntu call the unit ssh.service; RHEL, Fedora, SUSE and Arch
+  // call it sshd.service (and have no "ssh" alias).
+  for (const char* dir : {"/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"}) {
+    if (std::filesystem::exists(std::string(dir) + "/ssh.service", ec)) return "systemctl reload ssh";
+  }
+  return "systemctl reload sshd";
 }
+
+std::string reloadPendingPath(const std::string& configDir) { return configDir + "/sshd-reload-pending"; }
 
 Status reloadSshd(const std::string& command, const std::string& pidFile) {
   if (!command.empty()) return runShellCommand(command);

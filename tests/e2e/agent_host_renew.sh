@@ -57,6 +57,21 @@ check "renew: principals kept" bash -c "ssh-keygen -L -f '$CERT' | grep -A2 Prin
 check "renew: one certificate issued" test "$(issued)" = $((BEFORE + 1))
 check "sshd serves the renewed certificate after the reload" serves
 
+# ---- a failed reload is retried by the next run, even when nothing is due ----
+PENDING="$CONF/sshd-reload-pending"
+set +e; "$AGENT" host renew --force --config-dir "$CONF" --key "$KEY.pub" --reload-command false 2>"$T/renew.err"; rc=$?; set -e
+check "renewed, but the reload failed: exit 1" test "$rc" = 1
+check "... and the pending reload is noted" test -f "$PENDING"
+BEFORE=$(issued)
+set +e; "$AGENT" host renew --config-dir "$CONF" --key "$KEY.pub" --reload-command "$RELOAD" 2>"$T/renew.err"; rc=$?; set -e
+check "the next run, nothing due, reloads sshd and exits 0" test "$rc" = 0
+check "... says so" grep -q "sshd reloaded" "$T/renew.err"
+check "... issued nothing" test "$(issued)" = "$BEFORE"
+check "... and clears the note" test ! -e "$PENDING"
+check "sshd serves the certificate renewed before the failed reload" serves
+set +e; "$AGENT" host renew --config-dir "$CONF" --key "$KEY.pub" --reload-command "$RELOAD" 2>"$T/renew.err"; rc=$?; set -e
+check "then nothing due again: exit 2" test "$rc" = 2
+
 # ---- --rekey: new key of the same type, certified; ssh still trusts the host ----
 cp "$KEY" "$T/key.0"
 BEFORE=$(issued)
