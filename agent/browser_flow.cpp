@@ -55,24 +55,33 @@ std::string authorizationUrl(const OidcEndpoints& idp, const BrowserFlowOptions&
 }
 
 // What the redirect brought back, judged once in the listener: the page
-// shown in the browser and the login's result are the same decision.
+// shown in the browser and the login's result are the same decision. Only
+// a redirect with this login's state decides (a code, or the provider's
+// error). Anything else (another user of the machine who found the port, a
+// stale tab of an earlier login) is refused in its browser and ignored: it
+// must not be able to end this login.
 struct Callback {
   std::string expectedState;
   std::mutex mu;
   std::condition_variable cv;
   bool arrived = false;
+  int ignored = 0;  // redirects with another state
   Result<std::string> code = makeError(ErrorCode::Unauthenticated, "no redirect yet");
 
-  void judge(const httplib::Request& req) {
+  // Whether the request was this login's redirect (and decided it).
+  bool judge(const httplib::Request& req) {
+    if (req.get_param_value("state") != expectedState) {
+      ++ignored;
+      return false;
+    }
     std::string error = req.get_param_value("error");
     if (req.has_param("error_description")) error += " (" + req.get_param_value("error_description") + ")";
     if (!error.empty())
       code = makeError(ErrorCode::Unauthenticated, "the provider refused the sign-in: " + error);
-    else if (req.get_param_value("state") != expectedState)
-      code = makeError(ErrorCode::Unauthenticated, "the redirect's state does not match this login (refused)");
     else
       code = req.get_param_value("code");
     arrived = true;
+    return true;
   }
 };
 
@@ -83,9 +92,10 @@ class RedirectListener {
     server_.Get("/callback", [&cb](const httplib::Request& req, httplib::Response& res) {
       {
         std::lock_guard lock(cb.mu);
-        if (!cb.arrived) cb.judge(req);
-        res.set_content(cb.code.ok() ? "<html><body>sshca: signed in. You can close this window.</body></html>"
-                                      : "<html><body>sshca: sign-in refused; see the terminal.</body></html>",
+        bool ours = !cb.arrived && cb.judge(req);
+        res.set_content(ours && cb.code.ok()
+                            ? "<html><body>sshca: signed in. You can close this window.</body></html>"
+                            : "<html><body>sshca: sign-in refused; see the terminal.</body></html>",
                         "text/html");
       }
       cb.cv.notify_all();
@@ -157,8 +167,13 @@ Result<std::string> runBrowserFlow(const OidcEndpoints& idp, const BrowserFlowOp
   out << "To sign in, open this URL in a browser on this machine:\n" << url << std::endl;
   if (o.openBrowser) openBrowser(url);
   std::unique_lock lock(cb.mu);
-  if (!cb.cv.wait_for(lock, std::chrono::seconds(o.timeoutSeconds), [&cb] { return cb.arrived; }))
-    return makeError(ErrorCode::Unauthenticated, "no sign-in within " + std::to_string(o.timeoutSeconds) + " s");
+  if (!cb.cv.wait_for(lock, std::chrono::seconds(o.timeoutSeconds), [&cb] { return cb.arrived; })) {
+    std::string ignored = cb.ignored ? " (" + std::to_string(cb.ignored) +
+                                           " redirect(s) whose state did not match this login were refused)"
+                                     : "";
+    return makeError(ErrorCode::Unauthenticated,
+                     "no sign-in within " + std::to_string(o.timeoutSeconds) + " s" + ignored);
+  }
   SSHCA_ASSIGN_OR_RETURN(std::string code, std::move(cb.code));
   SSHCA_ASSIGN_OR_RETURN(std::string idToken, exchange(idp, o, pkce, code, redirect));
   SSHCA_RETURN_IF_ERROR(checkNonce(idToken, pkce.nonce));
