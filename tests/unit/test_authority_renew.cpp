@@ -146,6 +146,39 @@ TEST_CASE("SshpopRefusesARevokedCertificate", "[sshpop]") {
                     ErrorCode::Unauthenticated);
 }
 
+// The revocation commits after the proof was checked, while the CA signs
+// the replacement: the revocation wins, nothing is recorded, and the
+// SSHPOP token is not spent.
+TEST_CASE("SshpopRenewalLosesToARevocationDuringSigning", "[sshpop]") {
+  SshpopFixture f;
+  HostCert web = f.issueHost();
+  const std::string ca = ssh::fingerprintSha256(f.hostCa->publicKey());
+  // Revokes `victim` inside the next host CA signature (once).
+  auto revokeWhileSigning = [&](const HostCert& victim) {
+    auto done = std::make_shared<bool>(false);
+    f.whileHostCaSigns = [&f, ca, serial = victim.cert.serial, done] {
+      if (*done) return;
+      *done = true;
+      REQUIRE(f.store->revoke(ca, serial, "key stolen", f.now).ok());
+    };
+  };
+  revokeWhileSigning(web);
+  const std::string ott = f.sshpop(web, "renew");
+  size_t before = f.rows(kWebKeyId);
+  auto out = f.authority->renewSsh(renewRequest(ott));
+  REQUIRE_FALSE(out.ok());
+  CHECK(out.error().code == ErrorCode::Unauthenticated);
+  CHECK_THAT(out.error().message, Catch::Contains("was revoked while its replacement was being signed"));
+  CHECK(f.rows(kWebKeyId) == before);
+
+  f.whileHostCaSigns = nullptr;
+  HostCert again = f.issueHost();
+  revokeWhileSigning(again);
+  checkRekeyRefused(f, f.sshpop(again, "rekey"),
+                    ssh::encodePublicKeyWire(test::EvpTestSigner::generate(KeyAlgorithm::Ed25519)->publicKey()),
+                    ErrorCode::Unauthenticated);
+}
+
 TEST_CASE("SshpopRefusesAnExpiredCertificateUnlessTheProvisionerAllowsIt", "[sshpop]") {
   SshpopFixture f;
   HostCert web = f.issueHost();

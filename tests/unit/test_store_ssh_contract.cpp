@@ -199,6 +199,24 @@ STORE_CONTRACT_CASE("SshStoreTakenSerialDoesNotConsumeTheToken") {
   CHECK(backend.count("ssh_certificates") == 2);
 }
 
+STORE_CONTRACT_CASE("SshStoreRecordsAReplacementOnlyOfALiveCertificate") {
+  auto db = backend.open();
+  REQUIRE(db->insert(sshRecord(1)).ok());
+  REQUIRE(db->recordReplacement(sshRecord(2), tokenUse("renew-1"), {kUserCa, 1}).ok());
+  CHECK(db->findBySerial(kUserCa, 2)->has_value());
+
+  // Revoked, or not on record (another CA's serial 1): refused, nothing
+  // recorded, the token still unused.
+  REQUIRE(db->revoke(kUserCa, 1, "stolen", 1700000000).ok());
+  for (const char* ca : {kUserCa, kHostCa}) {
+    Status s = db->recordReplacement(sshRecord(3), tokenUse("renew-2"), {ca, 1});
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().code == ErrorCode::Unauthenticated);
+    CHECK_FALSE(db->findBySerial(kUserCa, 3)->has_value());
+  }
+  CHECK(db->useToken("renew-2", "jwk", 2000000000, 1700000000).ok());
+}
+
 STORE_CONTRACT_CASE("SshStorePruneForgetsOnlyExpiredTokens") {
   auto db = backend.open();
   REQUIRE(db->useToken("old", "jwk", 1700000100, 1700000000).ok());

@@ -116,12 +116,13 @@ Result<Authority::Caller> Authority::authenticate(const std::string& ott, int64_
 }
 
 Result<ssh::Certificate> Authority::signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who,
-                                                  int64_t now) {
+                                                  int64_t now,
+                                                  const std::optional<store::ReplacedCertificate>& replaces) {
   const CaKey& ca = tmpl.type == ssh::CertType::User ? userCa_ : hostCa_;
   for (int attempt = 1;; ++attempt) {
     auto cert = ssh::signCertificate(tmpl, *ca.signer, rng_);
     if (!cert.ok()) return std::move(cert).error().context("signing the certificate");
-    Status recorded = record(*cert, ca, who, now);
+    Status recorded = record(*cert, ca, who, now, replaces);
     if (recorded.ok()) return std::move(cert).value();
     // Anything else (a replayed token above all): the signed certificate is
     // dropped here, never returned and never recorded.
@@ -132,8 +133,10 @@ Result<ssh::Certificate> Authority::signAndRecord(const ssh::CertTemplate& tmpl,
 
 // The certificate row and the token's use commit together (fsync) or not
 // at all; a credential that is not one-time records the row alone.
-Status Authority::record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now) {
+Status Authority::record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now,
+                         const std::optional<store::ReplacedCertificate>& replaces) {
   store::SshCertificateRecord row = makeIssuedRecord(cert, ca.fingerprint, who, now);
+  if (replaces) return store_->recordReplacement(row, makeTokenUse(who, now), *replaces);
   if (who.tokenId.empty()) return store_->insert(row);
   return store_->recordIssued(row, makeTokenUse(who, now));
 }

@@ -102,8 +102,12 @@ class Authority final : public api::AuthorityApi {
   Result<std::shared_ptr<const KrlSnapshot>> krlSnapshot();
   ProvisionerSetPtr currentProvisioners() const;
   Result<Caller> authenticate(const std::string& ott, int64_t now) const;
-  Result<ssh::Certificate> signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who, int64_t now);
-  Status record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now);
+  // `replaces`: the certificate a renewal or rekey replaces, which must
+  // still be unrevoked when the new one is recorded.
+  Result<ssh::Certificate> signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who, int64_t now,
+                                         const std::optional<store::ReplacedCertificate>& replaces = std::nullopt);
+  Status record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now,
+                const std::optional<store::ReplacedCertificate>& replaces);
 
   std::string caUrl_;
   CaKey userCa_;

@@ -53,7 +53,10 @@ Status Authority::checkOnRecord(const ssh::Certificate& cert, policy::Identity& 
 Result<api::SshCertificateResponse> Authority::issueReplacement(const Proven& proven, const ssh::CertTemplate& tmpl,
                                                                 int64_t now) {
   const policy::Identity& who = proven.proof.identity;
-  SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert, signAndRecord(tmpl, who, now));
+  const ssh::Certificate& old = proven.proof.certificate;
+  const CaKey& oldCa = old.type == ssh::CertType::User ? userCa_ : hostCa_;
+  SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert,
+                         signAndRecord(tmpl, who, now, store::ReplacedCertificate{oldCa.fingerprint, old.serial}));
   return api::SshCertificateResponse{std::move(cert.wire), cert.serial, cert.keyId, who.provisioner, who.subject};
 }
 

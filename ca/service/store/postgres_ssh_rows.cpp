@@ -100,6 +100,15 @@ Result<std::vector<SshCertificateRecord>> pgSelectSshCertificatesByKeyId(PGconn*
   return selectRecords(conn, "WHERE c.key_id = $1 ORDER BY c.id", PgParams().add(keyId));
 }
 
+Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial) {
+  SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn,
+                                            "SELECT revoked_at FROM ssh_certificates "
+                                            "WHERE ca_fingerprint = $1 AND serial = $2 FOR SHARE",
+                                            PgParams().add(caFingerprint).add(serialToColumn(serial)),
+                                            "reading the renewed certificate"));
+  return PQntuples(r.get()) == 1 && !pgOptionalInt64(r.get(), 0, 0).has_value();
+}
+
 Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn* conn,
                                                                         const std::string& caFingerprint,
                                                                         int64_t now) {

@@ -24,6 +24,9 @@ Result<std::optional<SshCertificateRecord>> pgSelectSshCertificateBySerial(PGcon
                                                                           const std::string& caFingerprint,
                                                                           uint64_t serial);
 Result<std::vector<SshCertificateRecord>> pgSelectSshCertificatesByKeyId(PGconn* conn, const std::string& keyId);
+// Whether the certificate is on record and not revoked, its row locked
+// FOR SHARE until the transaction ends.
+Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial);
 Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn* conn,
                                                                         const std::string& caFingerprint,
                                                                         int64_t now);

@@ -102,4 +102,19 @@ Status PostgresSshStore::recordIssued(const SshCertificateRecord& record, const 
       "recording an issued certificate");
 }
 
+// The replaced row is read FOR SHARE: a revocation of it (an UPDATE) waits
+// for this transaction, or, committed first, is what this read sees.
+Status PostgresSshStore::recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
+                                           const ReplacedCertificate& replaced) {
+  return pgTransaction(
+      *pool_,
+      [&](PGconn* c) -> Status {
+        SSHCA_ASSIGN_OR_RETURN(bool live, pgLockUnrevokedSshCertificate(c, replaced.caFingerprint, replaced.serial));
+        if (!live) return replacedCertificateRevoked(replaced);
+        SSHCA_RETURN_IF_ERROR(pgInsertUsedToken(c, token));
+        return pgInsertSshCertificate(c, record);
+      },
+      "recording a renewed certificate");
+}
+
 }  // namespace sshca::store

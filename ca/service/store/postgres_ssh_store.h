@@ -38,6 +38,8 @@ class PostgresSshStore final : public SshIssuanceStore {
   Status pruneExpired(int64_t now) override;
 
   Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) override;
+  Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
+                           const ReplacedCertificate& replaced) override;
 
  private:
   explicit PostgresSshStore(std::unique_ptr<PostgresPool> pool) : pool_(std::move(pool)) {}

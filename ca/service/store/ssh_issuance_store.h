@@ -3,11 +3,27 @@
 // the token that paid for it, atomically.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "common/result.h"
 #include "store/ssh_certificate_store.h"
 #include "store/token_replay_store.h"
 
 namespace sshca::store {
+
+// The certificate a renewal or rekey replaces (SSHPOP proved its key).
+struct ReplacedCertificate {
+  std::string caFingerprint;
+  uint64_t serial = 0;
+};
+
+// Unauthenticated: the replaced certificate was revoked (or is gone) by the
+// time its replacement was to be recorded.
+inline Error replacedCertificateRevoked(const ReplacedCertificate& replaced) {
+  return makeError(ErrorCode::Unauthenticated, "certificate serial " + std::to_string(replaced.serial) +
+                                                   " was revoked while its replacement was being signed");
+}
 
 class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore {
  public:
@@ -16,6 +32,14 @@ class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore {
   // token was used before; AlreadyExists (and the token still unused) if
   // the serial is taken. Durable when it returns.
   virtual Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) = 0;
+
+  // recordIssued for a renewal or rekey, in the same transaction checking
+  // that the certificate it replaces is still on record and not revoked:
+  // a revocation that commits while the replacement is being signed wins
+  // (replacedCertificateRevoked, nothing recorded, the token unused), so
+  // revoking a host's certificate cannot be outrun by a renewal in flight.
+  virtual Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
+                                   const ReplacedCertificate& replaced) = 0;
 };
 
 }  // namespace sshca::store

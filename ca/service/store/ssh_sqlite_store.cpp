@@ -86,4 +86,16 @@ Status SqliteSshStore::recordIssued(const SshCertificateRecord& record, const To
   });
 }
 
+// The writer runs one write at a time, so a revocation is either before
+// this check or after this commit.
+Status SqliteSshStore::recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
+                                         const ReplacedCertificate& replaced) {
+  return writer_->write([&](SqliteConn db) -> Status {
+    SSHCA_ASSIGN_OR_RETURN(auto old, selectSshCertificateBySerial(db, replaced.caFingerprint, replaced.serial));
+    if (!old || old->revokedAt) return replacedCertificateRevoked(replaced);
+    SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
+    return insertSshCertificateRow(db, record);
+  });
+}
+
 }  // namespace sshca::store

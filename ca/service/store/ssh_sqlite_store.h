@@ -39,6 +39,8 @@ class SqliteSshStore final : public SshIssuanceStore {
   Status pruneExpired(int64_t now) override;
 
   Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) override;
+  Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
+                           const ReplacedCertificate& replaced) override;
 
   // Writes queued before the call are committed; later ones are refused
   // (Unavailable). The destructor closes too.

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -30,6 +31,23 @@ namespace sshca::test {
 inline constexpr int64_t kSshpopNow = 1800000000;
 inline const std::string kSshpopCaUrl = "https://ca.test:8443";
 
+// A signer that runs a hook inside every signature, before signing: a test
+// does something (revokes a certificate) while the CA is signing.
+class HookedSigner final : public Signer {
+ public:
+  HookedSigner(SignerPtr inner, std::function<void()> hook) : inner_(std::move(inner)), hook_(std::move(hook)) {}
+  const PublicKey& publicKey() const override { return inner_->publicKey(); }
+  Result<Bytes> sign(std::span<const uint8_t> data, HashAlg hash) const override {
+    hook_();
+    return inner_->sign(data, hash);
+  }
+  std::string description() const override { return "hooked " + inner_->description(); }
+
+ private:
+  SignerPtr inner_;
+  std::function<void()> hook_;
+};
+
 // A host key and the certificate the CA issued for it.
 struct HostCert {
   SignerPtr key;
@@ -43,13 +61,16 @@ struct SshpopFixture {
   SignerPtr hostCa = EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
   SignerPtr adminKey = EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
   store::SqliteSshStore* store = nullptr;  // owned by the authority
+  std::function<void()> whileHostCaSigns;  // run inside every host CA signature when set
   std::unique_ptr<authority::Authority> authority;
 
   SshpopFixture() {
     authority::AuthorityParts parts;
     parts.caUrl = kSshpopCaUrl;
     parts.userCa = userCa;
-    parts.hostCa = hostCa;
+    parts.hostCa = std::make_shared<HookedSigner>(hostCa, [this] {
+      if (whileHostCaSigns) whileHostCaSigns();
+    });
     parts.root = {"PEM", "SHA256:00"};
     auto opened = store::SqliteSshStore::open(dir.file("ca.db"));
     if (!opened.ok()) throw std::runtime_error(opened.error().message);
