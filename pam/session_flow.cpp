@@ -17,6 +17,12 @@ Result<std::vector<ssh::Certificate>> checkSessionCertificates(const ModuleArgs&
   std::vector<ssh::Certificate> ours;
   for (const auto& key : info.publicKeys) {
     if (!key.isCertificate()) continue;
+    // sshd accepted it, but we cannot read it (a FIDO key's certificate, an
+    // option our strict parser refuses): it may be one of ours, revoked.
+    if (auto readable = ssh::parseCertificate(key.keyBlob); !readable.ok())
+      return makeError(ErrorCode::PermissionDenied, "the login's " + key.keyType +
+                                                        " certificate cannot be read, so whether it is revoked cannot "
+                                                        "be told: " + readable.error().message);
     auto cert = parseTrustedCertificate(key.keyBlob, caKeys);
     if (!cert.ok()) {
       log.debug("login certificate is not ours: " + cert.error().message);
