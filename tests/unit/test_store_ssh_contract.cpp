@@ -217,6 +217,26 @@ STORE_CONTRACT_CASE("SshStoreRecordsAReplacementOnlyOfALiveCertificate") {
   CHECK(db->useToken("renew-2", "jwk", 2000000000, 1700000000).ok());
 }
 
+STORE_CONTRACT_CASE("SshStoreRevokesWithATokenInOneTransaction") {
+  auto db = backend.open();
+  REQUIRE(db->insert(sshRecord(1)).ok());
+  uint64_t version = db->krlVersion().value();
+  REQUIRE(db->revokeWithToken(kUserCa, 1, "stolen", 1700000000, tokenUse("revoke-1")).ok());
+  CHECK(db->findBySerial(kUserCa, 1).value()->revokedAt == std::optional<int64_t>(1700000000));
+  CHECK(db->krlVersion().value() == version + 1);
+  // The token is spent with it: a replay is Replayed, before anything else.
+  CHECK(db->revokeWithToken(kUserCa, 1, "again", 1700000001, tokenUse("revoke-1")).error().code ==
+        ErrorCode::Replayed);
+  // A revocation that fails leaves its token unused, and the KRL alone.
+  CHECK(db->revokeWithToken(kUserCa, 1, "again", 1700000001, tokenUse("revoke-2")).error().code ==
+        ErrorCode::AlreadyExists);
+  CHECK(db->revokeWithToken(kUserCa, 99, "never issued", 1700000001, tokenUse("revoke-3")).error().code ==
+        ErrorCode::NotFound);
+  CHECK(db->krlVersion().value() == version + 1);
+  CHECK(db->useToken("revoke-2", "jwk", 2000000000, 1700000000).ok());
+  CHECK(db->useToken("revoke-3", "jwk", 2000000000, 1700000000).ok());
+}
+
 STORE_CONTRACT_CASE("SshStorePruneForgetsOnlyExpiredTokens") {
   auto db = backend.open();
   REQUIRE(db->useToken("old", "jwk", 1700000100, 1700000000).ok());

@@ -2,6 +2,7 @@
 // SSHPOP proof revokes a certificate in the database; GET /ssh/krl serves
 // what the database says is revoked.
 #include "authority/authority.h"
+#include "authority/issued_record.h"
 #include "policy/ssh_serial.h"
 
 namespace sshca::authority {
@@ -56,10 +57,13 @@ Result<api::RevokeSshResponse> Authority::revokeSsh(const api::RevokeSshRequest&
   // Spent before the revoked check, so that a replay says so (409 replayed)
   // rather than "already revoked".
   const policy::Identity& who = auth.identity;
-  SSHCA_RETURN_IF_ERROR(store_->useToken(who.tokenId, who.provisioner, who.tokenUsableUntil, now));
-  if (found.second.revokedAt)
+  if (found.second.revokedAt) {
+    SSHCA_RETURN_IF_ERROR(store_->useToken(who.tokenId, who.provisioner, who.tokenUsableUntil, now));
     return makeError(ErrorCode::AlreadyExists, "certificate serial " + std::to_string(serial) + " is already revoked");
-  SSHCA_RETURN_IF_ERROR(store_->revoke(found.first->fingerprint, serial, revocationReason(request, who), now));
+  }
+  // The token's use and the revocation commit together.
+  SSHCA_RETURN_IF_ERROR(store_->revokeWithToken(found.first->fingerprint, serial, revocationReason(request, who), now,
+                                                makeTokenUse(who, now)));
   return api::RevokeSshResponse{who.provisioner, who.subject};
 }
 

@@ -55,17 +55,35 @@ Result<std::vector<SshCertificateRecord>> PostgresSshStore::findByKeyId(const st
       *pool_, [&](PGconn* c) { return pgSelectSshCertificatesByKeyId(c, keyId); });
 }
 
+namespace {
+
+// The row and the KRL version, inside the caller's transaction.
+Status pgRevokeAndBump(PGconn* c, const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                       int64_t at) {
+  SSHCA_RETURN_IF_ERROR(pgRevokeSshCertificate(c, caFingerprint, serial, reason, at));
+  SSHCA_ASSIGN_OR_RETURN(uint64_t version, pgBumpKrlVersion(c));
+  (void)version;
+  return okStatus();
+}
+
+}  // namespace
+
 Status PostgresSshStore::revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                                 int64_t at) {
   return pgTransaction(
+      *pool_, [&](PGconn* c) { return pgRevokeAndBump(c, caFingerprint, serial, reason, at); },
+      "revoking a certificate");
+}
+
+Status PostgresSshStore::revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                                         int64_t at, const TokenUse& token) {
+  return pgTransaction(
       *pool_,
       [&](PGconn* c) -> Status {
-        SSHCA_RETURN_IF_ERROR(pgRevokeSshCertificate(c, caFingerprint, serial, reason, at));
-        SSHCA_ASSIGN_OR_RETURN(uint64_t version, pgBumpKrlVersion(c));
-        (void)version;
-        return okStatus();
+        SSHCA_RETURN_IF_ERROR(pgInsertUsedToken(c, token));
+        return pgRevokeAndBump(c, caFingerprint, serial, reason, at);
       },
-      "revoking a certificate");
+      "revoking a certificate with a one-time token");
 }
 
 Result<std::vector<SshCertificateRecord>> PostgresSshStore::revokedNotExpired(const std::string& caFingerprint,

@@ -40,6 +40,8 @@ class PostgresSshStore final : public SshIssuanceStore {
   Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) override;
   Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
                            const ReplacedCertificate& replaced) override;
+  Status revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason, int64_t at,
+                         const TokenUse& token) override;
 
  private:
   explicit PostgresSshStore(std::unique_ptr<PostgresPool> pool) : pool_(std::move(pool)) {}

@@ -40,6 +40,13 @@ class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore {
   // revoking a host's certificate cannot be outrun by a renewal in flight.
   virtual Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
                                    const ReplacedCertificate& replaced) = 0;
+
+  // revoke, paid for by a one-time token, in one transaction with the
+  // token's use: Replayed first (as useToken), then revoke's NotFound or
+  // AlreadyExists with the token left unused. A failure between the two
+  // can no longer burn the token of an urgent revocation.
+  virtual Status revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                                 int64_t at, const TokenUse& token) = 0;
 };
 
 }  // namespace sshca::store

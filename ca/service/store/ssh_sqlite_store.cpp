@@ -45,15 +45,30 @@ Result<std::vector<SshCertificateRecord>> SqliteSshStore::findByKeyId(const std:
   return selectSshCertificatesByKeyId(reader_.get(), keyId);
 }
 
+namespace {
+
+// The row and the KRL version, inside the caller's transaction.
+Status revokeAndBump(SqliteConn db, const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                     int64_t at) {
+  SSHCA_RETURN_IF_ERROR(revokeSshCertificateRow(db, caFingerprint, serial, reason, at));
+  SSHCA_ASSIGN_OR_RETURN(uint64_t version, bumpKrlVersion(db));
+  (void)version;
+  return okStatus();
+}
+
+}  // namespace
+
 Status SqliteSshStore::revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                               int64_t at) {
-  return writer_->write(
-      [&](SqliteConn db) -> Status {
-        SSHCA_RETURN_IF_ERROR(revokeSshCertificateRow(db, caFingerprint, serial, reason, at));
-        SSHCA_ASSIGN_OR_RETURN(uint64_t version, bumpKrlVersion(db));
-        (void)version;
-        return okStatus();
-      });
+  return writer_->write([&](SqliteConn db) { return revokeAndBump(db, caFingerprint, serial, reason, at); });
+}
+
+Status SqliteSshStore::revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                                       int64_t at, const TokenUse& token) {
+  return writer_->write([&](SqliteConn db) -> Status {
+    SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
+    return revokeAndBump(db, caFingerprint, serial, reason, at);
+  });
 }
 
 Result<std::vector<SshCertificateRecord>> SqliteSshStore::revokedNotExpired(const std::string& caFingerprint,

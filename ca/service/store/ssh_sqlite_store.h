@@ -41,6 +41,8 @@ class SqliteSshStore final : public SshIssuanceStore {
   Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) override;
   Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
                            const ReplacedCertificate& replaced) override;
+  Status revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason, int64_t at,
+                         const TokenUse& token) override;
 
   // Writes queued before the call are committed; later ones are refused
   // (Unavailable). The destructor closes too.
