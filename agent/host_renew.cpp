@@ -40,7 +40,15 @@ Status rekey(CaConnection& ca, SshpopProver& prover, const HostKeyFiles& files, 
       checkIssuedHostCertificate(fresh, key.publicKey(), ca.state.hostCaKeys, static_cast<uint64_t>(std::time(nullptr)));
   if (!checked.ok()) return std::move(checked).error().context("not installing the new key");
   SSHCA_RETURN_IF_ERROR(key.install(files));
-  return installHostCertificate(files, fresh, key.publicKey(), ca.state.hostCaKeys);
+  Status installed = installHostCertificate(files, fresh, key.publicKey(), ca.state.hostCaKeys);
+  if (!installed.ok()) {
+    Status restored = key.restore(files);
+    if (!restored.ok())
+      return makeError(installed.error().code, installed.error().message +
+                                                   "; the old key could not be put back either: " +
+                                                   restored.error().message);
+  }
+  return installed;
 }
 
 Result<Step> renewOne(CaConnection& ca, SshpopProver& prover, const HostKeyFiles& files, const RenewOptions& o,

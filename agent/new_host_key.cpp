@@ -5,6 +5,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "agent/atomic_replace.h"
 #include "common/file_io.h"
 #include "keys/key_generation.h"
@@ -26,7 +28,10 @@ Result<PublicKey> writeNewKey(const std::string& dir, const KeySpec& spec, const
 }  // namespace
 
 NewHostKey::NewHostKey(NewHostKey&& other) noexcept
-    : dir_(std::move(other.dir_)), key_(std::move(other.key_)), comment_(std::move(other.comment_)) {
+    : dir_(std::move(other.dir_)),
+      key_(std::move(other.key_)),
+      comment_(std::move(other.comment_)),
+      oldPublicLine_(std::move(other.oldPublicLine_)) {
   other.dir_.clear();
 }
 
@@ -53,8 +58,18 @@ Result<NewHostKey> NewHostKey::generateLike(const PublicKey& old, const HostKeyF
 }
 
 Status NewHostKey::install(const HostKeyFiles& files) {
+  SSHCA_ASSIGN_OR_RETURN(oldPublicLine_, readFile(files.publicKey));
+  if (::link(files.privateKey.c_str(), (dir_ + "/old").c_str()) != 0)
+    return makeError(ErrorCode::IoError, "cannot keep the old key " + files.privateKey + " aside: " + std::strerror(errno));
   SSHCA_RETURN_IF_ERROR(atomicRename(dir_ + "/key", files.privateKey));
-  return atomicReplace(files.publicKey, ssh::formatPublicKeyLine(key_, comment_) + "\n", 0644);
+  Status pub = atomicReplace(files.publicKey, ssh::formatPublicKeyLine(key_, comment_) + "\n", 0644);
+  if (!pub.ok()) (void)restore(files);
+  return pub;
+}
+
+Status NewHostKey::restore(const HostKeyFiles& files) {
+  SSHCA_RETURN_IF_ERROR(atomicRename(dir_ + "/old", files.privateKey));
+  return atomicReplace(files.publicKey, oldPublicLine_, 0644);
 }
 
 }  // namespace sshca::agent

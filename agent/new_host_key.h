@@ -28,15 +28,24 @@ class NewHostKey {
   const PublicKey& publicKey() const { return key_; }
 
   // Replaces the private key (0600) and then the .pub (keeping its owner
-  // and mode), each atomically.
+  // and mode), each atomically. The old private key (hard-linked into the
+  // temporary directory) and the old .pub's text are kept until this
+  // object dies, for restore(); a failed .pub replacement restores at once.
   Status install(const HostKeyFiles& files);
+
+  // After install: puts the old private key and .pub back, when what had
+  // to follow (the certificate) could not be written. Without it a host
+  // would hold a new key with the old key's certificate, and could renew
+  // nothing any more.
+  Status restore(const HostKeyFiles& files);
 
  private:
   NewHostKey(std::string dir, PublicKey key, std::string comment)
       : dir_(std::move(dir)), key_(std::move(key)), comment_(std::move(comment)) {}
-  std::string dir_;  // holds the private key until install
+  std::string dir_;  // holds the private key until install, then the old one
   PublicKey key_;
   std::string comment_;  // for the .pub
+  std::string oldPublicLine_;  // the .pub's text before install
 };
 
 }  // namespace sshca::agent
