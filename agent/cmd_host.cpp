@@ -36,14 +36,17 @@ void addCommonOptions(CLI::App* cmd, HostOptions& o) {
 // pending marker behind for the next run; a good one removes it.
 Status reloadAfterChange(const HostOptions& o) {
   std::string command = o.reloadOption->count() ? o.reloadCommand : defaultReloadCommand();
-  if (o.reloadOption->count() && command.empty()) return okStatus();
   const std::string pending = reloadPendingPath(configDirOrDefault(o.configDir));
+  std::error_code ec;
+  if (o.reloadOption->count() && command.empty()) {  // the admin reloads sshd: nothing is pending for us
+    std::filesystem::remove(pending, ec);
+    return okStatus();
+  }
   Status reloaded = reloadSshd(command);
   if (!reloaded.ok()) {
     (void)writeFileAtomic(pending, "a host certificate changed; sshd was not reloaded\n", 0644);
     return reloaded;
   }
-  std::error_code ec;
   std::filesystem::remove(pending, ec);
   std::cerr << "sshca-agent: sshd reloaded\n";
   return okStatus();

@@ -71,6 +71,9 @@ check "... and clears the note" test ! -e "$PENDING"
 check "sshd serves the certificate renewed before the failed reload" serves
 set +e; "$AGENT" host renew --config-dir "$CONF" --key "$KEY.pub" --reload-command "$RELOAD" 2>"$T/renew.err"; rc=$?; set -e
 check "then nothing due again: exit 2" test "$rc" = 2
+: >"$PENDING"
+set +e; "$AGENT" host renew --config-dir "$CONF" --key "$KEY.pub" --reload-command '' 2>"$T/renew.err"; rc=$?; set -e
+check "with reloads off (--reload-command ''), a pending note is dropped, not kept forever" test ! -e "$PENDING"
 
 # ---- --rekey: new key of the same type, certified; ssh still trusts the host ----
 cp "$KEY" "$T/key.0"

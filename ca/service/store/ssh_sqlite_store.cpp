@@ -101,8 +101,9 @@ Status SqliteSshStore::recordIssued(const SshCertificateRecord& record, const To
   });
 }
 
-// The writer runs one write at a time, so a revocation is either before
-// this check or after this commit.
+// The batch holds the write lock from BEGIN IMMEDIATE: a revocation, from
+// this process or from `sshca revoke`, is either before this check or
+// after this commit.
 Status SqliteSshStore::recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
                                          const ReplacedCertificate& replaced) {
   return writer_->write([&](SqliteConn db) -> Status {
