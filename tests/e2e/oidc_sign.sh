@@ -140,8 +140,17 @@ refused "principals outside the rules (bob asks for root)" 403
 body "$(oidc_code_login bob)" '{validBefore: "12h"}'
 refused "validity over the provisioner's 8h" 403
 
+# ---- rename + SIGHUP: ID tokens spent under the old name stay spent ----
+body "$(oidc_code_login alice sshca-es)"
+cp "$T/body.json" "$T/ops_body.json"
+check "alice signs in through ops" [ "$(post "$T/ops_body.json")" = 201 ]
+jq '(.provisioners[] | select(.name == "ops")).name = "ops2"' "$CFG" >"$T/renamed.json"
+cp "$T/renamed.json" "$CFG"
+check "SIGHUP after renaming ops to ops2" reloaded
+refused "the same ID token through the renamed provisioner (a replay)" 409 "$T/ops_body.json"
+
 # ---- remove + SIGHUP: the issuer is no longer trusted ----
-check "provisioner remove ops" quiet "$SSHCA" provisioner remove ops --config "$CFG"
+check "provisioner remove ops2" quiet "$SSHCA" provisioner remove ops2 --config "$CFG"
 check "SIGHUP after remove" reloaded
 body "$(oidc_code_login alice sshca-es)"
 refused "token for a removed provisioner" 401

@@ -54,6 +54,8 @@ TEST_CASE("oidc id token: a good token gives the identity") {
   CHECK(who->groups == std::vector<std::string>{"admins", "ssh-users"});
   // exp plus the 60 s leeway: a replay passes the time checks until then.
   CHECK(who->tokenUsableUntil == kNow + 600 + 60);
+  // Spent per issuer, not per provisioner name (a rename keeps it spent).
+  CHECK(who->tokenScope == "oidc " + kIssuer);
   CHECK(who->principals.empty());  // policy's job
   // No jti: the replay key is the token's hash, so it differs per token.
   CHECK(who->tokenId.starts_with("sha256:"));

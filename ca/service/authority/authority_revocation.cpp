@@ -58,7 +58,8 @@ Result<api::RevokeSshResponse> Authority::revokeSsh(const api::RevokeSshRequest&
   // rather than "already revoked".
   const policy::Identity& who = auth.identity;
   if (found.second.revokedAt) {
-    SSHCA_RETURN_IF_ERROR(store_->useToken(who.tokenId, who.provisioner, who.tokenUsableUntil, now));
+    const store::TokenUse use = makeTokenUse(who, now);
+    SSHCA_RETURN_IF_ERROR(store_->useToken(use.tokenId, use.provisioner, use.expiresAt, use.now));
     return makeError(ErrorCode::AlreadyExists, "certificate serial " + std::to_string(serial) + " is already revoked");
   }
   // The token's use and the revocation commit together.

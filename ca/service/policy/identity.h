@@ -22,6 +22,11 @@ struct Identity {
   bool emailVerified = false;
   std::string preferredUsername;
   std::string tokenId;      // one-time-use key (jti); empty if the credential is not one-time
+  // Where tokenId is unique, for replay protection: empty means the
+  // provisioner's name (its own tokens name it as issuer). OIDC sets
+  // "oidc <issuer>": an ID token's issuer is outside the CA, and renaming
+  // the provisioner must not make its spent tokens new.
+  std::string tokenScope;
   // The token's exp plus its verifier's clock-skew leeway: until then a
   // replay would pass the time checks, so the spent token is kept that long.
   int64_t tokenUsableUntil = 0;

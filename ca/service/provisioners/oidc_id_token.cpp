@@ -102,6 +102,7 @@ Result<policy::Identity> identityFromIdToken(const jose::JwsParts& token, const 
   std::string jti = optionalString(payload, "jti");
   who.tokenId = !jti.empty() && jti.size() <= jose::kMaxJtiLength ? "jti:" + jti : "sha256:" + sha256Hex(token.signingInput);
   who.tokenUsableUntil = static_cast<int64_t>(payload.at("exp").get<double>()) + checks.leewaySeconds;
+  who.tokenScope = "oidc " + checks.issuer;
   who.certType = ssh::CertType::User;
   return who;
 }

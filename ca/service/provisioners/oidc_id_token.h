@@ -33,7 +33,8 @@ Status checkIdTokenHeader(const jose::JwsParts& token, const IdTokenChecks& chec
 // when there is one, else sub), email_verified, preferred_username and
 // groups; tokenId = "jti:<jti>" or "sha256:<hex of header.payload as
 // received>" (ID tokens often have no jti; the signature is left out, as
-// ECDSA signatures are malleable); tokenUsableUntil = exp + leeway.
+// ECDSA signatures are malleable); tokenUsableUntil = exp + leeway;
+// tokenScope = "oidc <issuer>" (not the provisioner's name).
 // Unauthenticated naming the claim.
 Result<policy::Identity> identityFromIdToken(const jose::JwsParts& token, const IdTokenChecks& checks);
 

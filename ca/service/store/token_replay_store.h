@@ -1,4 +1,5 @@
-// One-time tokens: a token ID is accepted once per provisioner. The
+// One-time tokens: a token ID is accepted once per provisioner (per issuer
+// for OIDC ID tokens: Identity::tokenScope goes into `provisioner`). The
 // database's primary key decides (the INSERT failing is the check), so two
 // requests with the same token cannot both pass, not even on two CA
 // instances sharing one PostgreSQL database.
