@@ -43,14 +43,33 @@ ApiResponse transportError(int status, size_t maxBodyBytes) {
   switch (status) {
     case 404:
       return errorResponse(404, makeError(ErrorCode::NotFound, "no route for this method and path"));
+    case 411:
+      return errorResponse(411, makeError(ErrorCode::InvalidArgument,
+                                          "a request body needs a Content-Length (no chunked transfer coding)"));
     case 413:
       return errorResponse(413, makeError(ErrorCode::InvalidArgument,
                                           "request body exceeds " + std::to_string(maxBodyBytes) + " bytes"));
+    case 415:
+      return errorResponse(415, makeError(ErrorCode::InvalidArgument,
+                                          "a request body must not be compressed (Content-Encoding)"));
     case 500:
       return errorResponse(500, makeError(ErrorCode::Internal, "unexpected failure while handling the request"));
     default:
       return errorResponse(status, makeError(ErrorCode::InvalidArgument, "malformed HTTP request"));
   }
+}
+
+// Debian's cpp-httplib 0.11.4 holds a body to the size limit through its
+// Content-Length only: a chunked or length-less body, or a gzip or brotli
+// one once inflated, would be read whole into memory before any handler
+// runs. The API's bodies are small JSON sent with a Content-Length and no
+// content coding, as every client sends them; anything else is refused
+// here, before the body is read. 0 = go on.
+int bodyFramingRefusal(const httplib::Request& req) {
+  if (req.has_header("Content-Encoding")) return 415;
+  if (req.has_header("Transfer-Encoding")) return 411;
+  if (req.method == "POST" && !req.has_header("Content-Length")) return 411;
+  return 0;
 }
 
 void writeToStderr(std::string_view line) {
@@ -129,13 +148,18 @@ void HttpsServer::Impl::addRoutes() {
 }
 
 void HttpsServer::Impl::addErrorAndLogHooks() {
-  server->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  size_t limit = options.maxBodyBytes;
+  server->set_pre_routing_handler([limit](const httplib::Request& req, httplib::Response& res) {
     currentTrace = {Clock::now(), {}, true};
+    if (int status = bodyFramingRefusal(req); status != 0) {
+      send(res, transportError(status, limit));
+      res.set_header("Connection", "close");  // the unread body must not be read as the next request
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Called for every status >= 400; our handlers already wrote a JSON body,
   // cpp-httplib's own 404/413/400 have none yet.
-  size_t limit = options.maxBodyBytes;
   httplib::Server::HandlerWithResponse onError = [limit](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     ApiResponse r = transportError(res.status, limit);
