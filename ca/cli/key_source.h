@@ -13,7 +13,7 @@
 namespace sshca::cli {
 
 // Opens the token named by the kms URI and logs in (PIN from the URI's
-// pin-source, SSHCA_PIN, or pin-value). Fails the command on error.
+// pin-source or SSHCA_PIN). Fails the command on error.
 std::unique_ptr<KeyManager> openKeyManager(const std::string& kmsUri);
 
 // A signer for `keyUri`: "file:PATH" loads a key file, anything else is a

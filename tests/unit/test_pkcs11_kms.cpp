@@ -248,7 +248,8 @@ TEST_CASE("WrongPinFailsOnceWithFlagsAndWithoutThePin") {
 
 TEST_CASE("UnknownTokenIsNotFoundAndNamesTheTokensPresent") {
   SoftHsmToken token("present-token");
-  auto uri = parseKmsUri("pkcs11:token=absent?pin-value=1234");
+  setenv("SSHCA_PIN", "1234", 1);  // this test's own process (one per test case)
+  auto uri = parseKmsUri("pkcs11:token=absent");
   REQUIRE(uri.ok());
   auto km = openPkcs11KeyManager(*uri);
   REQUIRE_FALSE(km.ok());

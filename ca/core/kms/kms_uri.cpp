@@ -139,18 +139,19 @@ Result<KeyRef> parseKeyUri(std::string_view text) {
 }
 
 Result<SecretBytes> resolvePin(const KmsUri& uri) {
-  if (uri.pinValue) {
-    std::cerr << "sshca: warning: pin-value in a URI is visible to other users; use pin-source\n";
-    return SecretBytes(std::string_view(*uri.pinValue));
-  }
+  // DESIGN: a PIN never comes from a command line argument. A URI is one
+  // (--kms), or is copied into ca.json from one (sshca init).
+  if (uri.pinValue)
+    return makeError(ErrorCode::InvalidArgument,
+                     "pin-value= in a kms URI is not accepted: other users see it (ps, shell history) and "
+                     "ca.json would keep it; use ?pin-source=file:PATH or the SSHCA_PIN environment variable");
   if (!uri.pinSource.empty()) {
     SSHCA_ASSIGN_OR_RETURN(std::string path, pinSourcePath(uri.pinSource));
     return readPinFile(path);
   }
   if (const char* env = std::getenv("SSHCA_PIN"); env && *env) return SecretBytes(std::string_view(env));
   return makeError(ErrorCode::NotFound,
-                   "no PIN given: add ?pin-source=file:PATH to the kms URI, set SSHCA_PIN, "
-                   "or (discouraged) ?pin-value=");
+                   "no PIN given: add ?pin-source=file:PATH to the kms URI, or set SSHCA_PIN");
 }
 
 }  // namespace sshca
