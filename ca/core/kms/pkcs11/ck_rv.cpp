@@ -119,9 +119,12 @@ std::string ckrName(CK_RV rv) {
   return buf;
 }
 
+// A reader that was unplugged also shows as an invalid slot or a token
+// the module no longer recognises.
 bool isTokenGone(CK_RV rv) {
   return rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_SESSION_HANDLE_INVALID ||
-         rv == CKR_DEVICE_ERROR || rv == CKR_SESSION_CLOSED || rv == CKR_CRYPTOKI_NOT_INITIALIZED;
+         rv == CKR_DEVICE_ERROR || rv == CKR_SESSION_CLOSED || rv == CKR_CRYPTOKI_NOT_INITIALIZED ||
+         rv == CKR_SLOT_ID_INVALID || rv == CKR_TOKEN_NOT_RECOGNIZED;
 }
 
 static ErrorCode codeFor(CK_RV rv) {
@@ -138,7 +141,9 @@ static ErrorCode codeFor(CK_RV rv) {
     case CKR_DOMAIN_PARAMS_INVALID:
     case CKR_KEY_SIZE_RANGE:
     case CKR_FUNCTION_NOT_SUPPORTED: return ErrorCode::Unsupported;
-    case CKR_USER_NOT_LOGGED_IN: return ErrorCode::Unauthenticated;
+    // The CA's own login to the token was lost (a token that came back):
+    // the service is unavailable, the caller is not unauthenticated.
+    case CKR_USER_NOT_LOGGED_IN: return ErrorCode::Unavailable;
     case CKR_OBJECT_HANDLE_INVALID:
     case CKR_KEY_HANDLE_INVALID: return ErrorCode::NotFound;
     default: return ErrorCode::CryptoFailure;
