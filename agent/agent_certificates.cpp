@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "common/utc_time.h"
-#include "ssh/agent_client.h"
+#include "ca/core/common/utc_time.h"
+#include "ca/core/ssh/agent_client.h"
 
 namespace sshca::agent {
 namespace {

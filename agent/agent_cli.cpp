@@ -1,7 +1,7 @@
 #include "agent/agent_cli.h"
 
 #include "agent/agent_state.h"
-#include "common/file_io.h"
+#include "ca/core/common/file_io.h"
 
 namespace sshca::agent {
 

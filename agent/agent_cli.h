@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/cli_error.h"
+#include "ca/cli/cli_error.h"
 
 namespace sshca::agent {
 

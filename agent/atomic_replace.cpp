@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "common/file_io.h"
+#include "ca/core/common/file_io.h"
 
 namespace sshca::agent {
 namespace {

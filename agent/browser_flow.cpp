@@ -11,11 +11,11 @@
 #include <thread>
 
 #include "agent/idp_client.h"
-#include "common/percent_encoding.h"
-#include "common/bytes.h"
-#include "common/digest.h"
-#include "common/random.h"
-#include "jose/jws.h"
+#include "ca/core/common/percent_encoding.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/digest.h"
+#include "ca/core/common/random.h"
+#include "ca/core/jose/jws.h"
 
 extern char** environ;
 

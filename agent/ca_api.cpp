@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <strings.h>
 
-#include "common/utc_time.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/common/utc_time.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::agent {
 namespace {

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "agent/ca_client.h"
-#include "common/bytes.h"
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::agent {
 

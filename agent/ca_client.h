@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::agent {
 

@@ -6,7 +6,7 @@
 
 #include "agent/agent_state.h"
 #include "agent/ca_client.h"
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::agent {
 

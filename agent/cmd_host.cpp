@@ -10,7 +10,7 @@
 #include "agent/host_keys.h"
 #include "agent/host_renew.h"
 #include "agent/sshd_reload.h"
-#include "common/file_io.h"
+#include "ca/core/common/file_io.h"
 
 namespace sshca::agent {
 namespace {

@@ -19,7 +19,7 @@
 #include "agent/oauth_client.h"
 #include "agent/oidc_discovery.h"
 #include "agent/user_login.h"
-#include "common/utc_time.h"
+#include "ca/core/common/utc_time.h"
 
 namespace sshca::agent {
 namespace {

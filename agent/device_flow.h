@@ -10,7 +10,7 @@
 
 #include "agent/oauth_client.h"
 #include "agent/oidc_discovery.h"
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::agent {
 

@@ -4,7 +4,7 @@
 
 #include "agent/atomic_replace.h"
 #include "agent/ca_api.h"
-#include "common/utc_time.h"
+#include "ca/core/common/utc_time.h"
 
 namespace sshca::agent {
 

@@ -12,7 +12,7 @@
 
 #include "agent/ca_connection.h"
 #include "agent/host_keys.h"
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::agent {
 

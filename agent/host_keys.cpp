@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "common/file_io.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::agent {
 namespace {

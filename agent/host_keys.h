@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::agent {
 

@@ -7,8 +7,8 @@
 #include "agent/host_certificate_file.h"
 #include "agent/new_host_key.h"
 #include "agent/sshpop_prover.h"
-#include "common/file_io.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::agent {
 namespace {

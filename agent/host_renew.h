@@ -9,7 +9,7 @@
 
 #include "agent/ca_connection.h"
 #include "agent/host_keys.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::agent {
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::agent {
 

@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "agent/atomic_replace.h"
-#include "common/file_io.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::agent {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "keys/public_key.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
 
 namespace sshca::agent {
 

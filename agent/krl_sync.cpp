@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "agent/atomic_replace.h"
-#include "common/file_io.h"
-#include "ssh/krl.h"
-#include "ssh/ssh_pubkey.h"
-#include "ssh/sshsig.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/ssh/krl.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/sshsig.h"
 
 namespace sshca::agent {
 namespace {

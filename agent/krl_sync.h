@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "keys/public_key.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
 
 namespace sshca::agent {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "agent/ca_client.h"
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::agent {
 

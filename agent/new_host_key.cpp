@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "agent/atomic_replace.h"
-#include "common/file_io.h"
-#include "keys/key_generation.h"
-#include "ssh/openssh_private_key.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/keys/key_generation.h"
+#include "ca/core/ssh/openssh_private_key.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::agent {
 namespace {

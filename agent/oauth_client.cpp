@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "common/percent_encoding.h"
-#include "common/bytes.h"
+#include "ca/core/common/percent_encoding.h"
+#include "ca/core/common/bytes.h"
 
 namespace sshca::agent {
 

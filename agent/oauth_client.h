@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "agent/idp_client.h"
-#include "common/result.h"
-#include "common/secret.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca::agent {
 

@@ -4,8 +4,8 @@
 
 #include <cctype>
 
-#include "common/bytes.h"
-#include "x509/x509_pem.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/x509/x509_pem.h"
 
 namespace sshca::agent {
 namespace {

@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "agent/subprocess.h"
-#include "common/file_io.h"
+#include "ca/core/common/file_io.h"
 
 namespace sshca::agent {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::agent {
 

@@ -3,9 +3,9 @@
 #include <ctime>
 
 #include "agent/ca_api.h"
-#include "common/random.h"
-#include "jose/sshpop_token.h"
-#include "kms/soft/soft_signer.h"
+#include "ca/core/common/random.h"
+#include "ca/core/jose/sshpop_token.h"
+#include "ca/core/kms/soft/soft_signer.h"
 
 namespace sshca::agent {
 

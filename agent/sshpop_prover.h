@@ -7,8 +7,8 @@
 #include <string>
 
 #include "agent/ca_client.h"
-#include "common/result.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/result.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::agent {
 

@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <limits>
 
-#include "common/bytes.h"
-#include "common/file_io.h"
-#include "keys/key_generation.h"
-#include "keys/public_key.h"
-#include "ssh/agent_client.h"
-#include "ssh/openssh_private_key.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/keys/key_generation.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/agent_client.h"
+#include "ca/core/ssh/openssh_private_key.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::agent {
 namespace {

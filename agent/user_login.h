@@ -9,10 +9,10 @@
 #include <string>
 
 #include "agent/ca_client.h"
-#include "common/ossl.h"
-#include "common/result.h"
-#include "keys/key_spec.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::agent {
 

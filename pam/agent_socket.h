@@ -20,8 +20,8 @@
 
 #include <string>
 
-#include "common/result.h"
-#include "common/unique_fd.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/unique_fd.h"
 #include "pam/user_account.h"
 
 namespace sshca::pam {

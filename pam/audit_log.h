@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::pam {
 

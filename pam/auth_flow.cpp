@@ -3,13 +3,13 @@
 #include <chrono>
 #include <ctime>
 
-#include "common/random.h"
+#include "ca/core/common/random.h"
 #include "pam/agent_socket.h"
 #include "pam/cert_selection.h"
 #include "pam/possession_proof.h"
 #include "pam/trust_files.h"
 #include "pam/user_account.h"
-#include "ssh/agent_client.h"
+#include "ca/core/ssh/agent_client.h"
 
 namespace sshca::pam {
 namespace {

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 #include "pam/audit_log.h"
 #include "pam/module_args.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::pam {
 

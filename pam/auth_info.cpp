@@ -1,6 +1,6 @@
 #include "pam/auth_info.h"
 
-#include "wire/reader.h"
+#include "ca/core/wire/reader.h"
 
 namespace sshca::pam {
 namespace {

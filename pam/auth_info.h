@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/result.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::pam {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "pam/source_address.h"
-#include "ssh/ssh_pubkey.h"
-#include "wire/reader.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/wire/reader.h"
 
 namespace sshca::pam {
 namespace {

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "ssh/krl.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/krl.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::pam {
 

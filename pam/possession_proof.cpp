@@ -1,6 +1,6 @@
 #include "pam/possession_proof.h"
 
-#include "ssh/sshsig.h"
+#include "ca/core/ssh/sshsig.h"
 
 namespace sshca::pam {
 

@@ -8,10 +8,10 @@
 #include <functional>
 #include <span>
 
-#include "common/bytes.h"
-#include "common/random.h"
-#include "common/result.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::pam {
 

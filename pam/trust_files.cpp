@@ -8,8 +8,8 @@
 #include <cstring>
 #include <sstream>
 
-#include "common/unique_fd.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/common/unique_fd.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::pam {
 namespace {

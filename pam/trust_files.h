@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "ssh/krl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/krl.h"
 
 namespace sshca::pam {
 

@@ -3,7 +3,7 @@
 
 #include <iostream>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::cli {
 

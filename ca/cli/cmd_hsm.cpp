@@ -6,11 +6,11 @@
 #include <memory>
 #include <optional>
 
-#include "cli/cli_error.h"
-#include "cli/commands.h"
-#include "kms/kms_uri.h"
-#include "kms/pin_prompt.h"
-#include "kms/pkcs11/token_admin.h"
+#include "ca/cli/cli_error.h"
+#include "ca/cli/commands.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pin_prompt.h"
+#include "ca/core/kms/pkcs11/token_admin.h"
 
 namespace sshca::cli {
 namespace {

@@ -6,10 +6,10 @@
 #include <memory>
 #include <sstream>
 
-#include "cli/cli_error.h"
-#include "cli/commands.h"
-#include "setup/init_config.h"
-#include "setup/ca_init.h"
+#include "ca/cli/cli_error.h"
+#include "ca/cli/commands.h"
+#include "ca/service/setup/init_config.h"
+#include "ca/service/setup/ca_init.h"
 
 namespace sshca::cli {
 namespace {

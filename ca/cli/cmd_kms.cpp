@@ -4,11 +4,11 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/cli_error.h"
-#include "cli/commands.h"
-#include "cli/key_source.h"
-#include "kms/kms_uri.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/cli/cli_error.h"
+#include "ca/cli/commands.h"
+#include "ca/cli/key_source.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::cli {
 namespace {

@@ -4,11 +4,11 @@
 // on SIGHUP. docs/oidc.md.
 #include <iostream>
 
-#include "authority/provisioner_set.h"
-#include "cli/cli_error.h"
-#include "cli/commands.h"
-#include "config/ca_config.h"
-#include "provisioners/provisioner.h"
+#include "ca/service/authority/provisioner_set.h"
+#include "ca/cli/cli_error.h"
+#include "ca/cli/commands.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/service/provisioners/provisioner.h"
 
 namespace sshca::cli {
 namespace {

@@ -9,14 +9,14 @@
 #include <iostream>
 #include <optional>
 
-#include "cli/cli_error.h"
-#include "cli/commands.h"
-#include "cli/key_source.h"
-#include "common/utc_time.h"
-#include "config/ca_config.h"
-#include "policy/ssh_serial.h"
-#include "ssh/ssh_pubkey.h"
-#include "store/store_factory.h"
+#include "ca/cli/cli_error.h"
+#include "ca/cli/commands.h"
+#include "ca/cli/key_source.h"
+#include "ca/core/common/utc_time.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/service/policy/ssh_serial.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/service/store/store_factory.h"
 
 namespace sshca::cli {
 namespace {

@@ -12,11 +12,11 @@
 #include <memory>
 #include <string>
 
-#include "api/https_server.h"
-#include "authority/authority.h"
-#include "cli/cli_error.h"
-#include "cli/commands.h"
-#include "config/ca_config.h"
+#include "ca/service/api/https_server.h"
+#include "ca/service/authority/authority.h"
+#include "ca/cli/cli_error.h"
+#include "ca/cli/commands.h"
+#include "ca/service/config/ca_config.h"
 
 namespace sshca::cli {
 namespace {

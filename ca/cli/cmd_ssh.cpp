@@ -3,14 +3,14 @@
 #include <ctime>
 #include <iostream>
 
-#include "cli/cli_error.h"
-#include "cli/commands.h"
-#include "cli/key_source.h"
-#include "common/file_io.h"
-#include "common/random.h"
-#include "ssh/ssh_cert.h"
-#include "ssh/ssh_pubkey.h"
-#include "ssh/validity_spec.h"
+#include "ca/cli/cli_error.h"
+#include "ca/cli/commands.h"
+#include "ca/cli/key_source.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/common/random.h"
+#include "ca/core/ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/validity_spec.h"
 
 namespace sshca::cli {
 namespace {

@@ -4,16 +4,16 @@
 #include <ctime>
 #include <iostream>
 
-#include "cli/cli_error.h"
-#include "cli/commands.h"
-#include "common/random.h"
-#include "config/ca_config.h"
-#include "jose/json_object.h"
-#include "jose/jwk.h"
-#include "kms/soft/soft_signer.h"
-#include "policy/ssh_serial.h"
-#include "provisioners/jwk_revoke_token.h"
-#include "provisioners/jwk_token.h"
+#include "ca/cli/cli_error.h"
+#include "ca/cli/commands.h"
+#include "ca/core/common/random.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/core/jose/json_object.h"
+#include "ca/core/jose/jwk.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/service/policy/ssh_serial.h"
+#include "ca/service/provisioners/jwk_revoke_token.h"
+#include "ca/service/provisioners/jwk_token.h"
 
 namespace sshca::cli {
 namespace {

@@ -1,13 +1,13 @@
-#include "cli/key_source.h"
+#include "ca/cli/key_source.h"
 
 #include <filesystem>
 
-#include "cli/cli_error.h"
-#include "common/file_io.h"
-#include "kms/kms_uri.h"
-#include "kms/pkcs11/pkcs11_kms.h"
-#include "kms/soft/soft_signer.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/cli/cli_error.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::cli {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "kms/key_manager.h"
-#include "kms/signer.h"
+#include "ca/core/kms/key_manager.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::cli {
 

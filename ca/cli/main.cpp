@@ -1,8 +1,8 @@
 // sshca: the SSH certificate authority's command line.
 #include <iostream>
 
-#include "cli/cli_error.h"
-#include "cli/commands.h"
+#include "ca/cli/cli_error.h"
+#include "ca/cli/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"sshca: an SSH certificate authority whose keys live in an HSM (PKCS#11)", "sshca"};

@@ -31,8 +31,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/bytes.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 using namespace sshca;
 

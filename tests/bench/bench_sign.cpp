@@ -20,15 +20,15 @@
 #include <thread>
 #include <vector>
 
-#include "common/random.h"
-#include "keys/signature.h"
-#include "kms/kms_uri.h"
-#include "kms/pkcs11/pkcs11_kms.h"
-#include "kms/pkcs11/pkcs11_objects.h"
-#include "kms/pkcs11/pkcs11_token.h"
-#include "kms/pkcs11/signing_input.h"
-#include "kms/pkcs11/slot_finder.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/random.h"
+#include "ca/core/keys/signature.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/core/kms/pkcs11/pkcs11_objects.h"
+#include "ca/core/kms/pkcs11/pkcs11_token.h"
+#include "ca/core/kms/pkcs11/signing_input.h"
+#include "ca/core/kms/pkcs11/slot_finder.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 using namespace sshca;
 

@@ -14,10 +14,10 @@
 #include <cstdlib>
 #include <span>
 
-#include "ssh/agent_protocol.h"
-#include "ssh/ssh_cert.h"
-#include "ssh/ssh_pubkey.h"
-#include "ssh/ssh_signature.h"
+#include "ca/core/ssh/agent_protocol.h"
+#include "ca/core/ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_signature.h"
 
 namespace {
 

@@ -10,14 +10,13 @@
 // fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp ca/core/keys/signature.cpp
 // fuzz-sources: ca/core/ssh/ssh_cert.cpp ca/core/ssh/cert_options.cpp
 // fuzz-sources: ca/core/ssh/ssh_pubkey.cpp ca/core/ssh/ssh_signature.cpp
-// fuzz-includes: .
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "pam/auth_info.h"
 #include "pam/source_address.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

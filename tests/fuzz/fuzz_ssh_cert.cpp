@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <span>
 
-#include "ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::span<const uint8_t> in(data, size);

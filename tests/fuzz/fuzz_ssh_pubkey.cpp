@@ -13,7 +13,7 @@
 #include <span>
 #include <string_view>
 
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::span<const uint8_t> in(data, size);

@@ -15,13 +15,13 @@
 #include <filesystem>
 #include <thread>
 
-#include "keys/key_generation.h"
-#include "ssh/agent_client.h"
-#include "ssh/ssh_pubkey.h"
-#include "ssh/ssh_signature.h"
-#include "support/evp_test_signer.h"
-#include "support/ssh_fixtures.h"
-#include "wire/writer.h"
+#include "ca/core/keys/key_generation.h"
+#include "ca/core/ssh/agent_client.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_signature.h"
+#include "tests/unit/support/evp_test_signer.h"
+#include "tests/unit/support/ssh_fixtures.h"
+#include "ca/core/wire/writer.h"
 
 extern char** environ;
 

@@ -4,13 +4,13 @@
 // ssh-agent: test_agent_client.cpp.
 #include <catch2/catch.hpp>
 
-#include "keys/key_generation.h"
-#include "ssh/agent_protocol.h"
-#include "ssh/openssh_private_key.h"
-#include "ssh/ssh_pubkey.h"
-#include "support/evp_test_signer.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/keys/key_generation.h"
+#include "ca/core/ssh/agent_protocol.h"
+#include "ca/core/ssh/openssh_private_key.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "tests/unit/support/evp_test_signer.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 using namespace sshca;
 using namespace sshca::ssh;

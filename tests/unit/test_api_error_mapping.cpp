@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/error_mapping.h"
+#include "ca/service/api/error_mapping.h"
 
 using namespace sshca;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "api/request_parsing.h"
+#include "ca/service/api/request_parsing.h"
 
 using namespace sshca;
 using namespace sshca::api;

@@ -2,7 +2,7 @@
 // here), cpp-httplib's client with CA verification, and the real curl.
 #include <catch2/catch.hpp>
 
-#include "support/temp_dir.h"
+#include "tests/unit/support/temp_dir.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -16,9 +16,9 @@
 #include <mutex>
 #include <thread>
 
-#include "api/https_server.h"
-#include "common/ossl.h"
-#include "support/fake_authority.h"
+#include "ca/service/api/https_server.h"
+#include "ca/core/common/ossl.h"
+#include "tests/unit/support/fake_authority.h"
 
 using namespace sshca;
 using nlohmann::json;

@@ -8,11 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "authority/authority.h"
-#include "ssh/ssh_pubkey.h"
-#include "store/ssh_sqlite_store.h"
-#include "support/evp_test_signer.h"
-#include "support/ssh_fixtures.h"
+#include "ca/service/authority/authority.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/service/store/ssh_sqlite_store.h"
+#include "tests/unit/support/evp_test_signer.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::authority;

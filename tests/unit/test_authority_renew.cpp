@@ -3,8 +3,8 @@
 // refusal asserts its code and that no certificate row was added.
 #include <catch2/catch.hpp>
 
-#include "support/sshpop_fixture.h"
-#include "wire/writer.h"
+#include "tests/unit/support/sshpop_fixture.h"
+#include "ca/core/wire/writer.h"
 
 using namespace sshca;
 using test::HostCert;

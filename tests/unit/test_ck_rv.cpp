@@ -3,7 +3,7 @@
 // `unavailable` (HTTP 503), never the caller's fault.
 #include <catch2/catch.hpp>
 
-#include "kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/ck_rv.h"
 
 using namespace sshca;
 using namespace sshca::pkcs11;

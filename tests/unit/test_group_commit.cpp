@@ -2,7 +2,7 @@
 // failure stays its own, and shutdown loses nothing queued.
 #include <catch2/catch.hpp>
 
-#include "support/temp_dir.h"
+#include "tests/unit/support/temp_dir.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -14,10 +14,10 @@
 #include <thread>
 #include <vector>
 
-#include "store/group_commit.h"
-#include "store/sqlite_statement.h"
-#include "store/sqlite_connection.h"
-#include "store/ssh_sqlite_store.h"
+#include "ca/service/store/group_commit.h"
+#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/sqlite_connection.h"
+#include "ca/service/store/ssh_sqlite_store.h"
 
 using namespace sshca;
 using store::GroupCommitter;

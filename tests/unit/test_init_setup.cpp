@@ -5,25 +5,25 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/temp_dir.h"
+#include "tests/unit/support/temp_dir.h"
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
-#include "common/random.h"
-#include "config/ca_config.h"
-#include "jose/jwk.h"
-#include "kms/kms_uri.h"
-#include "kms/pkcs11/pkcs11_kms.h"
-#include "setup/admin_provisioner.h"
-#include "setup/ca_init.h"
-#include "setup/ca_layout.h"
-#include "setup/init_config.h"
-#include "setup/secret_files.h"
-#include "setup/server_certificate.h"
-#include "setup/software_key.h"
+#include "ca/core/common/random.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/core/jose/jwk.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/service/setup/admin_provisioner.h"
+#include "ca/service/setup/ca_init.h"
+#include "ca/service/setup/ca_layout.h"
+#include "ca/service/setup/init_config.h"
+#include "ca/service/setup/secret_files.h"
+#include "ca/service/setup/server_certificate.h"
+#include "ca/service/setup/software_key.h"
 
 namespace fs = std::filesystem;
 using namespace sshca;

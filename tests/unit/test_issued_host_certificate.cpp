@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "agent/ca_api.h"
-#include "common/random.h"
-#include "support/evp_test_signer.h"
+#include "ca/core/common/random.h"
+#include "tests/unit/support/evp_test_signer.h"
 
 using namespace sshca;
 using sshca::agent::checkIssuedHostCertificate;

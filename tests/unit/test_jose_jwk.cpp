@@ -2,9 +2,9 @@
 
 #include <openssl/evp.h>
 
-#include "jose/jwk.h"
-#include "jose/jwk_set.h"
-#include "jose/jwk_thumbprint.h"
+#include "ca/core/jose/jwk.h"
+#include "ca/core/jose/jwk_set.h"
+#include "ca/core/jose/jwk_thumbprint.h"
 
 using namespace sshca;
 using namespace sshca::jose;

@@ -2,9 +2,9 @@
 
 #include <openssl/evp.h>
 
-#include "jose/jwk.h"
-#include "jose/jws.h"
-#include "kms/soft/soft_signer.h"
+#include "ca/core/jose/jwk.h"
+#include "ca/core/jose/jws.h"
+#include "ca/core/kms/soft/soft_signer.h"
 
 using namespace sshca;
 using namespace sshca::jose;

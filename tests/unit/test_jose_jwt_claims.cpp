@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "jose/jti.h"
-#include "jose/jwt_claims.h"
+#include "ca/core/jose/jti.h"
+#include "ca/core/jose/jwt_claims.h"
 
 using namespace sshca;
 using namespace sshca::jose;

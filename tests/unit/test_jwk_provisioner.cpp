@@ -5,12 +5,12 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "jose/jwk.h"
-#include "jose/jwk_thumbprint.h"
-#include "jose/jws.h"
-#include "kms/soft/soft_signer.h"
-#include "provisioners/jwk_provisioner.h"
-#include "provisioners/jwk_token.h"
+#include "ca/core/jose/jwk.h"
+#include "ca/core/jose/jwk_thumbprint.h"
+#include "ca/core/jose/jws.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/service/provisioners/jwk_provisioner.h"
+#include "ca/service/provisioners/jwk_token.h"
 
 using namespace sshca;
 using namespace sshca::provisioners;

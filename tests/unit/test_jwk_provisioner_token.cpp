@@ -3,11 +3,11 @@
 
 #include <openssl/evp.h>
 
-#include "jose/jwk_thumbprint.h"
-#include "jose/jws.h"
-#include "kms/soft/soft_signer.h"
-#include "common/utc_time.h"
-#include "provisioners/jwk_token.h"
+#include "ca/core/jose/jwk_thumbprint.h"
+#include "ca/core/jose/jws.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/core/common/utc_time.h"
+#include "ca/service/provisioners/jwk_token.h"
 
 using namespace sshca;
 using namespace sshca::provisioners;

@@ -8,7 +8,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "kms/kms_uri.h"
+#include "ca/core/kms/kms_uri.h"
 
 using namespace sshca;
 

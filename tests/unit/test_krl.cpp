@@ -10,15 +10,15 @@
 #include <map>
 #include <sstream>
 
-#include "common/random.h"
-#include "kms/soft/soft_signer.h"
-#include "ssh/krl.h"
-#include "ssh/ssh_cert.h"
-#include "ssh/ssh_pubkey.h"
-#include "support/ssh_fixtures.h"
-#include "wire/limits.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/common/random.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/core/ssh/krl.h"
+#include "ca/core/ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "tests/unit/support/ssh_fixtures.h"
+#include "ca/core/wire/limits.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 using namespace sshca;
 using namespace sshca::ssh;

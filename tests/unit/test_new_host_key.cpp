@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "agent/new_host_key.h"
-#include "support/ssh_fixtures.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using sshca::agent::HostKeyFiles;

@@ -3,8 +3,8 @@
 // verified, so any signature bytes do.
 #include <catch2/catch.hpp>
 
-#include "common/bytes.h"
-#include "provisioners/oidc_id_token.h"
+#include "ca/core/common/bytes.h"
+#include "ca/service/provisioners/oidc_id_token.h"
 
 using namespace sshca;
 using namespace sshca::provisioners;

@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "pam/agent_socket.h"
-#include "support/ssh_fixtures.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::pam;

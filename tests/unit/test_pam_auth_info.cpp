@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "pam/auth_info.h"
-#include "support/ssh_fixtures.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::pam;

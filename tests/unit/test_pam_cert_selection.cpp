@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include "common/random.h"
+#include "ca/core/common/random.h"
 #include "pam/cert_selection.h"
-#include "ssh/ssh_pubkey.h"
-#include "support/evp_test_signer.h"
-#include "support/ssh_fixtures.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "tests/unit/support/evp_test_signer.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::pam;

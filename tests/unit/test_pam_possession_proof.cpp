@@ -1,11 +1,11 @@
 #include <catch2/catch.hpp>
 
-#include "common/random.h"
+#include "ca/core/common/random.h"
 #include "pam/possession_proof.h"
-#include "ssh/ssh_signature.h"
-#include "ssh/sshsig.h"
-#include "support/evp_test_signer.h"
-#include "support/ssh_fixtures.h"
+#include "ca/core/ssh/ssh_signature.h"
+#include "ca/core/ssh/sshsig.h"
+#include "tests/unit/support/evp_test_signer.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::pam;

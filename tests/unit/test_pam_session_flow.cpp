@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "pam/session_flow.h"
-#include "support/ssh_fixtures.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::pam;

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "pam/trust_files.h"
-#include "ssh/ssh_pubkey.h"
-#include "support/ssh_fixtures.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::pam;

@@ -9,15 +9,15 @@
 #include <iostream>
 #include <thread>
 
-#include "common/ossl.h"
-#include "keys/signature.h"
-#include "kms/kms_uri.h"
-#include "kms/pkcs11/pkcs11_kms.h"
-#include "kms/pkcs11/pkcs11_objects.h"
-#include "kms/pkcs11/pkcs11_token.h"
-#include "kms/pkcs11/slot_finder.h"
-#include "kms/pkcs11/so_pin.h"
-#include "support/softhsm_token.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/keys/signature.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/core/kms/pkcs11/pkcs11_objects.h"
+#include "ca/core/kms/pkcs11/pkcs11_token.h"
+#include "ca/core/kms/pkcs11/slot_finder.h"
+#include "ca/core/kms/pkcs11/so_pin.h"
+#include "tests/unit/support/softhsm_token.h"
 
 using namespace sshca;
 using sshca::test::SoftHsmToken;

@@ -2,7 +2,7 @@
 // to, and who is refused before any principal is derived.
 #include <catch2/catch.hpp>
 
-#include "policy/principal_rules.h"
+#include "ca/service/policy/principal_rules.h"
 
 using namespace sshca;
 using namespace sshca::policy;

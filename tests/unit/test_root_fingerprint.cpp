@@ -8,9 +8,9 @@
 #include <cctype>
 
 #include "agent/root_fingerprint.h"
-#include "support/ssh_fixtures.h"
-#include "support/x509_test_pki.h"
-#include "x509/x509_pem.h"
+#include "tests/unit/support/ssh_fixtures.h"
+#include "tests/unit/support/x509_test_pki.h"
+#include "ca/core/x509/x509_pem.h"
 
 using namespace sshca;
 using sshca::agent::normalizeFingerprint;

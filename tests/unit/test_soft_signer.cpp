@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include "keys/signature.h"
-#include "kms/soft/soft_signer.h"
-#include "ssh/ssh_pubkey.h"
-#include "ssh/ssh_signature.h"
-#include "support/ssh_fixtures.h"
+#include "ca/core/keys/signature.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_signature.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using test::TempDir;

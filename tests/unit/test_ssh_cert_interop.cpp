@@ -2,10 +2,10 @@
 // re-encode byte for byte; certificates we sign are read back by it.
 #include <catch2/catch.hpp>
 
-#include "kms/soft/soft_signer.h"
-#include "ssh/ssh_cert.h"
-#include "ssh/ssh_pubkey.h"
-#include "support/ssh_fixtures.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/core/ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::ssh;

@@ -1,10 +1,10 @@
 // parseCertificate on hostile input: truncation, bit flips, caps, order.
 #include <catch2/catch.hpp>
 
-#include "kms/soft/soft_signer.h"
-#include "ssh/ssh_cert.h"
-#include "ssh/ssh_pubkey.h"
-#include "wire/writer.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/core/ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/wire/writer.h"
 
 #include <algorithm>
 

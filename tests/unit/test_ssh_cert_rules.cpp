@@ -3,8 +3,8 @@
 
 #include <functional>
 
-#include "kms/soft/soft_signer.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 using namespace sshca;
 using namespace sshca::ssh;

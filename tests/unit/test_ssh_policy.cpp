@@ -3,7 +3,7 @@
 
 #include <openssl/evp.h>
 
-#include "policy/ssh_policy.h"
+#include "ca/service/policy/ssh_policy.h"
 
 using namespace sshca;
 using namespace sshca::policy;

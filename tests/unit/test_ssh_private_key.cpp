@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include "keys/public_key.h"
-#include "ssh/openssh_private_key.h"
-#include "ssh/ssh_pubkey.h"
-#include "support/ssh_fixtures.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/openssh_private_key.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::ssh;

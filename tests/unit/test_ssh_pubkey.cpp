@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "ssh/ssh_pubkey.h"
-#include "support/ssh_fixtures.h"
-#include "wire/writer.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "tests/unit/support/ssh_fixtures.h"
+#include "ca/core/wire/writer.h"
 
 using namespace sshca;
 using namespace sshca::ssh;

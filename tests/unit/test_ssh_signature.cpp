@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include "keys/signature.h"
-#include "kms/soft/soft_signer.h"
-#include "ssh/ssh_signature.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/keys/signature.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/core/ssh/ssh_signature.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 using namespace sshca;
 using namespace sshca::ssh;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "ssh/validity_spec.h"
+#include "ca/core/ssh/validity_spec.h"
 
 using namespace sshca;
 using namespace sshca::ssh;

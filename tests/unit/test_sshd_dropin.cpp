@@ -6,8 +6,8 @@
 
 #include "agent/host_keys.h"
 #include "agent/sshd_dropin.h"
-#include "support/ssh_fixtures.h"
-#include "support/temp_dir.h"
+#include "tests/unit/support/ssh_fixtures.h"
+#include "tests/unit/support/temp_dir.h"
 
 using namespace sshca;
 using sshca::agent::DropinInputs;

@@ -7,10 +7,10 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "api/https_server.h"
-#include "ssh/krl.h"
-#include "support/ssh_fixtures.h"
-#include "support/sshpop_fixture.h"
+#include "ca/service/api/https_server.h"
+#include "ca/core/ssh/krl.h"
+#include "tests/unit/support/ssh_fixtures.h"
+#include "tests/unit/support/sshpop_fixture.h"
 
 using namespace sshca;
 using nlohmann::json;

@@ -3,9 +3,9 @@
 // version, and its SSHSIG signature by the user CA key.
 #include <catch2/catch.hpp>
 
-#include "ssh/krl.h"
-#include "ssh/sshsig.h"
-#include "support/sshpop_fixture.h"
+#include "ca/core/ssh/krl.h"
+#include "ca/core/ssh/sshsig.h"
+#include "tests/unit/support/sshpop_fixture.h"
 
 using namespace sshca;
 using test::HostCert;

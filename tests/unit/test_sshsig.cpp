@@ -4,15 +4,15 @@
 
 #include <cstdio>
 
-#include "kms/kms_uri.h"
-#include "kms/pkcs11/pkcs11_kms.h"
-#include "kms/soft/soft_signer.h"
-#include "ssh/ssh_pubkey.h"
-#include "ssh/ssh_signature.h"
-#include "ssh/sshsig.h"
-#include "support/softhsm_token.h"
-#include "support/ssh_fixtures.h"
-#include "wire/reader.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/core/kms/soft/soft_signer.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_signature.h"
+#include "ca/core/ssh/sshsig.h"
+#include "tests/unit/support/softhsm_token.h"
+#include "tests/unit/support/ssh_fixtures.h"
+#include "ca/core/wire/reader.h"
 
 using namespace sshca;
 using namespace sshca::ssh;

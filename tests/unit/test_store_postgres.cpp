@@ -6,8 +6,8 @@
 // tests/e2e/postgres_store.sh starts a private server and runs them.
 #include <catch2/catch.hpp>
 
-#include "support/pg_test_schema.h"
-#include "support/ssh_store_records.h"
+#include "tests/unit/support/pg_test_schema.h"
+#include "tests/unit/support/ssh_store_records.h"
 
 #include <atomic>
 #include <cstdint>
@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "store/postgres_ssh_store.h"
-#include "store/store_factory.h"
+#include "ca/service/store/postgres_ssh_store.h"
+#include "ca/service/store/store_factory.h"
 
 using namespace sshca;
 using store::PostgresSshStore;

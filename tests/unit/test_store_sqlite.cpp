@@ -2,16 +2,16 @@
 // numbers, schema versioning, persistence.
 #include <catch2/catch.hpp>
 
-#include "support/temp_dir.h"
+#include "tests/unit/support/temp_dir.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
 
-#include "store/sqlite_handles.h"
-#include "store/sqlite_migrations.h"
-#include "store/sqlite_store.h"
+#include "ca/service/store/sqlite_handles.h"
+#include "ca/service/store/sqlite_migrations.h"
+#include "ca/service/store/sqlite_store.h"
 
 using namespace sshca;
 using store::CertificateRecord;

@@ -4,18 +4,18 @@
 // shares with PostgreSQL is in test_store_ssh_contract.cpp.
 #include <catch2/catch.hpp>
 
-#include "support/ssh_store_records.h"
-#include "support/temp_dir.h"
+#include "tests/unit/support/ssh_store_records.h"
+#include "tests/unit/support/temp_dir.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "store/sqlite_connection.h"
-#include "store/ssh_sqlite_krl.h"
-#include "store/ssh_sqlite_rows.h"
-#include "store/ssh_sqlite_store.h"
-#include "store/token_sqlite_rows.h"
+#include "ca/service/store/sqlite_connection.h"
+#include "ca/service/store/ssh_sqlite_krl.h"
+#include "ca/service/store/ssh_sqlite_rows.h"
+#include "ca/service/store/ssh_sqlite_store.h"
+#include "ca/service/store/token_sqlite_rows.h"
 
 using namespace sshca;
 using store::SqliteSshStore;

@@ -7,14 +7,14 @@
 // test_store_postgres.cpp.
 #include <catch2/catch.hpp>
 
-#include "support/ssh_store_records.h"
-#include "support/store_contract_case.h"
+#include "tests/unit/support/ssh_store_records.h"
+#include "tests/unit/support/store_contract_case.h"
 
 #include <cstdint>
 #include <limits>
 #include <string>
 
-#include "store/store_factory.h"
+#include "ca/service/store/store_factory.h"
 
 using namespace sshca;
 using store::SshCertificateRecord;

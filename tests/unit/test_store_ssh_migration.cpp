@@ -2,18 +2,18 @@
 // place to version 2 by the SSH store, and its X.509 records stay.
 #include <catch2/catch.hpp>
 
-#include "support/temp_dir.h"
+#include "tests/unit/support/temp_dir.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
 
-#include "store/sqlite_handles.h"
-#include "store/sqlite_migrations.h"
-#include "store/sqlite_statement.h"
-#include "store/sqlite_store.h"
-#include "store/ssh_sqlite_store.h"
+#include "ca/service/store/sqlite_handles.h"
+#include "ca/service/store/sqlite_migrations.h"
+#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/sqlite_store.h"
+#include "ca/service/store/ssh_sqlite_store.h"
 
 using namespace sshca;
 

@@ -3,7 +3,7 @@
 // own thread, while the data stays readable throughout.
 #include <catch2/catch.hpp>
 
-#include "support/temp_dir.h"
+#include "tests/unit/support/temp_dir.h"
 
 #include <sqlite3.h>
 
@@ -13,9 +13,9 @@
 #include <string>
 #include <thread>
 
-#include "store/sqlite_connection.h"
-#include "store/sqlite_statement.h"
-#include "store/wal_checkpointer.h"
+#include "ca/service/store/sqlite_connection.h"
+#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/wal_checkpointer.h"
 
 using namespace sshca;
 using store::WalCheckpointer;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 using sshca::Bytes;
 using sshca::ErrorCode;

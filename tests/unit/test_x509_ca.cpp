@@ -1,11 +1,11 @@
 // Root and intermediate CA certificates: extensions, chain, and refusals.
 #include <catch2/catch.hpp>
 
-#include "support/x509_test_pki.h"
-#include "support/x509_verify.h"
-#include "x509/certificate_info.h"
-#include "x509/x509_extensions.h"
-#include "x509/x509_time.h"
+#include "tests/unit/support/x509_test_pki.h"
+#include "tests/unit/support/x509_verify.h"
+#include "ca/core/x509/certificate_info.h"
+#include "ca/core/x509/x509_extensions.h"
+#include "ca/core/x509/x509_time.h"
 
 using namespace sshca;
 using sshca::test::EvpTestSigner;

@@ -2,14 +2,14 @@
 // certificate failing chain verification with CRL checking.
 #include <catch2/catch.hpp>
 
-#include "support/test_csr.h"
-#include "support/x509_test_pki.h"
-#include "support/x509_verify.h"
-#include "x509/certificate_info.h"
-#include "x509/certificate_request.h"
-#include "x509/crl.h"
-#include "x509/leaf_certificate.h"
-#include "x509/serial_number.h"
+#include "tests/unit/support/test_csr.h"
+#include "tests/unit/support/x509_test_pki.h"
+#include "tests/unit/support/x509_verify.h"
+#include "ca/core/x509/certificate_info.h"
+#include "ca/core/x509/certificate_request.h"
+#include "ca/core/x509/crl.h"
+#include "ca/core/x509/leaf_certificate.h"
+#include "ca/core/x509/serial_number.h"
 
 using namespace sshca;
 using sshca::test::EvpTestSigner;

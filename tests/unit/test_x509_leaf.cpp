@@ -2,12 +2,12 @@
 // and the refusals (CA:TRUE, bad signature, no SAN, too long).
 #include <catch2/catch.hpp>
 
-#include "support/test_csr.h"
-#include "support/x509_test_pki.h"
-#include "support/x509_verify.h"
-#include "x509/certificate_info.h"
-#include "x509/certificate_request.h"
-#include "x509/leaf_certificate.h"
+#include "tests/unit/support/test_csr.h"
+#include "tests/unit/support/x509_test_pki.h"
+#include "tests/unit/support/x509_verify.h"
+#include "ca/core/x509/certificate_info.h"
+#include "ca/core/x509/certificate_request.h"
+#include "ca/core/x509/leaf_certificate.h"
 
 using namespace sshca;
 using sshca::test::CsrOptions;

@@ -1,11 +1,11 @@
 // Distinguished names, subject alternative names, serials, reasons.
 #include <catch2/catch.hpp>
 
-#include "support/x509_test_pki.h"
-#include "x509/distinguished_name.h"
-#include "x509/revocation_reason.h"
-#include "x509/serial_number.h"
-#include "x509/subject_alt_name.h"
+#include "tests/unit/support/x509_test_pki.h"
+#include "ca/core/x509/distinguished_name.h"
+#include "ca/core/x509/revocation_reason.h"
+#include "ca/core/x509/serial_number.h"
+#include "ca/core/x509/subject_alt_name.h"
 
 using namespace sshca;
 using sshca::test::must;

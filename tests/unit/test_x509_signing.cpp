@@ -3,11 +3,11 @@
 // whose signatures do not verify.
 #include <catch2/catch.hpp>
 
-#include "support/evp_test_signer.h"
-#include "support/x509_test_pki.h"
-#include "x509/certificate_request.h"
-#include "x509/crl.h"
-#include "x509/x509_signing.h"
+#include "tests/unit/support/evp_test_signer.h"
+#include "tests/unit/support/x509_test_pki.h"
+#include "ca/core/x509/certificate_request.h"
+#include "ca/core/x509/crl.h"
+#include "ca/core/x509/x509_signing.h"
 
 using namespace sshca;
 using sshca::test::EvpTestSigner;

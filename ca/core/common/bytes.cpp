@@ -1,4 +1,4 @@
-#include "common/bytes.h"
+#include "ca/core/common/bytes.h"
 
 #include <openssl/evp.h>
 

@@ -1,4 +1,4 @@
-#include "common/digest.h"
+#include "ca/core/common/digest.h"
 
 #include <openssl/evp.h>
 

@@ -6,7 +6,7 @@
 
 #include <span>
 
-#include "common/bytes.h"
+#include "ca/core/common/bytes.h"
 
 namespace sshca {
 

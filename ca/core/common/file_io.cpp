@@ -1,4 +1,4 @@
-#include "common/file_io.h"
+#include "ca/core/common/file_io.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "common/unique_fd.h"
+#include "ca/core/common/unique_fd.h"
 
 namespace sshca {
 namespace {

@@ -1,4 +1,4 @@
-#include "common/ossl.h"
+#include "ca/core/common/ossl.h"
 
 #include <openssl/err.h>
 

@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::ossl {
 

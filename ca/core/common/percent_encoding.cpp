@@ -1,4 +1,4 @@
-#include "common/percent_encoding.h"
+#include "ca/core/common/percent_encoding.h"
 
 #include <cctype>
 

@@ -1,8 +1,8 @@
-#include "common/random.h"
+#include "ca/core/common/random.h"
 
 #include <openssl/rand.h>
 
-#include "common/ossl.h"
+#include "ca/core/common/ossl.h"
 
 namespace sshca {
 

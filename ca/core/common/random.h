@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <span>
 
-#include "common/bytes.h"
-#include "common/result.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
 
 namespace sshca {
 

@@ -1,4 +1,4 @@
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca {
 

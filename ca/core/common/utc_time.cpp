@@ -1,4 +1,4 @@
-#include "common/utc_time.h"
+#include "ca/core/common/utc_time.h"
 
 #include <ctime>
 

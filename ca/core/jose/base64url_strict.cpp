@@ -1,4 +1,4 @@
-#include "jose/base64url_strict.h"
+#include "ca/core/jose/base64url_strict.h"
 
 #include <string>
 

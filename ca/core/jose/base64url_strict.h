@@ -6,8 +6,8 @@
 
 #include <string_view>
 
-#include "common/bytes.h"
-#include "common/result.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::jose {
 

@@ -1,4 +1,4 @@
-#include "jose/json_object.h"
+#include "ca/core/jose/json_object.h"
 
 #include <set>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "jose/jti.h"
+#include "ca/core/jose/jti.h"
 
 namespace sshca::jose {
 

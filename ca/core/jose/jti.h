@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "common/random.h"
-#include "common/result.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::jose {
 

@@ -1,9 +1,9 @@
-#include "jose/jwk.h"
+#include "ca/core/jose/jwk.h"
 
 #include <array>
 #include <string_view>
 
-#include "jose/base64url_strict.h"
+#include "ca/core/jose/base64url_strict.h"
 
 namespace sshca::jose {
 

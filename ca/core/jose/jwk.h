@@ -12,8 +12,8 @@
 #include <optional>
 #include <string>
 
-#include "common/result.h"
-#include "keys/public_key.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
 
 namespace sshca::jose {
 

@@ -1,9 +1,9 @@
-#include "jose/jwk_set.h"
+#include "ca/core/jose/jwk_set.h"
 
 #include <set>
 #include <string>
 
-#include "jose/json_object.h"
+#include "ca/core/jose/json_object.h"
 
 namespace sshca::jose {
 

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/result.h"
-#include "jose/jwk.h"
+#include "ca/core/common/result.h"
+#include "ca/core/jose/jwk.h"
 
 namespace sshca::jose {
 

@@ -1,9 +1,9 @@
-#include "jose/jwk_thumbprint.h"
+#include "ca/core/jose/jwk_thumbprint.h"
 
 #include <openssl/evp.h>
 
-#include "jose/json_object.h"
-#include "jose/jwk.h"
+#include "ca/core/jose/json_object.h"
+#include "ca/core/jose/jwk.h"
 
 namespace sshca::jose {
 

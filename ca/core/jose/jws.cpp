@@ -1,12 +1,12 @@
-#include "jose/jws.h"
+#include "ca/core/jose/jws.h"
 
 #include <algorithm>
 #include <array>
 
-#include "jose/base64url_strict.h"
-#include "jose/json_object.h"
-#include "jose/jws_algorithm.h"
-#include "keys/signature.h"
+#include "ca/core/jose/base64url_strict.h"
+#include "ca/core/jose/json_object.h"
+#include "ca/core/jose/jws_algorithm.h"
+#include "ca/core/keys/signature.h"
 
 namespace sshca::jose {
 

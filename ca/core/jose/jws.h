@@ -19,10 +19,10 @@
 #include <string>
 #include <string_view>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "kms/signer.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::jose {
 

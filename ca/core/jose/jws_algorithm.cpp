@@ -1,4 +1,4 @@
-#include "jose/jws_algorithm.h"
+#include "ca/core/jose/jws_algorithm.h"
 
 #include <string>
 

@@ -7,9 +7,9 @@
 
 #include <string_view>
 
-#include "common/result.h"
-#include "keys/key_spec.h"
-#include "keys/public_key.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
+#include "ca/core/keys/public_key.h"
 
 namespace sshca::jose {
 

@@ -1,6 +1,6 @@
-#include "jose/jwt_claims.h"
+#include "ca/core/jose/jwt_claims.h"
 
-#include "common/utc_time.h"
+#include "ca/core/common/utc_time.h"
 
 #include <algorithm>
 #include <cmath>

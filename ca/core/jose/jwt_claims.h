@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::jose {
 

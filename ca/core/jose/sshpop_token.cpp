@@ -1,11 +1,11 @@
-#include "jose/sshpop_token.h"
+#include "ca/core/jose/sshpop_token.h"
 
 #include <nlohmann/json.hpp>
 
-#include "jose/jti.h"
-#include "jose/jwk_thumbprint.h"
-#include "jose/jws.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/jose/jti.h"
+#include "ca/core/jose/jwk_thumbprint.h"
+#include "ca/core/jose/jws.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::jose {
 

@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <string>
 
-#include "common/bytes.h"
-#include "common/random.h"
-#include "common/result.h"
-#include "kms/signer.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::jose {
 

@@ -1,4 +1,4 @@
-#include "keys/key_generation.h"
+#include "ca/core/keys/key_generation.h"
 
 #include <string>
 

@@ -4,9 +4,9 @@
 // (kms/pkcs11/key_generation.h).
 #pragma once
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "keys/key_spec.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
 
 namespace sshca {
 

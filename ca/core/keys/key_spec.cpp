@@ -1,4 +1,4 @@
-#include "keys/key_spec.h"
+#include "ca/core/keys/key_spec.h"
 
 namespace sshca {
 

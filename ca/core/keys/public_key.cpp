@@ -1,4 +1,4 @@
-#include "keys/public_key.h"
+#include "ca/core/keys/public_key.h"
 
 #include <openssl/core_names.h>
 #include <openssl/pem.h>

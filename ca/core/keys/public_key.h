@@ -4,10 +4,10 @@
 
 #include <memory>
 
-#include "common/bytes.h"
-#include "common/ossl.h"
-#include "common/result.h"
-#include "keys/key_spec.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
 
 namespace sshca {
 

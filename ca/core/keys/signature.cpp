@@ -1,9 +1,9 @@
-#include "keys/signature.h"
+#include "ca/core/keys/signature.h"
 
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
 
-#include "common/digest.h"
+#include "ca/core/common/digest.h"
 
 namespace sshca {
 

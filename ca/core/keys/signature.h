@@ -5,10 +5,10 @@
 // Format encoders (SSH, X.509) convert from this form.
 #pragma once
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "keys/key_spec.h"
-#include "keys/public_key.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
+#include "ca/core/keys/public_key.h"
 
 namespace sshca {
 

@@ -1,5 +1,5 @@
-#include "kms/key_manager.h"
-#include "kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/kms/key_manager.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 namespace sshca {
 

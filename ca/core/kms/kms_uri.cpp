@@ -1,5 +1,5 @@
 // kms and key URIs (RFC 7512) through p11-kit's parser, and PIN sources.
-#include "kms/kms_uri.h"
+#include "ca/core/kms/kms_uri.h"
 
 #include <sys/stat.h>
 
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 namespace sshca {
 namespace {

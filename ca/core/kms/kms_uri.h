@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "common/secret.h"
-#include "kms/key_manager.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
+#include "ca/core/kms/key_manager.h"
 
 namespace sshca {
 

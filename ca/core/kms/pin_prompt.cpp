@@ -1,4 +1,4 @@
-#include "kms/pin_prompt.h"
+#include "ca/core/kms/pin_prompt.h"
 
 #include <fcntl.h>
 #include <termios.h>

@@ -5,8 +5,8 @@
 
 #include <string_view>
 
-#include "common/result.h"
-#include "common/secret.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca {
 

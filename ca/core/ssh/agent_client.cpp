@@ -2,7 +2,7 @@
 // message, draft-miller-ssh-agent §3), one request at a time. The framing
 // caps the reply length before allocating; after any I/O or framing error
 // the stream position is unknown, so the connection is closed for good.
-#include "ssh/agent_client.h"
+#include "ca/core/ssh/agent_client.h"
 
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "ssh/ssh_signature.h"
+#include "ca/core/ssh/ssh_signature.h"
 
 namespace sshca::ssh {
 namespace {

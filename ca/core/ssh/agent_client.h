@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/ossl.h"
-#include "common/result.h"
-#include "ssh/agent_protocol.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/ssh/agent_protocol.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::ssh {
 

@@ -8,16 +8,16 @@
 //   ssh-ed25519-cert-v01@openssh.com:  string cert, string ENC(A), string k || ENC(A)
 //   ecdsa-sha2-nistp*-cert-v01@...:    string cert, mpint d
 //   ssh-rsa-cert-v01@openssh.com:      string cert, mpint d, mpint iqmp, mpint p, mpint q
-#include "ssh/agent_protocol.h"
+#include "ca/core/ssh/agent_protocol.h"
 
 #include <openssl/core_names.h>
 
 #include <algorithm>
 
-#include "keys/public_key.h"
-#include "ssh/ssh_pubkey.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 namespace sshca::ssh {
 namespace {

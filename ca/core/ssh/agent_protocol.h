@@ -13,11 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/ossl.h"
-#include "common/result.h"
-#include "common/secret.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::ssh {
 

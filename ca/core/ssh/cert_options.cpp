@@ -1,13 +1,13 @@
 // Options and extensions sections, PROTOCOL.certkeys "Critical options"
 // and "Extensions"; source-address syntax as in its table.
-#include "ssh/cert_options.h"
+#include "ca/core/ssh/cert_options.h"
 
 #include <arpa/inet.h>
 
 #include <charconv>
 
-#include "wire/limits.h"
-#include "wire/reader.h"
+#include "ca/core/wire/limits.h"
+#include "ca/core/wire/reader.h"
 
 namespace sshca::ssh {
 namespace {

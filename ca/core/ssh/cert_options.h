@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/result.h"
-#include "wire/writer.h"
+#include "ca/core/common/result.h"
+#include "ca/core/wire/writer.h"
 
 namespace sshca::ssh {
 

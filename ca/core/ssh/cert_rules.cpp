@@ -4,10 +4,10 @@
 // unknown critical options) is refused here.
 #include <set>
 
-#include "ssh/cert_options.h"
-#include "ssh/ssh_cert.h"
-#include "ssh/ssh_pubkey.h"
-#include "wire/limits.h"
+#include "ca/core/ssh/cert_options.h"
+#include "ca/core/ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/wire/limits.h"
 
 namespace sshca::ssh {
 namespace {

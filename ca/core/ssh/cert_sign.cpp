@@ -1,10 +1,10 @@
 // Issuing an OpenSSH certificate (PROTOCOL.certkeys): build the fields from
 // a validated template, sign them through a Signer, check the result.
-#include "ssh/cert_options.h"
-#include "ssh/ssh_cert.h"
-#include "ssh/ssh_pubkey.h"
-#include "ssh/ssh_signature.h"
-#include "wire/writer.h"
+#include "ca/core/ssh/cert_options.h"
+#include "ca/core/ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_signature.h"
+#include "ca/core/wire/writer.h"
 
 namespace sshca::ssh {
 namespace {

@@ -2,7 +2,7 @@
 // order and with the record choices ssh-keygen -k makes, so that the same
 // revocations give the same bytes as OpenSSH would write; the parser
 // accepts what OpenSSH writes and refuses anything ambiguous.
-#include "ssh/krl.h"
+#include "ca/core/ssh/krl.h"
 
 #include <openssl/evp.h>
 
@@ -10,9 +10,9 @@
 #include <limits>
 #include <set>
 
-#include "ssh/ssh_pubkey.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 namespace sshca::ssh {
 namespace {

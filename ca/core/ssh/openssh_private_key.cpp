@@ -3,7 +3,7 @@
 //   ssh-ed25519:  string ENC(A), string k || ENC(A)
 //   ecdsa-sha2-*: string curve, string Q, mpint d
 //   ssh-rsa:      mpint n, mpint e, mpint d, mpint iqmp, mpint p, mpint q
-#include "ssh/openssh_private_key.h"
+#include "ca/core/ssh/openssh_private_key.h"
 
 #include <openssl/core_names.h>
 
@@ -11,11 +11,11 @@
 #include <cctype>
 #include <cstring>
 
-#include "common/bytes.h"
-#include "common/secret.h"
-#include "keys/public_key.h"
-#include "ssh/ssh_pubkey.h"
-#include "wire/reader.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/secret.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/wire/reader.h"
 
 namespace sshca::ssh {
 namespace {

@@ -6,9 +6,9 @@
 #include <span>
 #include <string_view>
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "common/secret.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca::ssh {
 

@@ -4,13 +4,13 @@
 // integers, then the comment and 1, 2, 3... padding to the block size.
 #include <openssl/crypto.h>
 
-#include "common/bytes.h"
-#include "common/random.h"
-#include "keys/public_key.h"
-#include "ssh/agent_protocol.h"
-#include "ssh/openssh_private_key.h"
-#include "ssh/ssh_pubkey.h"
-#include "wire/writer.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/random.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/agent_protocol.h"
+#include "ca/core/ssh/openssh_private_key.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/wire/writer.h"
 
 namespace sshca::ssh {
 namespace {

@@ -4,14 +4,14 @@
 //   uint64 valid before, string critical options, string extensions,
 //   string reserved, string signature key, string signature
 // The signature covers every field up to and including the signature key.
-#include "ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_cert.h"
 
-#include "ssh/cert_options.h"
-#include "ssh/ssh_pubkey.h"
-#include "ssh/ssh_signature.h"
-#include "wire/limits.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/ssh/cert_options.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_signature.h"
+#include "ca/core/wire/limits.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 namespace sshca::ssh {
 namespace {

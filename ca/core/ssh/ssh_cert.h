@@ -12,11 +12,11 @@
 #include <utility>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/random.h"
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "kms/signer.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::ssh {
 

@@ -1,14 +1,14 @@
 // SSH public key encodings: RFC 4253 §6.6 (ssh-rsa), RFC 5656 §3.1 (ECDSA),
 // RFC 8709 §4 (Ed25519). Text form as written by ssh-keygen (.pub files).
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 #include <openssl/evp.h>
 
 #include <bit>
 #include <cassert>
 
-#include "common/digest.h"
-#include "wire/limits.h"
+#include "ca/core/common/digest.h"
+#include "ca/core/wire/limits.h"
 
 namespace sshca::ssh {
 namespace {

@@ -8,11 +8,11 @@
 #include <string>
 #include <string_view>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 namespace sshca::ssh {
 

@@ -1,11 +1,11 @@
 // SSH signature encodings: RFC 8709 §6 (Ed25519), RFC 5656 §3.1.2 (ECDSA),
 // RFC 8332 §3 (RSA with SHA-2).
-#include "ssh/ssh_signature.h"
+#include "ca/core/ssh/ssh_signature.h"
 
-#include "keys/signature.h"
-#include "ssh/ssh_pubkey.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/keys/signature.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 namespace sshca::ssh {
 namespace {

@@ -7,11 +7,11 @@
 #include <span>
 #include <string>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "keys/key_spec.h"
-#include "keys/public_key.h"
-#include "kms/signer.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::ssh {
 

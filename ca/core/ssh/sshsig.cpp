@@ -1,13 +1,13 @@
 // SSHSIG (PROTOCOL.sshsig): the blob, the data the key signs, and the
 // armour exactly as ssh-keygen -Y sign writes it.
-#include "ssh/sshsig.h"
+#include "ca/core/ssh/sshsig.h"
 
 #include <openssl/evp.h>
 
-#include "ssh/ssh_pubkey.h"
-#include "ssh/ssh_signature.h"
-#include "wire/reader.h"
-#include "wire/writer.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_signature.h"
+#include "ca/core/wire/reader.h"
+#include "ca/core/wire/writer.h"
 
 namespace sshca::ssh {
 namespace {

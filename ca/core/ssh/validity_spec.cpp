@@ -1,7 +1,7 @@
 // ssh-keygen -V validity syntax (ssh-keygen(1), "-V validity_interval").
-#include "ssh/validity_spec.h"
+#include "ca/core/ssh/validity_spec.h"
 
-#include "common/utc_time.h"
+#include "ca/core/common/utc_time.h"
 
 #include <charconv>
 #include <string>

@@ -1,6 +1,6 @@
 // SSH data type decoding, RFC 4251 §5 (byte, boolean, uint32, uint64,
 // string, mpint, name-list).
-#include "wire/reader.h"
+#include "ca/core/wire/reader.h"
 
 #include <algorithm>
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "wire/limits.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/wire/limits.h"
 
 namespace sshca::wire {
 

@@ -1,5 +1,5 @@
 // SSH data type encoding, RFC 4251 §5.
-#include "wire/writer.h"
+#include "ca/core/wire/writer.h"
 
 #include <cassert>
 #include <string>

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/bytes.h"
+#include "ca/core/common/bytes.h"
 
 namespace sshca::wire {
 

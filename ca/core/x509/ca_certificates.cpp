@@ -1,8 +1,8 @@
-#include "x509/ca_certificates.h"
+#include "ca/core/x509/ca_certificates.h"
 
-#include "x509/certificate_builder.h"
-#include "x509/x509_extensions.h"
-#include "x509/x509_signing.h"
+#include "ca/core/x509/certificate_builder.h"
+#include "ca/core/x509/x509_extensions.h"
+#include "ca/core/x509/x509_signing.h"
 
 namespace sshca::x509 {
 

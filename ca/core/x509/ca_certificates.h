@@ -7,12 +7,12 @@
 
 #include <ctime>
 
-#include "common/ossl.h"
-#include "common/random.h"
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "kms/signer.h"
-#include "x509/issuing_ca.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/kms/signer.h"
+#include "ca/core/x509/issuing_ca.h"
 
 namespace sshca::x509 {
 

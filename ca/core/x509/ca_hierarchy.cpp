@@ -1,10 +1,10 @@
-#include "x509/ca_hierarchy.h"
+#include "ca/core/x509/ca_hierarchy.h"
 
 #include <string>
 
-#include "x509/ca_certificates.h"
-#include "x509/distinguished_name.h"
-#include "x509/issuing_ca.h"
+#include "ca/core/x509/ca_certificates.h"
+#include "ca/core/x509/distinguished_name.h"
+#include "ca/core/x509/issuing_ca.h"
 
 namespace sshca::x509 {
 namespace {

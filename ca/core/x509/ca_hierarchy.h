@@ -6,11 +6,11 @@
 #include <ctime>
 #include <string_view>
 
-#include "common/ossl.h"
-#include "common/random.h"
-#include "common/result.h"
-#include "keys/key_spec.h"
-#include "kms/signer.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::x509 {
 

@@ -1,7 +1,7 @@
-#include "x509/certificate_builder.h"
+#include "ca/core/x509/certificate_builder.h"
 
-#include "x509/serial_number.h"
-#include "x509/x509_time.h"
+#include "ca/core/x509/serial_number.h"
+#include "ca/core/x509/x509_time.h"
 
 namespace sshca::x509 {
 

@@ -5,10 +5,10 @@
 
 #include <ctime>
 
-#include "common/ossl.h"
-#include "common/random.h"
-#include "common/result.h"
-#include "keys/public_key.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
 
 namespace sshca::x509 {
 

@@ -1,9 +1,9 @@
-#include "x509/certificate_info.h"
+#include "ca/core/x509/certificate_info.h"
 
-#include "x509/distinguished_name.h"
-#include "x509/serial_number.h"
-#include "x509/subject_alt_name.h"
-#include "x509/x509_time.h"
+#include "ca/core/x509/distinguished_name.h"
+#include "ca/core/x509/serial_number.h"
+#include "ca/core/x509/subject_alt_name.h"
+#include "ca/core/x509/x509_time.h"
 
 namespace sshca::x509 {
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "keys/public_key.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
 
 namespace sshca::x509 {
 

@@ -1,6 +1,6 @@
-#include "x509/certificate_request.h"
+#include "ca/core/x509/certificate_request.h"
 
-#include "x509/x509_signing.h"
+#include "ca/core/x509/x509_signing.h"
 
 namespace sshca::x509 {
 

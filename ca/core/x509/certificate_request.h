@@ -5,11 +5,11 @@
 
 #include <vector>
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "kms/signer.h"
-#include "x509/subject_alt_name.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/kms/signer.h"
+#include "ca/core/x509/subject_alt_name.h"
 
 namespace sshca::x509 {
 

@@ -1,9 +1,9 @@
-#include "x509/crl.h"
+#include "ca/core/x509/crl.h"
 
-#include "x509/serial_number.h"
-#include "x509/x509_extensions.h"
-#include "x509/x509_signing.h"
-#include "x509/x509_time.h"
+#include "ca/core/x509/serial_number.h"
+#include "ca/core/x509/x509_extensions.h"
+#include "ca/core/x509/x509_signing.h"
+#include "ca/core/x509/x509_time.h"
 
 namespace sshca::x509 {
 

@@ -7,10 +7,10 @@
 #include <span>
 #include <string>
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "x509/issuing_ca.h"
-#include "x509/revocation_reason.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/x509/issuing_ca.h"
+#include "ca/core/x509/revocation_reason.h"
 
 namespace sshca::x509 {
 

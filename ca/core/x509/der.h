@@ -5,9 +5,9 @@
 
 #include <string_view>
 
-#include "common/bytes.h"
-#include "common/ossl.h"
-#include "common/result.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::x509 {
 

@@ -1,4 +1,4 @@
-#include "x509/distinguished_name.h"
+#include "ca/core/x509/distinguished_name.h"
 
 #include <vector>
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/ossl.h"
-#include "common/result.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::x509 {
 

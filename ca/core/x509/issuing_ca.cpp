@@ -1,7 +1,7 @@
-#include "x509/issuing_ca.h"
+#include "ca/core/x509/issuing_ca.h"
 
-#include "x509/x509_signing.h"
-#include "x509/x509_time.h"
+#include "ca/core/x509/x509_signing.h"
+#include "ca/core/x509/x509_time.h"
 
 namespace sshca::x509 {
 

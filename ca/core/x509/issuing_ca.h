@@ -5,10 +5,10 @@
 #include <ctime>
 #include <optional>
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "keys/key_spec.h"
-#include "kms/signer.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::x509 {
 

@@ -1,9 +1,9 @@
-#include "x509/leaf_certificate.h"
+#include "ca/core/x509/leaf_certificate.h"
 
-#include "x509/certificate_builder.h"
-#include "x509/distinguished_name.h"
-#include "x509/x509_extensions.h"
-#include "x509/x509_signing.h"
+#include "ca/core/x509/certificate_builder.h"
+#include "ca/core/x509/distinguished_name.h"
+#include "ca/core/x509/x509_extensions.h"
+#include "ca/core/x509/x509_signing.h"
 
 namespace sshca::x509 {
 

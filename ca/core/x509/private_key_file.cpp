@@ -1,11 +1,11 @@
-#include "x509/private_key_file.h"
+#include "ca/core/x509/private_key_file.h"
 
 #include <openssl/pem.h>
 
 #include <cstring>
 #include <optional>
 
-#include "common/bytes.h"
+#include "ca/core/common/bytes.h"
 
 namespace sshca::x509 {
 

@@ -7,9 +7,9 @@
 #include <functional>
 #include <span>
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "common/secret.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca::x509 {
 

@@ -1,4 +1,4 @@
-#include "x509/revocation_reason.h"
+#include "ca/core/x509/revocation_reason.h"
 
 #include <array>
 #include <cctype>

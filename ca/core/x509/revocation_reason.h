@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::x509 {
 

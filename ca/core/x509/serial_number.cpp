@@ -1,4 +1,4 @@
-#include "x509/serial_number.h"
+#include "ca/core/x509/serial_number.h"
 
 #include <cctype>
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/ossl.h"
-#include "common/random.h"
-#include "common/result.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::x509 {
 

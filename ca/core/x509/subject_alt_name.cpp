@@ -1,4 +1,4 @@
-#include "x509/subject_alt_name.h"
+#include "ca/core/x509/subject_alt_name.h"
 
 #include <arpa/inet.h>
 

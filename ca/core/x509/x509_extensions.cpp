@@ -1,4 +1,4 @@
-#include "x509/x509_extensions.h"
+#include "ca/core/x509/x509_extensions.h"
 
 #include <string>
 

@@ -8,9 +8,9 @@
 #include <span>
 #include <string_view>
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "x509/subject_alt_name.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/x509/subject_alt_name.h"
 
 namespace sshca::x509 {
 

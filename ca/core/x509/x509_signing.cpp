@@ -1,9 +1,9 @@
-#include "x509/x509_signing.h"
+#include "ca/core/x509/x509_signing.h"
 
 #include <openssl/objects.h>
 
-#include "keys/signature.h"
-#include "x509/der.h"
+#include "ca/core/keys/signature.h"
+#include "ca/core/x509/der.h"
 
 namespace sshca::x509 {
 

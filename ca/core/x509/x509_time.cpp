@@ -1,4 +1,4 @@
-#include "x509/x509_time.h"
+#include "ca/core/x509/x509_time.h"
 
 namespace sshca::x509 {
 

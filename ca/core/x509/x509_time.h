@@ -3,13 +3,13 @@
 // so that callers inject "now" and tests can fix it.
 #pragma once
 
-#include "common/utc_time.h"  // formatUtc, for messages about X.509 times
+#include "ca/core/common/utc_time.h"  // formatUtc, for messages about X.509 times
 
 #include <ctime>
 #include <string>
 
-#include "common/ossl.h"
-#include "common/result.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::x509 {
 

@@ -1,8 +1,8 @@
-#include "api/api_handlers.h"
+#include "ca/service/api/api_handlers.h"
 
-#include "api/error_mapping.h"
-#include "api/request_parsing.h"
-#include "api/response_json.h"
+#include "ca/service/api/error_mapping.h"
+#include "ca/service/api/request_parsing.h"
+#include "ca/service/api/response_json.h"
 
 namespace sshca::api {
 namespace {

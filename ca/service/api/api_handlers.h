@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "api/authority_api.h"
-#include "api/request_log.h"
-#include "common/result.h"
+#include "ca/service/api/authority_api.h"
+#include "ca/service/api/request_log.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::api {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::api {
 

@@ -1,4 +1,4 @@
-#include "api/error_mapping.h"
+#include "ca/service/api/error_mapping.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "api/https_server.h"
+#include "ca/service/api/https_server.h"
 
 #include <httplib.h>
 #include <sys/socket.h>
@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <thread>
 
-#include "api/api_handlers.h"
-#include "api/listen_address.h"
-#include "api/request_log.h"
+#include "ca/service/api/api_handlers.h"
+#include "ca/service/api/listen_address.h"
+#include "ca/service/api/request_log.h"
 
 namespace sshca::api {
 namespace {

@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "api/authority_api.h"
-#include "api/tls_context.h"
-#include "common/result.h"
+#include "ca/service/api/authority_api.h"
+#include "ca/service/api/tls_context.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::api {
 

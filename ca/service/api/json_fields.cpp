@@ -1,4 +1,4 @@
-#include "api/json_fields.h"
+#include "ca/service/api/json_fields.h"
 
 #include <limits>
 

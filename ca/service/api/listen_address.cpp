@@ -1,4 +1,4 @@
-#include "api/listen_address.h"
+#include "ca/service/api/listen_address.h"
 
 #include <charconv>
 

@@ -1,4 +1,4 @@
-#include "api/request_log.h"
+#include "ca/service/api/request_log.h"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
-#include "api/request_parsing.h"
+#include "ca/service/api/request_parsing.h"
 
-#include "api/json_fields.h"
+#include "ca/service/api/json_fields.h"
 
 namespace sshca::api {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "api/authority_api.h"
-#include "common/result.h"
+#include "ca/service/api/authority_api.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::api {
 

@@ -1,4 +1,4 @@
-#include "api/response_json.h"
+#include "ca/service/api/response_json.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,9 +1,9 @@
-#include "api/tls_context.h"
+#include "ca/service/api/tls_context.h"
 
 #include <filesystem>
 #include <system_error>
 
-#include "common/ossl.h"
+#include "ca/core/common/ossl.h"
 
 namespace sshca::api {
 namespace {

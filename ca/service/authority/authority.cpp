@@ -1,12 +1,12 @@
-#include "authority/authority.h"
+#include "ca/service/authority/authority.h"
 
 #include <ctime>
 
-#include "authority/issued_record.h"
-#include "authority/sign_request.h"
-#include "jose/jws.h"
-#include "policy/ssh_policy.h"
-#include "ssh/ssh_pubkey.h"
+#include "ca/service/authority/issued_record.h"
+#include "ca/service/authority/sign_request.h"
+#include "ca/core/jose/jws.h"
+#include "ca/service/policy/ssh_policy.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::authority {
 namespace {

@@ -14,15 +14,15 @@
 #include <string>
 #include <utility>
 
-#include "api/authority_api.h"
-#include "authority/krl_cache.h"
-#include "authority/provisioner_set.h"
-#include "authority/root_certificate.h"
-#include "common/random.h"
-#include "common/result.h"
-#include "config/ca_config.h"
-#include "kms/signer.h"
-#include "store/ssh_issuance_store.h"
+#include "ca/service/api/authority_api.h"
+#include "ca/service/authority/krl_cache.h"
+#include "ca/service/authority/provisioner_set.h"
+#include "ca/service/authority/root_certificate.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/core/kms/signer.h"
+#include "ca/service/store/ssh_issuance_store.h"
 
 namespace sshca::authority {
 

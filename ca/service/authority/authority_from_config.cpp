@@ -2,10 +2,10 @@
 // the database and the provisioner implementations.
 #include <stdlib.h>
 
-#include "authority/authority.h"
-#include "kms/kms_uri.h"
-#include "kms/pkcs11/pkcs11_kms.h"
-#include "store/store_factory.h"
+#include "ca/service/authority/authority.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/service/store/store_factory.h"
 
 namespace sshca::authority {
 namespace {

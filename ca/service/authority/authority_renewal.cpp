@@ -3,9 +3,9 @@
 // provisioner's; that the certificate is on record and not revoked is
 // checked here against the database; what the replacement holds is
 // policy's; the new certificate and the spent token commit together.
-#include "authority/authority.h"
-#include "authority/sign_request.h"
-#include "policy/ssh_renewal.h"
+#include "ca/service/authority/authority.h"
+#include "ca/service/authority/sign_request.h"
+#include "ca/service/policy/ssh_renewal.h"
 
 namespace sshca::authority {
 namespace {

@@ -1,9 +1,9 @@
 // POST /ssh/revoke and the KRL: an admin token (by serial) or the holder's
 // SSHPOP proof revokes a certificate in the database; GET /ssh/krl serves
 // what the database says is revoked.
-#include "authority/authority.h"
-#include "authority/issued_record.h"
-#include "policy/ssh_serial.h"
+#include "ca/service/authority/authority.h"
+#include "ca/service/authority/issued_record.h"
+#include "ca/service/policy/ssh_serial.h"
 
 namespace sshca::authority {
 namespace {

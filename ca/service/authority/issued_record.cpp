@@ -1,6 +1,6 @@
-#include "authority/issued_record.h"
+#include "ca/service/authority/issued_record.h"
 
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::authority {
 

@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <string>
 
-#include "policy/identity.h"
-#include "ssh/ssh_cert.h"
-#include "store/ssh_certificate_record.h"
-#include "store/token_replay_store.h"
+#include "ca/service/policy/identity.h"
+#include "ca/core/ssh/ssh_cert.h"
+#include "ca/service/store/ssh_certificate_record.h"
+#include "ca/service/store/token_replay_store.h"
 
 namespace sshca::authority {
 

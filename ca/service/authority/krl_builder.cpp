@@ -1,4 +1,4 @@
-#include "authority/krl_builder.h"
+#include "ca/service/authority/krl_builder.h"
 
 namespace sshca::authority {
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "ssh/krl.h"
-#include "store/ssh_certificate_store.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/krl.h"
+#include "ca/service/store/ssh_certificate_store.h"
 
 namespace sshca::authority {
 

@@ -1,6 +1,6 @@
-#include "authority/krl_cache.h"
+#include "ca/service/authority/krl_cache.h"
 
-#include "ssh/sshsig.h"
+#include "ca/core/ssh/sshsig.h"
 
 namespace sshca::authority {
 

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "authority/krl_builder.h"
-#include "common/bytes.h"
-#include "common/result.h"
-#include "kms/signer.h"
-#include "store/ssh_certificate_store.h"
+#include "ca/service/authority/krl_builder.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/kms/signer.h"
+#include "ca/service/store/ssh_certificate_store.h"
 
 namespace sshca::authority {
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "config/ca_config.h"
-#include "jose/jws.h"
-#include "provisioners/provisioner.h"
+#include "ca/core/common/result.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/core/jose/jws.h"
+#include "ca/service/provisioners/provisioner.h"
 
 namespace sshca::authority {
 

@@ -1,4 +1,4 @@
-#include "authority/provisioner_set.h"
+#include "ca/service/authority/provisioner_set.h"
 
 #include <set>
 #include <utility>

@@ -1,6 +1,6 @@
-#include "authority/request_time.h"
+#include "ca/service/authority/request_time.h"
 
-#include "common/utc_time.h"
+#include "ca/core/common/utc_time.h"
 
 #include <cctype>
 #include <ctime>

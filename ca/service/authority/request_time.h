@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::authority {
 

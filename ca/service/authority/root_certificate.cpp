@@ -1,10 +1,10 @@
-#include "authority/root_certificate.h"
+#include "ca/service/authority/root_certificate.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "common/file_io.h"
-#include "x509/x509_pem.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/x509/x509_pem.h"
 
 namespace sshca::authority {
 namespace {

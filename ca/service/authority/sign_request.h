@@ -6,10 +6,10 @@
 
 #include <cstdint>
 
-#include "api/authority_api.h"
-#include "common/result.h"
-#include "policy/identity.h"
-#include "policy/ssh_policy.h"
+#include "ca/service/api/authority_api.h"
+#include "ca/core/common/result.h"
+#include "ca/service/policy/identity.h"
+#include "ca/service/policy/ssh_policy.h"
 
 namespace sshca::authority {
 

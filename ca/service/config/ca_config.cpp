@@ -1,10 +1,10 @@
-#include "config/ca_config.h"
+#include "ca/service/config/ca_config.h"
 
 #include <nlohmann/json.hpp>
 
 #include <set>
 
-#include "common/file_io.h"
+#include "ca/core/common/file_io.h"
 
 namespace sshca::config {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "config/oidc_config.h"
-#include "policy/ssh_policy.h"
+#include "ca/core/common/result.h"
+#include "ca/service/config/oidc_config.h"
+#include "ca/service/policy/ssh_policy.h"
 
 namespace sshca::config {
 

@@ -1,4 +1,4 @@
-#include "config/oidc_config.h"
+#include "ca/service/config/oidc_config.h"
 
 #include <algorithm>
 #include <array>

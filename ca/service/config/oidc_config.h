@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "policy/principal_rules.h"
+#include "ca/core/common/result.h"
+#include "ca/service/policy/principal_rules.h"
 
 namespace sshca::config {
 

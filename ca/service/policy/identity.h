@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ssh/ssh_cert.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::policy {
 

@@ -1,4 +1,4 @@
-#include "policy/principal_rules.h"
+#include "ca/service/policy/principal_rules.h"
 
 #include <algorithm>
 #include <cctype>

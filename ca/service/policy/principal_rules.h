@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/result.h"
-#include "policy/identity.h"
+#include "ca/core/common/result.h"
+#include "ca/service/policy/identity.h"
 
 namespace sshca::policy {
 

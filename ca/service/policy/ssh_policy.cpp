@@ -1,12 +1,12 @@
-#include "policy/ssh_policy.h"
+#include "ca/service/policy/ssh_policy.h"
 
 #include <fnmatch.h>
 
 #include <algorithm>
 
-#include "common/utc_time.h"
-#include "ssh/ssh_pubkey.h"
-#include "ssh/validity_spec.h"
+#include "ca/core/common/utc_time.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/ssh/validity_spec.h"
 
 namespace sshca::policy {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "policy/identity.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/result.h"
+#include "ca/service/policy/identity.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::policy {
 

@@ -1,10 +1,10 @@
-#include "policy/ssh_renewal.h"
+#include "ca/service/policy/ssh_renewal.h"
 
 #include <fnmatch.h>
 
 #include <algorithm>
 
-#include "ssh/ssh_pubkey.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::policy {
 namespace {

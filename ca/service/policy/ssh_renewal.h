@@ -8,9 +8,9 @@
 
 #include <cstdint>
 
-#include "common/result.h"
-#include "policy/ssh_policy.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/result.h"
+#include "ca/service/policy/ssh_policy.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::policy {
 

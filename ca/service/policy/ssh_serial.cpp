@@ -1,4 +1,4 @@
-#include "policy/ssh_serial.h"
+#include "ca/service/policy/ssh_serial.h"
 
 #include <charconv>
 #include <string>

@@ -1,12 +1,12 @@
-#include "provisioners/jwk_provisioner.h"
+#include "ca/service/provisioners/jwk_provisioner.h"
 
-#include "jose/json_object.h"
-#include "jose/jwk.h"
-#include "jose/jwk_thumbprint.h"
-#include "jose/jws_algorithm.h"
-#include "jose/jwt_claims.h"
-#include "policy/ssh_serial.h"
-#include "provisioners/jwk_token.h"
+#include "ca/core/jose/json_object.h"
+#include "ca/core/jose/jwk.h"
+#include "ca/core/jose/jwk_thumbprint.h"
+#include "ca/core/jose/jws_algorithm.h"
+#include "ca/core/jose/jwt_claims.h"
+#include "ca/service/policy/ssh_serial.h"
+#include "ca/service/provisioners/jwk_token.h"
 
 namespace sshca::provisioners {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "config/ca_config.h"
-#include "keys/public_key.h"
-#include "provisioners/provisioner.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/service/provisioners/provisioner.h"
 
 namespace sshca::provisioners {
 

@@ -1,10 +1,10 @@
-#include "provisioners/jwk_revoke_token.h"
+#include "ca/service/provisioners/jwk_revoke_token.h"
 
 #include <nlohmann/json.hpp>
 
-#include "jose/jti.h"
-#include "jose/jwk_thumbprint.h"
-#include "jose/jws.h"
+#include "ca/core/jose/jti.h"
+#include "ca/core/jose/jwk_thumbprint.h"
+#include "ca/core/jose/jws.h"
 
 namespace sshca::provisioners {
 

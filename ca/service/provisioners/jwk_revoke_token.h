@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 
-#include "common/random.h"
-#include "common/result.h"
-#include "kms/signer.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::provisioners {
 

@@ -1,11 +1,11 @@
-#include "provisioners/jwk_token.h"
+#include "ca/service/provisioners/jwk_token.h"
 
 #include <ctime>
 
-#include "common/utc_time.h"
-#include "jose/jti.h"
-#include "jose/jwk_thumbprint.h"
-#include "jose/jws.h"
+#include "ca/core/common/utc_time.h"
+#include "ca/core/jose/jti.h"
+#include "ca/core/jose/jwk_thumbprint.h"
+#include "ca/core/jose/jws.h"
 
 namespace sshca::provisioners {
 

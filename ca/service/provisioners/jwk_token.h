@@ -22,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "common/random.h"
-#include "common/result.h"
-#include "kms/signer.h"
-#include "ssh/ssh_cert.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/kms/signer.h"
+#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::provisioners {
 

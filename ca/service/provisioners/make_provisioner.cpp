@@ -1,9 +1,9 @@
 // makeProvisioner (provisioner.h): the one place a config "type" becomes a
 // Provisioner implementation.
-#include "provisioners/jwk_provisioner.h"
-#include "provisioners/oidc_provisioner.h"
-#include "provisioners/provisioner.h"
-#include "provisioners/sshpop_provisioner.h"
+#include "ca/service/provisioners/jwk_provisioner.h"
+#include "ca/service/provisioners/oidc_provisioner.h"
+#include "ca/service/provisioners/provisioner.h"
+#include "ca/service/provisioners/sshpop_provisioner.h"
 
 namespace sshca::provisioners {
 

@@ -1,11 +1,11 @@
-#include "provisioners/oidc_id_token.h"
+#include "ca/service/provisioners/oidc_id_token.h"
 
 #include <openssl/evp.h>
 
 #include <algorithm>
 
-#include "common/bytes.h"
-#include "jose/jwt_claims.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/jose/jwt_claims.h"
 
 namespace sshca::provisioners {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "jose/jws.h"
-#include "policy/identity.h"
+#include "ca/core/common/result.h"
+#include "ca/core/jose/jws.h"
+#include "ca/service/policy/identity.h"
 
 namespace sshca::provisioners {
 

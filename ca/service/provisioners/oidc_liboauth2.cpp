@@ -1,4 +1,4 @@
-#include "provisioners/oidc_liboauth2.h"
+#include "ca/service/provisioners/oidc_liboauth2.h"
 
 extern "C" {
 #include <oauth2/cfg.h>

@@ -1,7 +1,7 @@
-#include "provisioners/oidc_provisioner.h"
+#include "ca/service/provisioners/oidc_provisioner.h"
 
-#include "jose/json_object.h"
-#include "provisioners/oidc_id_token.h"
+#include "ca/core/jose/json_object.h"
+#include "ca/service/provisioners/oidc_id_token.h"
 
 namespace sshca::provisioners {
 namespace {

@@ -9,9 +9,9 @@
 #include <mutex>
 #include <string>
 
-#include "config/ca_config.h"
-#include "provisioners/oidc_liboauth2.h"
-#include "provisioners/provisioner.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/service/provisioners/oidc_liboauth2.h"
+#include "ca/service/provisioners/provisioner.h"
 
 namespace sshca::provisioners {
 

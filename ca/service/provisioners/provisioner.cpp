@@ -1,7 +1,7 @@
 // The default answers of Provisioner: a provisioner that does not
 // override an authorization cannot grant it (a JWK or OIDC token cannot
 // renew a certificate; only SSHPOP proves possession of one).
-#include "provisioners/provisioner.h"
+#include "ca/service/provisioners/provisioner.h"
 
 namespace sshca::provisioners {
 namespace {

@@ -9,13 +9,13 @@
 #include <optional>
 #include <string>
 
-#include "common/result.h"
-#include "config/ca_config.h"
-#include "keys/public_key.h"
-#include "jose/jws.h"
-#include "policy/identity.h"
-#include "policy/principal_rules.h"
-#include "policy/ssh_policy.h"
+#include "ca/core/common/result.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/jose/jws.h"
+#include "ca/service/policy/identity.h"
+#include "ca/service/policy/principal_rules.h"
+#include "ca/service/policy/ssh_policy.h"
 
 namespace sshca::provisioners {
 

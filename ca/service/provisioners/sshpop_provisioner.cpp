@@ -1,10 +1,10 @@
-#include "provisioners/sshpop_provisioner.h"
+#include "ca/service/provisioners/sshpop_provisioner.h"
 
-#include "jose/json_object.h"
-#include "jose/jws_algorithm.h"
-#include "jose/jwt_claims.h"
-#include "policy/ssh_renewal.h"
-#include "provisioners/jwk_provisioner.h"
+#include "ca/core/jose/json_object.h"
+#include "ca/core/jose/jws_algorithm.h"
+#include "ca/core/jose/jwt_claims.h"
+#include "ca/service/policy/ssh_renewal.h"
+#include "ca/service/provisioners/jwk_provisioner.h"
 
 namespace sshca::provisioners {
 namespace {

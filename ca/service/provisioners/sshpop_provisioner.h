@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "config/ca_config.h"
-#include "provisioners/provisioner.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/service/provisioners/provisioner.h"
 
 namespace sshca::provisioners {
 

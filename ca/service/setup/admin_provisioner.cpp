@@ -1,7 +1,7 @@
-#include "setup/admin_provisioner.h"
+#include "ca/service/setup/admin_provisioner.h"
 
-#include "jose/jwk.h"
-#include "jose/jwk_thumbprint.h"
+#include "ca/core/jose/jwk.h"
+#include "ca/core/jose/jwk_thumbprint.h"
 
 namespace sshca::setup {
 namespace {

@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "common/result.h"
-#include "config/ca_config.h"
-#include "keys/public_key.h"
+#include "ca/core/common/result.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/core/keys/public_key.h"
 
 namespace sshca::setup {
 

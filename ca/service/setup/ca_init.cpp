@@ -1,4 +1,4 @@
-#include "setup/ca_init.h"
+#include "ca/service/setup/ca_init.h"
 
 #include <openssl/evp.h>
 
@@ -7,24 +7,24 @@
 #include <filesystem>
 #include <system_error>
 
-#include "common/file_io.h"
-#include "kms/kms_uri.h"
-#include "kms/pkcs11/pkcs11_kms.h"
-#include "setup/admin_provisioner.h"
-#include "setup/ca_token_keys.h"
-#include "setup/embedded_token.h"
-#include "setup/init_config.h"
-#include "setup/secret_files.h"
-#include "setup/server_certificate.h"
-#include "setup/software_key.h"
-#include "ssh/ssh_pubkey.h"
-#include "store/sqlite_store.h"
-#include "store/ssh_sqlite_store.h"
-#include "store/x509_record.h"
-#include "x509/ca_hierarchy.h"
-#include "x509/issuing_ca.h"
-#include "x509/x509_pem.h"
-#include "x509/x509_signing.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/service/setup/admin_provisioner.h"
+#include "ca/service/setup/ca_token_keys.h"
+#include "ca/service/setup/embedded_token.h"
+#include "ca/service/setup/init_config.h"
+#include "ca/service/setup/secret_files.h"
+#include "ca/service/setup/server_certificate.h"
+#include "ca/service/setup/software_key.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/service/store/sqlite_store.h"
+#include "ca/service/store/ssh_sqlite_store.h"
+#include "ca/service/store/x509_record.h"
+#include "ca/core/x509/ca_hierarchy.h"
+#include "ca/core/x509/issuing_ca.h"
+#include "ca/core/x509/x509_pem.h"
+#include "ca/core/x509/x509_signing.h"
 
 namespace sshca::setup {
 namespace {

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "common/result.h"
-#include "config/ca_config.h"
-#include "setup/ca_layout.h"
+#include "ca/core/common/result.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/service/setup/ca_layout.h"
 
 namespace sshca::setup {
 

@@ -1,4 +1,4 @@
-#include "setup/ca_layout.h"
+#include "ca/service/setup/ca_layout.h"
 
 #include <filesystem>
 #include <system_error>

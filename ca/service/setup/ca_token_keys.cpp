@@ -1,4 +1,4 @@
-#include "setup/ca_token_keys.h"
+#include "ca/service/setup/ca_token_keys.h"
 
 #include <string>
 

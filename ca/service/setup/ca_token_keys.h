@@ -4,10 +4,10 @@
 // (ECDSA P-384, as `sshca pki init` makes them).
 #pragma once
 
-#include "common/result.h"
-#include "keys/key_spec.h"
-#include "kms/key_manager.h"
-#include "kms/signer.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
+#include "ca/core/kms/key_manager.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::setup {
 

@@ -1,14 +1,14 @@
-#include "setup/embedded_token.h"
+#include "ca/service/setup/embedded_token.h"
 
 #include <cctype>
 #include <cstdlib>
 #include <string_view>
 
-#include "common/file_io.h"
-#include "common/percent_encoding.h"
-#include "kms/kms_uri.h"
-#include "kms/pkcs11/token_admin.h"
-#include "setup/secret_files.h"
+#include "ca/core/common/file_io.h"
+#include "ca/core/common/percent_encoding.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/token_admin.h"
+#include "ca/service/setup/secret_files.h"
 
 namespace sshca::setup {
 namespace {

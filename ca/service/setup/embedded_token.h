@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "common/random.h"
-#include "common/result.h"
-#include "setup/ca_layout.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/service/setup/ca_layout.h"
 
 namespace sshca::setup {
 

@@ -1,7 +1,7 @@
-#include "setup/init_config.h"
+#include "ca/service/setup/init_config.h"
 
-#include "api/listen_address.h"
-#include "setup/ca_token_keys.h"
+#include "ca/service/api/listen_address.h"
+#include "ca/service/setup/ca_token_keys.h"
 
 namespace sshca::setup {
 

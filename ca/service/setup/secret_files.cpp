@@ -1,11 +1,11 @@
-#include "setup/secret_files.h"
+#include "ca/service/setup/secret_files.h"
 
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include "common/file_io.h"
+#include "ca/core/common/file_io.h"
 
 namespace sshca::setup {
 

@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "common/random.h"
-#include "common/result.h"
-#include "common/secret.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca::setup {
 

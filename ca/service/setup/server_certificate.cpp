@@ -1,8 +1,8 @@
-#include "setup/server_certificate.h"
+#include "ca/service/setup/server_certificate.h"
 
 #include <arpa/inet.h>
 
-#include "x509/leaf_certificate.h"
+#include "ca/core/x509/leaf_certificate.h"
 
 namespace sshca::setup {
 namespace {

@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "common/ossl.h"
-#include "common/random.h"
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "x509/issuing_ca.h"
-#include "x509/subject_alt_name.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/x509/issuing_ca.h"
+#include "ca/core/x509/subject_alt_name.h"
 
 namespace sshca::setup {
 

@@ -1,4 +1,4 @@
-#include "setup/software_key.h"
+#include "ca/service/setup/software_key.h"
 
 #include <openssl/pem.h>
 

@@ -5,9 +5,9 @@
 // files under DIR/secrets (docs/configuration.md says why and what next).
 #pragma once
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "common/secret.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca::setup {
 

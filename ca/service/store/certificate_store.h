@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "x509/revocation_reason.h"
+#include "ca/core/common/result.h"
+#include "ca/core/x509/revocation_reason.h"
 
 namespace sshca::store {
 

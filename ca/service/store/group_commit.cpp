@@ -1,10 +1,10 @@
-#include "store/group_commit.h"
+#include "ca/service/store/group_commit.h"
 
 #include <algorithm>
 #include <optional>
 #include <utility>
 
-#include "store/sqlite_statement.h"
+#include "ca/service/store/sqlite_statement.h"
 
 namespace sshca::store {
 

@@ -20,10 +20,10 @@
 #include <thread>
 #include <vector>
 
-#include "common/result.h"
-#include "store/sqlite_handles.h"
-#include "store/sqlite_statement.h"
-#include "store/sqlite_statement_cache.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/sqlite_handles.h"
+#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/sqlite_statement_cache.h"
 
 namespace sshca::store {
 

@@ -1,4 +1,4 @@
-#include "store/postgres_connection.h"
+#include "ca/service/store/postgres_connection.h"
 
 #include <charconv>
 #include <map>

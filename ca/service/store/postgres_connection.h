@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "store/postgres_handles.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/postgres_handles.h"
 
 namespace sshca::store {
 

@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::store {
 

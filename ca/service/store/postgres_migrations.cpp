@@ -1,10 +1,10 @@
-#include "store/postgres_migrations.h"
+#include "ca/service/store/postgres_migrations.h"
 
 #include <array>
 #include <string>
 
-#include "store/postgres_connection.h"
-#include "store/postgres_transaction.h"
+#include "ca/service/store/postgres_connection.h"
+#include "ca/service/store/postgres_transaction.h"
 
 namespace sshca::store {
 

@@ -8,7 +8,7 @@
 
 #include <libpq-fe.h>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::store {
 

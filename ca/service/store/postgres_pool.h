@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "store/postgres_handles.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/postgres_handles.h"
 
 namespace sshca::store {
 

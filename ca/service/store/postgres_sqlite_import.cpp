@@ -1,19 +1,19 @@
-#include "store/postgres_sqlite_import.h"
+#include "ca/service/store/postgres_sqlite_import.h"
 
 #include <filesystem>
 
-#include "store/postgres_connection.h"
-#include "store/postgres_krl.h"
-#include "store/postgres_migrations.h"
-#include "store/postgres_ssh_rows.h"
-#include "store/postgres_token_rows.h"
-#include "store/postgres_transaction.h"
-#include "store/sqlite_connection.h"
-#include "store/sqlite_migrations.h"
-#include "store/sqlite_statement.h"
-#include "store/ssh_sqlite_krl.h"
-#include "store/ssh_sqlite_rows.h"
-#include "store/token_sqlite_rows.h"
+#include "ca/service/store/postgres_connection.h"
+#include "ca/service/store/postgres_krl.h"
+#include "ca/service/store/postgres_migrations.h"
+#include "ca/service/store/postgres_ssh_rows.h"
+#include "ca/service/store/postgres_token_rows.h"
+#include "ca/service/store/postgres_transaction.h"
+#include "ca/service/store/sqlite_connection.h"
+#include "ca/service/store/sqlite_migrations.h"
+#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/ssh_sqlite_krl.h"
+#include "ca/service/store/ssh_sqlite_rows.h"
+#include "ca/service/store/token_sqlite_rows.h"
 
 namespace sshca::store {
 

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::store {
 

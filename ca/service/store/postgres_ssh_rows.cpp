@@ -1,10 +1,10 @@
-#include "store/postgres_ssh_rows.h"
+#include "ca/service/store/postgres_ssh_rows.h"
 
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "store/integer_columns.h"
-#include "store/postgres_connection.h"
+#include "ca/service/store/integer_columns.h"
+#include "ca/service/store/postgres_connection.h"
 
 namespace sshca::store {
 

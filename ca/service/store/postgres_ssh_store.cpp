@@ -1,13 +1,13 @@
-#include "store/postgres_ssh_store.h"
+#include "ca/service/store/postgres_ssh_store.h"
 
 #include <optional>
 
-#include "store/postgres_connection.h"
-#include "store/postgres_krl.h"
-#include "store/postgres_migrations.h"
-#include "store/postgres_ssh_rows.h"
-#include "store/postgres_token_rows.h"
-#include "store/postgres_transaction.h"
+#include "ca/service/store/postgres_connection.h"
+#include "ca/service/store/postgres_krl.h"
+#include "ca/service/store/postgres_migrations.h"
+#include "ca/service/store/postgres_ssh_rows.h"
+#include "ca/service/store/postgres_token_rows.h"
+#include "ca/service/store/postgres_transaction.h"
 
 namespace sshca::store {
 

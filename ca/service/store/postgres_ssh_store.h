@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
-#include "common/result.h"
-#include "store/postgres_pool.h"
-#include "store/ssh_issuance_store.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/postgres_pool.h"
+#include "ca/service/store/ssh_issuance_store.h"
 
 namespace sshca::store {
 

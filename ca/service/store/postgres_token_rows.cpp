@@ -1,6 +1,6 @@
-#include "store/postgres_token_rows.h"
+#include "ca/service/store/postgres_token_rows.h"
 
-#include "store/postgres_connection.h"
+#include "ca/service/store/postgres_connection.h"
 
 namespace sshca::store {
 

@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "common/result.h"
-#include "store/token_replay_store.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/token_replay_store.h"
 
 namespace sshca::store {
 

@@ -9,8 +9,8 @@
 #include <functional>
 #include <string_view>
 
-#include "common/result.h"
-#include "store/postgres_pool.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/postgres_pool.h"
 
 namespace sshca::store {
 

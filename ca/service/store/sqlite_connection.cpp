@@ -1,6 +1,6 @@
-#include "store/sqlite_connection.h"
+#include "ca/service/store/sqlite_connection.h"
 
-#include "store/sqlite_migrations.h"
+#include "ca/service/store/sqlite_migrations.h"
 
 namespace sshca::store {
 

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "common/result.h"
-#include "store/sqlite_handles.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/sqlite_handles.h"
 
 namespace sshca::store {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::store {
 

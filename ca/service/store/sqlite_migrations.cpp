@@ -1,11 +1,11 @@
-#include "store/sqlite_migrations.h"
+#include "ca/service/store/sqlite_migrations.h"
 
 #include <array>
 #include <string>
 
-#include "store/sqlite_handles.h"
-#include "store/sqlite_statement.h"
-#include "store/sqlite_transaction.h"
+#include "ca/service/store/sqlite_handles.h"
+#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/sqlite_transaction.h"
 
 namespace sshca::store {
 

@@ -6,7 +6,7 @@
 
 #include <sqlite3.h>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::store {
 

@@ -1,6 +1,6 @@
-#include "store/sqlite_statement.h"
+#include "ca/service/store/sqlite_statement.h"
 
-#include "store/sqlite_statement_cache.h"
+#include "ca/service/store/sqlite_statement_cache.h"
 
 namespace sshca::store {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
-#include "store/sqlite_handles.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/sqlite_handles.h"
 
 namespace sshca::store {
 

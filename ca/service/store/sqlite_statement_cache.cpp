@@ -1,4 +1,4 @@
-#include "store/sqlite_statement_cache.h"
+#include "ca/service/store/sqlite_statement_cache.h"
 
 namespace sshca::store {
 SqliteStatementCache::SqliteStatementCache(sqlite3* db) : db_(db) {}

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "store/sqlite_handles.h"
+#include "ca/service/store/sqlite_handles.h"
 
 namespace sshca::store {
 

@@ -1,12 +1,12 @@
-#include "store/sqlite_store.h"
+#include "ca/service/store/sqlite_store.h"
 
-#include "store/sqlite_connection.h"
+#include "ca/service/store/sqlite_connection.h"
 
 #include <mutex>
 
-#include "store/sqlite_handles.h"
-#include "store/sqlite_statement.h"
-#include "store/sqlite_transaction.h"
+#include "ca/service/store/sqlite_handles.h"
+#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/sqlite_transaction.h"
 
 namespace sshca::store {
 

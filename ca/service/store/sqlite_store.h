@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "common/result.h"
-#include "store/certificate_store.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/certificate_store.h"
 
 namespace sshca::store {
 

@@ -1,6 +1,6 @@
-#include "store/sqlite_transaction.h"
+#include "ca/service/store/sqlite_transaction.h"
 
-#include "store/sqlite_handles.h"
+#include "ca/service/store/sqlite_handles.h"
 
 namespace sshca::store {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "store/ssh_certificate_record.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/ssh_certificate_record.h"
 
 namespace sshca::store {
 

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "common/result.h"
-#include "store/ssh_certificate_store.h"
-#include "store/token_replay_store.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/ssh_certificate_store.h"
+#include "ca/service/store/token_replay_store.h"
 
 namespace sshca::store {
 

@@ -1,6 +1,6 @@
-#include "store/ssh_sqlite_krl.h"
+#include "ca/service/store/ssh_sqlite_krl.h"
 
-#include "store/sqlite_statement.h"
+#include "ca/service/store/sqlite_statement.h"
 
 namespace sshca::store {
 

@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "common/result.h"
-#include "store/sqlite_statement.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/sqlite_statement.h"
 
 namespace sshca::store {
 

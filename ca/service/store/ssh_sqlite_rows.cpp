@@ -1,10 +1,10 @@
-#include "store/ssh_sqlite_rows.h"
+#include "ca/service/store/ssh_sqlite_rows.h"
 
 #include <limits>
 
-#include "store/integer_columns.h"
-#include "store/sqlite_handles.h"
-#include "store/sqlite_statement.h"
+#include "ca/service/store/integer_columns.h"
+#include "ca/service/store/sqlite_handles.h"
+#include "ca/service/store/sqlite_statement.h"
 
 namespace sshca::store {
 

@@ -1,9 +1,9 @@
-#include "store/ssh_sqlite_store.h"
+#include "ca/service/store/ssh_sqlite_store.h"
 
-#include "store/sqlite_connection.h"
-#include "store/ssh_sqlite_krl.h"
-#include "store/ssh_sqlite_rows.h"
-#include "store/token_sqlite_rows.h"
+#include "ca/service/store/sqlite_connection.h"
+#include "ca/service/store/ssh_sqlite_krl.h"
+#include "ca/service/store/ssh_sqlite_rows.h"
+#include "ca/service/store/token_sqlite_rows.h"
 
 namespace sshca::store {
 

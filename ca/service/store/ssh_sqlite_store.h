@@ -9,11 +9,11 @@
 #include <mutex>
 #include <string>
 
-#include "common/result.h"
-#include "store/group_commit.h"
-#include "store/sqlite_handles.h"
-#include "store/ssh_issuance_store.h"
-#include "store/wal_checkpointer.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/group_commit.h"
+#include "ca/service/store/sqlite_handles.h"
+#include "ca/service/store/ssh_issuance_store.h"
+#include "ca/service/store/wal_checkpointer.h"
 
 namespace sshca::store {
 

@@ -5,9 +5,9 @@
 #include <cstddef>
 #include <memory>
 
-#include "common/result.h"
-#include "config/ca_config.h"
-#include "store/ssh_issuance_store.h"
+#include "ca/core/common/result.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/service/store/ssh_issuance_store.h"
 
 namespace sshca::store {
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::store {
 

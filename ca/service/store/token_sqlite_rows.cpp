@@ -1,6 +1,6 @@
-#include "store/token_sqlite_rows.h"
+#include "ca/service/store/token_sqlite_rows.h"
 
-#include "store/sqlite_statement.h"
+#include "ca/service/store/sqlite_statement.h"
 
 namespace sshca::store {
 

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <functional>
 
-#include "common/result.h"
-#include "store/sqlite_statement.h"
-#include "store/token_replay_store.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/token_replay_store.h"
 
 namespace sshca::store {
 

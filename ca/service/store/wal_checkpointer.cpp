@@ -1,8 +1,8 @@
-#include "store/wal_checkpointer.h"
+#include "ca/service/store/wal_checkpointer.h"
 
 #include <string>
 
-#include "store/sqlite_statement.h"
+#include "ca/service/store/sqlite_statement.h"
 
 namespace sshca::store {
 

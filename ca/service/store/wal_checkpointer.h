@@ -22,8 +22,8 @@
 #include <mutex>
 #include <thread>
 
-#include "common/result.h"
-#include "store/sqlite_handles.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/sqlite_handles.h"
 
 namespace sshca::store {
 

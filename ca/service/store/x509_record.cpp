@@ -1,7 +1,7 @@
-#include "store/x509_record.h"
+#include "ca/service/store/x509_record.h"
 
-#include "x509/certificate_info.h"
-#include "x509/x509_pem.h"
+#include "ca/core/x509/certificate_info.h"
+#include "ca/core/x509/x509_pem.h"
 
 namespace sshca::store {
 

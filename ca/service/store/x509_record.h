@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "store/certificate_store.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/service/store/certificate_store.h"
 
 namespace sshca::store {
 

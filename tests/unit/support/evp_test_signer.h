@@ -6,10 +6,10 @@
 #include <memory>
 #include <stdexcept>
 
-#include "common/ossl.h"
-#include "keys/public_key.h"
-#include "keys/signature.h"
-#include "kms/signer.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/keys/signature.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::test {
 

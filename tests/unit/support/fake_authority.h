@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "api/authority_api.h"
+#include "ca/service/api/authority_api.h"
 
 namespace sshca::test {
 

@@ -12,7 +12,7 @@
 #include <random>
 #include <string>
 
-#include "store/postgres_connection.h"
+#include "ca/service/store/postgres_connection.h"
 
 namespace sshca::test {
 

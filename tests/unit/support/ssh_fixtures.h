@@ -1,7 +1,7 @@
 // Test helpers for running the real ssh-keygen in a private temp directory.
 #pragma once
 
-#include "support/temp_dir.h"
+#include "tests/unit/support/temp_dir.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/bytes.h"
-#include "common/random.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/random.h"
 
 namespace sshca::test {
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "store/ssh_certificate_record.h"
-#include "store/token_replay_store.h"
+#include "ca/service/store/ssh_certificate_record.h"
+#include "ca/service/store/token_replay_store.h"
 
 namespace sshca::test {
 

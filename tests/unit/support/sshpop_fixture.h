@@ -13,18 +13,18 @@
 #include <string>
 #include <vector>
 
-#include "authority/authority.h"
-#include "jose/jwk.h"
-#include "jose/jwk_thumbprint.h"
-#include "jose/jws.h"
-#include "jose/sshpop_token.h"
-#include "provisioners/jwk_revoke_token.h"
-#include "provisioners/jwk_token.h"
-#include "provisioners/provisioner.h"
-#include "ssh/ssh_pubkey.h"
-#include "store/ssh_sqlite_store.h"
-#include "support/evp_test_signer.h"
-#include "support/temp_dir.h"
+#include "ca/service/authority/authority.h"
+#include "ca/core/jose/jwk.h"
+#include "ca/core/jose/jwk_thumbprint.h"
+#include "ca/core/jose/jws.h"
+#include "ca/core/jose/sshpop_token.h"
+#include "ca/service/provisioners/jwk_revoke_token.h"
+#include "ca/service/provisioners/jwk_token.h"
+#include "ca/service/provisioners/provisioner.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/service/store/ssh_sqlite_store.h"
+#include "tests/unit/support/evp_test_signer.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace sshca::test {
 

@@ -6,8 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/pg_test_schema.h"
-#include "support/temp_dir.h"
+#include "tests/unit/support/pg_test_schema.h"
+#include "tests/unit/support/temp_dir.h"
 
 #include <sqlite3.h>
 
@@ -16,11 +16,11 @@
 #include <memory>
 #include <string>
 
-#include "config/ca_config.h"
-#include "store/sqlite_connection.h"
-#include "store/sqlite_statement.h"
-#include "store/ssh_issuance_store.h"
-#include "store/store_factory.h"
+#include "ca/service/config/ca_config.h"
+#include "ca/service/store/sqlite_connection.h"
+#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/ssh_issuance_store.h"
+#include "ca/service/store/store_factory.h"
 
 namespace sshca::test {
 

@@ -8,9 +8,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/store_backend.h"
+#include "tests/unit/support/store_backend.h"
 
-#include "common/result.h"
+#include "ca/core/common/result.h"
 
 namespace sshca::test {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "support/evp_test_signer.h"
+#include "tests/unit/support/evp_test_signer.h"
 
 namespace sshca::test {
 

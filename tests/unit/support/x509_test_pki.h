@@ -4,12 +4,12 @@
 #include <ctime>
 #include <stdexcept>
 
-#include "common/random.h"
-#include "support/evp_test_signer.h"
-#include "x509/ca_certificates.h"
-#include "x509/distinguished_name.h"
-#include "x509/issuing_ca.h"
-#include "x509/x509_signing.h"
+#include "ca/core/common/random.h"
+#include "tests/unit/support/evp_test_signer.h"
+#include "ca/core/x509/ca_certificates.h"
+#include "ca/core/x509/distinguished_name.h"
+#include "ca/core/x509/issuing_ca.h"
+#include "ca/core/x509/x509_signing.h"
 
 namespace sshca::test {
 

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "common/ossl.h"
+#include "ca/core/common/ossl.h"
 
 namespace sshca::test {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/secret.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,4 +1,4 @@
-#include "kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/ck_rv.h"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "kms/pkcs11/ec_params.h"
+#include "ca/core/kms/pkcs11/ec_params.h"
 
 #include <algorithm>
 

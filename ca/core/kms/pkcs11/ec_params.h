@@ -1,9 +1,9 @@
 // CKA_EC_PARAMS (DER) for the curves sshca uses, and CKA_EC_POINT wrapping.
 #pragma once
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "keys/key_spec.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,8 +1,8 @@
-#include "kms/pkcs11/key_generation.h"
+#include "ca/core/kms/pkcs11/key_generation.h"
 
-#include "kms/pkcs11/ck_rv.h"
-#include "kms/pkcs11/ec_params.h"
-#include "kms/pkcs11/key_templates.h"
+#include "ca/core/kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/ec_params.h"
+#include "ca/core/kms/pkcs11/key_templates.h"
 
 namespace sshca::pkcs11 {
 namespace {

@@ -1,9 +1,9 @@
 // Generates a key pair on the token (C_GenerateKeyPair) with sshca's policy.
 #pragma once
 
-#include "keys/key_spec.h"
-#include "kms/key_manager.h"
-#include "kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/keys/key_spec.h"
+#include "ca/core/kms/key_manager.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,12 +1,12 @@
-#include "kms/pkcs11/key_import.h"
+#include "ca/core/kms/pkcs11/key_import.h"
 
 #include <openssl/core_names.h>
 
-#include "common/ossl.h"
-#include "kms/pkcs11/attribute_template.h"
-#include "kms/pkcs11/ck_rv.h"
-#include "kms/pkcs11/ec_params.h"
-#include "kms/pkcs11/key_templates.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/kms/pkcs11/attribute_template.h"
+#include "ca/core/kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/ec_params.h"
+#include "ca/core/kms/pkcs11/key_templates.h"
 
 namespace sshca::pkcs11 {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <openssl/evp.h>
 
-#include "keys/public_key.h"
-#include "kms/key_manager.h"
-#include "kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/kms/key_manager.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,4 +1,4 @@
-#include "kms/pkcs11/key_templates.h"
+#include "ca/core/kms/pkcs11/key_templates.h"
 
 namespace sshca::pkcs11 {
 

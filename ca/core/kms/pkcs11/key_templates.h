@@ -3,8 +3,8 @@
 // extractable, may only sign); the public key object shares label and id.
 #pragma once
 
-#include "kms/key_manager.h"
-#include "kms/pkcs11/attribute_template.h"
+#include "ca/core/kms/key_manager.h"
+#include "ca/core/kms/pkcs11/attribute_template.h"
 
 namespace sshca::pkcs11 {
 

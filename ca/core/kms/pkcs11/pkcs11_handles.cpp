@@ -1,11 +1,11 @@
-#include "kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 #include <dlfcn.h>
 
 #include <map>
 #include <mutex>
 
-#include "kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/ck_rv.h"
 
 namespace sshca::pkcs11 {
 namespace {

@@ -12,8 +12,8 @@
 #include <span>
 #include <string>
 
-#include "common/result.h"
-#include "common/secret.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,13 +1,13 @@
-#include "kms/pkcs11/pkcs11_kms.h"
+#include "ca/core/kms/pkcs11/pkcs11_kms.h"
 
-#include "common/random.h"
-#include "kms/pkcs11/key_generation.h"
-#include "kms/pkcs11/key_import.h"
-#include "kms/pkcs11/pkcs11_objects.h"
-#include "kms/pkcs11/pkcs11_public_key.h"
-#include "kms/pkcs11/pkcs11_signer.h"
-#include "kms/pkcs11/pkcs11_token.h"
-#include "kms/pkcs11/slot_finder.h"
+#include "ca/core/common/random.h"
+#include "ca/core/kms/pkcs11/key_generation.h"
+#include "ca/core/kms/pkcs11/key_import.h"
+#include "ca/core/kms/pkcs11/pkcs11_objects.h"
+#include "ca/core/kms/pkcs11/pkcs11_public_key.h"
+#include "ca/core/kms/pkcs11/pkcs11_signer.h"
+#include "ca/core/kms/pkcs11/pkcs11_token.h"
+#include "ca/core/kms/pkcs11/slot_finder.h"
 
 namespace sshca {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include "kms/key_manager.h"
-#include "kms/kms_uri.h"
+#include "ca/core/kms/key_manager.h"
+#include "ca/core/kms/kms_uri.h"
 
 namespace sshca {
 

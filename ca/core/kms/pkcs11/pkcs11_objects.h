@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "kms/key_manager.h"
-#include "kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/kms/key_manager.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,7 +1,7 @@
-#include "kms/pkcs11/pkcs11_public_key.h"
+#include "ca/core/kms/pkcs11/pkcs11_public_key.h"
 
-#include "kms/pkcs11/ec_params.h"
-#include "kms/pkcs11/pkcs11_objects.h"
+#include "ca/core/kms/pkcs11/ec_params.h"
+#include "ca/core/kms/pkcs11/pkcs11_objects.h"
 
 namespace sshca::pkcs11 {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <p11-kit/pkcs11.h>
 
-#include "common/result.h"
-#include "keys/public_key.h"
-#include "kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,8 +1,8 @@
-#include "kms/pkcs11/pkcs11_signer.h"
+#include "ca/core/kms/pkcs11/pkcs11_signer.h"
 
-#include "keys/signature.h"
-#include "kms/pkcs11/ck_rv.h"
-#include "kms/pkcs11/signing_input.h"
+#include "ca/core/keys/signature.h"
+#include "ca/core/kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/signing_input.h"
 
 namespace sshca::pkcs11 {
 namespace {

@@ -3,8 +3,8 @@
 // per concurrently signing thread), so calls never wait on each other here.
 #pragma once
 
-#include "kms/pkcs11/pkcs11_token.h"
-#include "kms/signer.h"
+#include "ca/core/kms/pkcs11/pkcs11_token.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca::pkcs11 {
 

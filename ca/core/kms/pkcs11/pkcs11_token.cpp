@@ -1,4 +1,4 @@
-#include "kms/pkcs11/pkcs11_token.h"
+#include "ca/core/kms/pkcs11/pkcs11_token.h"
 
 #include <map>
 

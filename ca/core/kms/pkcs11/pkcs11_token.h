@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "common/secret.h"
-#include "kms/pkcs11/pkcs11_handles.h"
-#include "kms/pkcs11/token_login.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/kms/pkcs11/token_login.h"
 
 namespace sshca::pkcs11 {
 

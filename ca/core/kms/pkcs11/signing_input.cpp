@@ -1,7 +1,7 @@
-#include "kms/pkcs11/signing_input.h"
+#include "ca/core/kms/pkcs11/signing_input.h"
 
-#include "common/ossl.h"
-#include "keys/signature.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/keys/signature.h"
 
 namespace sshca::pkcs11 {
 namespace {

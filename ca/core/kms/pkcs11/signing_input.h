@@ -7,9 +7,9 @@
 
 #include <p11-kit/pkcs11.h>
 
-#include "common/bytes.h"
-#include "common/result.h"
-#include "keys/key_spec.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/key_spec.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,6 +1,6 @@
-#include "kms/pkcs11/slot_finder.h"
+#include "ca/core/kms/pkcs11/slot_finder.h"
 
-#include "kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/ck_rv.h"
 
 namespace sshca::pkcs11 {
 

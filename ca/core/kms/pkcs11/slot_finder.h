@@ -7,9 +7,9 @@
 
 #include <vector>
 
-#include "common/result.h"
-#include "kms/kms_uri.h"
-#include "kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/common/result.h"
+#include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,8 +1,8 @@
-#include "kms/pkcs11/so_pin.h"
+#include "ca/core/kms/pkcs11/so_pin.h"
 
 #include <cctype>
 
-#include "kms/pkcs11/slot_finder.h"
+#include "ca/core/kms/pkcs11/slot_finder.h"
 
 namespace sshca::pkcs11 {
 

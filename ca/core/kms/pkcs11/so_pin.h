@@ -9,8 +9,8 @@
 
 #include <p11-kit/pkcs11.h>
 
-#include "common/result.h"
-#include "common/secret.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca::pkcs11 {
 

@@ -1,12 +1,12 @@
-#include "kms/pkcs11/token_admin.h"
+#include "ca/core/kms/pkcs11/token_admin.h"
 
 #include <cstring>
 
-#include "kms/pkcs11/ck_rv.h"
-#include "kms/pkcs11/slot_finder.h"
-#include "kms/pkcs11/so_pin.h"
-#include "kms/pkcs11/token_flags.h"
-#include "kms/pkcs11/token_login.h"
+#include "ca/core/kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/slot_finder.h"
+#include "ca/core/kms/pkcs11/so_pin.h"
+#include "ca/core/kms/pkcs11/token_flags.h"
+#include "ca/core/kms/pkcs11/token_login.h"
 
 namespace sshca {
 namespace {

@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 
-#include "common/result.h"
-#include "common/secret.h"
-#include "kms/kms_uri.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
+#include "ca/core/kms/kms_uri.h"
 
 namespace sshca {
 

@@ -1,4 +1,4 @@
-#include "kms/pkcs11/token_flags.h"
+#include "ca/core/kms/pkcs11/token_flags.h"
 
 namespace sshca::pkcs11 {
 namespace {

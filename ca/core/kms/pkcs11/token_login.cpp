@@ -1,8 +1,8 @@
-#include "kms/pkcs11/token_login.h"
+#include "ca/core/kms/pkcs11/token_login.h"
 
-#include "kms/pkcs11/ck_rv.h"
-#include "kms/pkcs11/slot_finder.h"
-#include "kms/pkcs11/token_flags.h"
+#include "ca/core/kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/slot_finder.h"
+#include "ca/core/kms/pkcs11/token_flags.h"
 
 namespace sshca::pkcs11 {
 namespace {

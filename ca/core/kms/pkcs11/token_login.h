@@ -6,9 +6,9 @@
 
 #include <p11-kit/pkcs11.h>
 
-#include "common/result.h"
-#include "common/secret.h"
-#include "kms/pkcs11/pkcs11_handles.h"
+#include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
+#include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 namespace sshca::pkcs11 {
 

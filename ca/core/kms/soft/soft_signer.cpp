@@ -1,13 +1,13 @@
-#include "kms/soft/soft_signer.h"
+#include "ca/core/kms/soft/soft_signer.h"
 
 #include <openssl/pem.h>
 
 #include <cstdio>
 #include <memory>
 
-#include "common/secret.h"
-#include "keys/signature.h"
-#include "ssh/openssh_private_key.h"
+#include "ca/core/common/secret.h"
+#include "ca/core/keys/signature.h"
+#include "ca/core/ssh/openssh_private_key.h"
 
 namespace sshca {
 namespace {

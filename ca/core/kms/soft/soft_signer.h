@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "common/ossl.h"
-#include "common/result.h"
-#include "kms/signer.h"
+#include "ca/core/common/ossl.h"
+#include "ca/core/common/result.h"
+#include "ca/core/kms/signer.h"
 
 namespace sshca {
 
