@@ -9,7 +9,7 @@
 #include "pam/possession_proof.h"
 #include "pam/trust_files.h"
 #include "pam/user_account.h"
-#include "ca/core/ssh/agent_client.h"
+#include "ca/core/ssh/ssh_agent_client.h"
 
 namespace sshca::pam {
 namespace {

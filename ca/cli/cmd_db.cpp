@@ -7,10 +7,10 @@
 #include <memory>
 #include <string>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
-#include "ca/service/store/postgres_connection.h"
-#include "ca/service/store/postgres_sqlite_import.h"
+#include "ca/service/store/postgres/postgres_connection.h"
+#include "ca/service/store/postgres/postgres_sqlite_import.h"
 
 namespace sshca::cli {
 namespace {

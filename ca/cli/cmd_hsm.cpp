@@ -6,10 +6,10 @@
 #include <memory>
 #include <optional>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/core/kms/kms_uri.h"
-#include "ca/core/kms/pin_prompt.h"
+#include "ca/cli/pin_prompt.h"
 #include "ca/core/kms/pkcs11/token_admin.h"
 
 namespace sshca::cli {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <sstream>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/service/setup/init_config.h"
 #include "ca/service/setup/ca_init.h"

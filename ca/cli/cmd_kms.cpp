@@ -4,7 +4,7 @@
 #include <iostream>
 #include <memory>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/key_source.h"
 #include "ca/core/kms/kms_uri.h"

@@ -15,12 +15,12 @@
 #include <optional>
 #include <sstream>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/key_source.h"
 #include "ca/core/kms/kms_uri.h"
-#include "ca/core/kms/pin_prompt.h"
-#include "ca/service/store/sqlite_store.h"
+#include "ca/cli/pin_prompt.h"
+#include "ca/service/store/sqlite/sqlite_x509_store.h"
 #include "ca/service/store/x509_record.h"
 #include "ca/core/x509/ca_certificates.h"
 #include "ca/core/x509/ca_hierarchy.h"

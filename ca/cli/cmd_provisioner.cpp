@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "ca/service/authority/provisioner_set.h"
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/service/config/ca_config.h"
 #include "ca/service/provisioners/provisioner.h"

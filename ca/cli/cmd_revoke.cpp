@@ -9,7 +9,7 @@
 #include <iostream>
 #include <optional>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/key_source.h"
 #include "ca/core/common/utc_time.h"

@@ -14,7 +14,7 @@
 
 #include "ca/service/api/https_server.h"
 #include "ca/service/authority/authority.h"
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/service/config/ca_config.h"
 

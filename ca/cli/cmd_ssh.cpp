@@ -3,7 +3,7 @@
 #include <ctime>
 #include <iostream>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/key_source.h"
 #include "ca/core/common/file_io.h"

@@ -4,7 +4,7 @@
 #include <ctime>
 #include <iostream>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/core/common/random.h"
 #include "ca/service/config/ca_config.h"

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/core/common/file_io.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"

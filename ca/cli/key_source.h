@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ca/core/kms/key_manager.h"
-#include "ca/core/kms/signer.h"
+#include "ca/core/keys/signer.h"
 
 namespace sshca::cli {
 

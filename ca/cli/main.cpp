@@ -1,7 +1,7 @@
 // sshca: the SSH certificate authority's command line.
 #include <iostream>
 
-#include "ca/cli/cli_error.h"
+#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 
 int main(int argc, char** argv) {

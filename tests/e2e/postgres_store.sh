@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The PostgreSQL store's unit tests ([postgres] in tests/unit/test_store_postgres.cpp)
+# The PostgreSQL store's unit tests ([postgres] in tests/unit/ca/service/store/postgres/test_store_postgres.cpp)
 # against a private PostgreSQL server started here (issue 8). Without
 # SSHCA_TEST_PG_DSN those tests pass with a warning; here they really run.
 source "$(dirname "$0")/../lib/common.sh"

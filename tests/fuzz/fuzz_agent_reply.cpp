@@ -8,13 +8,13 @@
 // fuzz-sources: ca/core/common/random.cpp
 // fuzz-sources: ca/core/wire/reader.cpp ca/core/wire/writer.cpp
 // fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp ca/core/keys/signature.cpp
-// fuzz-sources: ca/core/ssh/agent_protocol.cpp ca/core/ssh/ssh_cert.cpp ca/core/ssh/cert_options.cpp
+// fuzz-sources: ca/core/ssh/ssh_agent_protocol.cpp ca/core/ssh/ssh_cert.cpp ca/core/ssh/cert_options.cpp
 // fuzz-sources: ca/core/ssh/ssh_pubkey.cpp ca/core/ssh/ssh_signature.cpp
 #include <cstdint>
 #include <cstdlib>
 #include <span>
 
-#include "ca/core/ssh/agent_protocol.h"
+#include "ca/core/ssh/ssh_agent_protocol.h"
 #include "ca/core/ssh/ssh_cert.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/ssh/ssh_signature.h"

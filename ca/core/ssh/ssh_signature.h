@@ -11,7 +11,7 @@
 #include "ca/core/common/result.h"
 #include "ca/core/keys/key_spec.h"
 #include "ca/core/keys/public_key.h"
-#include "ca/core/kms/signer.h"
+#include "ca/core/keys/signer.h"
 
 namespace sshca::ssh {
 

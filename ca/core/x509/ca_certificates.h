@@ -11,7 +11,7 @@
 #include "ca/core/common/random.h"
 #include "ca/core/common/result.h"
 #include "ca/core/keys/public_key.h"
-#include "ca/core/kms/signer.h"
+#include "ca/core/keys/signer.h"
 #include "ca/core/x509/issuing_ca.h"
 
 namespace sshca::x509 {

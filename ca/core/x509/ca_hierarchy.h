@@ -10,7 +10,7 @@
 #include "ca/core/common/random.h"
 #include "ca/core/common/result.h"
 #include "ca/core/keys/key_spec.h"
-#include "ca/core/kms/signer.h"
+#include "ca/core/keys/signer.h"
 
 namespace sshca::x509 {
 

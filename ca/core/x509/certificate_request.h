@@ -8,7 +8,7 @@
 #include "ca/core/common/ossl.h"
 #include "ca/core/common/result.h"
 #include "ca/core/keys/public_key.h"
-#include "ca/core/kms/signer.h"
+#include "ca/core/keys/signer.h"
 #include "ca/core/x509/subject_alt_name.h"
 
 namespace sshca::x509 {

@@ -21,7 +21,7 @@
 #include "ca/core/common/random.h"
 #include "ca/core/common/result.h"
 #include "ca/service/config/ca_config.h"
-#include "ca/core/kms/signer.h"
+#include "ca/core/keys/signer.h"
 #include "ca/service/store/ssh_issuance_store.h"
 
 namespace sshca::authority {

@@ -24,7 +24,7 @@
 
 #include "ca/core/common/random.h"
 #include "ca/core/common/result.h"
-#include "ca/core/kms/signer.h"
+#include "ca/core/keys/signer.h"
 #include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::provisioners {

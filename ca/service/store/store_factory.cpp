@@ -1,8 +1,8 @@
 #include "ca/service/store/store_factory.h"
 
-#include "ca/service/store/postgres_connection.h"
-#include "ca/service/store/postgres_ssh_store.h"
-#include "ca/service/store/ssh_sqlite_store.h"
+#include "ca/service/store/postgres/postgres_connection.h"
+#include "ca/service/store/postgres/postgres_ssh_store.h"
+#include "ca/service/store/sqlite/sqlite_ssh_store.h"
 
 namespace sshca::store {
 

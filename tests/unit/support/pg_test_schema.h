@@ -12,7 +12,7 @@
 #include <random>
 #include <string>
 
-#include "ca/service/store/postgres_connection.h"
+#include "ca/service/store/postgres/postgres_connection.h"
 
 namespace sshca::test {
 

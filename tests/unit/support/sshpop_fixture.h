@@ -22,8 +22,8 @@
 #include "ca/service/provisioners/jwk_token.h"
 #include "ca/service/provisioners/provisioner.h"
 #include "ca/core/ssh/ssh_pubkey.h"
-#include "ca/service/store/ssh_sqlite_store.h"
-#include "tests/unit/support/evp_test_signer.h"
+#include "ca/service/store/sqlite/sqlite_ssh_store.h"
+#include "tests/fakes/evp_test_signer.h"
 #include "tests/unit/support/temp_dir.h"
 
 namespace sshca::test {

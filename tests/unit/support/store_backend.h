@@ -17,8 +17,8 @@
 #include <string>
 
 #include "ca/service/config/ca_config.h"
-#include "ca/service/store/sqlite_connection.h"
-#include "ca/service/store/sqlite_statement.h"
+#include "ca/service/store/sqlite/sqlite_connection.h"
+#include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/ssh_issuance_store.h"
 #include "ca/service/store/store_factory.h"
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "tests/unit/support/evp_test_signer.h"
+#include "tests/fakes/evp_test_signer.h"
 
 namespace sshca::test {
 

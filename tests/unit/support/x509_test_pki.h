@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "ca/core/common/random.h"
-#include "tests/unit/support/evp_test_signer.h"
+#include "tests/fakes/evp_test_signer.h"
 #include "ca/core/x509/ca_certificates.h"
 #include "ca/core/x509/distinguished_name.h"
 #include "ca/core/x509/issuing_ca.h"

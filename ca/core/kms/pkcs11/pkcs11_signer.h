@@ -4,7 +4,7 @@
 #pragma once
 
 #include "ca/core/kms/pkcs11/pkcs11_token.h"
-#include "ca/core/kms/signer.h"
+#include "ca/core/keys/signer.h"
 
 namespace sshca::pkcs11 {
 

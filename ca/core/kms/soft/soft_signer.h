@@ -6,7 +6,7 @@
 
 #include "ca/core/common/ossl.h"
 #include "ca/core/common/result.h"
-#include "ca/core/kms/signer.h"
+#include "ca/core/keys/signer.h"
 
 namespace sshca {
 

@@ -1,0 +1,41 @@
+// The CA routes the agent calls, typed: JSON bodies as TOKENS.md and
+// docs/protocol/api.md describe them (step-ca's field names).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "agent/ca_client/ca_client.h"
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/core/ssh/ssh_cert.h"
+
+namespace sshca::agent {
+
+struct SshRoots {
+  std::vector<PublicKey> userKeys;
+  std::vector<PublicKey> hostKeys;
+};
+
+// GET /ssh/roots.
+Result<SshRoots> fetchSshRoots(const CaClient& ca);
+// GET /provisioners: the name of the first provisioner of type SSHPOP.
+Result<std::string> fetchSshpopProvisionerName(const CaClient& ca);
+
+// POST /ssh/sign with a one-time token; the principals come from the token.
+Result<ssh::Certificate> signHostKey(const CaClient& ca, const PublicKey& key, const std::string& ott);
+// POST /ssh/renew with an SSHPOP token.
+Result<ssh::Certificate> renewHostCertificate(const CaClient& ca, const std::string& sshpop);
+// POST /ssh/rekey with an SSHPOP token and the new public key.
+Result<ssh::Certificate> rekeyHostCertificate(const CaClient& ca, const std::string& sshpop, const PublicKey& newKey);
+
+// What the CA answered must be a host certificate for `key`, signed by one
+// of the pinned host CA keys, and valid at `now` (seconds since the epoch;
+// its start may be up to 5 minutes ahead, for clock skew): anything else is
+// never written to disk, so a working certificate is never replaced by one
+// that clients would refuse (a CA whose clock runs days ahead, say).
+Status checkIssuedHostCertificate(const ssh::Certificate& cert, const PublicKey& key,
+                                  const std::vector<PublicKey>& hostCaKeys, uint64_t now);
+
+}  // namespace sshca::agent

@@ -1,0 +1,94 @@
+#include "agent/ca_client/ca_client.h"
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/ca_client/https_url.h"
+
+namespace sshca::agent {
+namespace {
+
+constexpr time_t kConnectTimeoutSeconds = 10;
+constexpr time_t kReadTimeoutSeconds = 60;
+
+ErrorCode codeForStatus(int status) {
+  switch (status) {
+    case 400: return ErrorCode::InvalidArgument;
+    case 401: return ErrorCode::Unauthenticated;
+    case 403: return ErrorCode::PermissionDenied;
+    case 404: return ErrorCode::NotFound;
+    case 409: return ErrorCode::Replayed;
+    case 503: return ErrorCode::Unavailable;
+    default: return ErrorCode::Internal;
+  }
+}
+
+// The CA's {"error": ...} message when there is one, else the status.
+std::string errorMessage(const httplib::Response& res) {
+  try {
+    auto j = nlohmann::json::parse(res.body);
+    if (j.is_object() && j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+  }
+  return "HTTP status " + std::to_string(res.status);
+}
+
+}  // namespace
+
+struct CaClient::Impl {
+  std::string basePath;  // "" or "/prefix", no trailing slash
+  std::string display;
+  std::unique_ptr<httplib::SSLClient> http;
+
+  Result<std::string> answer(const std::string& what, const httplib::Result& res) const {
+    if (!res)
+      return makeError(ErrorCode::Unavailable,
+                       what + ": no answer from " + display + " (" + httplib::to_string(res.error()) + ")");
+    if (res->status < 200 || res->status > 299)
+      return makeError(codeForStatus(res->status), what + ": the CA refused: " + errorMessage(*res));
+    return res->body;
+  }
+};
+
+CaClient::CaClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CaClient::~CaClient() = default;
+CaClient::CaClient(CaClient&&) noexcept = default;
+CaClient& CaClient::operator=(CaClient&&) noexcept = default;
+
+static Result<std::unique_ptr<CaClient::Impl>> makeImpl(const std::string& url) {
+  SSHCA_ASSIGN_OR_RETURN(HttpsUrl parsed, HttpsUrl::parse(url));
+  auto impl = std::make_unique<CaClient::Impl>();
+  impl->basePath = parsed.path.substr(0, parsed.path.find_last_not_of('/') + 1);
+  impl->display = url;
+  impl->http = std::make_unique<httplib::SSLClient>(parsed.host, parsed.port);
+  impl->http->set_tcp_nodelay(true);  // PLATFORM.md: Nagle stalls kept-alive HTTPS
+  impl->http->set_connection_timeout(kConnectTimeoutSeconds, 0);
+  impl->http->set_read_timeout(kReadTimeoutSeconds, 0);
+  return impl;
+}
+
+Result<CaClient> CaClient::pinned(const std::string& url, const std::string& rootFile) {
+  SSHCA_ASSIGN_OR_RETURN(auto impl, makeImpl(url));
+  impl->http->set_ca_cert_path(rootFile.c_str());
+  impl->http->enable_server_certificate_verification(true);
+  return CaClient(std::move(impl));
+}
+
+Result<CaClient> CaClient::unverified(const std::string& url) {
+  SSHCA_ASSIGN_OR_RETURN(auto impl, makeImpl(url));
+  impl->http->enable_server_certificate_verification(false);
+  return CaClient(std::move(impl));
+}
+
+Result<std::string> CaClient::get(const std::string& path) const {
+  std::string full = impl_->basePath + path;
+  return impl_->answer("GET " + path, impl_->http->Get(full.c_str()));
+}
+
+Result<std::string> CaClient::postJson(const std::string& path, const std::string& body) const {
+  std::string full = impl_->basePath + path;
+  return impl_->answer("POST " + path, impl_->http->Post(full.c_str(), body, "application/json"));
+}
+
+}  // namespace sshca::agent

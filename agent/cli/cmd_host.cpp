@@ -1,0 +1,141 @@
+// sshca-agent host enroll | renew: this host's certificates.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "agent/cli/agent_cli.h"
+#include "agent/ca_client/ca_connection.h"
+#include "agent/cli/commands.h"
+#include "agent/host/host_enroll.h"
+#include "agent/host/host_keys.h"
+#include "agent/host/host_renew.h"
+#include "agent/host/sshd_reload.h"
+#include "ca/core/common/file_io.h"
+
+namespace sshca::agent {
+namespace {
+
+struct HostOptions {
+  std::string configDir, token, tokenFile, reloadCommand;
+  std::vector<std::string> keys;
+  CLI::Option* reloadOption = nullptr;
+  RenewOptions renew;
+};
+
+void addCommonOptions(CLI::App* cmd, HostOptions& o) {
+  addConfigDirOption(cmd, o.configDir);
+  cmd->add_option("--key", o.keys,
+                  "a host public key (ssh_host_<type>_key.pub), repeatable; the certificate goes next to it as "
+                  "<key>-cert.pub (default: every /etc/ssh/ssh_host_*_key.pub)");
+  o.reloadOption = cmd->add_option("--reload-command", o.reloadCommand,
+                                   "run when a certificate changed (default `systemctl reload ssh` under systemd, "
+                                   "else SIGHUP to the pid in /run/sshd.pid; '' disables)");
+}
+
+// Reloads sshd unless --reload-command ''. A failed reload leaves the
+// pending marker behind for the next run; a good one removes it.
+Status reloadAfterChange(const HostOptions& o) {
+  std::string command = o.reloadOption->count() ? o.reloadCommand : defaultReloadCommand();
+  const std::string pending = reloadPendingPath(configDirOrDefault(o.configDir));
+  std::error_code ec;
+  if (o.reloadOption->count() && command.empty()) {  // the admin reloads sshd: nothing is pending for us
+    std::filesystem::remove(pending, ec);
+    return okStatus();
+  }
+  Status reloaded = reloadSshd(command);
+  if (!reloaded.ok()) {
+    (void)writeFileAtomic(pending, "a host certificate changed; sshd was not reloaded\n", 0644);
+    return reloaded;
+  }
+  std::filesystem::remove(pending, ec);
+  std::cerr << "sshca-agent: sshd reloaded\n";
+  return okStatus();
+}
+
+bool reloadPending(const HostOptions& o) {
+  std::error_code ec;
+  return std::filesystem::exists(reloadPendingPath(configDirOrDefault(o.configDir)), ec);
+}
+
+// --token-file, else --token or $SSHCA_TOKEN (CLI11 fills --token from it).
+std::string enrollmentToken(const HostOptions& o) {
+  if (!o.tokenFile.empty()) return readSecretLine(o.tokenFile);
+  if (o.token.empty()) fail(makeError(ErrorCode::InvalidArgument, "give the one-time token: --token-file FILE (or - for stdin), "
+                                                                  "$SSHCA_TOKEN or --token"));
+  return o.token;
+}
+
+void runEnroll(const HostOptions& o) {
+  const std::string token = enrollmentToken(o);
+  if (token.empty()) fail(makeError(ErrorCode::InvalidArgument, "the one-time token is empty"));
+  auto keys = orFail(selectHostKeys(o.keys));
+  CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
+  orFail(enrollHostKeys(ca, keys, token, std::cerr));
+  // The certificates are in place: that is what enroll promised. sshd may
+  // not run or not be configured for them yet on a first enrollment.
+  if (auto s = reloadAfterChange(o); !s.ok())
+    std::cerr << "sshca-agent: warning: sshd not reloaded: " << s.error().message << "\n";
+}
+
+void runRenew(HostOptions o) {
+  o.renew.keysGiven = !o.keys.empty();
+  auto keys = orFail(selectHostKeys(o.keys));
+  CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
+  RenewOutcome r = renewHostCertificates(ca, keys, o.renew, std::cerr);
+  // cron must hear of a failed reload: sshd serves the old certificates.
+  const bool pending = reloadPending(o);
+  if (r.renewed > 0 || pending) orFail(reloadAfterChange(o));
+  if (r.failed > 0) throw AgentExit{kExitFailed};
+  if (r.renewed == 0 && r.notDue == 0)
+    fail(makeError(ErrorCode::NotFound, "no host certificate (ssh_host_*_key-cert.pub) to renew: run `sshca-agent host enroll` first"));
+  // Nothing renewed now, but sshd serves an earlier renewal since this run:
+  // a change, 0.
+  if (r.renewed == 0 && !pending) throw AgentExit{kExitNotDue};
+}
+
+void addEnroll(CLI::App* host) {
+  auto o = std::make_shared<HostOptions>();
+  auto* cmd = host->add_subcommand("enroll", "Get this host's first certificates with a one-time token");
+  auto* file = cmd->add_option("--token-file", o->tokenFile,
+                               "read the one-time host token (`sshca token host NAME --principals ...`) from FILE, "
+                               "or - for stdin");
+  cmd->add_option("--token", o->token,
+                  "the token itself; other users of this host see it in ps while enroll runs, so prefer "
+                  "--token-file or $SSHCA_TOKEN")
+      ->envname("SSHCA_TOKEN")
+      ->excludes(file);
+  addCommonOptions(cmd, *o);
+  cmd->footer(
+      "The principals come from the token. A token is good for one certificate: the first key is\n"
+      "certified with it, every other key by SSHPOP rekey proven with that first certificate.\n"
+      "Example:\n"
+      "  sshca-agent host enroll --token-file /root/web1.token --key /etc/ssh/ssh_host_ecdsa_key.pub\n"
+      "  ssh root@web1 sshca-agent host enroll --token-file - <web1.token");
+  cmd->callback([o] { runEnroll(*o); });
+}
+
+void addRenew(CLI::App* host) {
+  auto o = std::make_shared<HostOptions>();
+  auto* cmd = host->add_subcommand("renew", "Renew host certificates by SSHPOP when less than a third of their validity remains");
+  addCommonOptions(cmd, *o);
+  cmd->add_flag("--force", o->renew.force, "renew even when not due");
+  cmd->add_flag("--rekey", o->renew.rekey, "make a new host key of the same type and certify it (/ssh/rekey)");
+  cmd->footer(
+      "Exit status: 0 something was renewed, 2 nothing was due, 1 a renewal failed.\n"
+      "Keys without a certificate are skipped unless named with --key.\n"
+      "Examples:\n"
+      "  sshca-agent host renew                     # weekly, from cron or the systemd timer\n"
+      "  sshca-agent host renew --force --rekey --key /etc/ssh/ssh_host_ed25519_key.pub");
+  cmd->callback([o] { runRenew(*o); });
+}
+
+}  // namespace
+
+void registerHostCommands(CLI::App& app) {
+  auto* host = app.add_subcommand("host", "This host's SSH certificates: enroll, renew");
+  host->require_subcommand(1);
+  addEnroll(host);
+  addRenew(host);
+}
+
+}  // namespace sshca::agent

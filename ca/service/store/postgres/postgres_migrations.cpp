@@ -1,0 +1,97 @@
+#include "ca/service/store/postgres/postgres_migrations.h"
+
+#include <array>
+#include <string>
+
+#include "ca/service/store/postgres/postgres_connection.h"
+#include "ca/service/store/postgres/postgres_transaction.h"
+
+namespace sshca::store {
+
+namespace {
+
+// pg_advisory_xact_lock key: "sshc" in ASCII. Only sshca's migrations take it.
+constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(1936943203)";
+
+// Migration N (1-based) brings the schema from version N-1 to N. Version 1
+// is SQLite's version 2 (the SSH tables; X.509 stays in the offline
+// SQLite file of `sshca pki`), with bigint and bytea: serials are the
+// uint64 bits read as a signed bigint, validity bounds past INT64_MAX are
+// stored as INT64_MAX ("forever").
+constexpr std::array<const char*, 1> kMigrations{
+    R"sql(
+      CREATE TABLE ssh_certificates (
+        id                bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        ca_fingerprint    text    NOT NULL,
+        serial            bigint  NOT NULL,
+        cert_type         text    NOT NULL CHECK (cert_type IN ('user', 'host')),
+        key_id            text    NOT NULL,
+        valid_after       bigint  NOT NULL,
+        valid_before      bigint  NOT NULL,
+        key_fingerprint   text    NOT NULL,
+        provisioner       text    NOT NULL,
+        subject           text    NOT NULL,
+        certificate       bytea   NOT NULL,
+        issued_at         bigint  NOT NULL,
+        revoked_at        bigint,
+        revocation_reason text    NOT NULL DEFAULT '',
+        UNIQUE (ca_fingerprint, serial)
+      );
+      CREATE INDEX ssh_certificates_key_id ON ssh_certificates (key_id);
+      CREATE INDEX ssh_certificates_revoked ON ssh_certificates (ca_fingerprint, valid_before)
+        WHERE revoked_at IS NOT NULL;
+      CREATE TABLE ssh_certificate_principals (
+        certificate_id bigint  NOT NULL REFERENCES ssh_certificates (id) ON DELETE CASCADE,
+        position       integer NOT NULL,
+        principal      text    NOT NULL,
+        PRIMARY KEY (certificate_id, position)
+      );
+      CREATE INDEX ssh_certificate_principals_principal ON ssh_certificate_principals (principal);
+      CREATE TABLE used_tokens (
+        provisioner text   NOT NULL,
+        token_id    text   NOT NULL,
+        expires_at  bigint NOT NULL,
+        used_at     bigint NOT NULL,
+        PRIMARY KEY (provisioner, token_id)
+      );
+      CREATE INDEX used_tokens_expires_at ON used_tokens (expires_at);
+      CREATE TABLE krl_state (
+        id      integer PRIMARY KEY CHECK (id = 1),
+        version bigint  NOT NULL
+      );
+    )sql",
+};
+
+Result<int> currentVersion(PGconn* conn) {
+  SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn, "SELECT COALESCE(max(version), 0) FROM schema_version",
+                                            "reading the schema version"));
+  return static_cast<int>(pgInt64(r.get(), 0, 0));
+}
+
+Status applyPending(PGconn* conn) {
+  SSHCA_RETURN_IF_ERROR(pgExec(conn, kLockSql, "taking the schema migration lock"));
+  SSHCA_RETURN_IF_ERROR(pgExec(conn,
+                               "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, "
+                               "applied_at timestamptz NOT NULL DEFAULT now())",
+                               "creating schema_version"));
+  SSHCA_ASSIGN_OR_RETURN(int current, currentVersion(conn));
+  if (current > latestPostgresSchemaVersion())
+    return makeError(ErrorCode::Unsupported, "the database has schema version " + std::to_string(current) +
+                                                 ", newer than this sshca understands (" +
+                                                 std::to_string(latestPostgresSchemaVersion()) + ")");
+  for (int v = current + 1; v <= latestPostgresSchemaVersion(); ++v) {
+    std::string what = "schema migration " + std::to_string(v);
+    SSHCA_RETURN_IF_ERROR(pgExecScript(conn, kMigrations[static_cast<size_t>(v - 1)], what));
+    SSHCA_RETURN_IF_ERROR(
+        pgExec(conn, "INSERT INTO schema_version (version) VALUES ($1)", PgParams().add(int64_t{v}), what));
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+int latestPostgresSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Status migratePostgres(PGconn* conn) { return pgTransactionOn(conn, applyPending, "migrating the schema"); }
+
+}  // namespace sshca::store

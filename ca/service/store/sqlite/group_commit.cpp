@@ -1,0 +1,143 @@
+#include "ca/service/store/sqlite/group_commit.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "ca/service/store/sqlite/sqlite_statement.h"
+
+namespace sshca::store {
+
+namespace {
+
+// Through SqliteStatement: the writer's statements are cached, so the
+// transaction and savepoint commands are parsed once, not per write.
+Status exec(SqliteConn db, const char* sql) {
+  auto stmt = SqliteStatement::prepare(db, sql);
+  Status s = stmt.ok() ? stmt->run() : Status(std::move(stmt).error());
+  if (!s.ok()) return std::move(s).error().context(sql);
+  return okStatus();
+}
+
+// After some errors (I/O, disk full, out of memory) SQLite rolls back the
+// whole transaction by itself; then no write of the batch survived.
+bool transactionLost(sqlite3* db) { return sqlite3_get_autocommit(db) != 0; }
+
+}  // namespace
+
+GroupCommitter::GroupCommitter(SqliteDb db, size_t maxBatch)
+    : db_(std::move(db)), maxBatch_(std::max<size_t>(maxBatch, 1)), thread_([this] { run(); }) {}
+
+GroupCommitter::~GroupCommitter() { shutdown(); }
+
+Status GroupCommitter::write(Write write) {
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Status> result;
+  } waiter;
+  submit(std::move(write), [&waiter](const Status& s) {
+    // Notify under the lock: the waiter cannot return (and destroy the
+    // condition variable) before this callback lets go of the mutex.
+    std::lock_guard lock(waiter.mu);
+    waiter.result = s;
+    waiter.cv.notify_one();
+  });
+  std::unique_lock lock(waiter.mu);
+  waiter.cv.wait(lock, [&] { return waiter.result.has_value(); });
+  return *waiter.result;
+}
+
+void GroupCommitter::submit(Write write, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(write), std::move(done), okStatus()});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(makeError(ErrorCode::Unavailable, "database: the store is closed"));
+}
+
+void GroupCommitter::shutdown() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+GroupCommitStats GroupCommitter::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void GroupCommitter::run() {
+  for (;;) {
+    std::vector<Pending> batch = takeBatch();
+    if (batch.empty()) return;  // stopping, and everything queued is done
+    commitBatch(batch);
+    for (Pending& p : batch) p.done(p.result);
+  }
+}
+
+std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch() {
+  std::unique_lock lock(mu_);
+  wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  size_t n = std::min(queue_.size(), maxBatch_);
+  std::vector<Pending> batch;
+  batch.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return batch;
+}
+
+void GroupCommitter::commitBatch(std::vector<Pending>& batch) {
+  SqliteConn db(db_.get(), &statements_);
+  Status failed = exec(db, "BEGIN IMMEDIATE");
+  for (size_t i = 0; failed.ok() && i < batch.size(); ++i) {
+    batch[i].result = runOne(batch[i]);
+    if (transactionLost(db))
+      failed = batch[i].result.ok() ? makeError(ErrorCode::Unavailable, "database: the transaction was rolled back")
+                                    : batch[i].result;
+  }
+  if (failed.ok()) failed = exec(db, "COMMIT");
+  bool committed = failed.ok();
+  if (!committed) {
+    if (!transactionLost(db)) (void)exec(db, "ROLLBACK");
+    // Nothing of the batch is durable: writes that succeeded inside it
+    // must not tell their caller otherwise.
+    for (Pending& p : batch)
+      if (p.result.ok()) p.result = failed;
+  }
+  recordBatch(batch.size(), committed);
+}
+
+Status GroupCommitter::runOne(Pending& pending) {
+  SqliteConn db(db_.get(), &statements_);
+  SSHCA_RETURN_IF_ERROR(exec(db, "SAVEPOINT w"));
+  Status s = pending.write(db);
+  if (transactionLost(db)) return s;
+  if (s.ok()) {
+    Status released = exec(db, "RELEASE w");
+    if (released.ok()) return s;
+    s = std::move(released);
+  }
+  // Undo this write only; the savepoint's outer transaction stays open.
+  (void)exec(db, "ROLLBACK TO w");
+  (void)exec(db, "RELEASE w");
+  return s;
+}
+
+void GroupCommitter::recordBatch(size_t size, bool committed) {
+  std::lock_guard lock(mu_);
+  stats_.writes += size;
+  if (committed) ++stats_.commits;
+  stats_.largestBatch = std::max<uint64_t>(stats_.largestBatch, size);
+}
+
+}  // namespace sshca::store

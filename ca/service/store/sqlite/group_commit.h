@@ -1,0 +1,91 @@
+// Group commit: durability without one fsync per request.
+//
+// A certificate must be committed (fsync of the WAL, synchronous=FULL)
+// before it is handed out, and one fsync costs milliseconds. So one writer
+// thread owns the write connection; callers queue writes and wait, and the
+// thread runs everything queued in ONE transaction and ONE commit. Each
+// write runs inside its own SAVEPOINT, so a write that fails (a taken
+// serial, a replayed token) is rolled back alone and the others of its
+// batch still commit. A caller learns its result only after the COMMIT.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ca/core/common/result.h"
+#include "ca/service/store/sqlite/sqlite_handles.h"
+#include "ca/service/store/sqlite/sqlite_statement.h"
+#include "ca/service/store/sqlite/sqlite_statement_cache.h"
+
+namespace sshca::store {
+
+struct GroupCommitStats {
+  uint64_t writes = 0;        // writes run (succeeded or failed on their own)
+  uint64_t commits = 0;       // batches committed: writes / commits is the sharing
+  uint64_t largestBatch = 0;  // most writes that shared one commit
+};
+
+class GroupCommitter {
+ public:
+  // Runs inside the batch's transaction (and its own savepoint): do SQL on
+  // `db`, never BEGIN/COMMIT. An error rolls back this write only.
+  // `db` carries the writer's statement cache.
+  using Write = std::function<Status(SqliteConn db)>;
+  // Called on the writer thread once the write's fate is durable. Keep it
+  // short and never call back into the committer from it.
+  using Done = std::function<void(const Status&)>;
+
+  // Caps the latency one batch adds to its first writer.
+  static constexpr size_t kDefaultMaxBatch = 512;
+
+  // Takes the connection (migrated, WAL, synchronous=FULL) and starts the
+  // writer thread.
+  explicit GroupCommitter(SqliteDb db, size_t maxBatch = kDefaultMaxBatch);
+  ~GroupCommitter();  // shutdown()
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  // Queues the write and blocks until its batch has committed (or failed).
+  Status write(Write write);
+  // Queues the write; `done` gets its result. Unavailable (at once, on
+  // this thread) after shutdown.
+  void submit(Write write, Done done);
+
+  // Runs every write already queued, then stops the thread. Idempotent.
+  void shutdown();
+
+  GroupCommitStats stats() const;
+
+ private:
+  struct Pending {
+    Write write;
+    Done done;
+    Status result;
+  };
+
+  void run();
+  std::vector<Pending> takeBatch();
+  void commitBatch(std::vector<Pending>& batch);
+  Status runOne(Pending& pending);
+  void recordBatch(size_t size, bool committed);
+
+  SqliteDb db_;  // only the writer thread touches it
+  SqliteStatementCache statements_{db_.get()};  // dies before db_ closes
+  const size_t maxBatch_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  GroupCommitStats stats_;
+  std::thread thread_;  // last: starts once everything above exists
+};
+
+}  // namespace sshca::store

@@ -1,0 +1,52 @@
+#include "ca/service/store/sqlite/sqlite_connection.h"
+
+#include "ca/service/store/sqlite/sqlite_migrations.h"
+
+namespace sshca::store {
+
+namespace {
+
+// Another CA process may hold the write lock for a batch; wait for it.
+constexpr int kBusyTimeoutMs = 10000;
+
+Status exec(sqlite3* db, const char* sql) {
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqliteError(db, rc, sql);
+  return okStatus();
+}
+
+Result<SqliteDb> openConnection(const std::string& path, int flags) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  SqliteDb db(raw);
+  if (rc != SQLITE_OK) return sqliteError(db.get(), rc, "opening " + path);
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  sqlite3_extended_result_codes(db.get(), 1);
+  return db;
+}
+
+}  // namespace
+
+Result<SqliteDb> openWriterConnection(const std::string& path, int threading) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | threading));
+  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA journal_mode = WAL"));
+  // A certificate handed out must survive a power cut: fsync on COMMIT.
+  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA synchronous = FULL"));
+  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA foreign_keys = ON"));
+  SSHCA_RETURN_IF_ERROR(migrate(db.get()));
+  return db;
+}
+
+// NOMUTEX: the reader is used under the store's mutex, one thread at a time,
+// so SQLite's own per-call locking would be pure cost.
+Result<SqliteDb> openReaderConnection(const std::string& path) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
+  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA query_only = ON"));
+  return db;
+}
+
+Result<SqliteDb> openCheckpointConnection(const std::string& path) {
+  return openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
+}
+
+}  // namespace sshca::store

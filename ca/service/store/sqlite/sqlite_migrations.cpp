@@ -1,0 +1,121 @@
+#include "ca/service/store/sqlite/sqlite_migrations.h"
+
+#include <array>
+#include <string>
+
+#include "ca/service/store/sqlite/sqlite_handles.h"
+#include "ca/service/store/sqlite/sqlite_statement.h"
+#include "ca/service/store/sqlite/sqlite_transaction.h"
+
+namespace sshca::store {
+
+namespace {
+
+// Migration N (1-based) brings the schema from version N-1 to N.
+constexpr std::array<const char*, 2> kMigrations{
+    // 1: issued X.509 certificates, their revocation, and CRL numbers.
+    R"sql(
+      CREATE TABLE x509_certificates (
+        id          INTEGER PRIMARY KEY,
+        serial      TEXT    NOT NULL UNIQUE,
+        issuer      TEXT    NOT NULL,
+        subject     TEXT    NOT NULL,
+        sans        TEXT    NOT NULL,
+        not_before  INTEGER NOT NULL,
+        not_after   INTEGER NOT NULL,
+        profile     TEXT    NOT NULL,
+        pem         TEXT    NOT NULL,
+        revoked_at  INTEGER,
+        reason      INTEGER,
+        CHECK ((revoked_at IS NULL) = (reason IS NULL))
+      );
+      CREATE INDEX x509_certificates_revoked ON x509_certificates (issuer, revoked_at)
+        WHERE revoked_at IS NOT NULL;
+      CREATE TABLE x509_crls (
+        issuer     TEXT    NOT NULL,
+        number     INTEGER NOT NULL,
+        issued_at  INTEGER NOT NULL,
+        PRIMARY KEY (issuer, number)
+      );
+    )sql",
+    // 2: issued SSH certificates (serial unique per CA key), their
+    // principals, used one-time token IDs, and the KRL version. Serials are
+    // the uint64 bits read as a signed 64-bit integer; validity bounds past
+    // INT64_MAX are stored as INT64_MAX ("forever").
+    R"sql(
+      CREATE TABLE ssh_certificates (
+        id                INTEGER PRIMARY KEY,
+        ca_fingerprint    TEXT    NOT NULL,
+        serial            INTEGER NOT NULL,
+        cert_type         TEXT    NOT NULL CHECK (cert_type IN ('user', 'host')),
+        key_id            TEXT    NOT NULL,
+        valid_after       INTEGER NOT NULL,
+        valid_before      INTEGER NOT NULL,
+        key_fingerprint   TEXT    NOT NULL,
+        provisioner       TEXT    NOT NULL,
+        subject           TEXT    NOT NULL,
+        certificate       BLOB    NOT NULL,
+        issued_at         INTEGER NOT NULL,
+        revoked_at        INTEGER,
+        revocation_reason TEXT    NOT NULL DEFAULT '',
+        UNIQUE (ca_fingerprint, serial)
+      );
+      CREATE INDEX ssh_certificates_key_id ON ssh_certificates (key_id);
+      CREATE INDEX ssh_certificates_revoked ON ssh_certificates (ca_fingerprint, valid_before)
+        WHERE revoked_at IS NOT NULL;
+      CREATE TABLE ssh_certificate_principals (
+        certificate_id INTEGER NOT NULL REFERENCES ssh_certificates (id) ON DELETE CASCADE,
+        position       INTEGER NOT NULL,
+        principal      TEXT    NOT NULL,
+        PRIMARY KEY (certificate_id, position)
+      ) WITHOUT ROWID;
+      CREATE INDEX ssh_certificate_principals_principal ON ssh_certificate_principals (principal);
+      CREATE TABLE used_tokens (
+        provisioner TEXT    NOT NULL,
+        token_id    TEXT    NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        used_at     INTEGER NOT NULL,
+        PRIMARY KEY (provisioner, token_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX used_tokens_expires_at ON used_tokens (expires_at);
+      CREATE TABLE krl_state (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+      );
+    )sql",
+};
+
+Status apply(sqlite3* db, int version) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::begin(db));
+  // Re-read under the write lock: another process may have migrated.
+  SSHCA_ASSIGN_OR_RETURN(int current, schemaVersion(db));
+  if (current >= version) return okStatus();
+  int rc = sqlite3_exec(db, kMigrations[static_cast<size_t>(version - 1)], nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqliteError(db, rc, "schema migration " + std::to_string(version));
+  std::string bump = "PRAGMA user_version = " + std::to_string(version);
+  rc = sqlite3_exec(db, bump.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqliteError(db, rc, "setting the schema version");
+  return tx.commit();
+}
+
+}  // namespace
+
+int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(sqlite3* db) {
+  SSHCA_ASSIGN_OR_RETURN(int current, schemaVersion(db));
+  if (current > latestSchemaVersion())
+    return makeError(ErrorCode::Unsupported, "the database has schema version " + std::to_string(current) +
+                                                 ", newer than this sshca understands (" +
+                                                 std::to_string(latestSchemaVersion()) + ")");
+  for (int v = current + 1; v <= latestSchemaVersion(); ++v) SSHCA_RETURN_IF_ERROR(apply(db, v));
+  return okStatus();
+}
+
+Result<int> schemaVersion(sqlite3* db) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, "PRAGMA user_version"));
+  SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+  return row ? static_cast<int>(stmt.integer(0)) : 0;
+}
+
+}  // namespace sshca::store

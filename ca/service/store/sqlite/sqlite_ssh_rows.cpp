@@ -1,0 +1,169 @@
+#include "ca/service/store/sqlite/sqlite_ssh_rows.h"
+
+#include <limits>
+
+#include "ca/service/store/integer_columns.h"
+#include "ca/service/store/sqlite/sqlite_handles.h"
+#include "ca/service/store/sqlite/sqlite_statement.h"
+
+namespace sshca::store {
+
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT id, ca_fingerprint, serial, cert_type, key_id, valid_after, valid_before, key_fingerprint, "
+    "provisioner, subject, certificate, issued_at, revoked_at, revocation_reason FROM ssh_certificates ";
+
+// SqliteStatement binds text, not blobs: the certificate's bytes go in as
+// text of explicit length (any byte, NUL included, kept) and the SQL casts
+// them to a BLOB, which in a UTF-8 database keeps the bytes unchanged.
+// An empty vector may have no buffer, and a null pointer binds SQL NULL.
+std::string_view blobAsText(const Bytes& b) { return b.empty() ? std::string_view("") : asString(b); }
+Bytes blobFromText(const std::string& s) { return Bytes(s.begin(), s.end()); }
+
+SshCertificateRecord recordFrom(const SqliteStatement& row) {
+  SshCertificateRecord r;
+  r.caFingerprint = row.text(1);
+  r.serial = serialFromColumn(row.integer(2));
+  r.certType = row.text(3);
+  r.keyId = row.text(4);
+  r.validAfter = timeFromColumn(row.integer(5));
+  r.validBefore = timeFromColumn(row.integer(6));
+  r.keyFingerprint = row.text(7);
+  r.provisioner = row.text(8);
+  r.subject = row.text(9);
+  r.certificate = blobFromText(row.text(10));
+  r.issuedAt = row.integer(11);
+  r.revokedAt = row.optionalInteger(12);
+  r.revocationReason = row.text(13);
+  return r;
+}
+
+Result<std::vector<std::string>> selectPrincipals(SqliteConn db, int64_t certificateId) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, "SELECT principal FROM ssh_certificate_principals "
+                                                      "WHERE certificate_id = ? ORDER BY position"));
+  stmt.bind(1, certificateId);
+  std::vector<std::string> out;
+  for (;;) {
+    SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) return out;
+    out.push_back(stmt.text(0));
+  }
+}
+
+// Steps a prepared SELECT of kSelect's columns, attaching principals.
+Status visitRows(SqliteConn db, SqliteStatement& stmt, const SshCertificateVisitor& visit) {
+  for (;;) {
+    SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) return okStatus();
+    SshCertificateRecord r = recordFrom(stmt);
+    SSHCA_ASSIGN_OR_RETURN(r.principals, selectPrincipals(db, stmt.integer(0)));
+    SSHCA_RETURN_IF_ERROR(visit(std::move(r)));
+  }
+}
+
+Result<std::vector<SshCertificateRecord>> collect(SqliteConn db, SqliteStatement& stmt) {
+  std::vector<SshCertificateRecord> out;
+  SSHCA_RETURN_IF_ERROR(visitRows(db, stmt, [&out](SshCertificateRecord r) {
+    out.push_back(std::move(r));
+    return okStatus();
+  }));
+  return out;
+}
+
+// One multi-row INSERT: SqliteStatement cannot be reset and rebound, and
+// one statement is cheaper than one per principal anyway.
+Status insertPrincipals(SqliteConn db, int64_t certificateId, const std::vector<std::string>& principals) {
+  if (principals.empty()) return okStatus();
+  std::string sql = "INSERT INTO ssh_certificate_principals (certificate_id, position, principal) VALUES ";
+  for (size_t i = 0; i < principals.size(); ++i) sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, sql));
+  for (size_t i = 0; i < principals.size(); ++i) {
+    int base = static_cast<int>(3 * i);
+    stmt.bind(base + 1, certificateId).bind(base + 2, static_cast<int64_t>(i)).bind(base + 3, principals[i]);
+  }
+  return stmt.run();
+}
+
+void bindRevocation(SqliteStatement& stmt, const SshCertificateRecord& r) {
+  if (r.revokedAt)
+    stmt.bind(12, *r.revokedAt);
+  else
+    stmt.bindNull(12);
+  stmt.bind(13, r.revocationReason);
+}
+
+}  // namespace
+
+Status insertSshCertificateRow(SqliteConn db, const SshCertificateRecord& r) {
+  SSHCA_ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      SqliteStatement::prepare(db, "INSERT INTO ssh_certificates (ca_fingerprint, serial, cert_type, key_id, "
+                                   "valid_after, valid_before, key_fingerprint, provisioner, subject, certificate, "
+                                   "issued_at, revoked_at, revocation_reason) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BLOB), ?, ?, ?)"));
+  stmt.bind(1, r.caFingerprint).bind(2, serialToColumn(r.serial)).bind(3, r.certType).bind(4, r.keyId);
+  stmt.bind(5, timeToColumn(r.validAfter)).bind(6, timeToColumn(r.validBefore));
+  stmt.bind(7, r.keyFingerprint).bind(8, r.provisioner).bind(9, r.subject);
+  stmt.bind(10, blobAsText(r.certificate)).bind(11, r.issuedAt);
+  bindRevocation(stmt, r);
+  Status s = stmt.run();
+  if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)
+    return makeError(ErrorCode::AlreadyExists, "serial " + std::to_string(r.serial) + " of CA " + r.caFingerprint +
+                                                   " is already recorded");
+  SSHCA_RETURN_IF_ERROR(s);
+  return insertPrincipals(db, sqlite3_last_insert_rowid(db), r.principals);
+}
+
+Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteConn db, const std::string& caFingerprint,
+                                                                        uint64_t serial) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, std::string(kSelect) +
+                                                          "WHERE ca_fingerprint = ? AND serial = ?"));
+  stmt.bind(1, caFingerprint).bind(2, serialToColumn(serial));
+  SSHCA_ASSIGN_OR_RETURN(std::vector<SshCertificateRecord> found, collect(db, stmt));
+  if (found.empty()) return std::optional<SshCertificateRecord>();
+  return std::optional<SshCertificateRecord>(std::move(found.front()));
+}
+
+Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(SqliteConn db, const std::string& keyId) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, std::string(kSelect) + "WHERE key_id = ? ORDER BY id"));
+  stmt.bind(1, keyId);
+  return collect(db, stmt);
+}
+
+Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
+                                                                      int64_t now) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, std::string(kSelect) +
+                                                          "WHERE ca_fingerprint = ? AND revoked_at IS NOT NULL "
+                                                          "AND valid_before > ? ORDER BY id"));
+  stmt.bind(1, caFingerprint).bind(2, now);
+  return collect(db, stmt);
+}
+
+Status forEachSshCertificateRow(SqliteConn db, const SshCertificateVisitor& visit) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, std::string(kSelect) + "ORDER BY id"));
+  return visitRows(db, stmt, visit);
+}
+
+// The UPDATE only touches an unrevoked row; when it touches none, a lookup
+// in the same transaction tells "unknown" from "revoked already".
+Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
+                               const std::string& reason, int64_t at) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, "UPDATE ssh_certificates SET revoked_at = ?, "
+                                                      "revocation_reason = ? WHERE ca_fingerprint = ? AND "
+                                                      "serial = ? AND revoked_at IS NULL"));
+  stmt.bind(1, at).bind(2, reason).bind(3, caFingerprint).bind(4, serialToColumn(serial));
+  SSHCA_RETURN_IF_ERROR(stmt.run());
+  if (sqlite3_changes(db) == 1) return okStatus();
+  SSHCA_ASSIGN_OR_RETURN(auto existing, selectSshCertificateBySerial(db, caFingerprint, serial));
+  std::string what = "serial " + std::to_string(serial) + " of CA " + caFingerprint;
+  if (!existing) return makeError(ErrorCode::NotFound, "no certificate with " + what + " in the database");
+  return makeError(ErrorCode::AlreadyExists, "the certificate with " + what + " is already revoked");
+}
+
+}  // namespace sshca::store

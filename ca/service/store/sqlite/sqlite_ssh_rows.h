@@ -1,0 +1,40 @@
+// The SQL behind SshCertificateStore on SQLite: rows of ssh_certificates
+// and ssh_certificate_principals (schema version 2). Each function runs on
+// a connection the caller provides, inside the caller's transaction (the
+// group committer's savepoint for writes).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ca/core/common/result.h"
+#include "ca/service/store/sqlite/sqlite_statement.h"
+#include "ca/service/store/ssh_certificate_record.h"
+
+namespace sshca::store {
+
+// AlreadyExists if the CA's serial is taken (the UNIQUE constraint).
+Status insertSshCertificateRow(SqliteConn db, const SshCertificateRecord& record);
+
+Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteConn db, const std::string& caFingerprint,
+                                                                        uint64_t serial);
+Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(SqliteConn db, const std::string& keyId);
+Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
+                                                                      int64_t now);
+
+// Every record, oldest first, handed over one at a time so that a CA's
+// whole history need not fit in memory (`sshca db migrate` copies them).
+// Stops at the first error `visit` returns.
+using SshCertificateVisitor = std::function<Status(SshCertificateRecord)>;
+Status forEachSshCertificateRow(SqliteConn db, const SshCertificateVisitor& visit);
+
+// NotFound for an unknown serial, AlreadyExists if revoked already.
+Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
+                               const std::string& reason, int64_t at);
+
+}  // namespace sshca::store

@@ -1,0 +1,117 @@
+#include "ca/service/store/sqlite/sqlite_ssh_store.h"
+
+#include "ca/service/store/sqlite/sqlite_connection.h"
+#include "ca/service/store/sqlite/sqlite_ssh_krl.h"
+#include "ca/service/store/sqlite/sqlite_ssh_rows.h"
+#include "ca/service/store/sqlite/sqlite_token_rows.h"
+
+namespace sshca::store {
+
+Result<std::unique_ptr<SqliteSshStore>> SqliteSshStore::open(const std::string& path, size_t maxBatch) {
+  // The writer first: it creates and migrates the file the reader opens.
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb writer, openWriterConnection(path));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb reader, openReaderConnection(path));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb checkpoint, openCheckpointConnection(path));
+  // Checkpoints come from the WalCheckpointer's thread, never from a commit.
+  sqlite3_wal_autocheckpoint(writer.get(), 0);
+  auto committer = std::make_unique<GroupCommitter>(std::move(writer), maxBatch);
+  auto checkpointer = std::make_unique<WalCheckpointer>(std::move(checkpoint));
+  return std::unique_ptr<SqliteSshStore>(
+      new SqliteSshStore(std::move(reader), std::move(committer), std::move(checkpointer)));
+}
+
+SqliteSshStore::SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer,
+                               std::unique_ptr<WalCheckpointer> checkpointer)
+    : reader_(std::move(reader)), writer_(std::move(writer)), checkpointer_(std::move(checkpointer)) {}
+
+SqliteSshStore::~SqliteSshStore() { close(); }
+
+void SqliteSshStore::close() { writer_->shutdown(); }
+
+GroupCommitStats SqliteSshStore::commitStats() const { return writer_->stats(); }
+
+Status SqliteSshStore::insert(const SshCertificateRecord& record) {
+  return writer_->write([&record](SqliteConn db) { return insertSshCertificateRow(db, record); });
+}
+
+Result<std::optional<SshCertificateRecord>> SqliteSshStore::findBySerial(const std::string& caFingerprint,
+                                                                         uint64_t serial) {
+  std::lock_guard lock(readMu_);
+  return selectSshCertificateBySerial(reader_.get(), caFingerprint, serial);
+}
+
+Result<std::vector<SshCertificateRecord>> SqliteSshStore::findByKeyId(const std::string& keyId) {
+  std::lock_guard lock(readMu_);
+  return selectSshCertificatesByKeyId(reader_.get(), keyId);
+}
+
+namespace {
+
+// The row and the KRL version, inside the caller's transaction.
+Status revokeAndBump(SqliteConn db, const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                     int64_t at) {
+  SSHCA_RETURN_IF_ERROR(revokeSshCertificateRow(db, caFingerprint, serial, reason, at));
+  SSHCA_ASSIGN_OR_RETURN(uint64_t version, bumpKrlVersion(db));
+  (void)version;
+  return okStatus();
+}
+
+}  // namespace
+
+Status SqliteSshStore::revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                              int64_t at) {
+  return writer_->write([&](SqliteConn db) { return revokeAndBump(db, caFingerprint, serial, reason, at); });
+}
+
+Status SqliteSshStore::revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                                       int64_t at, const TokenUse& token) {
+  return writer_->write([&](SqliteConn db) -> Status {
+    SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
+    return revokeAndBump(db, caFingerprint, serial, reason, at);
+  });
+}
+
+Result<std::vector<SshCertificateRecord>> SqliteSshStore::revokedNotExpired(const std::string& caFingerprint,
+                                                                            int64_t now) {
+  std::lock_guard lock(readMu_);
+  return selectRevokedSshCertificates(reader_.get(), caFingerprint, now);
+}
+
+Result<uint64_t> SqliteSshStore::krlVersion() {
+  std::lock_guard lock(readMu_);
+  return selectKrlVersion(reader_.get());
+}
+
+Status SqliteSshStore::useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
+                                int64_t now) {
+  TokenUse use{tokenId, provisioner, expiresAt, now};
+  return writer_->write([&use](SqliteConn db) { return insertUsedTokenRow(db, use); });
+}
+
+Status SqliteSshStore::pruneExpired(int64_t now) {
+  return writer_->write([now](SqliteConn db) { return deleteExpiredTokenRows(db, now); });
+}
+
+// Token first: a replayed token is reported as Replayed even if the serial
+// happens to collide too, and the savepoint drops the certificate with it.
+Status SqliteSshStore::recordIssued(const SshCertificateRecord& record, const TokenUse& token) {
+  return writer_->write([&](SqliteConn db) -> Status {
+    SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
+    return insertSshCertificateRow(db, record);
+  });
+}
+
+// The batch holds the write lock from BEGIN IMMEDIATE: a revocation, from
+// this process or from `sshca revoke`, is either before this check or
+// after this commit.
+Status SqliteSshStore::recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
+                                         const ReplacedCertificate& replaced) {
+  return writer_->write([&](SqliteConn db) -> Status {
+    SSHCA_ASSIGN_OR_RETURN(auto old, selectSshCertificateBySerial(db, replaced.caFingerprint, replaced.serial));
+    if (!old || old->revokedAt) return replacedCertificateRevoked(replaced);
+    SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
+    return insertSshCertificateRow(db, record);
+  });
+}
+
+}  // namespace sshca::store

@@ -1,0 +1,64 @@
+// SshIssuanceStore in the CA's SQLite database. Writes go through a
+// GroupCommitter (one writer thread, one fsync shared by the writes that
+// arrive together); reads use their own connection and see every write
+// whose call has returned (WAL readers never wait for the writer); a
+// WalCheckpointer copies the WAL into the database file off the commit path.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "ca/core/common/result.h"
+#include "ca/service/store/sqlite/group_commit.h"
+#include "ca/service/store/sqlite/sqlite_handles.h"
+#include "ca/service/store/ssh_issuance_store.h"
+#include "ca/service/store/sqlite/wal_checkpointer.h"
+
+namespace sshca::store {
+
+class SqliteSshStore final : public SshIssuanceStore {
+ public:
+  // Creates the file if needed and migrates it to the current schema.
+  // Unavailable if it cannot be opened; Unsupported if it is newer.
+  static Result<std::unique_ptr<SqliteSshStore>> open(const std::string& path,
+                                                      size_t maxBatch = GroupCommitter::kDefaultMaxBatch);
+  ~SqliteSshStore() override;
+
+  Status insert(const SshCertificateRecord& record) override;
+  Result<std::optional<SshCertificateRecord>> findBySerial(const std::string& caFingerprint,
+                                                           uint64_t serial) override;
+  Result<std::vector<SshCertificateRecord>> findByKeyId(const std::string& keyId) override;
+  Status revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason, int64_t at) override;
+  Result<std::vector<SshCertificateRecord>> revokedNotExpired(const std::string& caFingerprint,
+                                                              int64_t now) override;
+  Result<uint64_t> krlVersion() override;
+
+  Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
+                  int64_t now) override;
+  Status pruneExpired(int64_t now) override;
+
+  Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) override;
+  Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
+                           const ReplacedCertificate& replaced) override;
+  Status revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason, int64_t at,
+                         const TokenUse& token) override;
+
+  // Writes queued before the call are committed; later ones are refused
+  // (Unavailable). The destructor closes too.
+  void close();
+
+  // How many writes shared a commit (for tests, metrics and the benchmark).
+  GroupCommitStats commitStats() const;
+
+ private:
+  SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer,
+                 std::unique_ptr<WalCheckpointer> checkpointer);
+
+  std::mutex readMu_;  // one read connection, one reader at a time
+  SqliteDb reader_;
+  std::unique_ptr<GroupCommitter> writer_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
+};
+
+}  // namespace sshca::store

@@ -1,0 +1,49 @@
+#include "ca/service/store/sqlite/wal_checkpointer.h"
+
+#include <string>
+
+#include "ca/service/store/sqlite/sqlite_statement.h"
+
+namespace sshca::store {
+
+WalCheckpointer::WalCheckpointer(SqliteDb db, std::chrono::milliseconds interval, int restartFrames)
+    : db_(std::move(db)), interval_(interval), restartFrames_(restartFrames), thread_([this] { run(); }) {}
+
+WalCheckpointer::~WalCheckpointer() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+Result<WalCheckpointer::Progress> WalCheckpointer::checkpointNow() {
+  std::lock_guard lock(dbMu_);
+  SSHCA_ASSIGN_OR_RETURN(Progress passive, checkpoint("PRAGMA wal_checkpoint(PASSIVE)"));
+  if (passive.walFrames > restartFrames_) SSHCA_RETURN_IF_ERROR(checkpoint("PRAGMA wal_checkpoint(RESTART)"));
+  return passive;
+}
+
+// Through the PRAGMA rather than sqlite3_wal_checkpoint_v2(): on a
+// connection that has not read the database yet the C call finds no WAL
+// open and does nothing; the statement opens it first.
+Result<WalCheckpointer::Progress> WalCheckpointer::checkpoint(const char* pragma) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db_.get(), pragma));
+  SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return makeError(ErrorCode::Internal, std::string("database: ") + pragma + " returned no row");
+  return Progress{static_cast<int>(stmt.integer(1)), static_cast<int>(stmt.integer(2))};
+}
+
+// A failed checkpoint (the database busy, a full disk) is tried again at
+// the next tick; the WAL only grows meanwhile.
+void WalCheckpointer::run() {
+  std::unique_lock lock(mu_);
+  while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+    lock.unlock();
+    (void)checkpointNow();
+    lock.lock();
+  }
+}
+
+}  // namespace sshca::store

@@ -1,0 +1,98 @@
+// The WAL checkpointer: with the writer's automatic checkpoint off, it
+// copies committed pages into the database file, on demand and from its
+// own thread, while the data stays readable throughout.
+#include <catch2/catch.hpp>
+
+#include "tests/unit/support/temp_dir.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "ca/service/store/sqlite/sqlite_connection.h"
+#include "ca/service/store/sqlite/sqlite_statement.h"
+#include "ca/service/store/sqlite/wal_checkpointer.h"
+
+using namespace sshca;
+using store::WalCheckpointer;
+
+namespace {
+
+uintmax_t fileSize(const std::string& path) { return std::filesystem::file_size(path); }
+
+// A database whose writer has its automatic checkpoint off and 200 rows of
+// 1 KiB in the WAL, and a checkpointer for it.
+struct WalWithRows {
+  test::TempDir dir;
+  std::string path = dir.file("ca.db");
+  store::SqliteDb writer = writerWithRows(path, 200);
+  uintmax_t sizeBefore = fileSize(path);
+
+  std::unique_ptr<WalCheckpointer> checkpointer(std::chrono::milliseconds interval,
+                                                int restartFrames = WalCheckpointer::kDefaultRestartFrames) {
+    auto conn = store::openCheckpointConnection(path);
+    REQUIRE(conn.ok());
+    return std::make_unique<WalCheckpointer>(std::move(conn).value(), interval, restartFrames);
+  }
+
+  void insertRow() {
+    REQUIRE(sqlite3_exec(writer.get(), "INSERT INTO t (v) VALUES (randomblob(1024))", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+  }
+
+ private:
+  static store::SqliteDb writerWithRows(const std::string& path, int rows) {
+    auto db = store::openWriterConnection(path);
+    REQUIRE(db.ok());
+    sqlite3_wal_autocheckpoint(db->get(), 0);
+    REQUIRE(sqlite3_exec(db->get(), "CREATE TABLE t (v BLOB)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    for (int i = 0; i < rows; ++i)
+      REQUIRE(sqlite3_exec(db->get(), "INSERT INTO t (v) VALUES (randomblob(1024))", nullptr, nullptr, nullptr) ==
+              SQLITE_OK);
+    return std::move(db).value();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("WalCheckpointerCopiesTheWholeWalOnDemand", "[store]") {
+  WalWithRows wal;
+  auto progress = wal.checkpointer(std::chrono::hours(1))->checkpointNow();
+  REQUIRE(progress.ok());
+  CHECK(progress->walFrames > 0);
+  CHECK(progress->checkpointed == progress->walFrames);
+  CHECK(fileSize(wal.path) > wal.sizeBefore + 100 * 1024);
+}
+
+TEST_CASE("WalCheckpointerRunsFromItsOwnThread", "[store]") {
+  WalWithRows wal;
+  auto checkpointer = wal.checkpointer(std::chrono::milliseconds(10));
+  // No timing assertion: wait (up to a minute on a slow machine) for the
+  // thread's checkpoint to reach the database file.
+  for (int i = 0; i < 6000 && fileSize(wal.path) <= wal.sizeBefore + 100 * 1024; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(fileSize(wal.path) > wal.sizeBefore + 100 * 1024);
+  auto reader = store::openReaderConnection(wal.path);
+  REQUIRE(reader.ok());
+  auto stmt = store::SqliteStatement::prepare(reader->get(), "SELECT count(*) FROM t");
+  REQUIRE(stmt.ok());
+  REQUIRE(*stmt->step());
+  CHECK(stmt->integer(0) == 200);
+}
+
+TEST_CASE("WalCheckpointerStartsALongWalOver", "[store]") {
+  WalWithRows wal;
+  auto checkpointer = wal.checkpointer(std::chrono::hours(1), 100);
+  auto first = checkpointer->checkpointNow();
+  REQUIRE(first.ok());
+  REQUIRE(first->walFrames > 100);
+  // After the RESTART the next write begins the WAL again from frame 1.
+  wal.insertRow();
+  auto second = checkpointer->checkpointNow();
+  REQUIRE(second.ok());
+  CHECK(second->walFrames < 10);
+}
