@@ -33,6 +33,9 @@ inline void freeGeneralNames(GENERAL_NAMES* g) { GENERAL_NAMES_free(g); }
 inline void freeBio(BIO* b) { BIO_free_all(b); }
 inline void freeBn(BIGNUM* b) { BN_clear_free(b); }  // BIGNUMs may hold private values
 inline void freeAsn1Objects(STACK_OF(ASN1_OBJECT)* s) { sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free); }
+// OPENSSL_free is a macro (it passes file and line): these give it an address.
+inline void freeBytes(unsigned char* p) { OPENSSL_free(p); }
+inline void freeChars(char* p) { OPENSSL_free(p); }
 
 using EvpPkey = Ptr<EVP_PKEY, EVP_PKEY_free>;
 using EvpPkeyCtx = Ptr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
@@ -70,6 +73,9 @@ using GeneralName = Ptr<GENERAL_NAME, GENERAL_NAME_free>;
 using Asn1BitString = Ptr<ASN1_BIT_STRING, ASN1_BIT_STRING_free>;
 using Asn1Enumerated = Ptr<ASN1_ENUMERATED, ASN1_ENUMERATED_free>;
 using Asn1String = Ptr<ASN1_STRING, ASN1_STRING_free>;
+// Buffers OpenSSL allocates for us (i2d_* output, BN_bn2hex, ASN1_STRING_to_UTF8).
+using OwnedBytes = Ptr<unsigned char, freeBytes>;
+using OwnedChars = Ptr<char, freeChars>;
 
 // Empties OpenSSL's error queue into one line ("error:...; error:...").
 std::string drainErrors();

@@ -35,10 +35,10 @@ Result<KeyAlgorithm> ecAlgorithmOf(const EVP_PKEY* pkey) {
 Result<ossl::EvpPkey> publicOnlyCopy(const EVP_PKEY* pkey) {
   unsigned char* der = nullptr;
   int len = i2d_PUBKEY(pkey, &der);
+  ossl::OwnedBytes owned(der);
   if (len <= 0) return ossl::error("encoding the public key");
   const unsigned char* p = der;
   ossl::EvpPkey copy(d2i_PUBKEY(nullptr, &p, len));
-  OPENSSL_free(der);
   if (!copy) return ossl::error("decoding the public key");
   return copy;
 }
@@ -104,9 +104,9 @@ Result<PublicKey> PublicKey::fromPem(std::string_view pem) {
 Bytes PublicKey::spkiDer() const {
   unsigned char* der = nullptr;
   int len = i2d_PUBKEY(pkey_.get(), &der);
+  ossl::OwnedBytes owned(der);
   if (len <= 0) return {};
   Bytes out(der, der + len);
-  OPENSSL_free(der);
   return out;
 }
 

@@ -42,18 +42,17 @@ Result<Bytes> ecdsaRawToDer(std::span<const uint8_t> raw) {
   if (raw.empty() || raw.size() % 2 != 0) return makeError(ErrorCode::InvalidFormat, "ECDSA r||s has an odd length");
   size_t half = raw.size() / 2;
   ossl::EcdsaSig sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half), nullptr);
-  BIGNUM* s = BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr);
-  if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
+  ossl::Bignum r(BN_bin2bn(raw.data(), static_cast<int>(half), nullptr));
+  ossl::Bignum s(BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr));
+  if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1)
     return ossl::error("building ECDSA-Sig-Value");
-  }
+  (void)r.release();  // ECDSA_SIG_set0 took both
+  (void)s.release();
   unsigned char* der = nullptr;
   int len = i2d_ECDSA_SIG(sig.get(), &der);
+  ossl::OwnedBytes owned(der);
   if (len <= 0) return ossl::error("encoding ECDSA-Sig-Value");
   Bytes out(der, der + len);
-  OPENSSL_free(der);
   return out;
 }
 

@@ -80,9 +80,9 @@ std::string commonNameOf(const X509_NAME* name) {
   const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last));
   unsigned char* utf8 = nullptr;
   int len = ASN1_STRING_to_UTF8(&utf8, data);
+  ossl::OwnedBytes owned(utf8);
   if (len < 0) return {};
   std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
-  OPENSSL_free(utf8);
   return out;
 }
 

@@ -7,10 +7,9 @@ namespace sshca::x509 {
 namespace {
 
 Result<std::string> bignumToHex(const BIGNUM* bn) {
-  char* hex = BN_bn2hex(bn);
+  ossl::OwnedChars hex(BN_bn2hex(bn));
   if (!hex) return ossl::error("formatting a serial number");
-  std::string out(hex);
-  OPENSSL_free(hex);
+  std::string out(hex.get());
   return out;
 }
 

@@ -8,7 +8,7 @@ void SqliteStatement::Release::operator()(sqlite3_stmt* stmt) const {
   if (cache)
     cache->release(stmt);
   else
-    sqlite3_finalize(stmt);
+    SqliteFinalizer{}(stmt);
 }
 
 Result<SqliteStatement> SqliteStatement::prepare(SqliteConn db, std::string_view sql) {
