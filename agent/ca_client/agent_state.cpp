@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "agent/os/atomic_replace.h"
+#include "ca/core/common/file_io.h"
 #include "ca/core/common/file_io.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 
@@ -59,11 +59,11 @@ Result<std::vector<PublicKey>> parseKeyLines(const std::string& text, const std:
 
 Status saveAgentState(const std::string& dir, const AgentState& state) {
   SSHCA_RETURN_IF_ERROR(makeDirectories(dir));
-  SSHCA_RETURN_IF_ERROR(atomicReplace(rootFileIn(dir), state.rootPem, 0644));
-  SSHCA_RETURN_IF_ERROR(atomicReplace(userCaFileIn(dir), formatKeyLines(state.userCaKeys, "sshca-user-ca"), 0644));
-  SSHCA_RETURN_IF_ERROR(atomicReplace(hostCaFileIn(dir), formatKeyLines(state.hostCaKeys, "sshca-host-ca"), 0644));
+  SSHCA_RETURN_IF_ERROR(writeFileAtomic(rootFileIn(dir), state.rootPem, 0644));
+  SSHCA_RETURN_IF_ERROR(writeFileAtomic(userCaFileIn(dir), formatKeyLines(state.userCaKeys, "sshca-user-ca"), 0644));
+  SSHCA_RETURN_IF_ERROR(writeFileAtomic(hostCaFileIn(dir), formatKeyLines(state.hostCaKeys, "sshca-host-ca"), 0644));
   nlohmann::json j = {{"caUrl", state.caUrl}, {"rootFingerprint", state.rootFingerprint}};
-  return atomicReplace(stateFileIn(dir), j.dump(2) + "\n", 0644);
+  return writeFileAtomic(stateFileIn(dir), j.dump(2) + "\n", 0644);
 }
 
 Result<AgentState> loadAgentState(const std::string& dir) {

@@ -3,7 +3,7 @@
 #include <set>
 #include <sstream>
 
-#include "agent/os/atomic_replace.h"
+#include "ca/core/common/file_io.h"
 #include "ca/core/common/file_io.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 
@@ -34,7 +34,7 @@ Result<int> appendLinesOnce(const std::string& path, const std::string& lines) {
     present.insert(l);
     ++added;
   }
-  if (added > 0) SSHCA_RETURN_IF_ERROR(atomicReplace(path, content, 0644));
+  if (added > 0) SSHCA_RETURN_IF_ERROR(writeFileAtomic(path, content, 0644));
   return added;
 }
 

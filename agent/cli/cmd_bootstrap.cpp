@@ -7,7 +7,7 @@
 
 #include "agent/cli/agent_cli.h"
 #include "agent/ca_client/agent_state.h"
-#include "agent/os/atomic_replace.h"
+#include "ca/core/common/file_io.h"
 #include "agent/ca_client/ca_api.h"
 #include "agent/ca_client/ca_client.h"
 #include "agent/cli/commands.h"
@@ -54,7 +54,7 @@ void runBootstrap(const BootstrapOptions& o) {
   orFail(saveAgentState(dir, s));
   std::cerr << "sshca-agent: CA " << s.caUrl << " pinned (root SHA-256 " << s.rootFingerprint << ") in " << dir << "\n";
   if (o.host) {
-    orFail(atomicReplace(o.userCaFile, formatKeyLines(s.userCaKeys, "sshca-user-ca"), 0644));
+    orFail(writeFileAtomic(o.userCaFile, formatKeyLines(s.userCaKeys, "sshca-user-ca"), 0644));
     std::cerr << "sshca-agent: user CA keys written to " << o.userCaFile << " (TrustedUserCAKeys)\n";
   }
   std::string lines = certAuthorityLines(s.hostCaKeys, o.pattern);

@@ -2,8 +2,9 @@
 
 #include <ctime>
 
-#include "agent/os/atomic_replace.h"
+#include "ca/core/common/file_io.h"
 #include "agent/ca_client/ca_api.h"
+#include "agent/host/issued_host_certificate.h"
 #include "ca/core/common/utc_time.h"
 
 namespace sshca::agent {
@@ -13,7 +14,7 @@ Status installHostCertificate(const HostKeyFiles& files, const ssh::Certificate&
   auto checked = checkIssuedHostCertificate(cert, key, hostCaKeys, static_cast<uint64_t>(std::time(nullptr)));
   if (!checked.ok()) return std::move(checked).error().context("not installing " + files.certificate);
   std::string line = ssh::formatCertificateLine(cert, "sshca serial " + std::to_string(cert.serial)) + "\n";
-  return atomicReplace(files.certificate, line, 0644);
+  return writeFileAtomic(files.certificate, line, 0644);
 }
 
 std::string describeCertificate(const ssh::Certificate& cert) {

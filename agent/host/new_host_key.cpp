@@ -7,7 +7,7 @@
 
 #include <unistd.h>
 
-#include "agent/os/atomic_replace.h"
+#include "ca/core/common/file_io.h"
 #include "ca/core/common/file_io.h"
 #include "ca/core/keys/key_generation.h"
 #include "ca/core/ssh/openssh_private_key.h"
@@ -61,15 +61,15 @@ Status NewHostKey::install(const HostKeyFiles& files) {
   SSHCA_ASSIGN_OR_RETURN(oldPublicLine_, readFile(files.publicKey));
   if (::link(files.privateKey.c_str(), (dir_ + "/old").c_str()) != 0)
     return makeError(ErrorCode::IoError, "cannot keep the old key " + files.privateKey + " aside: " + std::strerror(errno));
-  SSHCA_RETURN_IF_ERROR(atomicRename(dir_ + "/key", files.privateKey));
-  Status pub = atomicReplace(files.publicKey, ssh::formatPublicKeyLine(key_, comment_) + "\n", 0644);
+  SSHCA_RETURN_IF_ERROR(renameAtomic(dir_ + "/key", files.privateKey));
+  Status pub = writeFileAtomic(files.publicKey, ssh::formatPublicKeyLine(key_, comment_) + "\n", 0644);
   if (!pub.ok()) (void)restore(files);
   return pub;
 }
 
 Status NewHostKey::restore(const HostKeyFiles& files) {
-  SSHCA_RETURN_IF_ERROR(atomicRename(dir_ + "/old", files.privateKey));
-  return atomicReplace(files.publicKey, oldPublicLine_, 0644);
+  SSHCA_RETURN_IF_ERROR(renameAtomic(dir_ + "/old", files.privateKey));
+  return writeFileAtomic(files.publicKey, oldPublicLine_, 0644);
 }
 
 }  // namespace sshca::agent

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "agent/os/atomic_replace.h"
+#include "ca/core/common/file_io.h"
 #include "ca/core/common/file_io.h"
 #include "ca/core/ssh/krl.h"
 #include "ca/core/ssh/ssh_pubkey.h"
@@ -53,7 +53,7 @@ Result<KrlSyncResult> installVerifiedKrl(const KrlDownload& download, const std:
     return makeError(ErrorCode::PermissionDenied, "the CA's KRL (version " + std::to_string(krl->version) +
                                                       ") is older than the installed one (version " +
                                                       std::to_string(current) + "): a replay? not installed");
-  SSHCA_RETURN_IF_ERROR(atomicReplace(out, download.krl, 0644));
+  SSHCA_RETURN_IF_ERROR(writeFileAtomic(out, download.krl, 0644));
   return KrlSyncResult::Installed;
 }
 

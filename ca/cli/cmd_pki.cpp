@@ -20,6 +20,7 @@
 #include "ca/cli/key_source.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/cli/pin_prompt.h"
+#include "ca/core/common/file_io.h"
 #include "ca/service/store/sqlite/sqlite_x509_store.h"
 #include "ca/service/store/x509_record.h"
 #include "ca/core/x509/ca_certificates.h"
@@ -47,35 +48,10 @@ constexpr const char* kDbName = "sshca.db";
 
 // ---- files ---------------------------------------------------------------
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(makeError(ErrorCode::NotFound, "cannot read " + path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string readOrFail(const std::string& path) { return orFail(readFile(path)); }
 
-Status writeAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) return makeError(ErrorCode::IoError, "write failed");
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return ::fsync(fd) == 0 ? okStatus() : makeError(ErrorCode::IoError, "fsync failed");
-}
-
-// Write, fsync, rename: a reader never sees half a certificate.
-void writeFileAtomic(const std::string& path, std::string_view data) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail(makeError(ErrorCode::IoError, "cannot create " + tmp));
-  Status s = writeAll(fd, data);
-  ::close(fd);
-  if (!s.ok() || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    fail(makeError(ErrorCode::IoError, "cannot write " + path));
-  }
-}
+// Certificates are public: 0644, replaced atomically (common/file_io.h).
+void writeOrFail(const std::string& path, std::string_view data) { orFail(writeFileAtomic(path, data, 0644)); }
 
 // --out FILE, or stdout without one.
 void emit(const std::string& out, const std::string& pem) {
@@ -83,7 +59,7 @@ void emit(const std::string& out, const std::string& pem) {
     std::cout << pem;
     return;
   }
-  writeFileAtomic(out, pem);
+  writeOrFail(out, pem);
   std::cerr << "sshca: wrote " << out << "\n";
 }
 
@@ -106,13 +82,13 @@ std::optional<HashAlg> digestOption(const std::string& digest) {
 }
 
 ossl::X509Ptr readCertificate(const std::string& path) {
-  auto cert = x509::certificateFromPemOrDer(readFile(path));
+  auto cert = x509::certificateFromPemOrDer(readOrFail(path));
   if (!cert.ok()) fail(std::move(cert).error().context(path));
   return std::move(cert).value();
 }
 
 ossl::X509Req readRequest(const std::string& path) {
-  auto req = x509::requestFromPemOrDer(readFile(path));
+  auto req = x509::requestFromPemOrDer(readOrFail(path));
   if (!req.ok()) fail(std::move(req).error().context(path));
   return std::move(req).value();
 }
@@ -192,9 +168,9 @@ void runInit(const InitOptions& o) {
   std::string interPem = orFail(x509::toPem(*inter));
   fs::create_directories(o.out);
   orFail(openStore((fs::path(o.out) / kDbName).string())->addCertificate(recordOf(*inter, "intermediate")));
-  writeFileAtomic((fs::path(o.out) / "root_ca.crt").string(), rootPem);
-  writeFileAtomic((fs::path(o.out) / "intermediate_ca.crt").string(), interPem);
-  writeFileAtomic((fs::path(o.out) / "chain.pem").string(), interPem + rootPem);
+  writeOrFail((fs::path(o.out) / "root_ca.crt").string(), rootPem);
+  writeOrFail((fs::path(o.out) / "intermediate_ca.crt").string(), interPem);
+  writeOrFail((fs::path(o.out) / "chain.pem").string(), interPem + rootPem);
   std::cout << "root:         " << (fs::path(o.out) / "root_ca.crt").string() << "\n"
             << "intermediate: " << (fs::path(o.out) / "intermediate_ca.crt").string() << "\n"
             << "chain:        " << (fs::path(o.out) / "chain.pem").string() << "\n";
@@ -308,7 +284,7 @@ void checkImportCertificate(const ImportOptions& o, const x509::PrivateKeyFile& 
 
 void runImport(const ImportOptions& o) {
   Bytes data;
-  std::string raw = readFile(o.keyFile);
+  std::string raw = readOrFail(o.keyFile);
   data.assign(raw.begin(), raw.end());
   OPENSSL_cleanse(raw.data(), raw.size());
   x509::PrivateKeyFile file = orFail(x509::readPrivateKeyFile(data, passwordSource(o.passwordFile)));

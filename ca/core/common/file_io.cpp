@@ -18,6 +18,58 @@ Error ioError(const std::string& what, const std::string& path, int err) {
                    what + " " + path + ": " + std::strerror(err));
 }
 
+std::string directoryOf(const std::string& path) {
+  std::filesystem::path p(path);
+  return p.parent_path().empty() ? "." : p.parent_path().string();
+}
+
+// The temporary file: its descriptor, and its name until it is renamed.
+class TempFile {
+ public:
+  explicit TempFile(std::string pattern)
+      : path_(std::move(pattern)), fd_(::mkostemp(path_.data(), O_CLOEXEC)), created_(fd_.valid()) {}
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() {
+    if (created_ && !renamed_) ::unlink(path_.c_str());
+  }
+  bool valid() const { return fd_.get() >= 0; }
+  int fd() const { return fd_.get(); }
+  const std::string& path() const { return path_; }
+  Status close() {
+    if (::close(fd_.release()) != 0) return ioError("close", path_, errno);
+    return okStatus();
+  }
+  void markRenamed() { renamed_ = true; }
+
+ private:
+  std::string path_;
+  UniqueFd fd_;
+  bool created_;
+  bool renamed_ = false;
+};
+
+// The replaced file's owner and mode (not wider to group and others than
+// `mode`), or `mode` for a new file.
+Status copyOwnerAndMode(const TempFile& tmp, const std::string& path, mode_t mode) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return ioError("cannot stat", path, errno);
+    if (::fchmod(tmp.fd(), mode) != 0) return ioError("chmod", tmp.path(), errno);
+    return okStatus();
+  }
+  if (::fchown(tmp.fd(), st.st_uid, st.st_gid) != 0 && (st.st_uid != ::geteuid() || st.st_gid != ::getegid()))
+    return ioError("cannot give the owner of " + path + " to", tmp.path(), errno);
+  const mode_t kept = (st.st_mode & 07777) & ~(~mode & 077);
+  if (::fchmod(tmp.fd(), kept) != 0) return ioError("chmod", tmp.path(), errno);
+  return okStatus();
+}
+
+void syncDirectory(const std::string& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() >= 0) ::fsync(fd.get());  // best effort: the rename itself already happened
+}
+
 }  // namespace
 
 Status writeAll(int fd, std::string_view data, const std::string& path) {
@@ -46,19 +98,22 @@ Result<std::string> readFile(const std::string& path) {
 }
 
 Status writeFileAtomic(const std::string& path, std::string_view content, mode_t mode) {
-  std::filesystem::path p(path);
-  std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
-  std::string tmp = dir + "/." + p.filename().string() + ".tmpXXXXXX";
-  UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
-  if (fd.get() < 0) return ioError("cannot create a temporary file in", dir, errno);
-  auto fail = [&](Error e) { ::unlink(tmp.c_str()); return e; };
-  if (::fchmod(fd.get(), mode) != 0) return fail(ioError("chmod", tmp, errno));
-  if (auto s = writeAll(fd.get(), content, tmp); !s.ok()) return fail(std::move(s).error());
-  if (::fsync(fd.get()) != 0) return fail(ioError("fsync", tmp, errno));
-  if (::close(fd.release()) != 0) return fail(ioError("close", tmp, errno));
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(ioError("cannot replace", path, errno));
-  UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() >= 0) ::fsync(dfd.get());
+  const std::string dir = directoryOf(path);
+  TempFile tmp(dir + "/." + std::filesystem::path(path).filename().string() + ".tmpXXXXXX");
+  if (!tmp.valid()) return ioError("cannot create a temporary file in", dir, errno);
+  SSHCA_RETURN_IF_ERROR(copyOwnerAndMode(tmp, path, mode));
+  SSHCA_RETURN_IF_ERROR(writeAll(tmp.fd(), content, tmp.path()));
+  if (::fsync(tmp.fd()) != 0) return ioError("fsync", tmp.path(), errno);
+  SSHCA_RETURN_IF_ERROR(tmp.close());
+  if (::rename(tmp.path().c_str(), path.c_str()) != 0) return ioError("cannot replace", path, errno);
+  tmp.markRenamed();
+  syncDirectory(dir);
+  return okStatus();
+}
+
+Status renameAtomic(const std::string& from, const std::string& path) {
+  if (::rename(from.c_str(), path.c_str()) != 0) return ioError("cannot move " + from + " over", path, errno);
+  syncDirectory(directoryOf(path));
   return okStatus();
 }
 

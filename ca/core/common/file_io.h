@@ -1,9 +1,11 @@
-// Reading and atomically replacing files.
+// Reading files, and replacing files that other programs read: the one home
+// of file writes for the CA, the CLI and the agent.
 #pragma once
 
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 
 #include "ca/core/common/result.h"
 
@@ -12,13 +14,20 @@ namespace sshca {
 // The whole file; NotFound / IoError with the path and errno text.
 Result<std::string> readFile(const std::string& path);
 
-// Writes to a temporary file in the same directory, fsyncs it, renames it
-// over `path` and fsyncs the directory: readers see the old or the new
-// content, never a torn one.
 // Writes all of `data` to `fd` (retrying short writes and EINTR); `path`
 // names the file in the error.
 Status writeAll(int fd, std::string_view data, const std::string& path);
 
+// Replaces `path` so that readers see the old or the new content, never a
+// torn one: a temporary file in the same directory (so rename is atomic),
+// fsync, rename over `path`, fsync of the directory. A new file gets
+// `mode`; a replaced one keeps its owner and its mode (an admin's choice
+// survives), less any group or other bits that `mode` does not grant, so a
+// file written as private never stays readable by others. On any failure
+// the temporary file is removed and `path` is untouched.
 Status writeFileAtomic(const std::string& path, std::string_view content, mode_t mode = 0644);
+
+// Moves an already written file over `path` (rename + directory fsync).
+Status renameAtomic(const std::string& from, const std::string& path);
 
 }  // namespace sshca
