@@ -7,9 +7,9 @@
 
 namespace sshca::cli {
 
-// Thrown only inside a command callback and caught in main(): the one place
-// where the CLI turns an Error into an exit status (2 for bad arguments,
-// 1 for everything else).
+// Thrown only inside a command callback and caught by runMain
+// (cli_support/run_main.h): the one place where an Error becomes an exit
+// status (cli_support/exit_status.h).
 struct CliExit {
   Error error;
 };

@@ -1,4 +1,4 @@
-// What every sshca-agent command shares: failing (cli/cli_error.h, as
+// What every sshca-agent command shares: failing (cli_support/cli_error.h, as
 // sshca does), the exit status that is not a failure (host renew: not
 // due), and the --config-dir option.
 #pragma once
@@ -8,17 +8,14 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_support/cli_error.h"
+#include "cli_support/exit_status.h"
 
 namespace sshca::agent {
 
-// Exit statuses (docs/agent.md): 0 done, 1 failed, 2 nothing was due.
-inline constexpr int kExitFailed = 1;
-inline constexpr int kExitNotDue = 2;
-
-// Thrown by a command callback to end with a status that is not an error.
-struct AgentExit {
-  int status;
-};
+// Exit statuses: cli_support/exit_status.h (docs/agent.md).
+using cli::ExitWith;
+using cli::kExitFailed;
+using cli::kExitNotDue;
 
 using cli::fail;
 using cli::orFail;

@@ -85,12 +85,12 @@ void runRenew(HostOptions o) {
   // cron must hear of a failed reload: sshd serves the old certificates.
   const bool pending = reloadPending(o);
   if (r.renewed > 0 || pending) orFail(reloadAfterChange(o));
-  if (r.failed > 0) throw AgentExit{kExitFailed};
+  if (r.failed > 0) throw ExitWith{kExitFailed};
   if (r.renewed == 0 && r.notDue == 0)
     fail(makeError(ErrorCode::NotFound, "no host certificate (ssh_host_*_key-cert.pub) to renew: run `sshca-agent host enroll` first"));
   // Nothing renewed now, but sshd serves an earlier renewal since this run:
   // a change, 0.
-  if (r.renewed == 0 && !pending) throw AgentExit{kExitNotDue};
+  if (r.renewed == 0 && !pending) throw ExitWith{kExitNotDue};
 }
 
 void addEnroll(CLI::App* host) {

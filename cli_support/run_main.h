@@ -1,0 +1,20 @@
+// The one main() body of sshca and sshca-agent: parse, run the command,
+// and turn whatever ends it into a message and an exit status.
+#pragma once
+
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+
+namespace sshca::cli {
+
+// Parses argv with `app` (which runs the chosen command's callback) and
+// returns the exit status: kExitUsage for arguments CLI11 or the command
+// refused as invalid, kExitFailed for any other error (printed as
+// "<program>: <message>"), the status of an ExitWith, kExitOk otherwise.
+// A library's exception (nlohmann on invalid UTF-8, std::filesystem) ends
+// as a failure with its message, never as an abort whose core dump could
+// hold a PIN or a token.
+int runMain(CLI::App& app, int argc, char** argv, std::string_view program);
+
+}  // namespace sshca::cli
