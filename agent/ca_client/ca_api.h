@@ -1,4 +1,4 @@
-// The CA routes the agent calls, typed: JSON bodies as TOKENS.md and
+// The CA routes the agent calls, typed: JSON bodies as docs/protocol/tokens.md and
 // docs/protocol/api.md describe them (step-ca's field names).
 #pragma once
 
@@ -29,13 +29,5 @@ Result<ssh::Certificate> signHostKey(const CaClient& ca, const PublicKey& key, c
 Result<ssh::Certificate> renewHostCertificate(const CaClient& ca, const std::string& sshpop);
 // POST /ssh/rekey with an SSHPOP token and the new public key.
 Result<ssh::Certificate> rekeyHostCertificate(const CaClient& ca, const std::string& sshpop, const PublicKey& newKey);
-
-// What the CA answered must be a host certificate for `key`, signed by one
-// of the pinned host CA keys, and valid at `now` (seconds since the epoch;
-// its start may be up to 5 minutes ahead, for clock skew): anything else is
-// never written to disk, so a working certificate is never replaced by one
-// that clients would refuse (a CA whose clock runs days ahead, say).
-Status checkIssuedHostCertificate(const ssh::Certificate& cert, const PublicKey& key,
-                                  const std::vector<PublicKey>& hostCaKeys, uint64_t now);
 
 }  // namespace sshca::agent

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "agent/ca_client/ca_api.h"
+#include "agent/host/issued_host_certificate.h"
 #include "agent/host/host_certificate_file.h"
 #include "agent/host/new_host_key.h"
 #include "agent/host/sshpop_prover.h"

@@ -1,10 +1,11 @@
 // What sshca-agent accepts from the CA before it replaces a host's
-// certificate on disk (agent/ca_client/ca_api.h, checkIssuedHostCertificate): a host
+// certificate on disk (agent/host/issued_host_certificate.h): a host
 // certificate, for the key it asked about, signed by a pinned host CA key,
 // and valid now. Anything else must leave the working certificate alone.
 #include <catch2/catch.hpp>
 
 #include "agent/ca_client/ca_api.h"
+#include "agent/host/issued_host_certificate.h"
 #include "ca/core/common/random.h"
 #include "tests/fakes/evp_test_signer.h"
 
