@@ -1,4 +1,4 @@
-// Issuing an OpenSSH certificate (PROTOCOL.certkeys): build the fields from
+// Issuing an OpenSSH certificate (draft-miller-ssh-cert): build the fields from
 // a validated template, sign them through a Signer, check the result.
 #include "ca/core/ssh/cert_options.h"
 #include "ca/core/ssh/ssh_cert.h"
@@ -25,14 +25,14 @@ Result<Certificate> signCertificate(const CertTemplate& t, const Signer& ca, Ran
   } else {
     SSHCA_ASSIGN_OR_RETURN(serial, rng.nonZeroU64());
   }
-  // std::map iterates sorted by name, the order PROTOCOL.certkeys requires.
+  // std::map iterates sorted by name, the order draft-miller-ssh-cert requires.
   Certificate cert{t.key,         std::move(nonce),  serial,     t.type,   t.keyId,          t.principals,
                    t.validAfter,  t.validBefore,     toList(t.criticalOptions), toList(t.extensions), {},
                    ca.publicKey(), {},               {}};
   Bytes tbs = encodeCertificateToBeSigned(cert);
-  SSHCA_ASSIGN_OR_RETURN(cert.signature, signSsh(ca, tbs));
+  SSHCA_ASSIGN_OR_RETURN(cert.signature, makeSignatureBlob(ca, tbs));
   // No re-parse or second verification here: the Signer has verified the
-  // signature over exactly these bytes (kms/signer.h), the encoder is the
+  // signature over exactly these bytes (ca/core/keys/signer.h), the encoder is the
   // parser's inverse (tested byte for byte against ssh-keygen), and a second
   // ECDSA verify would cost more than all the certificate code together.
   wire::Writer w;

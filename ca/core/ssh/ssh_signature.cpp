@@ -93,7 +93,7 @@ Result<Bytes> encodeSignatureBlob(const PublicKey& key, std::span<const uint8_t>
   return std::move(w).take();
 }
 
-Result<Bytes> signSsh(const Signer& signer, std::span<const uint8_t> data) {
+Result<Bytes> makeSignatureBlob(const Signer& signer, std::span<const uint8_t> data) {
   const PublicKey& key = signer.publicKey();
   auto raw = signer.sign(data, hashFor(key));
   if (!raw.ok()) return std::move(raw).error().context("signing with " + signer.description());

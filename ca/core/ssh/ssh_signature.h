@@ -26,7 +26,7 @@ HashAlg hashFor(const PublicKey& key);
 Result<Bytes> encodeSignatureBlob(const PublicKey& key, std::span<const uint8_t> raw);
 
 // Signs `data` with the signer's key and algorithm and encodes the blob.
-Result<Bytes> signSsh(const Signer& signer, std::span<const uint8_t> data);
+Result<Bytes> makeSignatureBlob(const Signer& signer, std::span<const uint8_t> data);
 
 // Verifies an SSH signature blob over `data` made by `key`. For RSA accepts
 // rsa-sha2-256 and rsa-sha2-512 and refuses ssh-rsa (SHA-1).

@@ -52,7 +52,7 @@ Result<Bytes> sshsigSignedData(std::string_view ns, std::string_view hashAlg, st
 
 Result<Bytes> sshsigSign(const Signer& signer, std::string_view ns, std::span<const uint8_t> message) {
   SSHCA_ASSIGN_OR_RETURN(Bytes signedData, sshsigSignedData(ns, kSignHash, message));
-  auto blob = signSsh(signer, signedData);
+  auto blob = makeSignatureBlob(signer, signedData);
   if (!blob.ok()) return std::move(blob).error().context("making an SSH signature (namespace " + std::string(ns) + ")");
   return encodeSshsig(Sshsig{signer.publicKey(), std::string(ns), std::string(kSignHash), std::move(*blob)});
 }

@@ -34,7 +34,7 @@ TEST_CASE("PamPossessionProofAcceptsTheKeyHoldersSshsig") {
     AgentSignFn agent = [&](std::span<const uint8_t> key, std::span<const uint8_t> data) -> Result<Bytes> {
       seenKey.assign(key.begin(), key.end());
       seenData.assign(data.begin(), data.end());
-      return ssh::signSsh(*user, data);
+      return ssh::makeSignatureBlob(*user, data);
     };
     CHECK(provePossession(agent, cert, systemRandom()).ok());
     CHECK(seenKey == cert.wire);  // the agent is asked by the certificate
@@ -51,7 +51,7 @@ TEST_CASE("PamPossessionProofUsesAFreshChallenge") {
   std::vector<Bytes> seen;
   AgentSignFn agent = [&](std::span<const uint8_t>, std::span<const uint8_t> data) -> Result<Bytes> {
     seen.emplace_back(data.begin(), data.end());
-    return ssh::signSsh(*user, data);
+    return ssh::makeSignatureBlob(*user, data);
   };
   REQUIRE(provePossession(agent, cert, systemRandom()).ok());
   REQUIRE(provePossession(agent, cert, systemRandom()).ok());
@@ -67,13 +67,13 @@ TEST_CASE("PamPossessionProofRefusesAnAgentWithoutTheKey") {
   auto impostor = test::EvpTestSigner::generate(KeyAlgorithm::Ed25519);
   const auto cert = certFor(*user, *ca);
 
-  AgentSignFn wrongKey = [&](std::span<const uint8_t>, std::span<const uint8_t> data) { return ssh::signSsh(*impostor, data); };
+  AgentSignFn wrongKey = [&](std::span<const uint8_t>, std::span<const uint8_t> data) { return ssh::makeSignatureBlob(*impostor, data); };
   auto r = provePossession(wrongKey, cert, systemRandom());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::Unauthenticated);
 
   AgentSignFn replay = [&](std::span<const uint8_t>, std::span<const uint8_t>) {
-    return ssh::signSsh(*user, asBytes("an old challenge"));
+    return ssh::makeSignatureBlob(*user, asBytes("an old challenge"));
   };
   CHECK_FALSE(provePossession(replay, cert, systemRandom()).ok());
 

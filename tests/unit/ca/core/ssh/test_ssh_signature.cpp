@@ -52,7 +52,7 @@ TEST_CASE("SignedBlobsVerifyAndTamperedDataDoesNot") {
   for (auto alg : {KeyAlgorithm::Ed25519, KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::EcdsaP521,
                    KeyAlgorithm::Rsa}) {
     auto signer = generated(alg);
-    auto blob = signSsh(*signer, data);
+    auto blob = makeSignatureBlob(*signer, data);
     REQUIRE(blob.ok());
     CHECK(*signatureBlobAlgorithm(*blob) == signatureAlgorithmFor(signer->publicKey()));
     CHECK(verifySignatureBlob(signer->publicKey(), data, *blob).ok());
@@ -68,7 +68,7 @@ TEST_CASE("SignedBlobsVerifyAndTamperedDataDoesNot") {
 TEST_CASE("EcdsaBlobHoldsTwoMinimalMpints") {
   auto signer = generated(KeyAlgorithm::EcdsaP256);
   Bytes data{1, 2, 3};
-  auto blob = signSsh(*signer, data);
+  auto blob = makeSignatureBlob(*signer, data);
   REQUIRE(blob.ok());
   wire::Reader r(*blob);
   CHECK(*r.cstring() == "ecdsa-sha2-nistp256");
@@ -95,7 +95,7 @@ TEST_CASE("AcceptsRsaSha256AndRefusesSshRsaSha1") {
 TEST_CASE("RefusesSignatureAlgorithmOfAnotherKeyType") {
   auto signer = generated(KeyAlgorithm::EcdsaP256);
   Bytes data{'x'};
-  auto blob = signSsh(*signer, data);
+  auto blob = makeSignatureBlob(*signer, data);
   REQUIRE(blob.ok());
   wire::Reader r(*blob);
   (void)r.cstring();

@@ -152,7 +152,7 @@ TEST_CASE("SshsigSignedDataMatchesWhatAnAgentSigns", "[sshsig]") {
   auto data = sshsigSignedData(kPamSignatureNamespace, "sha256", asBytes(kMessage));
   REQUIRE(data.ok());
   CHECK(asString(std::span(*data).first(6)) == "SSHSIG");
-  auto sig = signSsh(**signer, *data);
+  auto sig = makeSignatureBlob(**signer, *data);
   REQUIRE(sig.ok());
   Bytes blob = encodeSshsig(Sshsig{(*signer)->publicKey(), std::string(kPamSignatureNamespace), "sha256", *sig});
   test::writeText(dir.file("m"), kMessage);

@@ -13,7 +13,7 @@ namespace {
 
 void checkSigns(const Signer& s) {
   Bytes data{'d', 'a', 't', 'a'};
-  auto blob = ssh::signSsh(s, data);
+  auto blob = ssh::makeSignatureBlob(s, data);
   REQUIRE(blob.ok());
   CHECK(ssh::verifySignatureBlob(s.publicKey(), data, *blob).ok());
 }
