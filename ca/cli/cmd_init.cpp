@@ -2,6 +2,7 @@
 // setup::initCa, so that tests call it without the CLI). Prints what a
 // person needs next: the root fingerprint to pin, the SSH CA public keys to
 // trust, and the commands that use the new CA. Never a PIN.
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -51,6 +52,7 @@ void printSummary(const setup::InitResult& r) {
 void run(InitCommand& c) {
   if (!c.dns.empty()) c.options.dnsNames = splitNames(c.dns);
   c.options.progress = [](std::string_view step) { std::cerr << "sshca: " << step << "\n"; };
+  c.options.now = static_cast<int64_t>(std::time(nullptr));
   printSummary(orFail(setup::initCa(c.options)));
 }
 

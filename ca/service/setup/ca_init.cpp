@@ -117,7 +117,7 @@ Result<SoftKey> newSoftKey() {
 }
 
 Result<X509Set> issueCertificates(const InitOptions& o, const Plan& p, const CaTokenKeys& keys, const PublicKey& tls) {
-  std::time_t now = std::time(nullptr);
+  const auto now = static_cast<std::time_t>(o.now);
   SSHCA_ASSIGN_OR_RETURN(HashAlg hash, x509::signatureHashFor(kX509CaKeySpec.algorithm));
   SSHCA_ASSIGN_OR_RETURN(x509::CaHierarchy ca,
                          x509::createCaHierarchy({p.rootName.get(), p.intermediateName.get(), keys.root,

@@ -5,6 +5,7 @@
 // a DIR without ca.json is not a CA and is never taken for one.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@ struct InitOptions {
   std::string kms;                         // empty: an embedded SoftHSM2 token in DIR
   std::string sshKeyType = "ecdsa-p256";
   std::string provisioner = "admin";
+  int64_t now = 0;  // seconds since the epoch: when the certificates start (the caller reads the clock)
   // Told each step as it starts ("creating keys on the token"); may be empty.
   std::function<void(std::string_view)> progress;
 };

@@ -128,6 +128,7 @@ TEST_CASE("initCa: a complete CA on an embedded SoftHSM2 token") {
   setup::InitOptions o;
   o.dir = t.file("ca");
   o.name = "Unit CA";
+  o.now = static_cast<int64_t>(std::time(nullptr));
   auto r = setup::initCa(o);
   if (!r.ok()) FAIL(r.error().message);
   const setup::CaLayout& l = r->layout;
