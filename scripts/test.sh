@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs the whole suite: set-up and Release build (GCC), every test through
-# ctest, then the same suite again in a second build (clang) with
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# Runs the whole suite: set-up and Release build (GCC), the house rules
+# (scripts/lint.sh), every test through ctest, then the same suite again
+# in a second build (clang) with AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 JOBS=${JOBS:-$(nproc)}
+
+echo "== lint (STYLE.md: layers, handle frees, clock, file names in comments)"
+bash scripts/lint.sh
 
 echo "== tests (Release)"
 ctest --test-dir build -j"$JOBS" --output-on-failure
