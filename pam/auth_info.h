@@ -1,5 +1,5 @@
 // SSH_AUTH_INFO_0: what sshd puts in the PAM environment about a finished
-// authentication (filled at open_session; see PLATFORM.md). One line per
+// authentication (filled at open_session; docs/pam.md). One line per
 // successful method, as OpenSSH's auth2_update_session_info writes it:
 //   method[/submethod][ <key type> <base64 key blob>][ <method info>]\n
 // e.g. "publickey ssh-ed25519-cert-v01@openssh.com AAAA...\n".

@@ -1,4 +1,4 @@
-// The source-address critical option (PROTOCOL.certkeys): a comma-separated
+// The source-address critical option (draft-miller-ssh-cert): a comma-separated
 // list of addresses or CIDR blocks the certificate may be used from.
 #pragma once
 

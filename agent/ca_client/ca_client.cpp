@@ -62,7 +62,7 @@ static Result<std::unique_ptr<CaClient::Impl>> makeImpl(const std::string& url) 
   impl->basePath = parsed.path.substr(0, parsed.path.find_last_not_of('/') + 1);
   impl->display = url;
   impl->http = std::make_unique<httplib::SSLClient>(parsed.host, parsed.port);
-  impl->http->set_tcp_nodelay(true);  // PLATFORM.md: Nagle stalls kept-alive HTTPS
+  impl->http->set_tcp_nodelay(true);  // Nagle stalls kept-alive HTTPS (docs/architecture.md)
   impl->http->set_connection_timeout(kConnectTimeoutSeconds, 0);
   impl->http->set_read_timeout(kReadTimeoutSeconds, 0);
   return impl;

@@ -1,4 +1,4 @@
-// Proving possession of a host certificate to the CA (SSHPOP, TOKENS.md):
+// Proving possession of a host certificate to the CA (SSHPOP, docs/protocol/tokens.md):
 // a short-lived JWS signed with the host's private key that carries the
 // certificate. Each call mints a fresh token (each is good once).
 #pragma once

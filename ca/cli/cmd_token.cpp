@@ -1,4 +1,4 @@
-// sshca token user|host: mint a JWK one-time token (TOKENS.md) with the
+// sshca token user|host: mint a JWK one-time token (docs/protocol/tokens.md) with the
 // provisioner key that `sshca init` keeps under DIR/secrets. The token is
 // the only thing on stdout, so `TOKEN=$(sshca token ...)` works.
 #include <ctime>

@@ -1,7 +1,7 @@
 // sshca-loadgen: a load client for `sshca serve` (scripts/bench.sh serve and
 // tests/e2e/serve_crash_safety.sh). Each worker thread keeps one kept-alive
 // HTTPS connection (CA verification on, TCP_NODELAY: without it a kept-alive
-// connection crawls at ~29 requests/s, PLATFORM.md), takes the next
+// connection crawls at ~29 requests/s; docs/architecture.md), takes the next
 // pre-generated token from a shared index and POSTs /ssh/sign. Tokens are
 // generated beforehand so that the figures measure the CA, not `sshca token`.
 //

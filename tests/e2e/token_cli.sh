@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# sshca token user / host: the printed JWT carries TOKENS.md's claims, and
+# sshca token user / host: the printed JWT carries docs/protocol/tokens.md's claims, and
 # the command refuses what the provisioner would refuse.
 source "$(dirname "$0")/../lib/common.sh"
 

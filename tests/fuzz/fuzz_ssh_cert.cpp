@@ -1,4 +1,4 @@
-// libFuzzer target: the OpenSSH certificate parser (PROTOCOL.certkeys) on
+// libFuzzer target: the OpenSSH certificate parser (draft-miller-ssh-cert) on
 // arbitrary bytes, as the CA reads certificates from SSHPOP tokens and
 // pam_sshca from a forwarded agent. Whatever parses must re-encode to the
 // same bytes (the codec is canonical); the text form must round-trip too.

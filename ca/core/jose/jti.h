@@ -1,6 +1,6 @@
 // Token ids: the "jti" claim (RFC 7519 §4.1.7) of one-time tokens, the key
 // the replay store remembers. step clients make 256 random bits as hex
-// (TOKENS.md); sshca does the same.
+// (docs/protocol/tokens.md); sshca does the same.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 // JWK Thumbprint (RFC 7638): SHA-256 over the required members of the
 // public JWK, lexicographically ordered, no whitespace (§3), then
 // base64url. step-ca uses it as the "kid" of a provisioner key
-// (TOKENS.md), and SSHPOP tokens name their key by it.
+// (docs/protocol/tokens.md), and SSHPOP tokens name their key by it.
 #pragma once
 
 #include <string>

@@ -88,7 +88,7 @@ Result<std::string> signCompact(const Json& header, const Json& payload, const S
   SSHCA_ASSIGN_OR_RETURN(std::string h, encodeJsonPart(fullHeader, "JWS header"));
   SSHCA_ASSIGN_OR_RETURN(std::string p, encodeJsonPart(payload, "JWS payload"));
   std::string token = h + "." + p;
-  // The signer checks its own signature before returning it (kms/signer.h).
+  // The signer checks its own signature before returning it (ca/core/keys/signer.h).
   SSHCA_ASSIGN_OR_RETURN(Bytes sig, signer.sign(asBytes(token), jwsHash(alg)));
   token += "." + base64UrlEncode(sig);
   if (token.size() > kMaxCompactJwsBytes)

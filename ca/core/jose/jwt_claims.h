@@ -21,7 +21,7 @@ struct ClaimChecks {
   std::string issuer;                   // "iss" must equal this (§4.1.1)
   std::vector<std::string> audiences;   // "aud" must contain any one of these (§4.1.3)
   int64_t now = 0;                      // seconds since the epoch
-  int64_t leewaySeconds = 60;           // clock skew allowed on exp, nbf, iat (TOKENS.md: 1 minute)
+  int64_t leewaySeconds = 60;           // clock skew allowed on exp, nbf, iat (step-ca's 1 minute)
   bool requireJti = true;               // one-time tokens need their id (§4.1.7)
   std::optional<std::string> subject;   // when set, "sub" must equal it (§4.1.2)
   int64_t maxLifetimeSeconds = 0;       // exp minus (nbf, else iat, else now); 0 = no cap

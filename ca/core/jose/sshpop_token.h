@@ -1,4 +1,4 @@
-// SSHPOP tokens (TOKENS.md "SSHPOP token"): a compact JWS signed with the
+// SSHPOP tokens (docs/protocol/tokens.md, "SSHPOP"): a compact JWS signed with the
 // private key of an SSH certificate, whose header carries that certificate.
 // A host proves it holds its current host certificate with one to renew,
 // rekey or revoke it. Minting lives here (sshca-agent uses it); checking is

@@ -25,7 +25,7 @@ std::string redacted(std::string_view text) {
 
 // RFC 7512 puts module-path in the query ("?module-path=..."), but the form
 // with it in the path ("pkcs11:module-path=...;token=...") is common (our own
-// DESIGN.md uses it) and p11-kit would call it unrecognized: move it to the
+// our docs use it) and p11-kit would call it unrecognized: move it to the
 // query before p11-kit parses the URI.
 std::string moveModulePathToQuery(std::string_view text) {
   std::string s(text);

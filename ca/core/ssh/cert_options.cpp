@@ -1,4 +1,4 @@
-// Options and extensions sections, PROTOCOL.certkeys "Critical options"
+// Options and extensions sections, draft-miller-ssh-cert "Critical options"
 // and "Extensions"; source-address syntax as in its table.
 #include "ca/core/ssh/cert_options.h"
 

@@ -1,5 +1,5 @@
 // The critical options and extensions sections of a certificate
-// (PROTOCOL.certkeys, "Critical options" / "Extensions"): a sequence of
+// (draft-miller-ssh-cert, "Critical options" / "Extensions"): a sequence of
 // (string name, string data), sorted by name, each name once; data is empty
 // for a flag or holds one string for a value.
 #pragma once

@@ -1,5 +1,5 @@
 // The rules every certificate sshca issues must satisfy. Stricter than
-// PROTOCOL.certkeys requires: what OpenSSH would accept but a CA should
+// draft-miller-ssh-cert requires: what OpenSSH would accept but a CA should
 // never issue (empty principal lists, wildcards in user principals,
 // unknown critical options) is refused here.
 #include <set>
@@ -57,7 +57,7 @@ Status checkPrincipal(const std::string& p, CertType type) {
 }
 
 Status checkPrincipals(const std::vector<std::string>& principals, CertType type) {
-  // An empty list means "any principal" to OpenSSH (PROTOCOL.certkeys).
+  // An empty list means "any principal" to OpenSSH (draft-miller-ssh-cert).
   if (principals.empty()) return refuse("principal list is empty (it would mean any principal)");
   if (principals.size() > wire::kMaxPrincipals)
     return refuse(std::to_string(principals.size()) + " principals exceed the maximum of " +
@@ -94,7 +94,7 @@ bool isKnownExtension(std::string_view name) {
   return name == "no-touch-required";
 }
 
-// Custom extensions must be namespaced: name@domain (PROTOCOL.certkeys).
+// Custom extensions must be namespaced: name@domain (draft-miller-ssh-cert).
 bool isNamespaced(std::string_view name) {
   size_t at = name.find('@');
   return at != std::string_view::npos && at > 0 && at + 1 < name.size() &&

@@ -1,7 +1,7 @@
 // A client for a running ssh-agent (PROTOCOL.agent, draft-miller-ssh-agent)
 // over its Unix socket (SSH_AUTH_SOCK). sshca-agent login adds the fresh
 // key and certificate to it; pam_sshca lists certificates and asks for a
-// signature. Messages are built and parsed in agent_protocol.cpp.
+// signature. Messages are built and parsed in ssh_agent_protocol.cpp.
 #pragma once
 
 #include <chrono>
@@ -19,7 +19,7 @@
 
 namespace sshca::ssh {
 
-// AgentIdentity and AgentKeyToAdd are declared in ssh/agent_protocol.h.
+// AgentIdentity and AgentKeyToAdd are declared in ssh_agent_protocol.h.
 
 class AgentClient {
  public:

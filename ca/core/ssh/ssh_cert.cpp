@@ -1,4 +1,4 @@
-// OpenSSH certificate codec, PROTOCOL.certkeys "New public key formats":
+// OpenSSH certificate codec, draft-miller-ssh-cert "New public key formats":
 //   string type, string nonce, <key fields>, uint64 serial, uint32 type,
 //   string key id, string valid principals, uint64 valid after,
 //   uint64 valid before, string critical options, string extensions,

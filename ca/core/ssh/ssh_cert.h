@@ -1,4 +1,4 @@
-// OpenSSH certificates (PROTOCOL.certkeys, "New public key formats"):
+// OpenSSH certificates (draft-miller-ssh-cert, "New public key formats"):
 // the *-cert-v01@openssh.com key types, their issuing rules, codec,
 // signing and verification.
 #pragma once
@@ -69,7 +69,7 @@ Status validateTemplate(const CertTemplate& tmpl);
 // permit-X11-forwarding, permit-agent-forwarding, permit-port-forwarding,
 // permit-pty, permit-user-rc (what ssh-keygen adds to user certificates).
 std::map<std::string, std::string> defaultUserExtensions();
-// valid after <= now < valid before (PROTOCOL.certkeys); `now` in seconds
+// valid after <= now < valid before (draft-miller-ssh-cert); `now` in seconds
 // since the epoch. Unauthenticated when outside.
 Status checkValidAt(const Certificate& cert, uint64_t now);
 

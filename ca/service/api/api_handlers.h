@@ -1,6 +1,6 @@
 // The handlers of the CA's HTTP API, free of any HTTP library: each takes the
 // request body, parses it, calls the authority and renders the result or
-// the error (MODELS.md pattern 6). https_server.cpp only moves bytes
+// the error (docs/errors.md). https_server.cpp only moves bytes
 // between cpp-httplib and these.
 #pragma once
 

@@ -1,5 +1,5 @@
 // What the HTTP handlers need from the CA, declared on the consumer side
-// (MODELS.md pattern 5): request and response structs only, no HTTP types.
+// (docs/architecture.md): request and response structs only, no HTTP types.
 // The authority (written elsewhere) implements it; tests use a hand-made
 // fake. Every method returns Result so that the API layer alone turns an
 // ErrorCode into a status (error_mapping.h).
@@ -27,7 +27,7 @@ struct SshRoots {
   std::vector<Bytes> hostKeys;
 };
 
-// POST /ssh/sign, as step clients send it (TOKENS.md). The validity strings
+// POST /ssh/sign, as step clients send it (docs/protocol/tokens.md). The validity strings
 // are RFC 3339 times or Go durations ("5m", "-1h"); the authority interprets
 // them. Empty / absent fields stay empty: the token decides.
 struct SignSshRequest {

@@ -1,5 +1,5 @@
 // The one place where an ErrorCode becomes an HTTP status (docs/errors.md,
-// "Codes"). Domain code never carries HTTP statuses (MODELS.md pattern 6).
+// "Codes"). Domain code never carries HTTP statuses (docs/errors.md).
 #pragma once
 
 #include <string>

@@ -113,7 +113,7 @@ Status HttpsServer::Impl::createServer() {
     int on = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
   });
-  server->set_tcp_nodelay(true);  // without it kept-alive HTTPS crawls (Nagle, PLATFORM.md)
+  server->set_tcp_nodelay(true);  // without it kept-alive HTTPS crawls (Nagle; docs/architecture.md)
   server->set_payload_max_length(options.maxBodyBytes);
   server->set_keep_alive_timeout(options.keepAliveTimeoutSeconds);
   // cpp-httplib closes a connection after 5 requests by default: every fifth

@@ -1,5 +1,5 @@
 // The CA's HTTPS front end: cpp-httplib's SSLServer, routes at "/" and
-// "/1.0/" (step-ca serves both, TOKENS.md), one JSON log line per request.
+// "/1.0/" (step-ca serves both, docs/protocol/tokens.md), one JSON log line per request.
 // It moves bytes between the socket and ApiHandlers; it holds no crypto and
 // no database.
 #pragma once

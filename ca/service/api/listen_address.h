@@ -1,5 +1,5 @@
 // "host:port" as given in ca.json or --address; "[::1]:8443" for IPv6.
-// Port 0 asks the kernel for a free port (tests, PLATFORM.md).
+// Port 0 asks the kernel for a free port (tests).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// JSON request bodies -> request structs (step-ca's field names, TOKENS.md).
+// JSON request bodies -> request structs (step-ca's field names, docs/protocol/tokens.md).
 // Checks field types, required fields and base64; every failure is
 // InvalidArgument naming the field. Unknown fields are ignored because step
 // clients send extras. Messages never quote a field's value (it may be a

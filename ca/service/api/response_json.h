@@ -1,4 +1,4 @@
-// Response bodies in step-ca's JSON shapes (TOKENS.md, DESIGN.md's table).
+// Response bodies in step-ca's JSON shapes (docs/protocol/api.md).
 // Pure functions: structs in, JSON text out.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The CA's pipeline (DESIGN.md "Data flows one way"; MODELS.md pattern 5):
+// The CA's pipeline (docs/architecture.md):
 // decode the key, authenticate the token through its provisioner, let
 // policy build the template, sign on the HSM, record the certificate
 // together with the spent token in one durable transaction, and only then

@@ -1,5 +1,5 @@
 // The validity strings of POST /ssh/sign as step clients send them
-// (TOKENS.md): an RFC 3339 time ("2026-01-02T03:04:05Z") or a Go duration
+// (docs/protocol/tokens.md): an RFC 3339 time ("2026-01-02T03:04:05Z") or a Go duration
 // relative to now ("5m", "-1h", "1h30m"). Pure: now is an argument.
 #pragma once
 

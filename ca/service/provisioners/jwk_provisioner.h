@@ -17,7 +17,7 @@ namespace sshca::provisioners {
 
 class JwkProvisioner final : public Provisioner {
  public:
-  // The largest clock difference tolerated on exp, nbf and iat (TOKENS.md).
+  // The largest clock difference tolerated on exp, nbf and iat (docs/protocol/tokens.md).
   static constexpr int64_t kLeewaySeconds = 60;
 
   // InvalidArgument when the config's publicKeyJwk is not a public JWK

@@ -1,4 +1,4 @@
-// The JWK one-time token (TOKENS.md, step-ca's format): what `sshca token`
+// The JWK one-time token (docs/protocol/tokens.md, step-ca's format): what `sshca token`
 // mints and the JWK provisioner reads. Both sides of the format live here
 // so that the claim names and encodings cannot drift apart.
 //

@@ -1,5 +1,5 @@
 // The checks on an OIDC ID token that sshca makes itself (liboauth2 checks
-// only the signature, exp and iat; PLATFORM.md "OIDC"), and the identity
+// only the signature, exp and iat; docs/oidc.md), and the identity
 // the token establishes. Pure: the clock is an argument.
 #pragma once
 

@@ -2,7 +2,7 @@
 // behind RAII: an HTTP GET (discovery) and ID token signature checks
 // against a JWKS URI, which liboauth2 fetches, caches and refetches when
 // a token's key is not in the cached set. liboauth2 skips aud, iss, azp,
-// nbf and nonce (PLATFORM.md): oidc_id_token.h checks those.
+// nbf and nonce (docs/architecture.md, "Platform facts"): oidc_id_token.h checks those.
 // liboauth2's own log is discarded: its debug output would carry tokens.
 #pragma once
 

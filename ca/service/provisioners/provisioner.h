@@ -1,4 +1,4 @@
-// Provisioners say who the caller is, and nothing else (MODELS.md pattern
+// Provisioners say who the caller is, and nothing else (docs/architecture.md,
 // 4): each turns a credential into a policy::Identity or an
 // Unauthenticated error. What the caller then gets is policy's decision;
 // spending the one-time token is the authority's (it records the token id

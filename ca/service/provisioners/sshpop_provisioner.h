@@ -1,4 +1,4 @@
-// The SSHPOP provisioner (step-ca's "SSHPOP"; TOKENS.md "SSHPOP token"):
+// The SSHPOP provisioner (step-ca's "SSHPOP"; docs/protocol/tokens.md, "SSHPOP"):
 // a host proves it holds its current certificate by signing a one-time
 // token with that certificate's private key; the certificate rides in the
 // token's "sshpop" header. It authorizes renew, rekey and revoke of that
@@ -26,7 +26,7 @@ class SshpopProvisioner final : public Provisioner {
   // Always refused: possession of a certificate does not entitle to another one.
   Result<policy::Identity> authorizeSshSign(const jose::JwsParts& token, const TokenContext& ctx) const override;
 
-  // In TOKENS.md's order: the certificate from the "sshpop" header (parsed,
+  // In docs/protocol/tokens.md's order: the certificate from the "sshpop" header (parsed,
   // not trusted); its CA signature by ctx's key for its type; its validity
   // (renew may accept an expired one when allowRenewalAfterExpiry); the JWS
   // by the certificate's key; iss, aud (ctx.caUrl + ctx.endpoint +

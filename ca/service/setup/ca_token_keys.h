@@ -1,5 +1,5 @@
 // The CA's four keys, each its own object on the token so that a
-// compromise of one is not a compromise of the others (DESIGN.md):
+// compromise of one is not a compromise of the others (docs/architecture.md):
 // ssh-user-ca, ssh-host-ca (--ssh-key-type), root-ca, intermediate-ca
 // (ECDSA P-384, as `sshca pki init` makes them).
 #pragma once

@@ -1,7 +1,7 @@
-// ssh-agent message encoding and decoding (ssh/agent_protocol.h), without a
+// ssh-agent message encoding and decoding (ssh_agent_protocol.h), without a
 // socket: exact request bytes, strict and capped reply parsers, and the
 // private key fields of add requests. The same code against the real
-// ssh-agent: test_agent_client.cpp.
+// ssh-agent: test_ssh_agent_client.cpp.
 #include <catch2/catch.hpp>
 
 #include "ca/core/keys/key_generation.h"

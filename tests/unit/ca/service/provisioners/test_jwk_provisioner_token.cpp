@@ -1,4 +1,4 @@
-// mintJwkToken writes exactly TOKENS.md's format; RFC 3339 both ways.
+// mintJwkToken writes exactly docs/protocol/tokens.md's format; RFC 3339 both ways.
 #include <catch2/catch.hpp>
 
 #include <openssl/evp.h>
