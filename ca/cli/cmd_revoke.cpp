@@ -8,6 +8,9 @@
 #include <ctime>
 #include <iostream>
 #include <optional>
+#include <set>
+#include <utility>
+#include <vector>
 
 #include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
@@ -60,10 +63,19 @@ std::string revokedWhen(const store::SshCertificateRecord& r) {
   return formatUtc(r.revokedAt.value_or(0)) + (r.revocationReason.empty() ? "" : ": " + r.revocationReason);
 }
 
-void revokeOne(store::SshIssuanceStore& db, const store::SshCertificateRecord& r, const std::string& reason,
-               int64_t now) {
-  orFail(db.revoke(r.caFingerprint, r.serial, reason + " (revoked with sshca revoke)", now));
+// The store revokes the certificate's whole renewal chain (what it
+// replaced and what replaced it): every serial is printed, so that the
+// admin sees what the KRL now lists. Returns the serials revoked.
+std::vector<uint64_t> revokeOne(store::SshIssuanceStore& db, const store::SshCertificateRecord& r,
+                                const std::string& reason, int64_t now) {
+  std::vector<uint64_t> serials = orFail(db.revoke(r.caFingerprint, r.serial, reason + " (revoked with sshca revoke)", now));
   std::cout << "revoked " << describe(r) << "\n";
+  for (size_t i = 1; i < serials.size(); ++i) {
+    auto linked = orFail(db.findBySerial(r.caFingerprint, serials[i]));
+    std::cout << "revoked " << (linked ? describe(*linked) : "serial " + std::to_string(serials[i]))
+              << ", of the same renewal chain\n";
+  }
+  return serials;
 }
 
 void revokeSerial(store::SshIssuanceStore& db, const std::vector<CaFingerprint>& cas, const std::string& text,
@@ -88,15 +100,17 @@ void revokeKeyId(store::SshIssuanceStore& db, const std::vector<CaFingerprint>& 
                  const std::string& reason, int64_t now) {
   auto rows = orFail(db.findByKeyId(keyId));
   size_t matching = 0, revoked = 0;
+  std::set<std::pair<std::string, uint64_t>> done;  // revoked here already, as part of a chain
   for (const auto& r : rows) {
     bool ours = std::any_of(cas.begin(), cas.end(), [&](const CaFingerprint& c) { return c.fingerprint == r.caFingerprint; });
     if (!ours) continue;
     ++matching;
+    if (done.count({r.caFingerprint, r.serial})) continue;
     if (r.revokedAt) {
       std::cout << "already revoked " << describe(r) << " (" << revokedWhen(r) << ")\n";
       continue;
     }
-    revokeOne(db, r, reason, now);
+    for (uint64_t s : revokeOne(db, r, reason, now)) done.insert({r.caFingerprint, s});
     ++revoked;
   }
   if (matching == 0) fail(makeError(ErrorCode::NotFound, "no certificate with key ID \"" + keyId + "\" was issued by this CA"));
@@ -129,7 +143,9 @@ void registerRevokeCommands(CLI::App& app) {
   cmd->add_option("--ca", o->ca, "only certificates of this CA key: user or host (default: both)");
   cmd->footer(
       "Acts on the database directly, from the CA machine. The CA keys' public halves are read\n"
-      "from the token without a login: no PIN is needed. Prints each certificate it revoked; fails\n"
+      "from the token without a login: no PIN is needed. A certificate is revoked with its whole\n"
+      "renewal chain (the certificates it replaced and those that replaced it, by renew or rekey).\n"
+      "Prints each certificate it revoked, every serial of the chain; fails\n"
       "for an unknown serial or key ID and for certificates already revoked. Every CA instance's\n"
       "next GET /ssh/krl lists them.\n"
       "Examples:\n"

@@ -96,6 +96,7 @@ class Authority final : public api::AuthorityApi {
   provisioners::TokenContext tokenContext(const char* endpoint, int64_t now) const;
   Result<Proven> proveCertificate(const std::string& ott, const char* endpoint, ProofCheck check, int64_t now) const;
   Status checkOnRecord(const ssh::Certificate& cert, policy::Identity& who) const;
+  Status checkNotReplaced(const ssh::Certificate& cert) const;
   Result<api::SshCertificateResponse> issueReplacement(const Proven& proven, const ssh::CertTemplate& tmpl, int64_t now);
   Result<std::pair<const CaKey*, store::SshCertificateRecord>> findRevocable(
       uint64_t serial, std::optional<ssh::CertType> type) const;

@@ -1,8 +1,10 @@
 // POST /ssh/renew and /ssh/rekey: a host proves it holds a certificate of
 // this CA (SSHPOP) and gets its replacement. The proof is the
-// provisioner's; that the certificate is on record and not revoked is
-// checked here against the database; what the replacement holds is
-// policy's; the new certificate and the spent token commit together.
+// provisioner's; that the certificate is on record, not revoked and not
+// replaced already is checked here against the database; what the
+// replacement holds is policy's; the new certificate, the replacement
+// (old -> new, the renewal chain a revocation follows) and the spent
+// token commit together.
 #include "ca/service/authority/authority.h"
 #include "ca/service/authority/sign_request.h"
 #include "ca/service/policy/ssh_renewal.h"
@@ -31,7 +33,20 @@ Result<Authority::Proven> Authority::proveCertificate(const std::string& ott, co
   SSHCA_ASSIGN_OR_RETURN(provisioners::ProvisionerPtr p, set->forToken(token));
   SSHCA_ASSIGN_OR_RETURN(provisioners::CertificateProof proof, ((*p).*check)(token, tokenContext(endpoint, now)));
   SSHCA_RETURN_IF_ERROR(checkOnRecord(proof.certificate, proof.identity));
+  SSHCA_RETURN_IF_ERROR(checkNotReplaced(proof.certificate));
   return Proven{std::move(p), std::move(proof)};
+}
+
+// Only the newest certificate of a chain renews: an older certificate and
+// its key (an old disk, a restored backup) cannot fork the chain. Checked
+// before signing so that a refusal costs no HSM call; recordReplacement
+// checks again in the transaction that records the new certificate.
+Status Authority::checkNotReplaced(const ssh::Certificate& cert) const {
+  const CaKey& ca = cert.type == ssh::CertType::User ? userCa_ : hostCa_;
+  auto next = store_->replacementOf(ca.fingerprint, cert.serial);
+  if (!next.ok()) return std::move(next).error().context("looking up the replacement of serial " + std::to_string(cert.serial));
+  if (next->has_value()) return store::certificateAlreadyReplaced(cert.serial, **next);
+  return okStatus();
 }
 
 // A certificate this CA signed but never recorded (a lost database, a key

@@ -29,11 +29,20 @@ class SshCertificateStore {
   // Every certificate issued under this key ID, oldest first.
   virtual Result<std::vector<SshCertificateRecord>> findByKeyId(const std::string& keyId) = 0;
 
-  // NotFound for a serial the CA never issued; AlreadyExists if revoked
-  // already (the first revocation stands). A revocation bumps the KRL
+  // Revokes the certificate and its whole renewal chain: every
+  // certificate it replaced and every one that replaced it (renew and
+  // rekey record old -> new, recordReplacement), so that revoking any
+  // link stops the host's other certificates too. Returns the serials it
+  // revoked, the named one first. NotFound for a serial the CA never
+  // issued; AlreadyExists if the named one is revoked already (the first
+  // revocation stands, nothing changes). A revocation bumps the KRL
   // version in the same transaction.
-  virtual Status revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
-                        int64_t at) = 0;
+  virtual Result<std::vector<uint64_t>> revoke(const std::string& caFingerprint, uint64_t serial,
+                                               const std::string& reason, int64_t at) = 0;
+
+  // The serial of the certificate that replaced this one (a renewal or
+  // rekey recorded it), or nullopt while it has not been replaced.
+  virtual Result<std::optional<uint64_t>> replacementOf(const std::string& caFingerprint, uint64_t serial) = 0;
 
   // Revoked certificates of one CA still valid at `now`: what the KRL must
   // list (an expired certificate is refused by sshd anyway).

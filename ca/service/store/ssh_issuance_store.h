@@ -25,6 +25,15 @@ inline Error replacedCertificateRevoked(const ReplacedCertificate& replaced) {
                                                    " was revoked while its replacement was being signed");
 }
 
+// Unauthenticated: a certificate is replaced once; the newest of a chain is
+// the only one that renews (an old certificate and key found elsewhere
+// cannot fork the chain into certificates a revocation would miss).
+inline Error certificateAlreadyReplaced(uint64_t serial, uint64_t replacement) {
+  return makeError(ErrorCode::Unauthenticated, "certificate serial " + std::to_string(serial) +
+                                                   " was already replaced by serial " + std::to_string(replacement) +
+                                                   "; only the newest certificate of a renewal chain renews");
+}
+
 class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore {
  public:
   // The token is marked used and the certificate recorded in one
@@ -38,13 +47,18 @@ class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore {
   // a revocation that commits while the replacement is being signed wins
   // (replacedCertificateRevoked, nothing recorded, the token unused), so
   // revoking a host's certificate cannot be outrun by a renewal in flight.
+  // The replacement (old -> new) is recorded with it; a certificate that
+  // was replaced already is refused (certificateAlreadyReplaced, nothing
+  // recorded, the token unused): two renewals racing from one certificate
+  // give one certificate, and revoke() later finds the whole chain.
   virtual Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
                                    const ReplacedCertificate& replaced) = 0;
 
-  // revoke, paid for by a one-time token, in one transaction with the
-  // token's use: Replayed first (as useToken), then revoke's NotFound or
-  // AlreadyExists with the token left unused. A failure between the two
-  // can no longer burn the token of an urgent revocation.
+  // revoke (the whole chain), paid for by a one-time token, in one
+  // transaction with the token's use: Replayed first (as useToken), then
+  // revoke's NotFound or AlreadyExists with the token left unused. A
+  // failure between the two can no longer burn the token of an urgent
+  // revocation.
   virtual Status revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                                  int64_t at, const TokenUse& token) = 0;
 };

@@ -18,7 +18,7 @@ constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(1936943203)";
 // SQLite file of `sshca pki`), with bigint and bytea: serials are the
 // uint64 bits read as a signed bigint, validity bounds past INT64_MAX are
 // stored as INT64_MAX ("forever").
-constexpr std::array<const char*, 1> kMigrations{
+constexpr std::array<const char*, 2> kMigrations{
     R"sql(
       CREATE TABLE ssh_certificates (
         id                bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -58,6 +58,20 @@ constexpr std::array<const char*, 1> kMigrations{
       CREATE TABLE krl_state (
         id      integer PRIMARY KEY CHECK (id = 1),
         version bigint  NOT NULL
+      );
+    )sql",
+    // 2 (SQLite's 3): renewal chains. A renewal or rekey records which
+    // certificate it replaced; a certificate is replaced at most once and
+    // replaces at most one, so a chain is a line that a revocation walks
+    // both ways. Renewals before this version left no record.
+    R"sql(
+      CREATE TABLE ssh_certificate_replacements (
+        ca_fingerprint text   NOT NULL,
+        old_serial     bigint NOT NULL,
+        new_serial     bigint NOT NULL,
+        replaced_at    bigint NOT NULL,
+        PRIMARY KEY (ca_fingerprint, old_serial),
+        UNIQUE (ca_fingerprint, new_serial)
       );
     )sql",
 };

@@ -5,12 +5,14 @@
 #include "ca/service/store/postgres/postgres_connection.h"
 #include "ca/service/store/postgres/postgres_ssh_krl.h"
 #include "ca/service/store/postgres/postgres_migrations.h"
+#include "ca/service/store/postgres/postgres_ssh_chain.h"
 #include "ca/service/store/postgres/postgres_ssh_rows.h"
 #include "ca/service/store/postgres/postgres_token_rows.h"
 #include "ca/service/store/postgres/postgres_transaction.h"
 #include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_migrations.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
+#include "ca/service/store/sqlite/sqlite_ssh_chain.h"
 #include "ca/service/store/sqlite/sqlite_ssh_krl.h"
 #include "ca/service/store/sqlite/sqlite_ssh_rows.h"
 #include "ca/service/store/sqlite/sqlite_token_rows.h"
@@ -19,8 +21,9 @@ namespace sshca::store {
 
 namespace {
 
-// SQLite's schema version that added the SSH tables.
+// SQLite's schema versions that added the SSH tables and renewal chains.
 constexpr int kSqliteSshSchema = 2;
+constexpr int kSqliteChainSchema = 3;
 
 Status copyCertificates(sqlite3* src, PGconn* dst, SqliteImportCounts& counts) {
   return forEachSshCertificateRow(src, [&](SshCertificateRecord r) -> Status {
@@ -28,6 +31,12 @@ Status copyCertificates(sqlite3* src, PGconn* dst, SqliteImportCounts& counts) {
     ++counts.certificates;
     if (r.revokedAt) ++counts.revoked;
     return okStatus();
+  });
+}
+
+Status copyReplacements(sqlite3* src, PGconn* dst) {
+  return forEachReplacementRow(src, [&](const ReplacementRow& r) {
+    return pgInsertReplacement(dst, r.caFingerprint, r.oldSerial, r.newSerial, r.replacedAt);
   });
 }
 
@@ -83,6 +92,7 @@ Result<SqliteImportCounts> importSqliteIntoPostgres(const std::string& sqlitePat
         SSHCA_RETURN_IF_ERROR(requireEmptyTarget(conn));
         if (version < kSqliteSshSchema) return okStatus();  // an sshca from before SSH records: nothing to copy
         SSHCA_RETURN_IF_ERROR(copyCertificates(src.get(), conn, counts));
+        if (version >= kSqliteChainSchema) SSHCA_RETURN_IF_ERROR(copyReplacements(src.get(), conn));
         SSHCA_RETURN_IF_ERROR(copyTokens(src.get(), conn, now, counts));
         SSHCA_ASSIGN_OR_RETURN(counts.krlVersion, selectKrlVersion(src.get()));
         if (counts.krlVersion > 0) SSHCA_RETURN_IF_ERROR(pgRaiseKrlVersion(conn, counts.krlVersion));

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "ca/service/store/postgres/postgres_connection.h"
+#include "ca/service/store/postgres/postgres_ssh_chain.h"
 #include "ca/service/store/postgres/postgres_ssh_krl.h"
 #include "ca/service/store/postgres/postgres_migrations.h"
 #include "ca/service/store/postgres/postgres_ssh_rows.h"
@@ -57,22 +58,33 @@ Result<std::vector<SshCertificateRecord>> PostgresSshStore::findByKeyId(const st
 
 namespace {
 
-// The row and the KRL version, inside the caller's transaction.
-Status pgRevokeAndBump(PGconn* c, const std::string& caFingerprint, uint64_t serial, const std::string& reason,
-                       int64_t at) {
-  SSHCA_RETURN_IF_ERROR(pgRevokeSshCertificate(c, caFingerprint, serial, reason, at));
+// The chain's rows and the KRL version, inside the caller's transaction.
+Result<std::vector<uint64_t>> pgRevokeAndBump(PGconn* c, const std::string& caFingerprint, uint64_t serial,
+                                              const std::string& reason, int64_t at) {
+  SSHCA_ASSIGN_OR_RETURN(std::vector<uint64_t> revoked, pgRevokeSshChain(c, caFingerprint, serial, reason, at));
   SSHCA_ASSIGN_OR_RETURN(uint64_t version, pgBumpKrlVersion(c));
   (void)version;
-  return okStatus();
+  return revoked;
 }
 
 }  // namespace
 
-Status PostgresSshStore::revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
-                                int64_t at) {
-  return pgTransaction(
-      *pool_, [&](PGconn* c) { return pgRevokeAndBump(c, caFingerprint, serial, reason, at); },
-      "revoking a certificate");
+Result<std::vector<uint64_t>> PostgresSshStore::revoke(const std::string& caFingerprint, uint64_t serial,
+                                                       const std::string& reason, int64_t at) {
+  std::vector<uint64_t> revoked;
+  SSHCA_RETURN_IF_ERROR(pgTransaction(
+      *pool_,
+      [&](PGconn* c) -> Status {
+        SSHCA_ASSIGN_OR_RETURN(revoked, pgRevokeAndBump(c, caFingerprint, serial, reason, at));
+        return okStatus();
+      },
+      "revoking a certificate"));
+  return revoked;
+}
+
+Result<std::optional<uint64_t>> PostgresSshStore::replacementOf(const std::string& caFingerprint, uint64_t serial) {
+  return readValue<std::optional<uint64_t>>(
+      *pool_, [&](PGconn* c) { return pgSelectReplacementOf(c, caFingerprint, serial); });
 }
 
 Status PostgresSshStore::revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
@@ -81,7 +93,8 @@ Status PostgresSshStore::revokeWithToken(const std::string& caFingerprint, uint6
       *pool_,
       [&](PGconn* c) -> Status {
         SSHCA_RETURN_IF_ERROR(pgInsertUsedToken(c, token));
-        return pgRevokeAndBump(c, caFingerprint, serial, reason, at);
+        SSHCA_RETURN_IF_ERROR(pgRevokeAndBump(c, caFingerprint, serial, reason, at));
+        return okStatus();
       },
       "revoking a certificate with a one-time token");
 }
@@ -120,16 +133,20 @@ Status PostgresSshStore::recordIssued(const SshCertificateRecord& record, const 
       "recording an issued certificate");
 }
 
-// The replaced row is read FOR SHARE: a revocation of it (an UPDATE) waits
-// for this transaction, or, committed first, is what this read sees.
+// The chain lock (shared) and the replaced row read FOR SHARE: a
+// revocation waits for this transaction, or, committed first, is what this
+// read sees.
 Status PostgresSshStore::recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
                                            const ReplacedCertificate& replaced) {
   return pgTransaction(
       *pool_,
       [&](PGconn* c) -> Status {
+        SSHCA_RETURN_IF_ERROR(pgLockChainsShared(c));
         SSHCA_ASSIGN_OR_RETURN(bool live, pgLockUnrevokedSshCertificate(c, replaced.caFingerprint, replaced.serial));
         if (!live) return replacedCertificateRevoked(replaced);
-        SSHCA_RETURN_IF_ERROR(pgInsertUsedToken(c, token));
+        SSHCA_RETURN_IF_ERROR(pgInsertUsedToken(c, token));  // a replayed token is Replayed, before anything else
+        SSHCA_RETURN_IF_ERROR(
+            pgInsertReplacement(c, replaced.caFingerprint, replaced.serial, record.serial, record.issuedAt));
         return pgInsertSshCertificate(c, record);
       },
       "recording a renewed certificate");

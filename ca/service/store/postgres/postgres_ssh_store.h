@@ -28,7 +28,9 @@ class PostgresSshStore final : public SshIssuanceStore {
   Result<std::optional<SshCertificateRecord>> findBySerial(const std::string& caFingerprint,
                                                            uint64_t serial) override;
   Result<std::vector<SshCertificateRecord>> findByKeyId(const std::string& keyId) override;
-  Status revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason, int64_t at) override;
+  Result<std::vector<uint64_t>> revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
+                                       int64_t at) override;
+  Result<std::optional<uint64_t>> replacementOf(const std::string& caFingerprint, uint64_t serial) override;
   Result<std::vector<SshCertificateRecord>> revokedNotExpired(const std::string& caFingerprint,
                                                               int64_t now) override;
   Result<uint64_t> krlVersion() override;

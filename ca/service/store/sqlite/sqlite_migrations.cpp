@@ -12,7 +12,7 @@ namespace sshca::store {
 namespace {
 
 // Migration N (1-based) brings the schema from version N-1 to N.
-constexpr std::array<const char*, 2> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     // 1: issued X.509 certificates, their revocation, and CRL numbers.
     R"sql(
       CREATE TABLE x509_certificates (
@@ -82,6 +82,21 @@ constexpr std::array<const char*, 2> kMigrations{
         id      INTEGER PRIMARY KEY CHECK (id = 1),
         version INTEGER NOT NULL
       );
+    )sql",
+    // 3: renewal chains. A renewal or rekey records which certificate it
+    // replaced; a certificate is replaced at most once and replaces at most
+    // one, so a chain is a line that a revocation walks both ways.
+    // Renewals before this version left no record (their chains are not
+    // known; `sshca revoke --key-id` covers them).
+    R"sql(
+      CREATE TABLE ssh_certificate_replacements (
+        ca_fingerprint TEXT    NOT NULL,
+        old_serial     INTEGER NOT NULL,
+        new_serial     INTEGER NOT NULL,
+        replaced_at    INTEGER NOT NULL,
+        PRIMARY KEY (ca_fingerprint, old_serial),
+        UNIQUE (ca_fingerprint, new_serial)
+      ) WITHOUT ROWID;
     )sql",
 };
 

@@ -1,6 +1,7 @@
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
 
 #include "ca/service/store/sqlite/sqlite_connection.h"
+#include "ca/service/store/sqlite/sqlite_ssh_chain.h"
 #include "ca/service/store/sqlite/sqlite_ssh_krl.h"
 #include "ca/service/store/sqlite/sqlite_ssh_rows.h"
 #include "ca/service/store/sqlite/sqlite_token_rows.h"
@@ -47,27 +48,38 @@ Result<std::vector<SshCertificateRecord>> SqliteSshStore::findByKeyId(const std:
 
 namespace {
 
-// The row and the KRL version, inside the caller's transaction.
-Status revokeAndBump(SqliteConn db, const std::string& caFingerprint, uint64_t serial, const std::string& reason,
-                     int64_t at) {
-  SSHCA_RETURN_IF_ERROR(revokeSshCertificateRow(db, caFingerprint, serial, reason, at));
+// The chain's rows and the KRL version, inside the caller's transaction.
+Result<std::vector<uint64_t>> revokeAndBump(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
+                                            const std::string& reason, int64_t at) {
+  SSHCA_ASSIGN_OR_RETURN(std::vector<uint64_t> revoked, revokeSshChainRows(db, caFingerprint, serial, reason, at));
   SSHCA_ASSIGN_OR_RETURN(uint64_t version, bumpKrlVersion(db));
   (void)version;
-  return okStatus();
+  return revoked;
 }
 
 }  // namespace
 
-Status SqliteSshStore::revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
-                              int64_t at) {
-  return writer_->write([&](SqliteConn db) { return revokeAndBump(db, caFingerprint, serial, reason, at); });
+Result<std::vector<uint64_t>> SqliteSshStore::revoke(const std::string& caFingerprint, uint64_t serial,
+                                                     const std::string& reason, int64_t at) {
+  std::vector<uint64_t> revoked;
+  SSHCA_RETURN_IF_ERROR(writer_->write([&](SqliteConn db) -> Status {
+    SSHCA_ASSIGN_OR_RETURN(revoked, revokeAndBump(db, caFingerprint, serial, reason, at));
+    return okStatus();
+  }));
+  return revoked;
+}
+
+Result<std::optional<uint64_t>> SqliteSshStore::replacementOf(const std::string& caFingerprint, uint64_t serial) {
+  std::lock_guard lock(readMu_);
+  return selectReplacementOf(reader_.get(), caFingerprint, serial);
 }
 
 Status SqliteSshStore::revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                                        int64_t at, const TokenUse& token) {
   return writer_->write([&](SqliteConn db) -> Status {
     SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
-    return revokeAndBump(db, caFingerprint, serial, reason, at);
+    SSHCA_RETURN_IF_ERROR(revokeAndBump(db, caFingerprint, serial, reason, at));
+    return okStatus();
   });
 }
 
@@ -109,7 +121,9 @@ Status SqliteSshStore::recordReplacement(const SshCertificateRecord& record, con
   return writer_->write([&](SqliteConn db) -> Status {
     SSHCA_ASSIGN_OR_RETURN(auto old, selectSshCertificateBySerial(db, replaced.caFingerprint, replaced.serial));
     if (!old || old->revokedAt) return replacedCertificateRevoked(replaced);
-    SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
+    SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));  // a replayed token is Replayed, before anything else
+    SSHCA_RETURN_IF_ERROR(insertReplacementRow(db, replaced.caFingerprint, replaced.serial, record.serial,
+                                               record.issuedAt));
     return insertSshCertificateRow(db, record);
   });
 }

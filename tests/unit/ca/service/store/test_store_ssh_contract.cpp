@@ -12,6 +12,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <set>
+#include <vector>
 #include <string>
 
 #include "ca/service/store/store_factory.h"
@@ -215,6 +218,68 @@ STORE_CONTRACT_CASE("SshStoreRecordsAReplacementOnlyOfALiveCertificate") {
     CHECK_FALSE(db->findBySerial(kUserCa, 3)->has_value());
   }
   CHECK(db->useToken("renew-2", "jwk", 2000000000, 1700000000).ok());
+}
+
+// A certificate is replaced once: a second renewal from it is refused with
+// nothing recorded and its token unused; a replayed token is Replayed.
+STORE_CONTRACT_CASE("SshStoreRecordsAReplacementOnce") {
+  auto db = backend.open();
+  REQUIRE(db->insert(sshRecord(1)).ok());
+  REQUIRE(db->recordReplacement(sshRecord(2), tokenUse("renew-1"), {kUserCa, 1}).ok());
+  CHECK(*db->replacementOf(kUserCa, 1) == std::optional<uint64_t>(2));
+  CHECK_FALSE(db->replacementOf(kUserCa, 2)->has_value());
+  CHECK_FALSE(db->replacementOf(kHostCa, 1)->has_value());
+
+  Status fork = db->recordReplacement(sshRecord(3), tokenUse("renew-2"), {kUserCa, 1});
+  REQUIRE_FALSE(fork.ok());
+  CHECK(fork.error().code == ErrorCode::Unauthenticated);
+  CHECK_THAT(fork.error().message, Catch::Contains("already replaced by serial 2"));
+  CHECK_FALSE(db->findBySerial(kUserCa, 3)->has_value());
+  CHECK(db->useToken("renew-2", "jwk", 2000000000, 1700000000).ok());  // it was still unused
+
+  Status replay = db->recordReplacement(sshRecord(4), tokenUse("renew-1"), {kUserCa, 2});
+  REQUIRE_FALSE(replay.ok());
+  CHECK(replay.error().code == ErrorCode::Replayed);
+  CHECK_FALSE(db->findBySerial(kUserCa, 4)->has_value());
+  CHECK_FALSE(db->replacementOf(kUserCa, 2)->has_value());
+}
+
+// Revoking any link revokes the chain both ways (1 -> 2 -> 3 -> 4), in one
+// KRL version, and nothing of another chain or another CA.
+STORE_CONTRACT_CASE("SshStoreRevokesAWholeRenewalChain") {
+  auto db = backend.open();
+  REQUIRE(db->insert(sshRecord(1)).ok());
+  REQUIRE(db->insert(sshRecord(1, kHostCa)).ok());
+  REQUIRE(db->insert(sshRecord(9)).ok());
+  for (uint64_t s = 2; s <= 4; ++s)
+    REQUIRE(db->recordReplacement(sshRecord(s), tokenUse("renew-" + std::to_string(s)), {kUserCa, s - 1}).ok());
+  REQUIRE(db->recordReplacement(sshRecord(2, kHostCa), tokenUse("renew-host"), {kHostCa, 1}).ok());
+  const uint64_t before = *db->krlVersion();
+
+  auto revoked = db->revoke(kUserCa, 2, "host compromised", 1750000000);
+  REQUIRE(revoked.ok());
+  REQUIRE(revoked->size() == 4);
+  CHECK(revoked->front() == 2);
+  CHECK(std::set<uint64_t>(revoked->begin(), revoked->end()) == std::set<uint64_t>{1, 2, 3, 4});
+  CHECK(*db->krlVersion() == before + 1);
+  for (uint64_t s = 1; s <= 4; ++s) CHECK((*db->findBySerial(kUserCa, s))->revokedAt == std::optional<int64_t>(1750000000));
+  CHECK((*db->findBySerial(kUserCa, 2))->revocationReason == "host compromised");
+  CHECK_THAT((*db->findBySerial(kUserCa, 4))->revocationReason, Catch::Contains("renewal chain of serial 2"));
+  CHECK(db->revokedNotExpired(kUserCa, 1750000000)->size() == 4);
+  CHECK_FALSE((*db->findBySerial(kUserCa, 9))->revokedAt.has_value());
+  CHECK_FALSE((*db->findBySerial(kHostCa, 1))->revokedAt.has_value());
+  CHECK_FALSE((*db->findBySerial(kHostCa, 2))->revokedAt.has_value());
+  CHECK(db->revoke(kUserCa, 4, "again", 1760000000).error().code == ErrorCode::AlreadyExists);
+
+  // Revoked, the chain's newest cannot be renewed either.
+  Status late = db->recordReplacement(sshRecord(5), tokenUse("renew-5"), {kUserCa, 4});
+  CHECK(late.error().code == ErrorCode::Unauthenticated);
+  CHECK_FALSE(db->findBySerial(kUserCa, 5)->has_value());
+
+  // From the other end: the host CA's chain, revoked at its first link.
+  auto host = db->revoke(kHostCa, 1, "decommissioned", 1750000000);
+  REQUIRE(host.ok());
+  CHECK(*host == std::vector<uint64_t>{1, 2});
 }
 
 STORE_CONTRACT_CASE("SshStoreRevokesWithATokenInOneTransaction") {

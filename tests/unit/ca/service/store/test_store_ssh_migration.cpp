@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "ca/service/store/sqlite/sqlite_handles.h"
 #include "ca/service/store/sqlite/sqlite_migrations.h"
@@ -86,8 +87,8 @@ TEST_CASE("Version1DatabaseMigratesInPlaceKeepingX509Rows", "[store]") {
     r.keyId = "web1";
     REQUIRE((*ssh)->insert(r).ok());
   }
-  CHECK(userVersion(path) == 2);
-  CHECK(store::latestSchemaVersion() == 2);
+  CHECK(userVersion(path) == 3);
+  CHECK(store::latestSchemaVersion() == 3);
   auto x509 = store::openSqliteCertificateStore(path);
   REQUIRE(x509.ok());
   auto cert = (*x509)->findBySerial("4ABC");
@@ -97,4 +98,12 @@ TEST_CASE("Version1DatabaseMigratesInPlaceKeepingX509Rows", "[store]") {
   auto ssh = store::SqliteSshStore::open(path);
   REQUIRE(ssh.ok());
   CHECK((*ssh)->findBySerial("SHA256:ca", 1)->has_value());
+  // Version 3's chains work on a migrated file (a certificate of version 2 renews).
+  store::SshCertificateRecord next;
+  next.serial = 2;
+  next.caFingerprint = "SHA256:ca";
+  next.certType = "host";
+  next.keyId = "web1";
+  REQUIRE((*ssh)->recordReplacement(next, {"jti", "sshpop", 2000000000, 1700000000}, {"SHA256:ca", 1}).ok());
+  CHECK(*(*ssh)->replacementOf("SHA256:ca", 1) == std::optional<uint64_t>(2));
 }
