@@ -68,6 +68,28 @@ Status readDuration(const json& obj, const char* key, uint64_t& out, const std::
   return okStatus();
 }
 
+// An expired certificate renews only within a grace period, never longer
+// than its own validity length (the policy caps it): a host's key and
+// expired certificate found on an old disk must not renew years later.
+// renewalGracePeriod sets it; allowRenewalAfterExpiry: true alone, as
+// written before the grace existed, means the cap; false with a grace is
+// a contradiction, refused rather than guessed.
+Status readRenewalGrace(const json& p, ProvisionerConfig& pc, const std::string& where) {
+  SSHCA_RETURN_IF_ERROR(readBool(p, "allowRenewalAfterExpiry", pc.allowRenewalAfterExpiry, where));
+  auto allow = p.find("allowRenewalAfterExpiry");
+  bool allowWritten = allow != p.end() && !allow->is_null();
+  SSHCA_RETURN_IF_ERROR(readDuration(p, "renewalGracePeriod", pc.renewalGraceSeconds, where));
+  auto grace = p.find("renewalGracePeriod");
+  pc.renewalGraceWritten = grace != p.end() && !grace->is_null();
+  if (pc.renewalGraceWritten && pc.renewalGraceSeconds > 0 && allowWritten && !pc.allowRenewalAfterExpiry)
+    return bad(where + "renewalGracePeriod",
+               "is set while allowRenewalAfterExpiry is false: remove one (a grace period alone allows renewal "
+               "after expiry)");
+  if (!pc.renewalGraceWritten && pc.allowRenewalAfterExpiry) pc.renewalGraceSeconds = kGraceOfValidity;
+  if (pc.renewalGraceSeconds > 0) pc.allowRenewalAfterExpiry = true;
+  return okStatus();
+}
+
 Status readTypePolicy(const json& obj, const char* key, policy::SshTypePolicy& tp, const std::string& where) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return okStatus();
@@ -101,7 +123,7 @@ Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
     pc.publicKeyJwk = key->dump();
     SSHCA_RETURN_IF_ERROR(readString(p, "privateKeyFile", pc.privateKeyFile, where, false));
   }
-  SSHCA_RETURN_IF_ERROR(readBool(p, "allowRenewalAfterExpiry", pc.allowRenewalAfterExpiry, where));
+  SSHCA_RETURN_IF_ERROR(readRenewalGrace(p, pc, where));
   SSHCA_RETURN_IF_ERROR(readDuration(p, "tokenMaxLifetime", pc.tokenMaxLifetimeSeconds, where));
   auto pol = p.find("policy");
   if (pol != p.end() && !pol->is_null()) {
@@ -175,6 +197,7 @@ json provisionerJson(const ProvisionerConfig& p) {
   if (!p.publicKeyJwk.empty()) out["publicKey"] = json::parse(p.publicKeyJwk, nullptr, false);
   if (!p.privateKeyFile.empty()) out["privateKeyFile"] = p.privateKeyFile;
   if (p.type == "sshpop") out["allowRenewalAfterExpiry"] = p.allowRenewalAfterExpiry;
+  if (p.type == "sshpop" && p.renewalGraceWritten) out["renewalGracePeriod"] = formatDuration(p.renewalGraceSeconds);
   if (p.type == "oidc") writeOidcConfig(p.oidc, out);
   return out;
 }

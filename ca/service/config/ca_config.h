@@ -3,6 +3,7 @@
 // `sshca provisioner ...`, re-read by `serve` on SIGHUP. Paths are absolute.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -45,14 +46,23 @@ struct ServerConfig {
 //   jwk: publicKeyJwk (the verifying key, a JSON object as text) and, on the
 //        CA machine, privateKeyFile (PEM, 0600) for `sshca token`.
 //   sshpop: no key (the presented certificate's key verifies the token);
-//        allowRenewalAfterExpiry lets an expired host certificate renew.
+//        renewalGracePeriod lets an expired host certificate renew for that
+//        long after it expired (at most its own validity length);
+//        allowRenewalAfterExpiry alone means that cap.
+inline constexpr uint64_t kGraceOfValidity = UINT64_MAX;
+
 struct ProvisionerConfig {
   std::string type;  // "jwk"
   std::string name;
   std::string publicKeyJwk;
   std::string privateKeyFile;
   uint64_t tokenMaxLifetimeSeconds = 3600;
-  bool allowRenewalAfterExpiry = false;  // sshpop
+  bool allowRenewalAfterExpiry = false;  // sshpop (as written in ca.json)
+  // sshpop: how long after its expiry a certificate still renews. 0: never;
+  // kGraceOfValidity: the certificate's own validity length (the cap of any
+  // grace). Resolved from renewalGracePeriod and allowRenewalAfterExpiry.
+  uint64_t renewalGraceSeconds = 0;
+  bool renewalGraceWritten = false;  // renewalGracePeriod was in ca.json
   OidcConfig oidc;                       // oidc: issuer, client, principal rules (oidc_config.h)
   policy::SshPolicy policy;
 };

@@ -48,15 +48,20 @@ Result<ssh::CertTemplate> replacement(const ssh::Certificate& current, PublicKey
 }  // namespace
 
 Status checkPresentedCertificateTime(const ssh::Certificate& cert, uint64_t now, uint64_t leewaySeconds,
-                                     bool allowExpired) {
+                                     uint64_t expiredGraceSeconds) {
   if (cert.validAfter > now + leewaySeconds)
     return makeError(ErrorCode::Unauthenticated, "the certificate is not valid yet (valid after " +
                                                      std::to_string(cert.validAfter) + ", now " + std::to_string(now) + ")");
-  if (!allowExpired && now >= cert.validBefore)
-    return makeError(ErrorCode::Unauthenticated, "the certificate expired at " + std::to_string(cert.validBefore) +
-                                                     " (now " + std::to_string(now) +
-                                                     "; only a renewal with allowRenewalAfterExpiry accepts an expired certificate)");
-  return okStatus();
+  if (now < cert.validBefore) return okStatus();
+  const uint64_t length = cert.validBefore > cert.validAfter ? cert.validBefore - cert.validAfter : 0;
+  const uint64_t grace = std::min(expiredGraceSeconds, length);
+  const uint64_t lateBy = now - cert.validBefore;
+  if (grace > 0 && lateBy < grace) return okStatus();
+  return makeError(ErrorCode::Unauthenticated,
+                   "the certificate expired at " + std::to_string(cert.validBefore) + " (now " + std::to_string(now) +
+                       (grace > 0 ? "; past the renewal grace period of " + std::to_string(grace) + " s)"
+                                  : "; only a renewal within the provisioner's renewalGracePeriod accepts an expired "
+                                    "certificate)"));
 }
 
 Result<ssh::CertTemplate> applySshRenewPolicy(const ssh::Certificate& current, const SshPolicy& policy, uint64_t now) {

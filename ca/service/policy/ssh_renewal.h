@@ -16,10 +16,11 @@ namespace sshca::policy {
 
 // Whether a presented certificate may serve as a credential at `now`:
 // not before its start (with `leewaySeconds` of clock skew), and not
-// after its end unless `allowExpired` (renewal after expiry, when the
-// provisioner is configured for it). Unauthenticated when refused.
+// after its end plus `expiredGraceSeconds` (renewal after expiry, when the
+// provisioner sets a grace; 0 for rekey and revoke). The grace is capped
+// by the certificate's own validity length. Unauthenticated when refused.
 Status checkPresentedCertificateTime(const ssh::Certificate& cert, uint64_t now, uint64_t leewaySeconds,
-                                     bool allowExpired);
+                                     uint64_t expiredGraceSeconds);
 
 // The same key and contents, a fresh validity of the original length
 // (capped by the host policy's maximum), starting now minus the backdate.

@@ -84,18 +84,18 @@ policy::Identity identityOf(const std::string& provisioner, const Json& payload,
 
 }  // namespace
 
-SshpopProvisioner::SshpopProvisioner(std::string name, uint64_t maxLifetime, bool allowRenewalAfterExpiry,
+SshpopProvisioner::SshpopProvisioner(std::string name, uint64_t maxLifetime, uint64_t renewalGraceSeconds,
                                      policy::SshPolicy policy)
     : name_(std::move(name)),
       maxLifetimeSeconds_(maxLifetime),
-      allowRenewalAfterExpiry_(allowRenewalAfterExpiry),
+      renewalGraceSeconds_(renewalGraceSeconds),
       policy_(std::move(policy)) {}
 
 Result<std::shared_ptr<const SshpopProvisioner>> SshpopProvisioner::create(const config::ProvisionerConfig& c) {
   if (c.name.empty()) return makeError(ErrorCode::InvalidArgument, "sshpop provisioner: the name is empty");
   if (c.tokenMaxLifetimeSeconds == 0)
     return makeError(ErrorCode::InvalidArgument, "provisioner \"" + c.name + "\": tokenMaxLifetime must be positive");
-  return std::make_shared<const SshpopProvisioner>(c.name, c.tokenMaxLifetimeSeconds, c.allowRenewalAfterExpiry,
+  return std::make_shared<const SshpopProvisioner>(c.name, c.tokenMaxLifetimeSeconds, c.renewalGraceSeconds,
                                                    c.policy);
 }
 
@@ -111,13 +111,13 @@ Result<policy::Identity> SshpopProvisioner::authorizeSshSign(const jose::JwsPart
 }
 
 Result<CertificateProof> SshpopProvisioner::prove(const jose::JwsParts& token, const TokenContext& ctx,
-                                                  bool allowExpired) const {
+                                                  uint64_t graceSeconds) const {
   if (ctx.caUrl.empty() || ctx.endpoint.empty())
     return makeError(ErrorCode::Internal, "token context has no CA URL or endpoint");
   SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert, certificateFromHeader(token.header));
   SSHCA_RETURN_IF_ERROR(checkIssuedHere(cert, ctx));
   SSHCA_RETURN_IF_ERROR(policy::checkPresentedCertificateTime(cert, static_cast<uint64_t>(ctx.now), kLeewaySeconds,
-                                                              allowExpired));
+                                                              graceSeconds));
   SSHCA_RETURN_IF_ERROR(checkSignedByCertificateKey(token, cert));
   jose::ClaimChecks checks;
   checks.issuer = name_;
@@ -134,25 +134,25 @@ Result<CertificateProof> SshpopProvisioner::prove(const jose::JwsParts& token, c
 }
 
 Result<CertificateProof> SshpopProvisioner::proveNamed(const jose::JwsParts& token, const TokenContext& ctx,
-                                                       bool allowExpired) const {
-  auto proof = prove(token, ctx, allowExpired);
+                                                       uint64_t graceSeconds) const {
+  auto proof = prove(token, ctx, graceSeconds);
   if (!proof.ok()) return std::move(proof).error().context("SSHPOP provisioner \"" + name_ + "\"");
   return proof;
 }
 
 Result<CertificateProof> SshpopProvisioner::authorizeSshRenew(const jose::JwsParts& token,
                                                               const TokenContext& ctx) const {
-  return proveNamed(token, ctx, allowRenewalAfterExpiry_);
+  return proveNamed(token, ctx, renewalGraceSeconds_);
 }
 
 Result<CertificateProof> SshpopProvisioner::authorizeSshRekey(const jose::JwsParts& token,
                                                               const TokenContext& ctx) const {
-  return proveNamed(token, ctx, false);
+  return proveNamed(token, ctx, 0);
 }
 
 Result<RevokeAuthorization> SshpopProvisioner::authorizeSshRevoke(const jose::JwsParts& token,
                                                                   const TokenContext& ctx) const {
-  SSHCA_ASSIGN_OR_RETURN(CertificateProof proof, proveNamed(token, ctx, false));
+  SSHCA_ASSIGN_OR_RETURN(CertificateProof proof, proveNamed(token, ctx, 0));
   return RevokeAuthorization{std::move(proof.identity), proof.certificate.serial, proof.certificate.type};
 }
 

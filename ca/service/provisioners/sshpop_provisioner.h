@@ -28,7 +28,7 @@ class SshpopProvisioner final : public Provisioner {
 
   // In docs/protocol/tokens.md's order: the certificate from the "sshpop" header (parsed,
   // not trusted); its CA signature by ctx's key for its type; its validity
-  // (renew may accept an expired one when allowRenewalAfterExpiry); the JWS
+  // (renew may accept an expired one within renewalGracePeriod); the JWS
   // by the certificate's key; iss, aud (ctx.caUrl + ctx.endpoint +
   // "#sshpop/<name>"), exp/nbf/iat, jti, lifetime; sub equal to the serial;
   // no "step" claim (an SSHPOP token cannot ask for contents). Revocation
@@ -40,17 +40,20 @@ class SshpopProvisioner final : public Provisioner {
   const policy::SshPolicy& policy() const override { return policy_; }
   std::string publicInfoJson() const override;
 
-  bool allowRenewalAfterExpiry() const { return allowRenewalAfterExpiry_; }
+  // How long after its expiry a certificate still renews (0: never;
+  // config::kGraceOfValidity: its own validity length, the cap of any grace).
+  uint64_t renewalGraceSeconds() const { return renewalGraceSeconds_; }
 
-  SshpopProvisioner(std::string name, uint64_t maxLifetime, bool allowRenewalAfterExpiry, policy::SshPolicy policy);
+  SshpopProvisioner(std::string name, uint64_t maxLifetime, uint64_t renewalGraceSeconds, policy::SshPolicy policy);
 
  private:
-  Result<CertificateProof> prove(const jose::JwsParts& token, const TokenContext& ctx, bool allowExpired) const;
-  Result<CertificateProof> proveNamed(const jose::JwsParts& token, const TokenContext& ctx, bool allowExpired) const;
+  Result<CertificateProof> prove(const jose::JwsParts& token, const TokenContext& ctx, uint64_t graceSeconds) const;
+  Result<CertificateProof> proveNamed(const jose::JwsParts& token, const TokenContext& ctx,
+                                      uint64_t graceSeconds) const;
 
   std::string name_;
   uint64_t maxLifetimeSeconds_;
-  bool allowRenewalAfterExpiry_;
+  uint64_t renewalGraceSeconds_;
   policy::SshPolicy policy_;
 };
 

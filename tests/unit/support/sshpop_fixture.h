@@ -97,6 +97,7 @@ struct SshpopFixture {
     c.type = "sshpop";
     c.name = name;
     c.allowRenewalAfterExpiry = late;
+    c.renewalGraceSeconds = late ? config::kGraceOfValidity : 0;
     return c;
   }
 

@@ -210,8 +210,43 @@ TEST_CASE("SshpopRefusesAReplayedToken", "[sshpop]") {
   HostCert web = f.issueHost();
   std::string token = f.sshpop(web, "renew");
   REQUIRE(f.authority->renewSsh(renewRequest(token)).ok());
-  checkRenewRefused(f, token, ErrorCode::Replayed);
+  // Refused before signing: the certificate it proves was replaced by the
+  // first use (the store's commit would refuse it as Replayed).
+  checkRenewRefused(f, token, ErrorCode::Unauthenticated);
   CHECK(f.rows(kWebKeyId) == 2);
+}
+
+TEST_CASE("SshpopRefusesRenewalFromAReplacedCertificateAndAnyLinkOfARevokedChain", "[sshpop]") {
+  SshpopFixture f;
+  HostCert a = f.issueHost();
+  auto renewed = f.authority->renewSsh(renewRequest(f.sshpop(a, "renew")));
+  REQUIRE(renewed.ok());
+  HostCert b{a.key, ssh::parseCertificate(renewed->certificate).value()};
+  // A, replaced by B, cannot fork the chain.
+  checkRenewRefused(f, f.sshpop(a, "renew"), ErrorCode::Unauthenticated);
+  checkRekeyRefused(f, f.sshpop(a, "rekey"),
+                    ssh::encodePublicKeyWire(test::EvpTestSigner::generate(KeyAlgorithm::Ed25519)->publicKey()),
+                    ErrorCode::Unauthenticated);
+  // Revoking B revokes A with it, and the KRL's source lists both.
+  const std::string ca = ssh::fingerprintSha256(f.hostCa->publicKey());
+  auto revoked = f.store->revoke(ca, b.cert.serial, "host compromised", f.now);
+  REQUIRE(revoked.ok());
+  CHECK(*revoked == std::vector<uint64_t>{b.cert.serial, a.cert.serial});
+  CHECK(f.store->revokedNotExpired(ca, f.now)->size() == 2);
+  checkRenewRefused(f, f.sshpop(a, "renew"), ErrorCode::Unauthenticated);
+  checkRenewRefused(f, f.sshpop(b, "renew"), ErrorCode::Unauthenticated);
+  CHECK(f.rows(kWebKeyId) == 2);
+}
+
+TEST_CASE("SshpopRenewsAnExpiredCertificateOnlyWithinTheGrace", "[sshpop]") {
+  SshpopFixture f;
+  HostCert web = f.issueHost();
+  const uint64_t length = web.cert.validBefore - web.cert.validAfter;
+  // "sshpop-late" allows the certificate's own validity length, the cap.
+  f.now = static_cast<int64_t>(web.cert.validBefore + length) + 1;
+  checkRenewRefused(f, f.sshpop(web, "renew", "sshpop-late"), ErrorCode::Unauthenticated);
+  f.now = static_cast<int64_t>(web.cert.validBefore + length) - 60;
+  CHECK(f.authority->renewSsh(renewRequest(f.sshpop(web, "renew", "sshpop-late"))).ok());
 }
 
 TEST_CASE("SshpopRefusesAWrongAudienceOrEndpoint", "[sshpop]") {
