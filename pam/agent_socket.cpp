@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 namespace sshca::pam {
@@ -17,44 +18,70 @@ namespace {
 
 std::string errnoText(int e) { return std::strerror(e); }
 
-Status checkSocketFile(const std::string& path, const UserAccount& user) {
+// The path's shape only: what it names is looked at as the user (below).
+Status checkSocketPath(const std::string& path) {
   if (path.empty() || path.front() != '/')
     return makeError(ErrorCode::InvalidArgument, "SSH_AUTH_SOCK '" + path + "' is not an absolute path");
   if (path.size() >= sizeof(sockaddr_un{}.sun_path))
     return makeError(ErrorCode::InvalidArgument, "SSH_AUTH_SOCK '" + path + "' is too long for a Unix socket");
-  struct stat st{};
-  if (::lstat(path.c_str(), &st) != 0)
-    return makeError(ErrorCode::NotFound, "agent socket '" + path + "': " + errnoText(errno));
-  if (!S_ISSOCK(st.st_mode)) return makeError(ErrorCode::PermissionDenied, "agent socket '" + path + "' is not a socket");
-  if (st.st_uid != user.uid)
-    return makeError(ErrorCode::PermissionDenied, "agent socket '" + path + "' is owned by uid " + std::to_string(st.st_uid) +
-                                                      ", not by " + user.name + " (uid " + std::to_string(user.uid) + ")");
   return okStatus();
+}
+
+// What the connecting child (or the module, already running as the user)
+// found; sent to the parent as it is.
+struct ChildAnswer {
+  enum Stage : int32_t { kConnected = 0, kDrop, kLstat, kNotSocket, kWrongOwner, kConnect };
+  int32_t stage = kConnected;
+  int32_t err = 0;     // errno of the failed call
+  uint32_t owner = 0;  // the socket's owner, for kWrongOwner
+};
+
+// lstat and connect, as whoever runs it: async-signal-safe calls only.
+ChildAnswer lstatAndConnect(const char* path, uid_t uid, int& fd) {
+  struct stat st{};
+  if (::lstat(path, &st) != 0) return {ChildAnswer::kLstat, errno, 0};
+  if (!S_ISSOCK(st.st_mode)) return {ChildAnswer::kNotSocket, 0, 0};
+  if (st.st_uid != uid) return {ChildAnswer::kWrongOwner, 0, static_cast<uint32_t>(st.st_uid)};
+  fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return {ChildAnswer::kConnect, errno, 0};
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path, std::strlen(path));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) return {ChildAnswer::kConnect, errno, 0};
+  return {};
+}
+
+Status answerStatus(const ChildAnswer& a, const std::string& path, const UserAccount& user) {
+  const std::string what = "agent socket '" + path + "'";
+  switch (a.stage) {
+    case ChildAnswer::kConnected: return okStatus();
+    case ChildAnswer::kDrop:
+      return makeError(ErrorCode::Internal, "cannot take " + user.name + "'s identity: " + errnoText(a.err));
+    case ChildAnswer::kLstat: return makeError(ErrorCode::NotFound, what + " (looked up as " + user.name + "): " + errnoText(a.err));
+    case ChildAnswer::kNotSocket: return makeError(ErrorCode::PermissionDenied, what + " is not a socket");
+    case ChildAnswer::kWrongOwner:
+      return makeError(ErrorCode::PermissionDenied, what + " is owned by uid " + std::to_string(a.owner) + ", not by " +
+                                                        user.name + " (uid " + std::to_string(user.uid) + ")");
+    default: return makeError(ErrorCode::Unavailable, "connecting to " + what + " as its owner: " + errnoText(a.err));
+  }
 }
 
 // Child side: async-signal-safe calls only (the host may be threaded).
 [[noreturn]] void childConnect(int chan, const char* path, const UserAccount& user) {
-  int err = 0;
+  ChildAnswer answer;
+  int fd = -1;
   if (::setgroups(user.groups.size(), user.groups.data()) != 0 || ::setresgid(user.gid, user.gid, user.gid) != 0 ||
       ::setresuid(user.uid, user.uid, user.uid) != 0) {
-    err = errno ? errno : EPERM;
+    answer = {ChildAnswer::kDrop, errno ? errno : EPERM, 0};
+  } else {
+    answer = lstatAndConnect(path, user.uid, fd);
   }
-  int fd = -1;
-  if (err == 0) {
-    fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, path, std::strlen(path));
-    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) err = errno;
-  }
-  // One byte: 0 with the fd attached, or the errno without.
-  unsigned char code = static_cast<unsigned char>(err > 255 ? 255 : err);
-  iovec iov{&code, 1};
+  iovec iov{&answer, sizeof(answer)};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  if (err == 0) {
+  if (answer.stage == ChildAnswer::kConnected) {
     msg.msg_control = control;
     msg.msg_controllen = sizeof(control);
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
@@ -75,9 +102,9 @@ bool waitForChild(int chan, unsigned timeoutSeconds) {
   return ready > 0;
 }
 
-Result<UniqueFd> receiveFd(int chan, const std::string& path) {
-  unsigned char code = 0;
-  iovec iov{&code, 1};
+Result<UniqueFd> receiveFd(int chan, const std::string& path, const UserAccount& user) {
+  ChildAnswer answer;
+  iovec iov{&answer, sizeof(answer)};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
   msghdr msg{};
   msg.msg_iov = &iov;
@@ -85,11 +112,12 @@ Result<UniqueFd> receiveFd(int chan, const std::string& path) {
   msg.msg_control = control;
   msg.msg_controllen = sizeof(control);
   const ssize_t n = ::recvmsg(chan, &msg, MSG_CMSG_CLOEXEC);
-  if (n != 1) return makeError(ErrorCode::Internal, "the connecting child exited without an answer");
+  if (n != static_cast<ssize_t>(sizeof(answer)))
+    return makeError(ErrorCode::Internal, "the connecting child exited without an answer");
   cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  if (code != 0 || c == nullptr || c->cmsg_type != SCM_RIGHTS)
-    return makeError(ErrorCode::Unavailable,
-                     "connecting to agent socket '" + path + "' as its owner: " + errnoText(code ? code : EPROTO));
+  SSHCA_RETURN_IF_ERROR(answerStatus(answer, path, user));
+  if (c == nullptr || c->cmsg_type != SCM_RIGHTS)
+    return makeError(ErrorCode::Unavailable, "connecting to agent socket '" + path + "' as its owner: no descriptor came back");
   int fd = -1;
   std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
   return UniqueFd(fd);
@@ -116,17 +144,16 @@ Result<UniqueFd> connectAsUser(const std::string& path, const UserAccount& user,
   const bool answered = waitForChild(parentEnd.get(), timeoutSeconds);
   reap(pid, answered);
   if (!answered) return makeError(ErrorCode::Unavailable, "connecting to agent socket '" + path + "' timed out");
-  return receiveFd(parentEnd.get(), path);
+  return receiveFd(parentEnd.get(), path, user);
 }
 
-Result<UniqueFd> connectDirect(const std::string& path) {
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) return makeError(ErrorCode::IoError, "socket: " + errnoText(errno));
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, path.data(), path.size());
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
-    return makeError(ErrorCode::Unavailable, "connecting to agent socket '" + path + "': " + errnoText(errno));
+// Already running as the user (e.g. `su` of the user themself): the same
+// checks in this process.
+Result<UniqueFd> connectDirect(const std::string& path, const UserAccount& user) {
+  int raw = -1;
+  const ChildAnswer answer = lstatAndConnect(path.c_str(), user.uid, raw);
+  UniqueFd fd(raw);
+  SSHCA_RETURN_IF_ERROR(answerStatus(answer, path, user));
   return fd;
 }
 
@@ -157,9 +184,9 @@ Status checkCallerMayUseAgent(uid_t realUid, const UserAccount& user) {
 
 Result<UniqueFd> connectUserAgent(const std::string& path, const UserAccount& user, unsigned timeoutSeconds) {
   SSHCA_RETURN_IF_ERROR(checkCallerMayUseAgent(::getuid(), user));
-  SSHCA_RETURN_IF_ERROR(checkSocketFile(path, user));
+  SSHCA_RETURN_IF_ERROR(checkSocketPath(path));
   Result<UniqueFd> fd = makeError(ErrorCode::Internal, "unset");
-  if (::geteuid() == user.uid) fd = connectDirect(path);
+  if (::geteuid() == user.uid) fd = connectDirect(path, user);
   else if (::geteuid() == 0) fd = connectAsUser(path, user, timeoutSeconds);
   else
     return makeError(ErrorCode::PermissionDenied, "cannot take " + user.name + "'s identity to connect to the agent (not root)");

@@ -3,6 +3,13 @@
 // log_file=PATH is set, the same lines appended to that file (test
 // machines often run no syslog daemon). Lines never contain a secret: no
 // challenge, no signature, no key material beyond public fingerprints.
+//
+// The log file is opened once, non-blocking and never through a symlink,
+// and used only if it is a regular file with one link, owned by the
+// module's effective user (root under sudo, su and sshd) and not writable
+// by group or others: a FIFO planted at the path would hang every login,
+// a file the user owns would receive root's audit lines. Otherwise the
+// module logs to syslog only and says there why.
 #pragma once
 
 #include <security/pam_modules.h>
@@ -12,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "ca/core/common/result.h"
+#include "ca/core/common/unique_fd.h"
 #include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::pam {
@@ -24,10 +33,13 @@ std::string sanitizeForLog(std::string_view s);
 // "user=U key_id="ID" serial=N principals=A,B ca=SHA256:... from=ADDR"
 std::string describeCertificateUse(std::string_view user, const ssh::Certificate& cert, std::string_view from);
 
+// Opens `path` for appending as described above; PermissionDenied (or
+// the open's error) with the reason otherwise. Never blocks.
+Result<UniqueFd> openLogFile(const std::string& path);
+
 class AuditLog {
  public:
-  AuditLog(pam_handle_t* pamh, std::optional<std::string> logFile, bool debug)
-      : pamh_(pamh), logFile_(std::move(logFile)), debug_(debug) {}
+  AuditLog(pam_handle_t* pamh, std::optional<std::string> logFile, bool debug);
 
   void info(std::string_view msg) const { write(LOG_INFO, msg); }
   void notice(std::string_view msg) const { write(LOG_NOTICE, msg); }
@@ -40,7 +52,7 @@ class AuditLog {
   void appendToFile(int priority, const std::string& line) const;
 
   pam_handle_t* pamh_;
-  std::optional<std::string> logFile_;
+  UniqueFd logFd_;  // invalid: syslog only
   bool debug_;
 };
 

@@ -12,7 +12,6 @@
 #include "ca/core/ssh/ssh_agent_client.h"
 
 namespace sshca::pam {
-namespace {
 
 Result<std::vector<std::string>> acceptedPrincipals(const ModuleArgs& args, const UserAccount& user) {
   if (args.authorizedPrincipalsFile) {
@@ -24,6 +23,8 @@ Result<std::vector<std::string>> acceptedPrincipals(const ModuleArgs& args, cons
   SSHCA_ASSIGN_OR_RETURN(auto principal, expandUserTokens(args.principal, user.name));
   return std::vector<std::string>{principal};
 }
+
+namespace {
 
 Status checkGroup(const ModuleArgs& args, const UserAccount& user) {
   if (!args.group) return okStatus();

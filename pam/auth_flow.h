@@ -5,10 +5,12 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ca/core/common/result.h"
 #include "pam/audit_log.h"
 #include "pam/module_args.h"
+#include "pam/user_account.h"
 #include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::pam {
@@ -18,6 +20,10 @@ struct AuthRequest {
   std::optional<std::string> agentSocket;  // SSH_AUTH_SOCK (PAM env, else process env)
   std::optional<std::string> remoteHost;   // PAM_RHOST
 };
+
+// The principals a certificate must name one of for `user`: those of
+// authorized_principals_file, else principal= (default: the user name).
+Result<std::vector<std::string>> acceptedPrincipals(const ModuleArgs& args, const UserAccount& user);
 
 // The certificate that authenticated the user, or why none did.
 Result<ssh::Certificate> authenticateByAgent(const ModuleArgs& args, const AuthRequest& req, const AuditLog& log);

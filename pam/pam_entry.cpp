@@ -15,6 +15,7 @@
 #include "pam/audit_log.h"
 #include "pam/auth_flow.h"
 #include "pam/module_args.h"
+#include "pam/pam_stack_order.h"
 #include "pam/session_flow.h"
 
 #define SSHCA_PAM_EXPORT extern "C" __attribute__((visibility("default")))
@@ -82,6 +83,13 @@ int openSession(pam_handle_t* pamh, const ModuleArgs& args, const AuditLog& log)
   auto user = pamUser(pamh);
   if (!user.ok()) { log.error(user.error().message); return PAM_SESSION_ERR; }
   const auto from = stringItem(pamh, PAM_RHOST).value_or("");
+  // Before SSH_AUTH_INFO_0 is read at all: a value the user could have set
+  // must not even reach the log.
+  if (auto order = checkSessionEnvironmentIsSshds(kPamConfigDir, stringItem(pamh, PAM_SERVICE).value_or(""));
+      !order.ok()) {
+    log.error("session refused for user=" + *user + " from=" + (from.empty() ? "-" : from) + ": " + order.error().message);
+    return PAM_SESSION_ERR;
+  }
   auto certs = checkSessionCertificates(args, {*user, pamEnv(pamh, "SSH_AUTH_INFO_0")}, log);
   if (!certs.ok()) {
     log.warning("session refused for user=" + *user + " from=" + (from.empty() ? "-" : from) + ": " + certs.error().message);

@@ -1,10 +1,27 @@
 #include "pam/session_flow.h"
 
+#include <algorithm>
+
+#include "pam/auth_flow.h"
 #include "pam/auth_info.h"
 #include "pam/cert_selection.h"
 #include "pam/trust_files.h"
 
 namespace sshca::pam {
+namespace {
+
+// sshd checked the certificate's principals against the login name (or its
+// AuthorizedPrincipalsFile); checked again here so that a certificate of
+// ours that names somebody else never opens this user's session, whatever
+// put it into SSH_AUTH_INFO_0.
+Status checkNamesUser(const ssh::Certificate& cert, const std::vector<std::string>& accepted, const std::string& user) {
+  for (const auto& p : cert.principals)
+    if (std::find(accepted.begin(), accepted.end(), p) != accepted.end()) return okStatus();
+  return makeError(ErrorCode::PermissionDenied, "certificate serial " + std::to_string(cert.serial) +
+                                                    " names no principal accepted for " + user);
+}
+
+}  // namespace
 
 Result<std::vector<ssh::Certificate>> checkSessionCertificates(const ModuleArgs& args, const SessionRequest& req,
                                                                 const AuditLog& log) {
@@ -15,6 +32,7 @@ Result<std::vector<ssh::Certificate>> checkSessionCertificates(const ModuleArgs&
   // A value we cannot read could hide a revoked certificate: refuse.
   SSHCA_ASSIGN_OR_RETURN(auto info, parseAuthInfo(req.authInfo.value_or("")));
   std::vector<ssh::Certificate> ours;
+  std::vector<std::string> accepted;  // looked up at the first certificate of ours
   for (const auto& key : info.publicKeys) {
     if (!key.isCertificate()) continue;
     // sshd accepted it, but we cannot read it (a FIDO key's certificate, an
@@ -29,6 +47,12 @@ Result<std::vector<ssh::Certificate>> checkSessionCertificates(const ModuleArgs&
       continue;
     }
     SSHCA_RETURN_IF_ERROR(checkNotRevoked(*cert, krl));
+    if (accepted.empty()) {
+      UserAccount named;
+      named.name = req.user;
+      SSHCA_ASSIGN_OR_RETURN(accepted, acceptedPrincipals(args, named));
+    }
+    SSHCA_RETURN_IF_ERROR(checkNamesUser(*cert, accepted, req.user));
     ours.push_back(std::move(*cert));
   }
   if (ours.empty() && args.requireCert)

@@ -14,9 +14,9 @@ namespace {
 
 // "type base64" of a user certificate signed by `ca` (ssh-keygen -s).
 std::string certLine(const test::TempDir& dir, const std::string& ca, const std::string& name,
-                     const std::string& extra = "") {
+                     const std::string& extra = "", const std::string& principals = "alice") {
   test::makeSshKey(dir, name, "ed25519");
-  auto r = test::run("ssh-keygen -q -s " + dir.file(ca) + " -I " + name + " -n alice -z 7 " + extra + " " +
+  auto r = test::run("ssh-keygen -q -s " + dir.file(ca) + " -I " + name + " -n " + principals + " -z 7 " + extra + " " +
                      dir.file(name + ".pub"));
   INFO(r.output);
   REQUIRE(r.status == 0);
@@ -57,4 +57,13 @@ TEST_CASE("PamSessionRefusesACertificateItCannotRead") {
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().code == ErrorCode::PermissionDenied);
   CHECK_THAT(s.error().message, Catch::Contains("cannot be read"));
+}
+
+TEST_CASE("PamSessionRefusesOurCertificateThatDoesNotNameTheUser") {
+  Lab lab;
+  auto s = lab.session(certLine(lab.dir, "ca", "u4", "", "bob,carol"));
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().code == ErrorCode::PermissionDenied);
+  CHECK_THAT(s.error().message, Catch::Contains("names no principal accepted for alice"));
+  CHECK(lab.session(certLine(lab.dir, "ca", "u5", "", "bob,alice")).ok());
 }
