@@ -12,7 +12,7 @@ PACKAGES=(
   opensc opensc-pkcs11 softhsm2
   libssh-dev libcjose-dev libjansson-dev libcurl4-openssl-dev liboauth2-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev catch2
-  libpam0g-dev pamtester
+  libpam0g-dev pamtester libcap2-bin
   libsqlite3-dev sqlite3 libpq-dev postgresql
   openssh-server openssh-client
   clang-14 libclang-rt-14-dev
