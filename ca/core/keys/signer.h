@@ -3,6 +3,7 @@
 // soft/ (a key file, for tests and offline use).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,15 @@ class Signer {
 
   // Where the key lives, for messages ("pkcs11:token=sshca;object=ssh-user-ca").
   virtual std::string description() const = 0;
+
+  // Whether sign() can work now, found without signing: for a key on a
+  // token, that the token is there, logged in and still holds the key,
+  // waiting on the token at most `budget`. Unavailable with the reason
+  // otherwise. Keys in memory are always ready.
+  virtual Status ready(std::chrono::milliseconds budget) const {
+    (void)budget;
+    return okStatus();
+  }
 };
 
 using SignerPtr = std::shared_ptr<const Signer>;

@@ -120,15 +120,22 @@ std::string ckrName(CK_RV rv) {
 }
 
 // A reader that was unplugged also shows as an invalid slot or a token
-// the module no longer recognises.
+// the module no longer recognises. The CA's own login lost, or a handle
+// that no longer names anything (needsReconnect), is the service being
+// unavailable too, never the caller's fault or a missing key.
 bool isTokenGone(CK_RV rv) {
   return rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_SESSION_HANDLE_INVALID ||
          rv == CKR_DEVICE_ERROR || rv == CKR_SESSION_CLOSED || rv == CKR_CRYPTOKI_NOT_INITIALIZED ||
          rv == CKR_SLOT_ID_INVALID || rv == CKR_TOKEN_NOT_RECOGNIZED;
 }
 
+bool needsReconnect(CK_RV rv) {
+  return isTokenGone(rv) || rv == CKR_USER_NOT_LOGGED_IN || rv == CKR_OBJECT_HANDLE_INVALID ||
+         rv == CKR_KEY_HANDLE_INVALID;
+}
+
 static ErrorCode codeFor(CK_RV rv) {
-  if (isTokenGone(rv)) return ErrorCode::Unavailable;
+  if (needsReconnect(rv)) return ErrorCode::Unavailable;
   switch (rv) {
     case CKR_PIN_INCORRECT: return ErrorCode::PinIncorrect;
     case CKR_PIN_LOCKED: return ErrorCode::PinLocked;
@@ -141,11 +148,6 @@ static ErrorCode codeFor(CK_RV rv) {
     case CKR_DOMAIN_PARAMS_INVALID:
     case CKR_KEY_SIZE_RANGE:
     case CKR_FUNCTION_NOT_SUPPORTED: return ErrorCode::Unsupported;
-    // The CA's own login to the token was lost (a token that came back):
-    // the service is unavailable, the caller is not unauthenticated.
-    case CKR_USER_NOT_LOGGED_IN: return ErrorCode::Unavailable;
-    case CKR_OBJECT_HANDLE_INVALID:
-    case CKR_KEY_HANDLE_INVALID: return ErrorCode::NotFound;
     default: return ErrorCode::CryptoFailure;
   }
 }

@@ -68,7 +68,8 @@ class Pkcs11KeyManager final : public KeyManager {
     SSHCA_ASSIGN_OR_RETURN(PooledSession s, token_->session());
     SSHCA_ASSIGN_OR_RETURN(CK_OBJECT_HANDLE h, findKey(*s, ref, CKO_PRIVATE_KEY));
     SSHCA_ASSIGN_OR_RETURN(PublicKey pk, publicKeyOfPrivate(*s, h));
-    return makeSigner(token_, h, std::move(pk), describe(ref));
+    size_t bound = token_->bindKey(ref, h, pk);
+    return makeSigner(token_, bound, std::move(pk), describe(ref));
   }
 
  private:
@@ -132,6 +133,7 @@ Result<std::unique_ptr<KeyManager>> openPkcs11KeyManager(const KmsUri& uri, cons
   SSHCA_ASSIGN_OR_RETURN(SlotToken st, findToken(*module, uri));
   std::string label = SSHCA_TOKEN_FIELD(st.info, label);
   SSHCA_ASSIGN_OR_RETURN(TokenPtr token, Token::open(module, st.slot, label));
+  token->setCapacity({opts.maxSessions, opts.sessionWait});
   if (opts.login) { SSHCA_RETURN_IF_ERROR(logIn(*token, uri, opts)); }
   return std::unique_ptr<KeyManager>(std::make_unique<Pkcs11KeyManager>(std::move(token), opts.login));
 }
