@@ -1,5 +1,6 @@
 #include "ca/service/authority/authority.h"
 
+#include <chrono>
 #include <ctime>
 
 #include "ca/service/authority/issued_record.h"
@@ -23,6 +24,16 @@ constexpr int kMaxSerialAttempts = 3;
 // accepting it: CA instances sharing one database may disagree on the time.
 constexpr int64_t kSpentTokenMarginSeconds = 300;
 
+// /health never waits on the token longer than this (a probe that takes
+// longer reports "busy" and finishes in the background).
+constexpr std::chrono::milliseconds kHsmHealthBudget{100};
+
+// A commit that failed for the database's sake makes /health fail for this
+// long, or until a commit succeeds; then a read decides again. Without the
+// bound a CA taken out of a load balancer by its /health would never get
+// the request whose commit clears it.
+constexpr int64_t kCommitFailureHealthSeconds = 30;
+
 // The one default clock of the service; tests inject their own.
 int64_t systemClock() { return static_cast<int64_t>(std::time(nullptr)); }  // lint: clock
 
@@ -33,7 +44,14 @@ Result<std::unique_ptr<Authority>> Authority::fromParts(AuthorityParts parts) {
   if (!parts.store) return makeError(ErrorCode::InvalidArgument, "the authority needs a database");
   if (!parts.provisioners) return makeError(ErrorCode::InvalidArgument, "the authority needs a provisioner set");
   if (parts.caUrl.empty()) return makeError(ErrorCode::InvalidArgument, "the authority needs its URL");
-  if (!parts.hsmProbe) parts.hsmProbe = [] { return okStatus(); };
+  if (!parts.hsmProbe) {
+    parts.hsmProbe = [user = parts.userCa, host = parts.hostCa]() -> Status {
+      // One token usually holds both keys: the second check reuses the
+      // first's probe, so the two stay within about one budget.
+      SSHCA_RETURN_IF_ERROR(user->ready(kHsmHealthBudget));
+      return host->ready(kHsmHealthBudget);
+    };
+  }
   if (!parts.clock) parts.clock = systemClock;
   return std::unique_ptr<Authority>(new Authority(std::move(parts)));
 }
@@ -67,10 +85,33 @@ ProvisionerSetPtr Authority::currentProvisioners() const {
 
 api::HealthReport Authority::health() {
   api::HealthReport report;
-  report.hsmOk = hsmProbe_().ok();
+  Status hsm = hsmProbe_();
+  report.hsmOk = hsm.ok();
+  if (!hsm.ok()) report.hsmReason = hsm.error().message;
+  {
+    std::lock_guard lock(commitMu_);
+    if (lastCommitFailure_ && clock_() - lastCommitFailureAt_ < kCommitFailureHealthSeconds) {
+      report.dbReason = "the last commit failed: " + *lastCommitFailure_;
+      return report;
+    }
+  }
   // Serial 0 is never issued: the query reads the table without finding a row.
-  report.dbOk = store_->findBySerial(userCa_.fingerprint, 0).ok();
+  auto read = store_->findBySerial(userCa_.fingerprint, 0);
+  report.dbOk = read.ok();
+  if (!read.ok()) report.dbReason = read.error().message;
   return report;
+}
+
+// Replays and taken serials are the database working as it should.
+void Authority::noteCommit(const Status& outcome) {
+  std::lock_guard lock(commitMu_);
+  if (outcome.ok()) {
+    lastCommitFailure_.reset();
+  } else if (outcome.error().code == ErrorCode::IoError || outcome.error().code == ErrorCode::Unavailable ||
+             outcome.error().code == ErrorCode::Internal) {
+    lastCommitFailure_ = outcome.error().message;
+    lastCommitFailureAt_ = clock_();
+  }
 }
 
 Result<std::string> Authority::rootsPem() { return root_.pem; }
@@ -120,16 +161,31 @@ Result<ssh::Certificate> Authority::signAndRecord(const ssh::CertTemplate& tmpl,
                                                   int64_t now,
                                                   const std::optional<store::ReplacedCertificate>& replaces) {
   const CaKey& ca = tmpl.type == ssh::CertType::User ? userCa_ : hostCa_;
+  SSHCA_RETURN_IF_ERROR(refuseSpentToken(who, now));
   for (int attempt = 1;; ++attempt) {
     auto cert = ssh::signCertificate(tmpl, *ca.signer, rng_);
     if (!cert.ok()) return std::move(cert).error().context("signing the certificate");
     Status recorded = record(*cert, ca, who, now, replaces);
+    noteCommit(recorded);
     if (recorded.ok()) return std::move(cert).value();
     // Anything else (a replayed token above all): the signed certificate is
     // dropped here, never returned and never recorded.
     if (recorded.error().code != ErrorCode::AlreadyExists || attempt == kMaxSerialAttempts)
       return std::move(recorded).error();
   }
+}
+
+// A replayed token costs one read, not a signature: a captured token sent
+// in a loop must not spend the HSM's capacity. Two requests racing with
+// one token both pass here; the commit's unique key then refuses one.
+Status Authority::refuseSpentToken(const policy::Identity& who, int64_t now) const {
+  if (who.tokenId.empty()) return okStatus();
+  const store::TokenUse use = makeTokenUse(who, now);
+  auto used = store_->tokenUsed(use.tokenId, use.provisioner);
+  if (!used.ok()) return std::move(used).error().context("checking the one-time token");
+  if (*used)
+    return makeError(ErrorCode::Replayed, "this one-time token of provisioner '" + use.provisioner + "' was used before");
+  return okStatus();
 }
 
 // The certificate row and the token's use commit together (fsync) or not

@@ -35,7 +35,9 @@ struct AuthorityParts {
   RootCertificate root;
   std::unique_ptr<store::SshIssuanceStore> store;
   ProvisionerSetPtr provisioners;
-  std::function<Status()> hsmProbe;   // a cheap call on the token, for /health
+  // For /health: a cheap check that the CA keys can sign (no signature).
+  // Default: both signers' ready() within api::kHealthBudget.
+  std::function<Status()> hsmProbe;
   std::function<int64_t()> clock;     // seconds since the epoch; default: the system clock
   RandomSource* rng = nullptr;        // serials and nonces; default: systemRandom(); borrowed
 };
@@ -107,6 +109,8 @@ class Authority final : public api::AuthorityApi {
   // still be unrevoked when the new one is recorded.
   Result<ssh::Certificate> signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who, int64_t now,
                                          const std::optional<store::ReplacedCertificate>& replaces = std::nullopt);
+  Status refuseSpentToken(const policy::Identity& who, int64_t now) const;
+  void noteCommit(const Status& outcome);
   Status record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now,
                 const std::optional<store::ReplacedCertificate>& replaces);
 
@@ -121,6 +125,11 @@ class Authority final : public api::AuthorityApi {
   mutable std::mutex provisionersMu_;  // guards the pointer only, never held during a request
   ProvisionerSetPtr provisioners_;
   std::unique_ptr<KrlCache> krlCache_;
+  // The outcome of the last commit that failed for the database's sake
+  // (not a replay or a taken serial), for /health.
+  std::mutex commitMu_;
+  std::optional<std::string> lastCommitFailure_;  // guarded by commitMu_
+  int64_t lastCommitFailureAt_ = 0;               // guarded by commitMu_
 };
 
 }  // namespace sshca::authority

@@ -29,6 +29,12 @@ class TokenReplayStore {
   virtual Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
                           int64_t now) = 0;
 
+  // Whether the token was used already: a read, so that a replayed token is
+  // refused before anything is signed for it. Only a hint: the INSERT of
+  // its use (useToken, recordIssued, ...) stays what decides, so two
+  // requests racing with one token still cannot both pass.
+  virtual Result<bool> tokenUsed(const std::string& tokenId, const std::string& provisioner) = 0;
+
   // Forgets tokens whose expiresAt is before `now`. expiresAt must be the
   // last moment the verifier accepts the token (exp plus its leeway), or a
   // token still accepted could be replayed after pruning.

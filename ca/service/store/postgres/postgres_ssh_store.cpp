@@ -116,6 +116,10 @@ Status PostgresSshStore::useToken(const std::string& tokenId, const std::string&
       *pool_, [&](PGconn* c) { return pgInsertUsedToken(c, use); }, "using a one-time token");
 }
 
+Result<bool> PostgresSshStore::tokenUsed(const std::string& tokenId, const std::string& provisioner) {
+  return readValue<bool>(*pool_, [&](PGconn* c) { return pgSelectUsedToken(c, tokenId, provisioner); });
+}
+
 Status PostgresSshStore::pruneExpired(int64_t now) {
   return pgTransaction(
       *pool_, [&](PGconn* c) { return pgDeleteExpiredTokens(c, now); }, "pruning spent tokens");

@@ -35,6 +35,7 @@ class PostgresSshStore final : public SshIssuanceStore {
                                                               int64_t now) override;
   Result<uint64_t> krlVersion() override;
 
+  Result<bool> tokenUsed(const std::string& tokenId, const std::string& provisioner) override;
   Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
                   int64_t now) override;
   Status pruneExpired(int64_t now) override;

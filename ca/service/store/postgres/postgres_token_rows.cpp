@@ -17,6 +17,12 @@ Status pgInsertUsedToken(PGconn* conn, const TokenUse& use) {
   return okStatus();
 }
 
+Result<bool> pgSelectUsedToken(PGconn* conn, const std::string& tokenId, const std::string& provisioner) {
+  SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn, "SELECT 1 FROM used_tokens WHERE provisioner = $1 AND token_id = $2",
+                                            PgParams().add(provisioner).add(tokenId), "reading a one-time token"));
+  return PQntuples(r.get()) > 0;
+}
+
 Status pgDeleteExpiredTokens(PGconn* conn, int64_t now) {
   auto done = pgExec(conn, "DELETE FROM used_tokens WHERE expires_at < $1", PgParams().add(now),
                      "pruning spent one-time tokens");

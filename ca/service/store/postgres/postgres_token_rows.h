@@ -16,6 +16,9 @@ namespace sshca::store {
 // inserted it a moment ago, so there is no window between check and write.
 Status pgInsertUsedToken(PGconn* conn, const TokenUse& use);
 
+// Whether (provisioner, tokenId) is there.
+Result<bool> pgSelectUsedToken(PGconn* conn, const std::string& tokenId, const std::string& provisioner);
+
 // Deletes tokens that expired before `now`.
 Status pgDeleteExpiredTokens(PGconn* conn, int64_t now);
 

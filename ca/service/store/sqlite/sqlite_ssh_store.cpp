@@ -100,6 +100,11 @@ Status SqliteSshStore::useToken(const std::string& tokenId, const std::string& p
   return writer_->write([&use](SqliteConn db) { return insertUsedTokenRow(db, use); });
 }
 
+Result<bool> SqliteSshStore::tokenUsed(const std::string& tokenId, const std::string& provisioner) {
+  std::lock_guard lock(readMu_);
+  return selectUsedTokenRow(reader_.get(), tokenId, provisioner);
+}
+
 Status SqliteSshStore::pruneExpired(int64_t now) {
   return writer_->write([now](SqliteConn db) { return deleteExpiredTokenRows(db, now); });
 }

@@ -36,6 +36,7 @@ class SqliteSshStore final : public SshIssuanceStore {
                                                               int64_t now) override;
   Result<uint64_t> krlVersion() override;
 
+  Result<bool> tokenUsed(const std::string& tokenId, const std::string& provisioner) override;
   Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
                   int64_t now) override;
   Status pruneExpired(int64_t now) override;

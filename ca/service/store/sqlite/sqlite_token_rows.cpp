@@ -17,6 +17,13 @@ Status insertUsedTokenRow(SqliteConn db, const TokenUse& use) {
   return s;
 }
 
+Result<bool> selectUsedTokenRow(SqliteConn db, const std::string& tokenId, const std::string& provisioner) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, "SELECT 1 FROM used_tokens WHERE provisioner = ? AND token_id = ?"));
+  stmt.bind(1, provisioner).bind(2, tokenId);
+  return stmt.step();
+}
+
 Status deleteExpiredTokenRows(SqliteConn db, int64_t now) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db, "DELETE FROM used_tokens WHERE expires_at < ?"));

@@ -17,6 +17,9 @@ namespace sshca::store {
 // refuses the INSERT, so there is no window between a check and a write.
 Status insertUsedTokenRow(SqliteConn db, const TokenUse& use);
 
+// Whether (provisioner, tokenId) is there.
+Result<bool> selectUsedTokenRow(SqliteConn db, const std::string& tokenId, const std::string& provisioner);
+
 // Deletes tokens that expired before `now`.
 Status deleteExpiredTokenRows(SqliteConn db, int64_t now);
 
