@@ -9,12 +9,25 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 
-ApiResponse jsonResponse(int status, std::string body) { return {status, kJson, std::move(body), {}}; }
+ApiResponse jsonResponse(int status, std::string body) { return {status, kJson, std::move(body), {}, 0}; }
+
+// What a 5xx body says instead of the message.
+Error publicError(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::Unavailable:
+    case ErrorCode::PinIncorrect:
+    case ErrorCode::PinLocked:
+      return makeError(error.code, "the CA cannot sign or record right now (its key token or database is "
+                                   "unavailable or busy); retry later");
+    default:
+      return makeError(error.code, "the CA failed to handle the request; see its log");
+  }
+}
 
 // A certificate response plus who got it, for the log line.
 ApiResponse certificateResponse(int status, const SshCertificateResponse& r) {
   ApiResponse out = jsonResponse(status, renderCertificate(r.certificate));
-  out.log = {r.provisioner, r.subject, r.serial};
+  out.log = {r.provisioner, r.subject, r.serial, {}, {}};
   return out;
 }
 
@@ -22,17 +35,30 @@ ApiResponse certificateResponse(int status, const SshCertificateResponse& r) {
 
 ApiResponse errorResponse(const Error& error) { return errorResponse(httpStatusFor(error.code), error); }
 
-ApiResponse errorResponse(int status, const Error& error) { return jsonResponse(status, errorBody(error)); }
+ApiResponse errorResponse(int status, const Error& error) {
+  ApiResponse out = jsonResponse(status, errorBody(status >= 500 ? publicError(error) : error));
+  out.log.errorCode = std::string(errorCodeName(error.code));
+  out.log.reason = error.message;
+  if (status == 503) out.retryAfterSeconds = kRetryAfterUnavailableSeconds;
+  return out;
+}
 
 ApiResponse ApiHandlers::health() {
   HealthReport h = authority_.health();
-  return jsonResponse(h.hsmOk && h.dbOk ? 200 : 503, renderHealth(h));
+  bool ok = h.hsmOk && h.dbOk;
+  ApiResponse out = jsonResponse(ok ? 200 : 503, renderHealth(h));
+  if (!ok) {
+    out.log.errorCode = std::string(errorCodeName(ErrorCode::Unavailable));
+    out.log.reason = (h.hsmOk ? "" : "hsm: " + h.hsmReason + (h.dbOk ? "" : "; ")) + (h.dbOk ? "" : "db: " + h.dbReason);
+    out.retryAfterSeconds = kRetryAfterUnavailableSeconds;
+  }
+  return out;
 }
 
 ApiResponse ApiHandlers::roots() {
   auto pem = authority_.rootsPem();
   if (!pem.ok()) return errorResponse(pem.error());
-  return {200, "application/x-pem-file", std::move(pem).value(), {}};
+  return {200, "application/x-pem-file", std::move(pem).value(), {}, 0};
 }
 
 ApiResponse ApiHandlers::sshRoots() {
@@ -75,20 +101,20 @@ ApiResponse ApiHandlers::revokeSsh(std::string_view body, const std::string& cli
   auto revoked = authority_.revokeSsh(*request);
   if (!revoked.ok()) return errorResponse(revoked.error());
   ApiResponse out = jsonResponse(200, renderRevoked());
-  out.log = {revoked->provisioner, revoked->subject, {}};
+  out.log = {revoked->provisioner, revoked->subject, {}, {}, {}};
   return out;
 }
 
 ApiResponse ApiHandlers::krl() {
   auto krl = authority_.krl();
   if (!krl.ok()) return errorResponse(krl.error());
-  return {200, "application/octet-stream", std::string(asString(*krl)), {}};
+  return {200, "application/octet-stream", std::string(asString(*krl)), {}, 0};
 }
 
 ApiResponse ApiHandlers::krlSignature() {
   auto sig = authority_.krlSignature();
   if (!sig.ok()) return errorResponse(sig.error());
-  return {200, "text/plain", std::move(sig).value(), {}};
+  return {200, "text/plain", std::move(sig).value(), {}, 0};
 }
 
 ApiResponse ApiHandlers::provisioners() {

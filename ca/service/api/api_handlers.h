@@ -18,9 +18,17 @@ struct ApiResponse {
   std::string contentType;
   std::string body;
   RequestLogFields log;  // for the request's log line, never sent
+  int retryAfterSeconds = 0;  // > 0: a Retry-After header (503, 429)
 };
 
-// The response for an error: its mapped status and JSON body.
+// How long a client should wait before retrying a 503 (the token away or
+// busy, the database failing): long enough for a token to be found again.
+constexpr int kRetryAfterUnavailableSeconds = 2;
+
+// The response for an error: its mapped status and JSON body. A 5xx body
+// says only what kind of failure it was (a token's URI, a PKCS#11 call or
+// a database path is the operator's business, not the caller's); the log
+// line carries the code and the full message for every error.
 ApiResponse errorResponse(const Error& error);
 // The same with a status the ErrorCode table cannot express (413).
 ApiResponse errorResponse(int status, const Error& error);

@@ -19,6 +19,8 @@ namespace sshca::api {
 struct HealthReport {
   bool hsmOk = false;
   bool dbOk = false;
+  std::string hsmReason;  // why not ok; "busy: ..." may come with hsmOk
+  std::string dbReason;
 };
 
 // The CA public keys as step-ca's GET /ssh/roots serves them: SSH wire form.

@@ -35,6 +35,7 @@ std::string route(const char* path) { return std::string(R"((?:/1\.0)?)") + path
 void send(httplib::Response& res, ApiResponse&& r) {
   currentTrace.fields = std::move(r.log);
   res.status = r.status;
+  if (r.retryAfterSeconds > 0) res.set_header("Retry-After", std::to_string(r.retryAfterSeconds));
   res.set_content(r.body, r.contentType);
 }
 

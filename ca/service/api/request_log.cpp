@@ -14,6 +14,8 @@ std::string formatRequestLog(const RequestLogEntry& e) {
   if (!e.fields.subject.empty()) line["subject"] = e.fields.subject;
   // A string: serials are 64-bit and JSON readers often hold numbers as doubles.
   if (e.fields.serial) line["serial"] = std::to_string(*e.fields.serial);
+  if (!e.fields.errorCode.empty()) line["error"] = e.fields.errorCode;
+  if (!e.fields.reason.empty()) line["reason"] = e.fields.reason;
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

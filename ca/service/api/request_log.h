@@ -14,6 +14,8 @@ struct RequestLogFields {
   std::string provisioner;
   std::string subject;
   std::optional<uint64_t> serial;
+  std::string errorCode;  // a non-2xx answer's ErrorCode name ...
+  std::string reason;     // ... and its full message (which the body may not carry)
 };
 
 struct RequestLogEntry {
@@ -26,7 +28,8 @@ struct RequestLogEntry {
 };
 
 // {"method":...,"path":...,"status":...,"latency_ms":...,"remote":...,
-//  "provisioner":...,"subject":...,"serial":"<decimal>"}; empty fields omitted.
+//  "provisioner":...,"subject":...,"serial":"<decimal>","error":...,
+//  "reason":...}; empty fields omitted.
 std::string formatRequestLog(const RequestLogEntry& entry);
 
 }  // namespace sshca::api

@@ -34,7 +34,11 @@ Result<json> provisionerEntry(const ProvisionerInfo& p) {
 
 std::string renderHealth(const HealthReport& health) {
   auto word = [](bool ok) { return ok ? "ok" : "unavailable"; };
-  return dump({{"status", word(health.hsmOk && health.dbOk)}, {"hsm", word(health.hsmOk)}, {"db", word(health.dbOk)}});
+  json body = {{"status", word(health.hsmOk && health.dbOk)}, {"hsm", word(health.hsmOk)}, {"db", word(health.dbOk)}};
+  // Reasons only when there is something to say (a busy token may be ok).
+  if (!health.hsmReason.empty()) body["hsm_reason"] = health.hsmReason;
+  if (!health.dbReason.empty()) body["db_reason"] = health.dbReason;
+  return dump(body);
 }
 
 std::string renderSshRoots(const SshRoots& roots) {

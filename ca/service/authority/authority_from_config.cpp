@@ -27,19 +27,6 @@ Result<SignerPtr> openCaSigner(KeyManager& keys, const std::string& keyUri, std:
   return std::move(signer).value();
 }
 
-// /health asks the token for the user CA's public key: one object lookup
-// and an attribute read on a pooled session. It proves the token is there
-// and the login holds, without the cost of a signature (a Nitrokey HSM
-// signs in ~100 ms; a health check every few seconds should not queue
-// behind certificate requests).
-std::function<Status()> makeHsmProbe(std::shared_ptr<KeyManager> keys, KeyRef ref) {
-  return [keys = std::move(keys), ref = std::move(ref)]() -> Status {
-    auto pub = keys->publicKey(ref);
-    if (!pub.ok()) return std::move(pub).error();
-    return okStatus();
-  };
-}
-
 // SQLite or PostgreSQL, as config.db says. PostgreSQL keeps one connection
 // per HTTP worker, plus one for the main thread's token pruning.
 Result<std::unique_ptr<store::SshIssuanceStore>> openStore(const config::CaConfig& config) {
@@ -55,13 +42,16 @@ std::string withoutTrailingSlash(std::string url) {
 Status openKeys(const config::CaConfig& config, AuthorityParts& parts) {
   SSHCA_RETURN_IF_ERROR(exportSoftHsmConf(config));
   SSHCA_ASSIGN_OR_RETURN(KmsUri kms, parseKmsUri(config.kms));
-  auto opened = openPkcs11KeyManager(kms);
+  Pkcs11Options options;
+  options.maxSessions = config.hsm.maxConcurrentSignatures;
+  options.sessionWait = std::chrono::milliseconds(config.hsm.signWaitMs);
+  auto opened = openPkcs11KeyManager(kms, options);
   if (!opened.ok()) return std::move(opened).error().context("opening the token");
-  std::shared_ptr<KeyManager> keys = std::move(opened).value();
+  std::unique_ptr<KeyManager> keys = std::move(opened).value();
+  // The signers keep the token, its login and its session pool; /health
+  // asks them (Signer::ready), which finds the token again if it went away.
   SSHCA_ASSIGN_OR_RETURN(parts.userCa, openCaSigner(*keys, config.ssh.userKey, "SSH user CA key"));
   SSHCA_ASSIGN_OR_RETURN(parts.hostCa, openCaSigner(*keys, config.ssh.hostKey, "SSH host CA key"));
-  SSHCA_ASSIGN_OR_RETURN(KeyRef probeRef, parseKeyUri(config.ssh.userKey));
-  parts.hsmProbe = makeHsmProbe(std::move(keys), std::move(probeRef));
   return okStatus();
 }
 

@@ -166,6 +166,21 @@ Status readSections(const json& j, CaConfig& c) {
       c.server.maxBodyBytes = s["maxBodyBytes"].get<size_t>();
     if (c.server.threads < 1 || c.server.threads > 256) return bad("server.threads", "must be 1..256");
   }
+  if (j.contains("hsm")) {
+    const json& h = j["hsm"];
+    if (!h.is_object()) return bad("hsm", "must be an object");
+    if (h.contains("maxConcurrentSignatures")) {
+      if (!h["maxConcurrentSignatures"].is_number_unsigned() || h["maxConcurrentSignatures"].get<uint64_t>() > 1024)
+        return bad("hsm.maxConcurrentSignatures", "must be 0..1024 (0: the token's own limit)");
+      c.hsm.maxConcurrentSignatures = h["maxConcurrentSignatures"].get<size_t>();
+    }
+    if (h.contains("signWaitMs")) {
+      if (!h["signWaitMs"].is_number_unsigned() || h["signWaitMs"].get<uint64_t>() < 1 ||
+          h["signWaitMs"].get<uint64_t>() > 60000)
+        return bad("hsm.signWaitMs", "must be 1..60000");
+      c.hsm.signWaitMs = h["signWaitMs"].get<int64_t>();
+    }
+  }
   return okStatus();
 }
 
@@ -245,6 +260,9 @@ std::string serializeCaConfig(const CaConfig& c) {
             {"db", {{"type", c.db.type}, {"path", c.db.path}}},
             {"server", {{"threads", c.server.threads}, {"maxBodyBytes", c.server.maxBodyBytes}}}};
   if (!c.softhsm2Conf.empty()) j["softhsm2Conf"] = c.softhsm2Conf;
+  const HsmConfig defaultHsm;
+  if (c.hsm.maxConcurrentSignatures != defaultHsm.maxConcurrentSignatures || c.hsm.signWaitMs != defaultHsm.signWaitMs)
+    j["hsm"] = {{"maxConcurrentSignatures", c.hsm.maxConcurrentSignatures}, {"signWaitMs", c.hsm.signWaitMs}};
   if (!c.db.dsn.empty()) j["db"]["dsn"] = c.db.dsn;
   j["provisioners"] = json::array();
   for (const auto& p : c.provisioners) j["provisioners"].push_back(provisionerJson(p));

@@ -37,6 +37,12 @@ struct DbConfig {
   std::string dsn;              // postgresql: libpq connection string (may hold a password: never logged)
 };
 
+// The token's capacity (docs/configuration.md "hsm").
+struct HsmConfig {
+  size_t maxConcurrentSignatures = 0;  // 0: the token's session limit, or 16
+  int64_t signWaitMs = 2000;           // then 503 with Retry-After
+};
+
 struct ServerConfig {
   int threads = 8;
   size_t maxBodyBytes = 64 * 1024;
@@ -79,6 +85,7 @@ struct CaConfig {
   TlsConfig tls;
   DbConfig db;
   ServerConfig server;
+  HsmConfig hsm;
   std::vector<ProvisionerConfig> provisioners;
 
   const ProvisionerConfig* findProvisioner(std::string_view name) const;
