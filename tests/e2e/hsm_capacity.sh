@@ -15,7 +15,8 @@ cd "$T"
 
 init_ca
 jq --arg m "$FAULT_MODULE" '.kms |= sub("module-path=[^;?]*"; "module-path=" + $m)
-  | .server.threads = 64 | .hsm = {maxConcurrentSignatures: 2, signWaitMs: 300}' "$CFG" >"$CFG.new"
+  | .server.threads = 64 | .hsm = {maxConcurrentSignatures: 2, signWaitMs: 300}
+  | .limits = {perAddress: {perSecond: 0}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new"
 mv "$CFG.new" "$CFG"
 fault_clear
 must "serve starts on the fault module" restart_ca
@@ -72,4 +73,23 @@ check "no request waited much longer than the wait deadline" \
   python3 -c "import sys; sys.exit(0 if float('$(result max)') < 5000 else 1)"
 check "the 503s carry Retry-After, the log line says busy" grep -q '"reason":"[^"]*is busy' "$T/serve.log"
 echo "  ($(grep RESULT "$T/loadgen.out"))"
+
+# ---- rate limits: 429 with Retry-After, before anything is checked ----
+fault_clear
+kill "$CA_PID"; wait "$CA_PID" 2>/dev/null || true
+jq '.limits = {perAddress: {perSecond: 0.01, burst: 5}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new"
+mv "$CFG.new" "$CFG"
+must "serve restarts with a small per-address limit" restart_ca
+"$SSHCA" token user alice --principals alice --ttl 10m --config "$CFG" --count 20 >"$T/limited"
+signs=$(fault_count C_Sign)
+load "$T/limited" 1
+check "the burst got certificates" test "$(result ok)" -eq 5
+check "the rest got 429" grep -q 'status 429' "$T/loadgen.out"
+check "a 429 costs no C_Sign" test "$(fault_count C_Sign)" -eq $((signs + $(result ok)))
+jq -nc --arg pk "$(cut -d' ' -f2 "$T/id.pub")" '{publicKey: $pk, ott: "not-even-a-token"}' >"$T/body.json"
+status=$(curl -s -D "$T/headers" -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" -X POST \
+  -H 'Content-Type: application/json' --data-binary @"$T/body.json" "$CA_URL/ssh/sign")
+check "still limited: 429" test "$status" = 429
+check "with Retry-After" grep -qi '^retry-after: [0-9]' "$T/headers"
+check "code rate_limited" test "$(jq -r .code "$T/out")" = rate_limited
 finish

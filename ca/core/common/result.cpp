@@ -15,6 +15,7 @@ std::string_view errorCodeName(ErrorCode code) {
     case ErrorCode::PinLocked: return "pin_locked";
     case ErrorCode::Replayed: return "replayed";
     case ErrorCode::Unavailable: return "unavailable";
+    case ErrorCode::RateLimited: return "rate_limited";
     case ErrorCode::CryptoFailure: return "crypto_failure";
     case ErrorCode::IoError: return "io_error";
     case ErrorCode::Internal: return "internal";

@@ -26,6 +26,7 @@ enum class ErrorCode {
   PinLocked,         // the token reports the PIN locked
   Replayed,          // a one-time token was already used
   Unavailable,       // HSM, database or peer not reachable right now
+  RateLimited,       // the caller sent more requests than its share; retry later
   CryptoFailure,     // a signature failed to verify, a crypto call failed
   IoError,           // file system or process errors
   Internal,          // a bug: an invariant did not hold

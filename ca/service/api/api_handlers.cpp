@@ -40,6 +40,7 @@ ApiResponse errorResponse(int status, const Error& error) {
   out.log.errorCode = std::string(errorCodeName(error.code));
   out.log.reason = error.message;
   if (status == 503) out.retryAfterSeconds = kRetryAfterUnavailableSeconds;
+  if (status == 429) out.retryAfterSeconds = kRetryAfterRateLimitedSeconds;
   return out;
 }
 

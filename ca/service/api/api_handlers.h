@@ -24,6 +24,9 @@ struct ApiResponse {
 // How long a client should wait before retrying a 503 (the token away or
 // busy, the database failing): long enough for a token to be found again.
 constexpr int kRetryAfterUnavailableSeconds = 2;
+// And a 429: a token bucket refills within about a second at the rates
+// ca.json allows.
+constexpr int kRetryAfterRateLimitedSeconds = 1;
 
 // The response for an error: its mapped status and JSON body. A 5xx body
 // says only what kind of failure it was (a token's URI, a PKCS#11 call or

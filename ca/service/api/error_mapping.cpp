@@ -23,6 +23,8 @@ int httpStatusFor(ErrorCode code) {
     case ErrorCode::PinLocked:
     case ErrorCode::Unavailable:
       return 503;
+    case ErrorCode::RateLimited:
+      return 429;
     case ErrorCode::CryptoFailure:
     case ErrorCode::IoError:
     case ErrorCode::Internal:

@@ -65,7 +65,9 @@ Authority::Authority(AuthorityParts parts)
       hsmProbe_(std::move(parts.hsmProbe)),
       clock_(std::move(parts.clock)),
       rng_(parts.rng ? *parts.rng : systemRandom()),
-      provisioners_(std::move(parts.provisioners)) {
+      provisioners_(std::move(parts.provisioners)),
+      addressLimiter_(parts.perAddress, "from this address"),
+      provisionerLimiter_(parts.perProvisioner, "for this provisioner") {
   // The user CA key signs the KRL: hosts already trust it for user
   // certificates (TrustedUserCAKeys), which is what the KRL is about.
   std::vector<KrlCaKey> cas{{userCa_.signer->publicKey(), userCa_.fingerprint},
@@ -131,8 +133,10 @@ Result<std::vector<api::ProvisionerInfo>> Authority::provisioners() {
 
 Result<api::SignSshResponse> Authority::signSsh(const api::SignSshRequest& request) {
   const int64_t now = clock_();
+  SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
   SSHCA_ASSIGN_OR_RETURN(PublicKey key, parseSubjectKey(request.publicKey));
   SSHCA_ASSIGN_OR_RETURN(Caller caller, authenticate(request.ott, now));
+  SSHCA_RETURN_IF_ERROR(provisionerLimiter_.admit(caller.identity.provisioner));
   SSHCA_ASSIGN_OR_RETURN(auto wanted, toPolicyRequest(request, std::move(key), caller.identity, now));
   SSHCA_ASSIGN_OR_RETURN(auto tmpl, policy::applySshPolicy(caller.identity, wanted, caller.provisioner->policy(),
                                                            static_cast<uint64_t>(now)));

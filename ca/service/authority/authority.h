@@ -17,6 +17,7 @@
 #include "ca/service/api/authority_api.h"
 #include "ca/service/authority/krl_cache.h"
 #include "ca/service/authority/provisioner_set.h"
+#include "ca/service/authority/rate_limiter.h"
 #include "ca/service/authority/root_certificate.h"
 #include "ca/core/common/random.h"
 #include "ca/core/common/result.h"
@@ -40,6 +41,8 @@ struct AuthorityParts {
   std::function<Status()> hsmProbe;
   std::function<int64_t()> clock;     // seconds since the epoch; default: the system clock
   RandomSource* rng = nullptr;        // serials and nonces; default: systemRandom(); borrowed
+  RateLimit perAddress;               // requests per client address; default: none
+  RateLimit perProvisioner;           // authenticated requests per provisioner; default: none
 };
 
 class Authority final : public api::AuthorityApi {
@@ -125,6 +128,8 @@ class Authority final : public api::AuthorityApi {
   mutable std::mutex provisionersMu_;  // guards the pointer only, never held during a request
   ProvisionerSetPtr provisioners_;
   std::unique_ptr<KrlCache> krlCache_;
+  mutable RateLimiter addressLimiter_;
+  mutable RateLimiter provisionerLimiter_;
   // The outcome of the last commit that failed for the database's sake
   // (not a replay or a taken serial), for /health.
   std::mutex commitMu_;

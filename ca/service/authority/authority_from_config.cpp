@@ -64,6 +64,8 @@ Result<std::unique_ptr<Authority>> Authority::create(const config::CaConfig& con
   SSHCA_ASSIGN_OR_RETURN(parts.root, loadRootCertificate(config.x509.rootCert));
   SSHCA_ASSIGN_OR_RETURN(parts.store, openStore(config));
   SSHCA_ASSIGN_OR_RETURN(parts.provisioners, buildProvisionerSet(config));
+  parts.perAddress = {config.limits.perAddress.perSecond, config.limits.perAddress.burst};
+  parts.perProvisioner = {config.limits.perProvisioner.perSecond, config.limits.perProvisioner.burst};
   return fromParts(std::move(parts));
 }
 

@@ -41,6 +41,7 @@ Result<std::pair<const Authority::CaKey*, store::SshCertificateRecord>> Authorit
 
 Result<api::RevokeSshResponse> Authority::revokeSsh(const api::RevokeSshRequest& request) {
   const int64_t now = clock_();
+  SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
   if (!request.passive)
     return makeError(ErrorCode::Unsupported, "active revocation (passive: false) is not supported: sshca revokes "
                                              "passively, through the KRL");

@@ -166,6 +166,27 @@ Status readSections(const json& j, CaConfig& c) {
       c.server.maxBodyBytes = s["maxBodyBytes"].get<size_t>();
     if (c.server.threads < 1 || c.server.threads > 256) return bad("server.threads", "must be 1..256");
   }
+  if (j.contains("limits")) {
+    const json& l = j["limits"];
+    if (!l.is_object()) return bad("limits", "must be an object");
+    for (auto [name, target] : {std::pair{"perAddress", &c.limits.perAddress},
+                                std::pair{"perProvisioner", &c.limits.perProvisioner}}) {
+      if (!l.contains(name)) continue;
+      const json& r = l[name];
+      const std::string field = std::string("limits.") + name;
+      if (!r.is_object()) return bad(field, "must be an object {perSecond, burst}");
+      if (r.contains("perSecond")) {
+        if (!r["perSecond"].is_number() || r["perSecond"].get<double>() < 0)
+          return bad(field + ".perSecond", "must be a number >= 0 (0: no limit)");
+        target->perSecond = r["perSecond"].get<double>();
+      }
+      if (r.contains("burst")) {
+        if (!r["burst"].is_number() || r["burst"].get<double>() < 1)
+          return bad(field + ".burst", "must be a number >= 1");
+        target->burst = r["burst"].get<double>();
+      }
+    }
+  }
   if (j.contains("hsm")) {
     const json& h = j["hsm"];
     if (!h.is_object()) return bad("hsm", "must be an object");
@@ -260,6 +281,14 @@ std::string serializeCaConfig(const CaConfig& c) {
             {"db", {{"type", c.db.type}, {"path", c.db.path}}},
             {"server", {{"threads", c.server.threads}, {"maxBodyBytes", c.server.maxBodyBytes}}}};
   if (!c.softhsm2Conf.empty()) j["softhsm2Conf"] = c.softhsm2Conf;
+  const LimitsConfig defaultLimits;
+  auto limitJson = [](const RateLimitConfig& r) { return json{{"perSecond", r.perSecond}, {"burst", r.burst}}; };
+  if (c.limits.perAddress.perSecond != defaultLimits.perAddress.perSecond ||
+      c.limits.perAddress.burst != defaultLimits.perAddress.burst ||
+      c.limits.perProvisioner.perSecond != defaultLimits.perProvisioner.perSecond ||
+      c.limits.perProvisioner.burst != defaultLimits.perProvisioner.burst)
+    j["limits"] = {{"perAddress", limitJson(c.limits.perAddress)},
+                   {"perProvisioner", limitJson(c.limits.perProvisioner)}};
   const HsmConfig defaultHsm;
   if (c.hsm.maxConcurrentSignatures != defaultHsm.maxConcurrentSignatures || c.hsm.signWaitMs != defaultHsm.signWaitMs)
     j["hsm"] = {{"maxConcurrentSignatures", c.hsm.maxConcurrentSignatures}, {"signWaitMs", c.hsm.signWaitMs}};

@@ -43,6 +43,16 @@ struct HsmConfig {
   int64_t signWaitMs = 2000;           // then 503 with Retry-After
 };
 
+// Token buckets (docs/configuration.md "limits"): perSecond 0 turns one off.
+struct RateLimitConfig {
+  double perSecond = 0;
+  double burst = 0;
+};
+struct LimitsConfig {
+  RateLimitConfig perAddress{50, 500};
+  RateLimitConfig perProvisioner{500, 5000};
+};
+
 struct ServerConfig {
   int threads = 8;
   size_t maxBodyBytes = 64 * 1024;
@@ -86,6 +96,7 @@ struct CaConfig {
   DbConfig db;
   ServerConfig server;
   HsmConfig hsm;
+  LimitsConfig limits;
   std::vector<ProvisionerConfig> provisioners;
 
   const ProvisionerConfig* findProvisioner(std::string_view name) const;

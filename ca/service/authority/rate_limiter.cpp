@@ -1,0 +1,48 @@
+#include "ca/service/authority/rate_limiter.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace sshca::authority {
+namespace {
+
+double steadySeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+RateLimiter::RateLimiter(RateLimit limit, std::string what, size_t maxKeys, std::function<double()> clock)
+    : limit_(limit), what_(std::move(what)), maxKeys_(maxKeys), clock_(clock ? std::move(clock) : steadySeconds) {
+  limit_.burst = std::max(limit_.burst, 1.0);
+  overflow_ = {limit_.burst, clock_()};
+}
+
+void RateLimiter::forgetFullLocked(double now) {
+  for (auto it = buckets_.begin(); it != buckets_.end();) {
+    if (it->second.tokens + (now - it->second.at) * limit_.perSecond >= limit_.burst) it = buckets_.erase(it);
+    else ++it;
+  }
+}
+
+Status RateLimiter::admit(const std::string& key) {
+  if (limit_.perSecond <= 0) return okStatus();
+  std::lock_guard lock(mu_);
+  const double now = clock_();
+  auto it = buckets_.find(key);
+  if (it == buckets_.end() && buckets_.size() >= maxKeys_) forgetFullLocked(now);
+  Bucket* b = &overflow_;
+  if (it != buckets_.end()) b = &it->second;
+  else if (buckets_.size() < maxKeys_) b = &buckets_.emplace(key, Bucket{limit_.burst, now}).first->second;
+  b->tokens = std::min(limit_.burst, b->tokens + (now - b->at) * limit_.perSecond);
+  b->at = now;
+  if (b->tokens < 1) {
+    return makeError(ErrorCode::RateLimited, "too many requests " + what_ + " (more than " +
+                                                 std::to_string(static_cast<long>(limit_.perSecond)) +
+                                                 " a second on average); retry later");
+  }
+  b->tokens -= 1;
+  return okStatus();
+}
+
+}  // namespace sshca::authority
