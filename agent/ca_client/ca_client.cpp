@@ -2,6 +2,11 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "agent/ca_client/https_url.h"
@@ -19,6 +24,7 @@ ErrorCode codeForStatus(int status) {
     case 403: return ErrorCode::PermissionDenied;
     case 404: return ErrorCode::NotFound;
     case 409: return ErrorCode::Replayed;
+    case 429: return ErrorCode::RateLimited;
     case 503: return ErrorCode::Unavailable;
     default: return ErrorCode::Internal;
   }
@@ -34,12 +40,39 @@ std::string errorMessage(const httplib::Response& res) {
   return "HTTP status " + std::to_string(res.status);
 }
 
+bool retryable(const httplib::Result& res) { return res && (res->status == 503 || res->status == 429); }
+
+// Retry-After in seconds (the CA sends seconds; an HTTP date is read as 1 s).
+std::chrono::milliseconds retryAfter(const httplib::Response& res, std::chrono::seconds maxWait) {
+  long seconds = 1;
+  if (res.has_header("Retry-After")) {
+    const std::string v = res.get_header_value("Retry-After");
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (end != v.c_str() && *end == '\0' && n >= 0) seconds = n;
+  }
+  seconds = std::min<long>(seconds, maxWait.count());
+  static thread_local std::minstd_rand jitter(std::random_device{}());
+  long ms = seconds * 1000;
+  return std::chrono::milliseconds(ms + static_cast<long>(jitter() % static_cast<unsigned long>(ms / 2 + 1)));
+}
+
 }  // namespace
 
 struct CaClient::Impl {
   std::string basePath;  // "" or "/prefix", no trailing slash
   std::string display;
   std::unique_ptr<httplib::SSLClient> http;
+  RetryPolicy retry;
+
+  template <class Call>
+  Result<std::string> withRetry(const std::string& what, Call call) const {
+    for (int attempt = 1;; ++attempt) {
+      httplib::Result res = call();
+      if (!retryable(res) || attempt >= retry.attempts) return answer(what, res);
+      std::this_thread::sleep_for(retryAfter(*res, retry.maxWait));
+    }
+  }
 
   Result<std::string> answer(const std::string& what, const httplib::Result& res) const {
     if (!res)
@@ -83,12 +116,14 @@ Result<CaClient> CaClient::unverified(const std::string& url) {
 
 Result<std::string> CaClient::get(const std::string& path) const {
   std::string full = impl_->basePath + path;
-  return impl_->answer("GET " + path, impl_->http->Get(full.c_str()));
+  return impl_->withRetry("GET " + path, [&] { return impl_->http->Get(full.c_str()); });
 }
 
 Result<std::string> CaClient::postJson(const std::string& path, const std::string& body) const {
   std::string full = impl_->basePath + path;
-  return impl_->answer("POST " + path, impl_->http->Post(full.c_str(), body, "application/json"));
+  return impl_->withRetry("POST " + path, [&] { return impl_->http->Post(full.c_str(), body, "application/json"); });
 }
+
+void CaClient::setRetry(RetryPolicy policy) { impl_->retry = policy; }
 
 }  // namespace sshca::agent

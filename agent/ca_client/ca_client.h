@@ -4,12 +4,24 @@
 // trusting the server, and then checks the root by its fingerprint.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "ca/core/common/result.h"
 
 namespace sshca::agent {
+
+// Retrying what the CA answers 503 (its token away or busy) or 429 (a rate
+// limit): nothing was spent or recorded for such a request, so sending it
+// again is safe. At most `attempts` tries in all; before each retry the
+// wait the CA's Retry-After asks for (1 s without one), at most maxWait,
+// plus up to half of it again at random, so that a fleet's timers that
+// fired together do not come back together.
+struct RetryPolicy {
+  int attempts = 1;  // 1: no retry
+  std::chrono::seconds maxWait{30};
+};
 
 class CaClient {
  public:
@@ -28,6 +40,8 @@ class CaClient {
   // a code from the HTTP status (401 unauthenticated, 409 replayed, ...).
   Result<std::string> get(const std::string& path) const;
   Result<std::string> postJson(const std::string& path, const std::string& body) const;
+
+  void setRetry(RetryPolicy policy);
 
  struct Impl;  // opaque: keeps httplib.h out of every command's includes
 

@@ -10,6 +10,10 @@
 
 namespace sshca::agent {
 
+// What the commands timers run (host renew, krl sync) do with a CA that
+// answers 503 or 429: up to 4 tries, about 2 minutes at most in all.
+inline constexpr RetryPolicy kScheduledRetry{4, std::chrono::seconds(30)};
+
 struct CaConnection {
   std::string configDir;
   AgentState state;

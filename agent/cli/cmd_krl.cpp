@@ -16,6 +16,7 @@ struct KrlOptions {
 
 void runSync(const KrlOptions& o) {
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
+  ca.client.setRetry(kScheduledRetry);
   KrlDownload d;
   d.krl = orFail(ca.client.get("/ssh/krl"));
   d.signature = orFail(ca.client.get("/ssh/krl.sig"));
