@@ -164,6 +164,7 @@ void HttpsServer::Impl::addErrorAndLogHooks() {
   httplib::Server::HandlerWithResponse onError = [limit](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     ApiResponse r = transportError(res.status, limit);
+    currentTrace.fields = std::move(r.log);  // the log line's code and reason
     res.set_content(r.body, r.contentType);
     return httplib::Server::HandlerResponse::Handled;
   };

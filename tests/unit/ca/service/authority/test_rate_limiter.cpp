@@ -2,7 +2,7 @@
 // moves: a burst, then the refill rate; keys apart; memory bounded.
 #include <catch2/catch.hpp>
 
-#include "authority/rate_limiter.h"
+#include "ca/service/authority/rate_limiter.h"
 
 using namespace sshca;
 using namespace sshca::authority;

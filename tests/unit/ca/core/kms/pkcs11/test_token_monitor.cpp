@@ -7,8 +7,8 @@
 #include <chrono>
 #include <thread>
 
-#include "kms/pkcs11/reconnect_backoff.h"
-#include "kms/pkcs11/token_monitor.h"
+#include "ca/core/kms/pkcs11/reconnect_backoff.h"
+#include "ca/core/kms/pkcs11/token_monitor.h"
 
 using namespace sshca;
 using namespace sshca::pkcs11;
