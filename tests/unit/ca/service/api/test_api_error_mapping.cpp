@@ -13,7 +13,7 @@ TEST_CASE("MapsEveryErrorCodeToTheDocumentedStatus", "[api]") {
       {ErrorCode::NotFound, 404},         {ErrorCode::AlreadyExists, 409}, {ErrorCode::Unauthenticated, 401},
       {ErrorCode::PermissionDenied, 403}, {ErrorCode::PinIncorrect, 503},  {ErrorCode::PinLocked, 503},
       {ErrorCode::Replayed, 409},         {ErrorCode::Unavailable, 503},   {ErrorCode::CryptoFailure, 500},
-      {ErrorCode::IoError, 500},          {ErrorCode::Internal, 500},
+      {ErrorCode::IoError, 500},          {ErrorCode::Internal, 500},      {ErrorCode::RateLimited, 429},
   };
   for (const Row& row : table) {
     INFO(errorCodeName(row.code));

@@ -190,11 +190,13 @@ TEST_CASE("HealthAnswers200JsonOverVerifiedTls", "[api]") {
 
 TEST_CASE("HealthAnswers503WhenHsmIsDown", "[api]") {
   Fixture f;
-  f.authority.healthReport = {false, true};
+  f.authority.healthReport = {false, true, "token 'sshca' went away", ""};
   auto res = f.client()->Get("/health");
   REQUIRE(res);
   CHECK(res->status == 503);
   CHECK(json::parse(res->body)["hsm"] == "unavailable");
+  CHECK(json::parse(res->body)["hsm_reason"] == "token 'sshca' went away");
+  CHECK(res->get_header_value("Retry-After") == "2");
 }
 
 TEST_CASE("ClientNotTrustingTheCaFailsHandshake", "[api]") {
@@ -273,7 +275,7 @@ TEST_CASE("AuthorityErrorsMapToStatusAndJsonBody", "[api]") {
       {ErrorCode::NotFound, 404},         {ErrorCode::AlreadyExists, 409}, {ErrorCode::Unauthenticated, 401},
       {ErrorCode::PermissionDenied, 403}, {ErrorCode::PinIncorrect, 503},  {ErrorCode::PinLocked, 503},
       {ErrorCode::Replayed, 409},         {ErrorCode::Unavailable, 503},   {ErrorCode::CryptoFailure, 500},
-      {ErrorCode::IoError, 500},          {ErrorCode::Internal, 500},
+      {ErrorCode::IoError, 500},          {ErrorCode::Internal, 500},      {ErrorCode::RateLimited, 429},
   };
   auto c = f.client();
   for (const Row& row : table) {
@@ -281,7 +283,11 @@ TEST_CASE("AuthorityErrorsMapToStatusAndJsonBody", "[api]") {
     f.authority.failure = makeError(row.code, "refused for a reason");
     auto res = c->Post("/ssh/sign", signBody(), "application/json");
     checkJsonError(res, row.status, std::string(errorCodeName(row.code)));
-    CHECK(json::parse(res->body)["error"] == "refused for a reason");
+    // A 5xx body says only what kind of failure it was; the log line says why.
+    if (row.status < 500) CHECK(json::parse(res->body)["error"] == "refused for a reason");
+    else CHECK(json::parse(res->body)["error"] != "refused for a reason");
+    // 503 and 429 say when to come back.
+    CHECK(res->has_header("Retry-After") == (row.status == 503 || row.status == 429));
   }
 }
 
@@ -389,7 +395,12 @@ TEST_CASE("LogsOneJsonLinePerRequestWithoutToken", "[api]") {
   CHECK(replayed["status"] == 409);
   CHECK(replayed["path"] == "/1.0/ssh/sign");
   CHECK_FALSE(replayed.contains("serial"));
+  // Every non-2xx line says which error and why.
+  CHECK(replayed["error"] == "replayed");
+  CHECK(replayed["reason"] == "token already used");
+  CHECK_FALSE(ok.contains("error"));
   CHECK(json::parse(lines[2])["status"] == 400);
+  CHECK(json::parse(lines[2])["error"] == "invalid_argument");
 }
 
 TEST_CASE("StartRefusesMissingKeyBadAddressAndTakenPort", "[api]") {
