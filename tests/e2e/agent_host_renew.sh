@@ -117,7 +117,7 @@ cp "$T/key.good" "$KEY"
 # nothing due -> success, certificate kept, KRL synced; then with
 # SSHCA_RENEW_FLAGS=--force it renews and sshd serves the new certificate ----
 export SSHCA_AGENT="$AGENT" SSHCA_CONFIG_DIR="$CONF" SSHCA_HOST_KEYS="$KEY.pub" SSHCA_KRL_FILE="$T/revoked.krl"
-export SSHCA_RELOAD_COMMAND="$RELOAD"
+export SSHCA_RELOAD_COMMAND="$RELOAD" SSHCA_RENEW_DELAY=0
 S1=$(serial_of "$CERT")
 check "cron job: succeeds when nothing is due" sh "$CRON"
 check "cron job: not due -> certificate kept" test "$(serial_of "$CERT")" = "$S1"
