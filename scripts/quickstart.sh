@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Starts sshca on its embedded defaults: installs and builds (setup.sh),
+# Starts sshca on its embedded defaults: installs and builds the sshca
+# command only (setup.sh sshca; scripts/test.sh builds the rest),
 # creates a complete CA in var/ca with `sshca init` unless one is there
 # already (SoftHSM2 token, random PINs in var/ca/secrets, keys, X.509 root,
 # intermediate and TLS certificate, provisioner, database, config), then
 # runs `sshca serve` in the foreground (Ctrl-C stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh sshca
 
 CA=${SSHCA_CA_DIR:-$PWD/var/ca}
 SSHCA=$PWD/build/bin/sshca

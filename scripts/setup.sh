@@ -2,6 +2,8 @@
 # Installs every Debian 12 package sshca needs (idempotent, non-interactive)
 # and builds a Release tree into build/ (binaries in build/bin, libraries and
 # the PAM module in build/lib).
+#   scripts/setup.sh [TARGET...]   builds only these targets (e.g. sshca);
+#                                  default: all of them (tests, benchmarks too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,7 @@ PACKAGES=(
   libpam0g-dev pamtester libcap2-bin
   libsqlite3-dev sqlite3 libpq-dev postgresql
   openssh-server openssh-client
+  debhelper dpkg-dev fakeroot lintian
   clang-14 libclang-rt-14-dev
 )
 # Node for the test identity provider (tests/oidc): Debian's only when
@@ -34,14 +37,20 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The test identity provider's packages, pinned by tests/oidc/package-lock.json;
-# again only when the lock file changed since the last install.
-if [ ! -f tests/oidc/node_modules/.package-lock.json ] ||
-   [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then
+# again only when the lock file changed since the last install, and only for
+# a full build (the tests need them; `setup.sh sshca` does not).
+if [ $# -eq 0 ] && { [ ! -f tests/oidc/node_modules/.package-lock.json ] ||
+   [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; }; then
   (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   echo "setup: installed tests/oidc/node_modules (oidc-provider)"
 fi
 
 JOBS=${JOBS:-$(nproc)}
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$JOBS"
-echo "setup: built build/bin/sshca"
+if [ $# -gt 0 ]; then
+  cmake --build build -j"$JOBS" --target "$@"
+  echo "setup: built $*"
+else
+  cmake --build build -j"$JOBS"
+  echo "setup: built build/"
+fi
