@@ -3,7 +3,7 @@
 # 2 and nothing changes; --force -> new serial, same key, and after the
 # reload sshd serves the new certificate; --rekey -> new key, and ssh still
 # accepts the host with only the @cert-authority line; the cron.weekly job
-# renews and syncs the KRL.
+# renews and syncs the KRL, and fails loudly (a failed renewal, no agent).
 source "$(dirname "$0")/../lib/common.sh"
 require_root
 AGENT="$BUILD_DIR/bin/sshca-agent"
@@ -128,4 +128,11 @@ check "cron job: renews with SSHCA_RENEW_FLAGS=--force" env SSHCA_RENEW_FLAGS=--
 check "cron job: serial changed" test "$(serial_of "$CERT")" != "$S1"
 check "cron job: KRL synced again" test -s "$T/revoked.krl"
 check "sshd serves the certificate the cron job renewed" serves
+# Failures are loud (stderr, status 1: cron mails them): a key without a
+# certificate named for renewal, and a missing agent.
+ssh-keygen -q -t ed25519 -N '' -f "$T/nocert_key"
+expect_fail "cron job: a failed renewal exits non-zero" env SSHCA_HOST_KEYS="$T/nocert_key.pub" sh "$CRON"
+err_contains "renewal failed"
+expect_fail "cron job: a missing agent exits non-zero" env SSHCA_AGENT="$T/no-such-agent" sh "$CRON"
+err_contains "not found"
 finish
