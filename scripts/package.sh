@@ -5,7 +5,8 @@
 #
 #   scripts/package.sh [--out DIR] [--prebuilt BUILD_DIR] [--no-lintian]
 #
-#   --out DIR             where the .deb files go (default build-pkg/)
+#   --out DIR             where the .deb files go (default build-pkg/; debug
+#                         symbol packages in DIR/dbgsym/)
 #   --prebuilt BUILD_DIR  package the binaries of an already built Release
 #                         tree (e.g. build/) instead of building them again
 #                         (the e2e test does; such packages lack Debian's
@@ -64,8 +65,12 @@ for p in sshca sshca-agent libpam-sshca; do
   mv -f "$WORK/$deb" "$OUT/"
   DEBS+=("$OUT/$deb")
 done
-rm -f "$OUT"/*.ddeb
-mv -f "$WORK"/*.ddeb "$OUT/" 2>/dev/null || true
+# Debug symbols (a build with -g only, not --prebuilt): beside, not among them.
+rm -rf "$OUT/dbgsym"
+if compgen -G "$WORK/*-dbgsym_*" >/dev/null; then
+  mkdir -p "$OUT/dbgsym"
+  mv -f "$WORK"/*-dbgsym_* "$OUT/dbgsym/"
+fi
 rm -rf "$SRC"
 printf '%s\n' "${DEBS[@]}"
 

@@ -9,6 +9,7 @@
 
 #include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
+#include "ca/cli/shown_program.h"
 #include "ca/service/setup/init_config.h"
 #include "ca/service/setup/ca_init.h"
 
@@ -31,7 +32,13 @@ std::vector<std::string> splitNames(const std::string& text) {
   return out;
 }
 
+// The Debian package's sshca.service serves exactly this config.
+std::string serveNote(const std::string& cfg) {
+  return cfg == "/var/lib/sshca/config/ca.json" ? "   (or: systemctl start sshca)" : "";
+}
+
 void printSummary(const setup::InitResult& r) {
+  const std::string program = shownProgram();
   const std::string& cfg = r.layout.configFile;
   const std::string& prov = r.config.provisioners.front().name;
   std::cout << "CA created in " << r.layout.dir << "\n\n"
@@ -44,8 +51,8 @@ void printSummary(const setup::InitResult& r) {
             << "provisioner: " << prov << " (jwk)\n"
             << "provisioner: " << setup::kSshpopProvisionerName << " (sshpop: hosts renew their certificates)\n\n"
             << "next:\n"
-            << "  sshca serve --config " << cfg << "\n"
-            << "  sshca token user alice --principals alice --config " << cfg << "\n"
+            << "  " << program << " serve --config " << cfg << serveNote(cfg) << "\n"
+            << "  " << program << " token user alice --principals alice --config " << cfg << "\n"
             << "  curl --cacert " << r.layout.rootCert << " " << r.config.url << "/health\n";
 }
 

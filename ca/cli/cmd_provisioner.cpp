@@ -72,7 +72,7 @@ void runAddOidc(const OidcAddOptions& o) {
   if (!set.ok()) fail(std::move(set).error().context("the new provisioner"));
   orFail(config::saveCaConfig(o.config, ca));
   std::cout << "added oidc provisioner '" << o.name << "' (issuer " << o.issuer << ", client " << o.clientId
-            << "); send SIGHUP to a running sshca serve to load it\n";
+            << "); load it into a running sshca serve with: sshca reload --config " << o.config << "\n";
 }
 
 void runList(const std::string& path) {
@@ -91,7 +91,8 @@ void runRemove(const std::string& path, const std::string& name) {
   if (it == ca.provisioners.end()) fail(makeError(ErrorCode::NotFound, "no provisioner named '" + name + "' in " + path));
   ca.provisioners.erase(it);
   orFail(config::saveCaConfig(path, ca));
-  std::cout << "removed provisioner '" << name << "'; send SIGHUP to a running sshca serve\n";
+  std::cout << "removed provisioner '" << name << "'; sshca reload --config " << path
+            << " makes a running sshca serve forget it\n";
 }
 
 void addOidcCommand(CLI::App* add) {
@@ -116,7 +117,7 @@ void addOidcCommand(CLI::App* add) {
       "  sshca provisioner add oidc corp --config /var/lib/sshca/config/ca.json \\\n"
       "      --issuer https://login.example.com --client-id sshca --domain example.com \\\n"
       "      --principal-claim email-local --group admins=root --max-validity 16h\n"
-      "  kill -HUP $(pidof sshca)");
+      "  sshca reload --config /var/lib/sshca/config/ca.json");
   cmd->callback([o] { runAddOidc(*o); });
 }
 

@@ -10,12 +10,14 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ca/service/api/https_server.h"
 #include "ca/service/authority/authority.h"
 #include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
+#include "ca/cli/serve_pid_file.h"
 #include "ca/service/config/ca_config.h"
 
 namespace sshca::cli {
@@ -23,6 +25,7 @@ namespace {
 
 struct ServeOptions {
   std::string config;
+  std::string pidFile;
 };
 
 // The signals the main thread takes with sigwait. Blocked before the first
@@ -71,6 +74,20 @@ void reload(const std::string& path, authority::Authority& authority) {
             << std::endl;
 }
 
+// The pid file `sshca reload` finds this process by. Another serve holding
+// it ends this one. The default place not being writable (a read-only
+// config directory) is only a warning: reload then needs --pid-file, and
+// systemd's reload needs no file at all.
+std::optional<ServePidFile> writePidFile(const ServeOptions& o) {
+  std::string path = o.pidFile.empty() ? defaultPidFilePath(o.config) : o.pidFile;
+  auto file = ServePidFile::create(path);
+  if (file.ok()) return std::move(*file);
+  if (file.error().code == ErrorCode::AlreadyExists || !o.pidFile.empty()) fail(std::move(file).error());
+  std::cerr << "sshca: no pid file, so `sshca reload` will not find this process: " << file.error().message
+            << std::endl;
+  return std::nullopt;
+}
+
 constexpr long kPruneEverySeconds = 300;
 
 // Returns on SIGINT or SIGTERM. Between signals, every few minutes, spent
@@ -97,6 +114,7 @@ void waitForStop(const sigset_t& set, const std::string& path, authority::Author
 void runServe(const ServeOptions& o) {
   sigset_t signals = blockServeSignals();
   config::CaConfig config = orFail(config::loadCaConfig(o.config));
+  std::optional<ServePidFile> pidFile = writePidFile(o);
   std::unique_ptr<authority::Authority> authority = orFail(authority::Authority::create(config));
   std::unique_ptr<api::HttpsServer> server = orFail(api::HttpsServer::start(serverOptions(config), *authority));
   std::cerr << "sshca: serving https://" << shownAddress(config.address, server->port()) << " (root "
@@ -112,14 +130,21 @@ void registerServeCommands(CLI::App& app) {
   auto* serve = app.add_subcommand("serve", "Run the online CA over HTTPS (POST /ssh/sign, /ssh/roots, /health, ...)");
   serve->add_option("--config", o->config, "the CA's config file (DIR/config/ca.json, written by sshca init)")
       ->required();
+  serve->add_option("--pid-file", o->pidFile,
+                    "where to write this process's pid for sshca reload (default: the config's path with .pid, "
+                    "DIR/config/ca.pid)");
   serve->footer(
       "Runs in the foreground until SIGINT or SIGTERM (in-flight requests finish).\n"
-      "SIGHUP re-reads the provisioners and their policies from the config file without\n"
-      "dropping connections; a file that does not parse keeps the current ones.\n"
+      "SIGHUP (`sshca reload --config CFG`) re-reads the provisioners and their policies from\n"
+      "the config file without dropping connections; a file that does not parse keeps the\n"
+      "current ones. The pid file is kept locked while serve runs and removed when it stops;\n"
+      "a second serve on the same config is refused.\n"
+      "With the Debian package: systemctl start sshca / systemctl reload sshca (sshca.service runs\n"
+      "/usr/bin/sshca serve --config /var/lib/sshca/config/ca.json as the user sshca).\n"
       "Examples:\n"
       "  sshca serve --config /var/lib/sshca/config/ca.json\n"
       "  sshca serve --config ./ca/config/ca.json 2>>/var/log/sshca.log &\n"
-      "  kill -HUP $(pidof sshca)     # reload provisioners after editing ca.json");
+      "  sshca reload --config ./ca/config/ca.json     # after editing ca.json");
   serve->callback([o] { runServe(*o); });
 }
 

@@ -16,5 +16,6 @@ void registerServeCommands(CLI::App& app);
 void registerDbCommands(CLI::App& app);
 void registerRevokeCommands(CLI::App& app);
 void registerProvisionerCommands(CLI::App& app);
+void registerReloadCommands(CLI::App& app);
 
 }  // namespace sshca::cli

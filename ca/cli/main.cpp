@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   sshca::cli::registerInitCommands(app);
   sshca::cli::registerTokenCommands(app);
   sshca::cli::registerServeCommands(app);
+  sshca::cli::registerReloadCommands(app);
   sshca::cli::registerDbCommands(app);
   sshca::cli::registerRevokeCommands(app);
   sshca::cli::registerProvisionerCommands(app);

@@ -6,7 +6,8 @@
 # and the unit's own ExecStart line run as the package's user `sshca` (no
 # systemd PID 1 here: setpriv drops to the user as systemd would), the
 # installed agent enrolls a host against it, the installed cron job renews
-# (and fails loudly once the agent is removed), `systemd-analyze verify`
+# (and fails loudly once the agent is removed), `sshca reload` reaches the
+# serve, `systemd-analyze verify`
 # accepts every installed unit, and remove/purge keep the CA's files until
 # the admin deletes them. At the end the machine is as it was: no package,
 # user, file or dpkg state left, also when the test fails (trap).
@@ -96,6 +97,9 @@ check "/etc/sshca: root:sshca 0750" test "$(stat -c '%U:%G %a' /etc/sshca)" = "r
 for u in "${UNITS[@]}"; do
   check "systemd-analyze verify $u" bash -c "systemd-analyze verify /lib/systemd/system/$u >'$T/verify.log' 2>&1 || { cat '$T/verify.log' >&2; false; }"
 done
+check "every unit's Documentation= file is installed" bash -c \
+  "for f in \$(sed -n 's|^Documentation=||p' ${UNITS[*]/#//lib/systemd/system/} | tr ' ' '\n' | sed -n 's|^file://||p'); do
+     test -f \"\$f\" || { echo \"missing \$f\" >&2; exit 1; }; done"
 check "the timers are enabled (deb-systemd-helper)" \
   test -L /etc/systemd/system/timers.target.wants/sshca-host-renew.timer
 
@@ -118,6 +122,12 @@ CA_URL=$(jq -r .url "$CFG")
 must "the unit's ExecStart serves (/health)" wait_answering "$SERVE_PID" "$T/serve.log" 150 --cacert "$ROOT" \
   --resolve "localhost:$CA_PORT:127.0.0.1" "$CA_URL/health"
 check "it runs as sshca" test "$(ps -o user= -p "$SERVE_PID")" = sshca
+check "it keeps its pid in $CA_DIR/config/ca.pid" test "$(cat "$CA_DIR/config/ca.pid")" = "$SERVE_PID"
+check "installed sshca reload --config (as root)" bash -c "/usr/bin/sshca reload --config $CFG >/dev/null"
+reloaded() { local _; for _ in $(seq 1 100); do grep -q "SIGHUP: reloaded" "$T/serve.log" && return 0; sleep 0.1; done; return 1; }
+check "the serve re-read its provisioners" reloaded
+check "serve --help names the unit and the installed paths" bash -c \
+  "/usr/bin/sshca serve --help | grep -q '/usr/bin/sshca serve --config /var/lib/sshca/config/ca.json'"
 
 # ---- a host enrolls with the installed agent ----
 AGENT_DIR=$T/agent
