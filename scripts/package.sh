@@ -41,9 +41,14 @@ SRC=$WORK/sshca-$VERSION
 rm -rf "$WORK"
 mkdir -p "$SRC"
 # The working tree as it is (tracked and new files, not what .gitignore
-# names), so that uncommitted changes are packaged as they would be built.
-git ls-files -z --cached --others --exclude-standard |
-  tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$SRC"
+# names), so that uncommitted changes are packaged as they would be built;
+# outside a git checkout, everything but build trees and var/.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git ls-files -z --cached --others --exclude-standard |
+    tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$SRC"
+else
+  tar --exclude='./build*' --exclude=./var --exclude=./tests/oidc/node_modules -cf - . | tar -xf - -C "$SRC"
+fi
 
 export DEB_BUILD_OPTIONS="parallel=${JOBS:-$(nproc)} nocheck"
 if command -v ccache >/dev/null 2>&1; then
