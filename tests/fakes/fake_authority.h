@@ -18,7 +18,7 @@ namespace sshca::test {
 class FakeAuthority : public api::AuthorityApi {
  public:
   // Scripted answers; set before requests are sent.
-  api::HealthReport healthReport{true, true};
+  api::HealthReport healthReport{true, true, {}, {}};
   std::string rootsPemText = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
   api::SshRoots sshRootKeys{{Bytes{1, 2, 3}}, {Bytes{4, 5, 6}, Bytes{7}}};
   api::SshCertificateResponse certificate{Bytes{0xde, 0xad, 0xbe, 0xef}, 1234567890123ULL, "alice@example",
