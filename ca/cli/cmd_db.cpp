@@ -48,6 +48,7 @@ void runMigrate(const MigrateOptions& o) {
             << "  certificates: " << counts->certificates << " (" << counts->revoked << " revoked)\n"
             << "  used tokens:  " << counts->tokens << " (still presentable; long-expired ones are not copied)\n"
             << "  KRL version:  " << counts->krlVersion << "\n"
+            << "  denied:       " << counts->denied << " identities\n"
             << "next: stop the CA, set \"db\": {\"type\": \"postgresql\", \"dsn\": \"...\"} in ca.json and start "
                "sshca serve\n";
 }

@@ -17,5 +17,7 @@ void registerDbCommands(CLI::App& app);
 void registerRevokeCommands(CLI::App& app);
 void registerProvisionerCommands(CLI::App& app);
 void registerReloadCommands(CLI::App& app);
+void registerCertCommands(CLI::App& app);
+void registerDenyCommands(CLI::App& app);
 
 }  // namespace sshca::cli

@@ -19,5 +19,7 @@ int main(int argc, char** argv) {
   sshca::cli::registerDbCommands(app);
   sshca::cli::registerRevokeCommands(app);
   sshca::cli::registerProvisionerCommands(app);
+  sshca::cli::registerCertCommands(app);
+  sshca::cli::registerDenyCommands(app);
   return sshca::cli::runMain(app, argc, argv, "sshca");
 }

@@ -6,6 +6,7 @@
 #include "ca/service/authority/issued_record.h"
 #include "ca/service/authority/sign_request.h"
 #include "ca/core/jose/jws.h"
+#include "ca/service/policy/identity_denial.h"
 #include "ca/service/policy/ssh_policy.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 
@@ -164,6 +165,7 @@ Result<Authority::Caller> Authority::authenticate(const std::string& ott, int64_
 Result<ssh::Certificate> Authority::signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who,
                                                   int64_t now,
                                                   const std::optional<store::ReplacedCertificate>& replaces) {
+  SSHCA_RETURN_IF_ERROR(checkNotDenied(tmpl, who));
   const CaKey& ca = tmpl.type == ssh::CertType::User ? userCa_ : hostCa_;
   SSHCA_RETURN_IF_ERROR(refuseSpentToken(who, now));
   for (int attempt = 1;; ++attempt) {
@@ -190,6 +192,14 @@ Status Authority::refuseSpentToken(const policy::Identity& who, int64_t now) con
   if (*used)
     return makeError(ErrorCode::Replayed, "this one-time token of provisioner '" + use.provisioner + "' was used before");
   return okStatus();
+}
+
+// Sign, renew and rekey all pass here, before the HSM is asked and before
+// the token is spent: a denied caller costs a read and leaves no trace.
+Status Authority::checkNotDenied(const ssh::CertTemplate& tmpl, const policy::Identity& who) const {
+  auto found = store_->findDenied(policy::denyKeysFor(who, tmpl));
+  if (!found.ok()) return std::move(found).error().context("reading the denied identities");
+  return policy::refuseIfDenied(*found);
 }
 
 // The certificate row and the token's use commit together (fsync) or not

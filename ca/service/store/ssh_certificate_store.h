@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ca/core/common/result.h"
+#include "ca/service/store/ssh_certificate_query.h"
 #include "ca/service/store/ssh_certificate_record.h"
 
 namespace sshca::store {
@@ -28,6 +29,10 @@ class SshCertificateStore {
 
   // Every certificate issued under this key ID, oldest first.
   virtual Result<std::vector<SshCertificateRecord>> findByKeyId(const std::string& keyId) = 0;
+
+  // The records the query matches, oldest first (the inventory: what was
+  // issued, to whom, what expires soon).
+  virtual Result<std::vector<SshCertificateRecord>> list(const SshCertificateQuery& query) = 0;
 
   // Revokes the certificate and its whole renewal chain: every
   // certificate it replaced and every one that replaced it (renew and

@@ -1,12 +1,13 @@
 // What the authority needs to issue an SSH certificate: the certificate
-// record, the one-time tokens, and recording a certificate together with
-// the token that paid for it, atomically.
+// record, the one-time tokens, the identities it must refuse, and recording
+// a certificate together with the token that paid for it, atomically.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "ca/core/common/result.h"
+#include "ca/service/store/deny_list_store.h"
 #include "ca/service/store/ssh_certificate_store.h"
 #include "ca/service/store/token_replay_store.h"
 
@@ -34,7 +35,7 @@ inline Error certificateAlreadyReplaced(uint64_t serial, uint64_t replacement) {
                                                    "; only the newest certificate of a renewal chain renews");
 }
 
-class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore {
+class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore, public DenyListStore {
  public:
   // The token is marked used and the certificate recorded in one
   // transaction: both or neither. Replayed (and no certificate row) if the

@@ -18,7 +18,7 @@ constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(1936943203)";
 // SQLite file of `sshca pki`), with bigint and bytea: serials are the
 // uint64 bits read as a signed bigint, validity bounds past INT64_MAX are
 // stored as INT64_MAX ("forever").
-constexpr std::array<const char*, 2> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     R"sql(
       CREATE TABLE ssh_certificates (
         id                bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -72,6 +72,17 @@ constexpr std::array<const char*, 2> kMigrations{
         replaced_at    bigint NOT NULL,
         PRIMARY KEY (ca_fingerprint, old_serial),
         UNIQUE (ca_fingerprint, new_serial)
+      );
+    )sql",
+    // 3 (SQLite's 4): denied identities (`sshca deny`).
+    R"sql(
+      CREATE TABLE denied_identities (
+        id       bigint GENERATED ALWAYS AS IDENTITY,
+        kind     text   NOT NULL CHECK (kind IN ('subject', 'email', 'key-id', 'key')),
+        value    text   NOT NULL,
+        reason   text   NOT NULL,
+        added_at bigint NOT NULL,
+        PRIMARY KEY (kind, value)
       );
     )sql",
 };

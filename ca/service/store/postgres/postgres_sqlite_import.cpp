@@ -14,6 +14,8 @@
 #include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/sqlite_ssh_chain.h"
 #include "ca/service/store/sqlite/sqlite_ssh_krl.h"
+#include "ca/service/store/postgres/postgres_deny_rows.h"
+#include "ca/service/store/sqlite/sqlite_deny_rows.h"
 #include "ca/service/store/sqlite/sqlite_ssh_rows.h"
 #include "ca/service/store/sqlite/sqlite_token_rows.h"
 
@@ -24,6 +26,8 @@ namespace {
 // SQLite's schema versions that added the SSH tables and renewal chains.
 constexpr int kSqliteSshSchema = 2;
 constexpr int kSqliteChainSchema = 3;
+// ... and the one that added denied identities.
+constexpr int kSqliteDenySchema = 4;
 
 Status copyCertificates(sqlite3* src, PGconn* dst, SqliteImportCounts& counts) {
   return forEachSshCertificateRow(src, [&](SshCertificateRecord r) -> Status {
@@ -46,6 +50,14 @@ Status copyTokens(sqlite3* src, PGconn* dst, int64_t now, SqliteImportCounts& co
     ++counts.tokens;
     return okStatus();
   });
+}
+
+// A denial left behind would let an offboarded person back in.
+Status copyDenials(sqlite3* src, PGconn* dst, SqliteImportCounts& counts) {
+  SSHCA_ASSIGN_OR_RETURN(std::vector<DeniedIdentity> denied, selectDeniedRows(src));
+  for (const auto& d : denied) SSHCA_RETURN_IF_ERROR(pgInsertDenied(dst, d));
+  counts.denied = denied.size();
+  return okStatus();
 }
 
 // Under the table lock, so that no CA instance writes between the check
@@ -96,6 +108,7 @@ Result<SqliteImportCounts> importSqliteIntoPostgres(const std::string& sqlitePat
         SSHCA_RETURN_IF_ERROR(copyTokens(src.get(), conn, now, counts));
         SSHCA_ASSIGN_OR_RETURN(counts.krlVersion, selectKrlVersion(src.get()));
         if (counts.krlVersion > 0) SSHCA_RETURN_IF_ERROR(pgRaiseKrlVersion(conn, counts.krlVersion));
+        if (version >= kSqliteDenySchema) SSHCA_RETURN_IF_ERROR(copyDenials(src.get(), conn, counts));
         return okStatus();
       },
       "copying the SSH records");

@@ -17,6 +17,7 @@ struct SqliteImportCounts {
   size_t certificates = 0;
   size_t revoked = 0;
   size_t tokens = 0;
+  size_t denied = 0;
   uint64_t krlVersion = 0;
 };
 

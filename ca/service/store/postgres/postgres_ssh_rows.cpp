@@ -58,7 +58,46 @@ std::string what(const std::string& caFingerprint, uint64_t serial) {
   return "serial " + std::to_string(serial) + " of CA " + caFingerprint;
 }
 
+// The WHERE clause of a query, its values numbered $1.. in order.
+struct QueryClause {
+  std::string sql;
+  PgParams params;
+
+  void add(const std::string& condition) { sql += (sql.empty() ? "WHERE " : " AND ") + condition; }
+  template <class T>
+  void add(const std::string& condition, const T& value) {
+    params.add(value);
+    std::string placeholder = "$" + std::to_string(params.count());
+    std::string filled = condition;
+    filled.replace(filled.find('?'), 1, placeholder);
+    add(filled);
+  }
+};
+
+QueryClause whereOf(const SshCertificateQuery& q) {
+  QueryClause c;
+  if (q.serial) c.add("c.serial = ?", serialToColumn(*q.serial));
+  if (q.certType) c.add("c.cert_type = ?", *q.certType);
+  if (q.principal)
+    c.add("c.id IN (SELECT certificate_id FROM ssh_certificate_principals WHERE principal = ?)", *q.principal);
+  if (q.keyId) c.add("c.key_id = ?", *q.keyId);
+  if (q.subject) c.add("c.subject = ?", *q.subject);
+  if (q.provisioner) c.add("c.provisioner = ?", *q.provisioner);
+  if (q.keyFingerprint) c.add("c.key_fingerprint = ?", *q.keyFingerprint);
+  if (q.revoked) c.add(*q.revoked ? "c.revoked_at IS NOT NULL" : "c.revoked_at IS NULL");
+  if (q.unexpiredAt) c.add("c.valid_before > ?", *q.unexpiredAt);
+  if (q.expiringBy) c.add("c.valid_before <= ?", *q.expiringBy);
+  return c;
+}
+
 }  // namespace
+
+Result<std::vector<SshCertificateRecord>> pgSelectSshCertificates(PGconn* conn, const SshCertificateQuery& query) {
+  QueryClause where = whereOf(query);
+  std::string sql = where.sql + " ORDER BY c.id";
+  if (query.limit > 0) sql += " LIMIT " + std::to_string(query.limit);
+  return selectRecords(conn, sql, where.params);
+}
 
 Status pgInsertSshCertificate(PGconn* conn, const SshCertificateRecord& r) {
   // The principals travel as one JSON array (json_array_elements_text):

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ca/core/common/result.h"
+#include "ca/service/store/ssh_certificate_query.h"
 #include "ca/service/store/ssh_certificate_record.h"
 
 namespace sshca::store {
@@ -24,6 +25,8 @@ Result<std::optional<SshCertificateRecord>> pgSelectSshCertificateBySerial(PGcon
                                                                           const std::string& caFingerprint,
                                                                           uint64_t serial);
 Result<std::vector<SshCertificateRecord>> pgSelectSshCertificatesByKeyId(PGconn* conn, const std::string& keyId);
+// The records the query matches, oldest first.
+Result<std::vector<SshCertificateRecord>> pgSelectSshCertificates(PGconn* conn, const SshCertificateQuery& query);
 // Whether the certificate is on record and not revoked, its row locked
 // FOR SHARE until the transaction ends.
 Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial);

@@ -4,6 +4,7 @@
 
 #include "ca/service/store/postgres/postgres_connection.h"
 #include "ca/service/store/postgres/postgres_ssh_chain.h"
+#include "ca/service/store/postgres/postgres_deny_rows.h"
 #include "ca/service/store/postgres/postgres_ssh_krl.h"
 #include "ca/service/store/postgres/postgres_migrations.h"
 #include "ca/service/store/postgres/postgres_ssh_rows.h"
@@ -54,6 +55,11 @@ Result<std::optional<SshCertificateRecord>> PostgresSshStore::findBySerial(const
 Result<std::vector<SshCertificateRecord>> PostgresSshStore::findByKeyId(const std::string& keyId) {
   return readValue<std::vector<SshCertificateRecord>>(
       *pool_, [&](PGconn* c) { return pgSelectSshCertificatesByKeyId(c, keyId); });
+}
+
+Result<std::vector<SshCertificateRecord>> PostgresSshStore::list(const SshCertificateQuery& query) {
+  return readValue<std::vector<SshCertificateRecord>>(*pool_,
+                                                      [&](PGconn* c) { return pgSelectSshCertificates(c, query); });
 }
 
 namespace {
@@ -154,6 +160,24 @@ Status PostgresSshStore::recordReplacement(const SshCertificateRecord& record, c
         return pgInsertSshCertificate(c, record);
       },
       "recording a renewed certificate");
+}
+
+Status PostgresSshStore::addDenied(const DeniedIdentity& denied) {
+  return pgTransaction(
+      *pool_, [&](PGconn* c) { return pgInsertDenied(c, denied); }, "denying an identity");
+}
+
+Status PostgresSshStore::removeDenied(const DenyKey& key) {
+  return pgTransaction(
+      *pool_, [&](PGconn* c) { return pgDeleteDenied(c, key); }, "removing a denial");
+}
+
+Result<std::vector<DeniedIdentity>> PostgresSshStore::listDenied() {
+  return readValue<std::vector<DeniedIdentity>>(*pool_, [](PGconn* c) { return pgSelectDenied(c); });
+}
+
+Result<std::vector<DeniedIdentity>> PostgresSshStore::findDenied(const std::vector<DenyKey>& keys) {
+  return readValue<std::vector<DeniedIdentity>>(*pool_, [&](PGconn* c) { return pgSelectDeniedAmong(c, keys); });
 }
 
 }  // namespace sshca::store

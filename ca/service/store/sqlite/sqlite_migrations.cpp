@@ -12,7 +12,7 @@ namespace sshca::store {
 namespace {
 
 // Migration N (1-based) brings the schema from version N-1 to N.
-constexpr std::array<const char*, 3> kMigrations{
+constexpr std::array<const char*, 4> kMigrations{
     // 1: issued X.509 certificates, their revocation, and CRL numbers.
     R"sql(
       CREATE TABLE x509_certificates (
@@ -97,6 +97,16 @@ constexpr std::array<const char*, 3> kMigrations{
         PRIMARY KEY (ca_fingerprint, old_serial),
         UNIQUE (ca_fingerprint, new_serial)
       ) WITHOUT ROWID;
+    )sql",
+    // 4: denied identities (`sshca deny`): the CA issues nothing to them.
+    R"sql(
+      CREATE TABLE denied_identities (
+        kind     TEXT    NOT NULL CHECK (kind IN ('subject', 'email', 'key-id', 'key')),
+        value    TEXT    NOT NULL,
+        reason   TEXT    NOT NULL,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (kind, value)
+      );
     )sql",
 };
 

@@ -1,6 +1,7 @@
 #include "ca/service/store/sqlite/sqlite_ssh_rows.h"
 
 #include <limits>
+#include <variant>
 
 #include "ca/service/store/integer_columns.h"
 #include "ca/service/store/sqlite/sqlite_handles.h"
@@ -94,7 +95,46 @@ void bindRevocation(SqliteStatement& stmt, const SshCertificateRecord& r) {
   stmt.bind(13, r.revocationReason);
 }
 
+// The WHERE clause of a query and its values in bind order.
+struct QueryClause {
+  std::string sql;
+  std::vector<std::variant<std::string, int64_t>> values;
+
+  void add(const std::string& condition) { sql += (sql.empty() ? "WHERE " : " AND ") + condition; }
+  template <class T>
+  void add(const std::string& condition, T value) {
+    add(condition);
+    values.emplace_back(std::move(value));
+  }
+};
+
+QueryClause whereOf(const SshCertificateQuery& q) {
+  QueryClause c;
+  if (q.serial) c.add("serial = ?", serialToColumn(*q.serial));
+  if (q.certType) c.add("cert_type = ?", *q.certType);
+  if (q.principal)
+    c.add("id IN (SELECT certificate_id FROM ssh_certificate_principals WHERE principal = ?)", *q.principal);
+  if (q.keyId) c.add("key_id = ?", *q.keyId);
+  if (q.subject) c.add("subject = ?", *q.subject);
+  if (q.provisioner) c.add("provisioner = ?", *q.provisioner);
+  if (q.keyFingerprint) c.add("key_fingerprint = ?", *q.keyFingerprint);
+  if (q.revoked) c.add(*q.revoked ? "revoked_at IS NOT NULL" : "revoked_at IS NULL");
+  if (q.unexpiredAt) c.add("valid_before > ?", *q.unexpiredAt);
+  if (q.expiringBy) c.add("valid_before <= ?", *q.expiringBy);
+  return c;
+}
+
 }  // namespace
+
+Result<std::vector<SshCertificateRecord>> selectSshCertificates(SqliteConn db, const SshCertificateQuery& query) {
+  QueryClause where = whereOf(query);
+  std::string sql = std::string(kSelect) + where.sql + " ORDER BY id";
+  if (query.limit > 0) sql += " LIMIT " + std::to_string(query.limit);
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db, sql));
+  int index = 1;
+  for (const auto& v : where.values) std::visit([&](const auto& value) { stmt.bind(index++, value); }, v);
+  return collect(db, stmt);
+}
 
 Status insertSshCertificateRow(SqliteConn db, const SshCertificateRecord& r) {
   SSHCA_ASSIGN_OR_RETURN(

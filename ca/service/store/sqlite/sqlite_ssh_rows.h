@@ -14,6 +14,7 @@
 
 #include "ca/core/common/result.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
+#include "ca/service/store/ssh_certificate_query.h"
 #include "ca/service/store/ssh_certificate_record.h"
 
 namespace sshca::store {
@@ -26,6 +27,8 @@ Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteC
 Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(SqliteConn db, const std::string& keyId);
 Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
                                                                       int64_t now);
+// The records the query matches, oldest first.
+Result<std::vector<SshCertificateRecord>> selectSshCertificates(SqliteConn db, const SshCertificateQuery& query);
 
 // Every record, oldest first, handed over one at a time so that a CA's
 // whole history need not fit in memory (`sshca db migrate` copies them).

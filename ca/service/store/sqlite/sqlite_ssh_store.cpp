@@ -2,6 +2,7 @@
 
 #include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_ssh_chain.h"
+#include "ca/service/store/sqlite/sqlite_deny_rows.h"
 #include "ca/service/store/sqlite/sqlite_ssh_krl.h"
 #include "ca/service/store/sqlite/sqlite_ssh_rows.h"
 #include "ca/service/store/sqlite/sqlite_token_rows.h"
@@ -44,6 +45,11 @@ Result<std::optional<SshCertificateRecord>> SqliteSshStore::findBySerial(const s
 Result<std::vector<SshCertificateRecord>> SqliteSshStore::findByKeyId(const std::string& keyId) {
   std::lock_guard lock(readMu_);
   return selectSshCertificatesByKeyId(reader_.get(), keyId);
+}
+
+Result<std::vector<SshCertificateRecord>> SqliteSshStore::list(const SshCertificateQuery& query) {
+  std::lock_guard lock(readMu_);
+  return selectSshCertificates(reader_.get(), query);
 }
 
 namespace {
@@ -131,6 +137,24 @@ Status SqliteSshStore::recordReplacement(const SshCertificateRecord& record, con
                                                record.issuedAt));
     return insertSshCertificateRow(db, record);
   });
+}
+
+Status SqliteSshStore::addDenied(const DeniedIdentity& denied) {
+  return writer_->write([&denied](SqliteConn db) { return insertDeniedRow(db, denied); });
+}
+
+Status SqliteSshStore::removeDenied(const DenyKey& key) {
+  return writer_->write([&key](SqliteConn db) { return deleteDeniedRow(db, key); });
+}
+
+Result<std::vector<DeniedIdentity>> SqliteSshStore::listDenied() {
+  std::lock_guard lock(readMu_);
+  return selectDeniedRows(reader_.get());
+}
+
+Result<std::vector<DeniedIdentity>> SqliteSshStore::findDenied(const std::vector<DenyKey>& keys) {
+  std::lock_guard lock(readMu_);
+  return selectDeniedRowsAmong(reader_.get(), keys);
 }
 
 }  // namespace sshca::store

@@ -29,6 +29,7 @@ class SqliteSshStore final : public SshIssuanceStore {
   Result<std::optional<SshCertificateRecord>> findBySerial(const std::string& caFingerprint,
                                                            uint64_t serial) override;
   Result<std::vector<SshCertificateRecord>> findByKeyId(const std::string& keyId) override;
+  Result<std::vector<SshCertificateRecord>> list(const SshCertificateQuery& query) override;
   Result<std::vector<uint64_t>> revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                                        int64_t at) override;
   Result<std::optional<uint64_t>> replacementOf(const std::string& caFingerprint, uint64_t serial) override;
@@ -44,6 +45,11 @@ class SqliteSshStore final : public SshIssuanceStore {
   Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) override;
   Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
                            const ReplacedCertificate& replaced) override;
+
+  Status addDenied(const DeniedIdentity& denied) override;
+  Status removeDenied(const DenyKey& key) override;
+  Result<std::vector<DeniedIdentity>> listDenied() override;
+  Result<std::vector<DeniedIdentity>> findDenied(const std::vector<DenyKey>& keys) override;
   Status revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason, int64_t at,
                          const TokenUse& token) override;
 

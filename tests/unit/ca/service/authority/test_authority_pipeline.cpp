@@ -299,3 +299,30 @@ TEST_CASE("PruningWaitsForTheTokensLastUsableMomentAndAMargin", "[authority]") {
   REQUIRE(f.authority->pruneSpentTokens().ok());
   CHECK(f.authority->signSsh(request(claims)).ok());
 }
+
+// Offboarding: a denial by any of the caller's names refuses the request
+// before anything is signed, recorded or spent; the same token works once
+// the denial is lifted.
+TEST_CASE("AuthorityRefusesADeniedIdentityAndSpendsNothing", "[authority][deny]") {
+  Fixture f;
+  Bytes key = keyWire();
+  auto keyFingerprint = ssh::fingerprintSha256(ssh::parsePublicKeyWire(key).value());
+  const std::vector<store::DenyKey> names = {
+      {store::kDenySubject, "alice"}, {store::kDenyKeyId, "alice (admin)"}, {store::kDenyKeyFingerprint, keyFingerprint}};
+  for (const auto& name : names) {
+    INFO(name.kind);
+    REQUIRE(f.store->addDenied({name, "left the company", kNow}).ok());
+    auto out = f.authority->signSsh(request(aliceClaims("deny-" + name.kind), key));
+    REQUIRE_FALSE(out.ok());
+    CHECK(out.error().code == ErrorCode::PermissionDenied);
+    CHECK_THAT(out.error().message, Catch::Contains("left the company"));
+    CHECK(f.rows() == 0);
+    REQUIRE(f.store->removeDenied(name).ok());
+    CHECK(f.authority->signSsh(request(aliceClaims("deny-" + name.kind), key)).ok());
+  }
+  CHECK(f.rows() == names.size());
+  // Someone else is not affected by alice's denial.
+  REQUIRE(f.store->addDenied({{store::kDenySubject, "alice"}, "left", kNow}).ok());
+  json bob = {{"iss", "admin"}, {"sub", "bob"}, {"jti", "bob-1"}, {"principals", {"bob"}}};
+  CHECK(f.authority->signSsh(request(bob)).ok());
+}

@@ -342,3 +342,23 @@ TEST_CASE("SshpopTokenMintingChecksItsInputs", "[sshpop]") {
   CHECK(parts.payload["exp"] == f.now + 300);
   CHECK(parts.payload["jti"].get<std::string>().size() == 64);
 }
+
+// A denied host cannot keep itself alive by renewing or rekeying: refused
+// before signing, nothing recorded, the SSHPOP token still unspent.
+TEST_CASE("SshpopRenewAndRekeyOfADeniedIdentityAreRefused", "[sshpop][deny]") {
+  SshpopFixture f;
+  HostCert web = f.issueHost();
+  auto newKey = test::EvpTestSigner::generate(KeyAlgorithm::Ed25519);
+  for (const store::DenyKey& name : {store::DenyKey{store::kDenySubject, "web1"},
+                                     store::DenyKey{store::kDenyKeyId, kWebKeyId}}) {
+    INFO(name.kind);
+    REQUIRE(f.store->addDenied({name, "decommissioned", f.now}).ok());
+    std::string renewOtt = f.sshpop(web, "renew");
+    checkRenewRefused(f, renewOtt, ErrorCode::PermissionDenied);
+    std::string rekeyOtt = f.sshpop(web, "rekey");
+    checkRekeyRefused(f, rekeyOtt, ssh::encodePublicKeyWire(newKey->publicKey()), ErrorCode::PermissionDenied);
+    REQUIRE(f.store->removeDenied(name).ok());
+    REQUIRE(f.authority->renewSsh(renewRequest(renewOtt)).ok());  // the refused token was not spent
+  }
+  CHECK(f.rows(kWebKeyId) == 3);
+}

@@ -16,6 +16,7 @@
 #include <set>
 #include <vector>
 #include <string>
+#include <vector>
 
 #include "ca/service/store/store_factory.h"
 
@@ -133,6 +134,105 @@ STORE_CONTRACT_CASE("SshStoreRevokesOnceAndListsRevokedUnexpired") {
   CHECK((*revoked)[0].revocationReason == "key compromise");  // the first revocation stands
   CHECK(db->revokedNotExpired(kUserCa, 1700000000)->size() == 2);
   CHECK(db->revokedNotExpired("SHA256:unknownCA", 1700000000)->empty());
+}
+
+namespace {
+
+std::vector<uint64_t> serialsOf(const Result<std::vector<SshCertificateRecord>>& found) {
+  REQUIRE(found.ok());
+  std::vector<uint64_t> out;
+  for (const auto& r : *found) out.push_back(r.serial);
+  return out;
+}
+
+}  // namespace
+
+// The inventory behind `sshca cert list`: each filter alone, then together.
+STORE_CONTRACT_CASE("SshStoreListsWhatEachFilterMatchesOldestFirst") {
+  auto db = backend.open();
+  SshCertificateRecord bob = sshRecord(2, kUserCa, 1800000000);
+  bob.keyId = "bob (admin)";
+  bob.subject = "bob@example.com";
+  bob.principals = {"bob", "root"};
+  bob.keyFingerprint = "SHA256:bobkey";
+  SshCertificateRecord host = sshRecord(3, kHostCa, 1750000000);
+  host.certType = "host";
+  host.provisioner = "hosts";
+  host.principals = {"web1.example.com"};
+  SshCertificateRecord forever = sshRecord(4, kHostCa, std::numeric_limits<uint64_t>::max());
+  forever.certType = "host";
+  for (const auto& r : {sshRecord(1), bob, host, forever}) REQUIRE(db->insert(r).ok());
+  REQUIRE(db->insert(sshRecord(0x8000000000000001ULL)).ok());
+  REQUIRE(db->revoke(kUserCa, 1, "lost", 1760000000).ok());
+
+  store::SshCertificateQuery q;
+  CHECK(serialsOf(db->list(q)) == std::vector<uint64_t>{1, 2, 3, 4, 0x8000000000000001ULL});
+  q.limit = 2;
+  CHECK(serialsOf(db->list(q)) == std::vector<uint64_t>{1, 2});
+  auto only = [&](auto set) {
+    store::SshCertificateQuery one;
+    set(one);
+    return serialsOf(db->list(one));
+  };
+  using V = std::vector<uint64_t>;
+  CHECK(only([](auto& o) { o.serial = 0x8000000000000001ULL; }) == V{0x8000000000000001ULL});
+  CHECK(only([](auto& o) { o.serial = 99; }).empty());
+  CHECK(only([](auto& o) { o.certType = "host"; }) == V{3, 4});
+  CHECK(only([](auto& o) { o.principal = "root"; }) == V{2});
+  CHECK(only([](auto& o) { o.principal = "roo"; }).empty());  // whole principals, no prefixes
+  CHECK(only([](auto& o) { o.keyId = "bob (admin)"; }) == V{2});
+  CHECK(only([](auto& o) { o.subject = "bob@example.com"; }) == V{2});
+  CHECK(only([](auto& o) { o.provisioner = "hosts"; }) == V{3});
+  CHECK(only([](auto& o) { o.keyFingerprint = "SHA256:bobkey"; }) == V{2});
+  CHECK(only([](auto& o) { o.revoked = true; }) == V{1});
+  CHECK(only([](auto& o) { o.revoked = false; }) == V{2, 3, 4, 0x8000000000000001ULL});
+  // Expiring within a window: still valid at its start, ending by its end;
+  // a certificate valid forever never expires.
+  CHECK(only([](auto& o) {
+          o.unexpiredAt = 1760000000;
+          o.expiringBy = 1900000000;
+        }) == V{2});
+  CHECK(only([](auto& o) { o.unexpiredAt = 1800000000; }) == V{1, 4, 0x8000000000000001ULL});
+  CHECK(only([](auto& o) {
+          o.certType = "user";
+          o.revoked = false;
+          o.principal = "alice";
+        }) == V{0x8000000000000001ULL});
+  auto full = db->list(q);
+  REQUIRE(full.ok());
+  checkSameRecord((*full)[1], bob);
+}
+
+// Denials (`sshca deny`) are the database's: another store on it (another
+// instance, a restart) sees them.
+STORE_CONTRACT_CASE("SshStoreKeepsDenialsOncePerNameAcrossReopen") {
+  const store::DenyKey alice{store::kDenySubject, "alice@example.com"};
+  const store::DenyKey key{store::kDenyKeyFingerprint, "SHA256:stolen"};
+  {
+    auto db = backend.open();
+    CHECK(db->listDenied()->empty());
+    REQUIRE(db->addDenied({alice, "left the company", 1700000000}).ok());
+    REQUIRE(db->addDenied({key, "laptop stolen", 1700000001}).ok());
+    CHECK(db->addDenied({alice, "again", 1700000002}).error().code == ErrorCode::AlreadyExists);
+    // The same value under another kind is another denial.
+    REQUIRE(db->addDenied({{store::kDenyKeyId, "alice@example.com"}, "key ID", 1700000003}).ok());
+  }
+  auto db = backend.open();
+  auto all = db->listDenied();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  CHECK((*all)[0].key == alice);
+  CHECK((*all)[0].reason == "left the company");  // the first denial stands
+  CHECK((*all)[0].addedAt == 1700000000);
+  auto found = db->findDenied({{store::kDenySubject, "bob"}, key, {store::kDenyEmail, "alice@example.com"}});
+  REQUIRE(found.ok());
+  REQUIRE(found->size() == 1);
+  CHECK((*found)[0].key == key);
+  CHECK(db->findDenied({})->empty());
+  REQUIRE(db->removeDenied(alice).ok());
+  CHECK(db->removeDenied(alice).error().code == ErrorCode::NotFound);
+  CHECK(db->findDenied({alice})->empty());
+  CHECK(backend.count("denied_identities") == 2);
 }
 
 // The version is the database's: a reopened store (a restart) reads it back.

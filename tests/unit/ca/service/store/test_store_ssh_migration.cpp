@@ -87,8 +87,8 @@ TEST_CASE("Version1DatabaseMigratesInPlaceKeepingX509Rows", "[store]") {
     r.keyId = "web1";
     REQUIRE((*ssh)->insert(r).ok());
   }
-  CHECK(userVersion(path) == 3);
-  CHECK(store::latestSchemaVersion() == 3);
+  CHECK(userVersion(path) == 4);
+  CHECK(store::latestSchemaVersion() == 4);
   auto x509 = store::openSqliteCertificateStore(path);
   REQUIRE(x509.ok());
   auto cert = (*x509)->findBySerial("4ABC");
