@@ -19,6 +19,7 @@ PACKAGES=(
   openssh-server openssh-client
   debhelper dpkg-dev fakeroot lintian
   clang-14 libclang-rt-14-dev
+  prometheus  # promtool: tests/e2e/serve_metrics.sh checks GET /metrics
 )
 # Node for the test identity provider (tests/oidc): Debian's only when
 # there is no node already (a newer one may be installed).

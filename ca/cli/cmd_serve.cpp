@@ -14,6 +14,9 @@
 #include <string>
 
 #include "ca/service/api/https_server.h"
+#include "ca/service/api/metrics_listener.h"
+#include "ca/service/metrics/ca_metrics.h"
+#include "ca/service/metrics/metrics_registry.h"
 #include "ca/service/authority/authority.h"
 #include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
@@ -111,16 +114,32 @@ void waitForStop(const sigset_t& set, const std::string& path, authority::Author
   }
 }
 
+// GET /metrics on its own listener, when ca.json asks for one.
+std::unique_ptr<api::MetricsListener> startMetrics(const config::CaConfig& config, metrics::Registry& registry,
+                                                   authority::Authority& authority) {
+  if (config.metricsAddress.empty()) return nullptr;
+  metrics::addCaGauges(registry, authority, config);
+  auto listener = orFail(api::MetricsListener::start(config.metricsAddress, [&registry] { return registry.render(); }));
+  std::cerr << "sshca: metrics on http://" << shownAddress(config.metricsAddress, listener->port()) << "/metrics"
+            << std::endl;
+  return listener;
+}
+
 void runServe(const ServeOptions& o) {
   sigset_t signals = blockServeSignals();
   config::CaConfig config = orFail(config::loadCaConfig(o.config));
   std::optional<ServePidFile> pidFile = writePidFile(o);
   std::unique_ptr<authority::Authority> authority = orFail(authority::Authority::create(config));
-  std::unique_ptr<api::HttpsServer> server = orFail(api::HttpsServer::start(serverOptions(config), *authority));
+  metrics::Registry registry;  // outlives the listeners below
+  api::HttpsServerOptions options = serverOptions(config);
+  options.observer = [&registry](const api::RequestLogEntry& e) { metrics::countApiRequest(registry, e); };
+  std::unique_ptr<api::MetricsListener> metricsListener = startMetrics(config, registry, *authority);
+  std::unique_ptr<api::HttpsServer> server = orFail(api::HttpsServer::start(std::move(options), *authority));
   std::cerr << "sshca: serving https://" << shownAddress(config.address, server->port()) << " (root "
             << authority->rootFingerprint() << ")" << std::endl;
   waitForStop(signals, o.config, *authority);
   server->stop();  // in-flight requests finish; the authority outlives the server
+  if (metricsListener) metricsListener->stop();
 }
 
 }  // namespace

@@ -176,11 +176,12 @@ void HttpsServer::Impl::addErrorAndLogHooks() {
   });
   std::function<void(std::string_view)> sink = options.logSink;
   if (!sink) sink = writeToStderr;
-  server->set_logger([sink](const httplib::Request& req, const httplib::Response& res) {
+  server->set_logger([sink, observer = options.observer](const httplib::Request& req, const httplib::Response& res) {
     RequestLogEntry e{req.method, req.path, res.status, 0, req.remote_addr, std::move(currentTrace.fields)};
     if (currentTrace.active) e.latencyMs = std::chrono::duration<double, std::milli>(Clock::now() - currentTrace.start).count();
     currentTrace = {};
     sink(formatRequestLog(e));
+    if (observer) observer(e);
   });
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "ca/service/api/authority_api.h"
+#include "ca/service/api/request_log.h"
 #include "ca/service/api/tls_context.h"
 #include "ca/core/common/result.h"
 
@@ -24,6 +25,8 @@ struct HttpsServerOptions {
   int keepAliveTimeoutSeconds = 5;    // an idle kept-alive connection delays stop() at most this long
   // Receives each request's log line (no newline). Default: a line on stderr.
   std::function<void(std::string_view)> logSink;
+  // Sees each request's entry after its log line (metrics). Optional.
+  std::function<void(const RequestLogEntry&)> observer;
 };
 
 class HttpsServer {

@@ -138,6 +138,7 @@ Status readSections(const json& j, CaConfig& c) {
   SSHCA_RETURN_IF_ERROR(readString(j, "name", c.name, "", true));
   SSHCA_RETURN_IF_ERROR(readString(j, "url", c.url, "", true));
   SSHCA_RETURN_IF_ERROR(readString(j, "address", c.address, "", true));
+  SSHCA_RETURN_IF_ERROR(readString(j, "metricsAddress", c.metricsAddress, "", false));
   SSHCA_RETURN_IF_ERROR(readStringList(j, "dnsNames", c.dnsNames, ""));
   SSHCA_RETURN_IF_ERROR(readString(j, "kms", c.kms, "", true));
   SSHCA_RETURN_IF_ERROR(readString(j, "softhsm2Conf", c.softhsm2Conf, "", false));
@@ -292,6 +293,7 @@ std::string serializeCaConfig(const CaConfig& c) {
   const HsmConfig defaultHsm;
   if (c.hsm.maxConcurrentSignatures != defaultHsm.maxConcurrentSignatures || c.hsm.signWaitMs != defaultHsm.signWaitMs)
     j["hsm"] = {{"maxConcurrentSignatures", c.hsm.maxConcurrentSignatures}, {"signWaitMs", c.hsm.signWaitMs}};
+  if (!c.metricsAddress.empty()) j["metricsAddress"] = c.metricsAddress;
   if (!c.db.dsn.empty()) j["db"]["dsn"] = c.db.dsn;
   j["provisioners"] = json::array();
   for (const auto& p : c.provisioners) j["provisioners"].push_back(provisionerJson(p));

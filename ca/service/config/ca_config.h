@@ -87,6 +87,9 @@ struct CaConfig {
   std::string name;
   std::string url;      // the CA's own URL, e.g. https://ca.example.com:8443 (token audiences)
   std::string address;  // listen address host:port
+  // GET /metrics (Prometheus), plain HTTP: host:port, "" for none. Keep it on
+  // loopback or a management network (docs/operations.md).
+  std::string metricsAddress;
   std::vector<std::string> dnsNames;
   std::string kms;           // kms URI (module, token, pin-source)
   std::string softhsm2Conf;  // exported as SOFTHSM2_CONF when set (embedded SoftHSM2 token)
