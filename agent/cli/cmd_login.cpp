@@ -4,11 +4,15 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <optional>
 
+#include "agent/krl/krl_sync.h"
 #include "agent/login/agent_certificates.h"
+#include "agent/login/certificate_status.h"
 #include "agent/cli/agent_cli.h"
 #include "agent/login/browser_flow.h"
 #include "agent/ca_client/ca_connection.h"
@@ -19,6 +23,7 @@
 #include "agent/login/oauth_client.h"
 #include "agent/login/oidc_discovery.h"
 #include "agent/login/user_login.h"
+#include "ca/core/common/file_io.h"
 #include "ca/core/common/utc_time.h"
 
 namespace sshca::agent {
@@ -103,19 +108,40 @@ void registerLogin(CLI::App& app) {
   cmd->footer("Default flow: the browser when DISPLAY or WAYLAND_DISPLAY is set, else the device flow.\n"
               "Needs `sshca-agent bootstrap` first (the CA URL and pinned root) and a running ssh-agent\n"
               "(SSH_AUTH_SOCK) unless --write is given. The key lives only in the agent, for as long as\n"
-              "the certificate is valid.");
+              "the certificate is valid. See docs/login.md.");
   cmd->callback([o] { runLogin(*o); });
 }
 
-void runStatus(const std::string& configDir) {
+// The KRL `krl sync` installed here, if any: status still lists the
+// certificates without it, and says on stderr that revocation went unchecked.
+std::optional<ssh::Krl> installedKrl(const std::string& path) {
+  auto bytes = readFile(path);
+  if (!bytes.ok()) {
+    std::cerr << "sshca-agent: revocation not checked: " << bytes.error().message
+              << " (sshca-agent krl sync installs the KRL)\n";
+    return std::nullopt;
+  }
+  auto krl = ssh::parseKrl(asBytes(*bytes));
+  if (!krl.ok()) {
+    std::cerr << "sshca-agent: revocation not checked: " << path << ": " << krl.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(krl).value();
+}
+
+void runStatus(const std::string& configDir, const std::string& krlPath) {
   AgentState state = orFail(loadAgentState(configDirOrDefault(configDir)));
   auto certs = orFail(sshcaCertificatesInAgent(agentSocket(), state.userCaKeys));
   if (certs.empty()) {
     std::cout << "no sshca certificate in the agent (run sshca-agent login)\n";
     return;
   }
+  std::optional<ssh::Krl> krl = installedKrl(krlPath);
   const int64_t now = std::time(nullptr);
-  for (const auto& c : certs) std::cout << describeCertificate(c.certificate, now) << "\n";
+  for (const auto& c : certs) {
+    std::string mark = certificateMark(c.certificate, krl, now);
+    std::cout << describeCertificate(c.certificate, now) << (mark.empty() ? "" : "  [" + mark + "]") << "\n";
+  }
 }
 
 void runLogout(const std::string& configDir) {
@@ -126,9 +152,15 @@ void runLogout(const std::string& configDir) {
 
 void registerStatusAndLogout(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
-  auto* status = app.add_subcommand("status", "Show the sshca certificates in the ssh-agent (principals, expiry)");
+  auto krl = std::make_shared<std::string>(kDefaultKrlFile);
+  auto* status = app.add_subcommand("status", "Show the sshca certificates in the ssh-agent (principals, expiry, "
+                                              "revoked or expiring soon)");
   addConfigDirOption(status, *dir);
-  status->callback([dir] { runStatus(*dir); });
+  status->add_option("--krl", *krl, "the installed KRL to check them against (default /etc/ssh/sshca_revoked.krl)");
+  status->footer("Marks a certificate [REVOKED (in the KRL)], [EXPIRED] or [EXPIRES SOON] (within an hour).\n"
+                 "The KRL is the one `sshca-agent krl sync` installs; without it revocation is not checked\n"
+                 "(said on stderr).");
+  status->callback([dir, krl] { runStatus(*dir, *krl); });
   auto dir2 = std::make_shared<std::string>();
   auto* logout = app.add_subcommand("logout", "Remove the sshca certificates and their keys from the ssh-agent");
   addConfigDirOption(logout, *dir2);
@@ -139,6 +171,17 @@ struct ConfigSshOptions {
   std::string configDir, knownHosts, pattern = "*";
   bool write = false;
 };
+
+// A user who never ran ssh has no ~/.ssh: made as ssh itself would make it
+// (0700), never loosened when it exists.
+void ensureSshDirectory(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::create_directory(dir, ec)) {
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    if (!ec) return;
+  }
+  if (ec) fail(makeError(ErrorCode::IoError, "cannot create " + dir + ": " + ec.message()));
+}
 
 void runConfigSsh(const ConfigSshOptions& o) {
   AgentState state = orFail(loadAgentState(configDirOrDefault(o.configDir)));
@@ -152,6 +195,7 @@ void runConfigSsh(const ConfigSshOptions& o) {
     const char* home = std::getenv("HOME");
     if (!home) fail(makeError(ErrorCode::InvalidArgument, "HOME is not set: give --known-hosts FILE"));
     file = std::string(home) + "/.ssh/known_hosts";
+    ensureSshDirectory(std::string(home) + "/.ssh");
   }
   int added = orFail(appendLinesOnce(file, lines));
   std::cout << (added ? "added the @cert-authority line to " : "the @cert-authority line is already in ") << file << "\n";
