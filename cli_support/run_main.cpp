@@ -14,6 +14,15 @@ std::string exitStatusHelp(bool notDue) {
   return s + ", 64 bad arguments.";
 }
 
+void addExitStatusFooters(CLI::App& app, std::string_view docs) {
+  std::string footer = app.get_footer();
+  if (footer.find("Exit status:") == std::string::npos) {
+    std::string statuses = exitStatusHelp(false) + (docs.empty() ? "" : " " + std::string(docs));
+    app.footer(footer.empty() ? statuses : footer + "\n" + statuses);
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) addExitStatusFooters(*sub, docs);
+}
+
 int runMain(CLI::App& app, int argc, char** argv, std::string_view program) {
   try {
     app.parse(argc, argv);

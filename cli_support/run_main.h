@@ -17,4 +17,11 @@ namespace sshca::cli {
 // hold a PIN or a token.
 int runMain(CLI::App& app, int argc, char** argv, std::string_view program);
 
+// Ends the --help footer of `app` and of every subcommand under it with the
+// exit statuses (exitStatusHelp(false)) and `docs`, unless the command's
+// own footer lists its statuses already (sshca-agent host renew, whose
+// status 2 is its own). Call after every command is registered: CLI11
+// copies a parent's footer into a subcommand when it is created.
+void addExitStatusFooters(CLI::App& app, std::string_view docs);
+
 }  // namespace sshca::cli

@@ -59,6 +59,26 @@ std::chrono::milliseconds retryAfter(const httplib::Response& res, std::chrono::
 
 }  // namespace
 
+namespace {
+
+// What the person can check, for the failures that look alike from here.
+std::string hintFor(httplib::Error error) {
+  switch (error) {
+    case httplib::Error::Connection:
+      return ": is sshca serve running, and is this its address and port?";
+    case httplib::Error::SSLServerVerification:
+      return ": the CA's TLS certificate did not verify against the pinned root. Either it does not name this "
+             "host (the CA's dnsNames in ca.json must cover the name in the URL) or this is not the CA";
+    case httplib::Error::Read:
+    case httplib::Error::Write:
+      return ": the CA closed the connection (is it overloaded or restarting?)";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
 struct CaClient::Impl {
   std::string basePath;  // "" or "/prefix", no trailing slash
   std::string display;
@@ -76,8 +96,8 @@ struct CaClient::Impl {
 
   Result<std::string> answer(const std::string& what, const httplib::Result& res) const {
     if (!res)
-      return makeError(ErrorCode::Unavailable,
-                       what + ": no answer from " + display + " (" + httplib::to_string(res.error()) + ")");
+      return makeError(ErrorCode::Unavailable, what + ": no answer from " + display + " (" +
+                                                   httplib::to_string(res.error()) + ")" + hintFor(res.error()));
     if (res->status < 200 || res->status > 299)
       return makeError(codeForStatus(res->status), what + ": the CA refused: " + errorMessage(*res));
     return res->body;

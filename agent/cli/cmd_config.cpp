@@ -1,4 +1,5 @@
 // sshca-agent config sshd: print the sshd drop-in for this host.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -7,6 +8,7 @@
 #include "agent/host/host_keys.h"
 #include "agent/krl/krl_sync.h"
 #include "agent/host/sshd_dropin.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::agent {
 namespace {
@@ -16,7 +18,18 @@ struct ConfigSshdOptions {
   std::string userCaFile = "/etc/ssh/sshca_user_ca.pub", krlFile = kDefaultKrlFile;
 };
 
+// sshd with a TrustedUserCAKeys file that is missing refuses every user
+// certificate: a drop-in naming one is not printed at all.
+void requireUserCaFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) return;
+  fail(makeError(ErrorCode::NotFound, "the user CA keys file " + path +
+                                          " does not exist: run `sshca-agent bootstrap --host` first (it writes "
+                                          "it), or name the file with --user-ca-file"));
+}
+
 void runConfigSshd(const ConfigSshdOptions& o) {
+  requireUserCaFile(o.userCaFile);
   DropinInputs in{o.userCaFile, o.krlFile, {}};
   auto keys = selectHostKeys(o.keys);
   if (keys.ok()) in.keys = std::move(keys).value();

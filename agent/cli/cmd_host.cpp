@@ -122,7 +122,7 @@ void addRenew(CLI::App* host) {
   cmd->add_flag("--force", o->renew.force, "renew even when not due");
   cmd->add_flag("--rekey", o->renew.rekey, "make a new host key of the same type and certify it (/ssh/rekey)");
   cmd->footer(
-      "Exit status: 0 something was renewed, 2 nothing was due, 1 a renewal failed.\n"
+      cli::exitStatusHelp(true) + " 0: something was renewed; 1: a renewal failed.\n"
       "Keys without a certificate are skipped unless named with --key.\n"
       "Examples:\n"
       "  sshca-agent host renew                     # weekly, from cron or the systemd timer\n"

@@ -7,7 +7,6 @@ int main(int argc, char** argv) {
   CLI::App app{"sshca: an SSH certificate authority whose keys live in an HSM (PKCS#11)", "sshca"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "sshca 0.1.0");
-  app.footer(sshca::cli::exitStatusHelp(false));
   sshca::cli::registerKmsCommands(app);
   sshca::cli::registerSshCommands(app);
   sshca::cli::registerPkiCommands(app);
@@ -21,5 +20,6 @@ int main(int argc, char** argv) {
   sshca::cli::registerProvisionerCommands(app);
   sshca::cli::registerCertCommands(app);
   sshca::cli::registerDenyCommands(app);
+  sshca::cli::addExitStatusFooters(app, "");
   return sshca::cli::runMain(app, argc, argv, "sshca");
 }

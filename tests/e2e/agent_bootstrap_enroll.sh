@@ -19,6 +19,19 @@ issued() { sqlite3 "$DB" 'SELECT count(*) FROM ssh_certificates'; }
 for c in "" bootstrap "host enroll" "host renew" "krl sync" "config sshd"; do
   check "--help: sshca-agent $c" bash -c "'$AGENT' $c --help | grep -q Usage"
 done
+# Every command lists its exit statuses; only host renew has status 2.
+for c in "" bootstrap login status logout krl "krl sync" "config ssh" "config sshd" "host enroll"; do
+  check "--help: sshca-agent $c lists 0, 1 and 64 but not 2" \
+    bash -c "'$AGENT' $c --help | grep -q '64 bad arguments' && ! '$AGENT' $c --help | grep -q 'nothing was due'"
+done
+check "--help: sshca-agent host renew lists status 2" bash -c "'$AGENT' host renew --help | grep -q '2 nothing was due'"
+check "--help: sshca-agent says it does user login" bash -c "'$AGENT' --help | grep -q 'user login'"
+check "--help: sshca-agent login points at docs/login.md" bash -c "'$AGENT' login --help | grep -q 'docs/login.md'"
+
+# ---- a CA that does not answer: the message says what to check ----
+expect_fail "bootstrap against a port nobody listens on fails" \
+  "$AGENT" bootstrap --ca-url "https://127.0.0.1:$(free_port)" --fingerprint "$FP" --config-dir "$T/nowhere"
+err_contains "is sshca serve running"
 
 # ---- bootstrap: a wrong fingerprint is refused and stores nothing ----
 WRONG=$(printf '%s' "$FP" | tr '0-9a-f' '1-9a-f0')
@@ -95,6 +108,10 @@ err_contains "bootstrap"
 check "config sshd: TrustedUserCAKeys" grep -qx "TrustedUserCAKeys $T/user_ca.pub" "$T/dropin.conf"
 check "config sshd: HostCertificate per cert" test "$(grep -c '^HostCertificate ' "$T/dropin.conf")" = 2
 check "config sshd: no RevokedKeys before the first sync" bash -c "! grep -q '^RevokedKeys' '$T/dropin.conf'"
+rc=0; "$AGENT" config sshd "${KEYS[@]}" --user-ca-file "$T/missing_user_ca.pub" >"$T/dropin2.conf" 2>"$T/dropin2.err" || rc=$?
+check "config sshd with a missing --user-ca-file fails (status 1)" [ "$rc" = 1 ]
+check "and prints no drop-in" [ ! -s "$T/dropin2.conf" ]
+check "and says to run bootstrap --host" grep -q "bootstrap --host" "$T/dropin2.err"
 
 # ---- a real sshd presenting the certificate; ssh trusts only the CA line ----
 new_user

@@ -48,6 +48,11 @@ check "config ssh --write adds the @cert-authority line" \
   "$AGENT" config ssh --config-dir "$T/agent" --write --known-hosts "$T/known_hosts"
 "$AGENT" config ssh --config-dir "$T/agent" --write --known-hosts "$T/known_hosts" >/dev/null
 check "config ssh --write adds it only once" test "$(grep -c '@cert-authority' "$T/known_hosts")" = 1
+mkdir -p "$T/fresh-home"
+check "config ssh --write for a user without ~/.ssh creates it" \
+  env HOME="$T/fresh-home" "$AGENT" config ssh --config-dir "$T/agent" --write
+check "~/.ssh is 0700 and holds the line" \
+  bash -c '[ "$(stat -c %a "$1/.ssh")" = 700 ] && grep -q "@cert-authority" "$1/.ssh/known_hosts"' _ "$T/fresh-home"
 ssh_as() { # USER: runs `id -un` there with the agent's certificates only
   ssh -F /dev/null -o IdentityAgent="$T/agent.sock" -o IdentitiesOnly=no -o UserKnownHostsFile="$T/known_hosts" \
     -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 \
@@ -77,6 +82,15 @@ check "alice's certificate has principal root (admins)" grep -qx ' *root' <<<"$L
 check "status lists alice's certificate" bash -c '"$1" status --config-dir "$2" | grep -q "alice"' _ "$AGENT" "$T/agent"
 check "ssh logs in as the mapped principal (alice -> test user)" test "$(ssh_as "$TEST_USER" || true)" = "$TEST_USER"
 check "ssh logs in as root via the admins group" test "$(ssh_as root || true)" = root
+# ---- status reads the installed KRL ----
+"$AGENT" status --config-dir "$T/agent" --krl "$T/no.krl" >"$T/status.out" 2>"$T/status.err"
+check "status without a KRL says revocation was not checked" grep -q "revocation not checked" "$T/status.err"
+check "... and does not mark the certificate" bash -c '! grep -q "REVOKED" "$1"' _ "$T/status.out"
+"$SSHCA" revoke --config "$CFG" --serial "$(ssh-keygen -L -f "$T/alice-cert.pub" | awk '/Serial:/{print $2}')" \
+  --reason "status test" >/dev/null
+curl -sf --max-time 10 --cacert "$ROOT" "$CA_URL/ssh/krl" >"$T/installed.krl"
+check "status marks alice's revoked certificate from the KRL" \
+  bash -c '"$1" status --config-dir "$2" --krl "$3" | grep -q "alice.*\[REVOKED (in the KRL)\]"' _ "$AGENT" "$T/agent" "$T/installed.krl"
 check "logout removes it" bash -c '"$1" logout --config-dir "$2" | grep -q "removed 1"' _ "$AGENT" "$T/agent"
 check "ssh-add -L shows no certificate after logout" test "$(agent_certs)" = 0
 

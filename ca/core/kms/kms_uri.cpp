@@ -3,7 +3,9 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -96,7 +98,12 @@ void warnIfReadableByOthers(const std::string& path) {
 Result<SecretBytes> readPinFile(const std::string& path) {
   warnIfReadableByOthers(path);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return makeError(ErrorCode::NotFound, "cannot read PIN file " + path);
+  if (!in) {
+    const int err = errno;
+    std::string why = "cannot read PIN file " + path + ": " + std::strerror(err);
+    if (err == EACCES) why += " (it must be readable by the user running sshca: chown that user, chmod 600)";
+    return makeError(err == ENOENT ? ErrorCode::NotFound : ErrorCode::IoError, why);
+  }
   constexpr size_t kMaxPinFile = 1024;
   SecretBytes pin;
   pin.resize(kMaxPinFile);

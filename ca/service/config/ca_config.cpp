@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <set>
 
 #include "ca/core/common/file_io.h"
@@ -261,6 +262,10 @@ Result<CaConfig> parseCaConfig(std::string_view text) {
 }
 
 Result<CaConfig> loadCaConfig(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return makeError(ErrorCode::InvalidArgument, path + " is a directory: --config takes the config file, e.g. " +
+                                                     (std::filesystem::path(path) / "config" / "ca.json").string());
   SSHCA_ASSIGN_OR_RETURN(std::string text, readFile(path));
   auto c = parseCaConfig(text);
   if (!c.ok()) return std::move(c).error().context(path);
