@@ -77,6 +77,14 @@ check "emails are kept in lower case" \
 rc=0; "$SSHCA" deny add --config "$CFG" --reason x >/dev/null 2>&1 || rc=$?
 check "deny add without a name is a usage error (64)" [ "$rc" = 64 ]
 
+# ---- docs/storage.md's backup of the running CA ----
+check "sqlite3 .backup copies the database while the CA runs" sqlite3 "$DB" ".backup '$T/copy.db'"
+jq --arg p "$T/copy.db" '.db.path = $p' "$CFG" >"$T/copy.json"
+check "the copy holds every certificate" \
+  bash -c '[ "$("$1" cert list --config "$2" --all --json | jq length)" = "$("$1" cert list --config "$3" --all --json | jq length)" ]' \
+  _ "$SSHCA" "$T/copy.json" "$CFG"
+check "and the denials" bash -c '"$1" deny list --config "$2" | grep -q "laptop stolen"' _ "$SSHCA" "$T/copy.json"
+
 # ---- error hints ----
 rc=0; "$SSHCA" cert list --config "$T/ca" >/dev/null 2>"$T/dir.err" || rc=$?
 check "--config given the CA directory is a usage error (64)" [ "$rc" = 64 ]
