@@ -15,13 +15,14 @@ Result<ssh::Certificate> enrollWithToken(CaConnection& ca, const HostKeyFiles& f
   return cert;
 }
 
-Status enrollByRekey(CaConnection& ca, SshpopProver& prover, const HostKeyFiles& first, const ssh::Certificate& proof,
-                     const HostKeyFiles& files) {
+Result<ssh::Certificate> enrollByRekey(CaConnection& ca, SshpopProver& prover, const HostKeyFiles& first,
+                                       const ssh::Certificate& proof, const HostKeyFiles& files) {
   SSHCA_ASSIGN_OR_RETURN(PublicKey key, readPublicKeyFile(files.publicKey));
   SSHCA_ASSIGN_OR_RETURN(std::string sshpop, prover.token("rekey", proof, first.privateKey));
   auto cert = rekeyHostCertificate(ca.client, sshpop, key);
   if (!cert.ok()) return std::move(cert).error().context("enrolling " + files.publicKey + " (SSHPOP rekey)");
-  return installHostCertificate(files, *cert, key, ca.state.hostCaKeys);
+  SSHCA_RETURN_IF_ERROR(installHostCertificate(files, *cert, key, ca.state.hostCaKeys));
+  return cert;
 }
 
 }  // namespace
@@ -33,8 +34,8 @@ Result<int> enrollHostKeys(CaConnection& ca, const std::vector<HostKeyFiles>& ke
   log << "sshca-agent: wrote " << keys[0].certificate << " (" << describeCertificate(first) << ")\n";
   SshpopProver prover(ca.client, ca.state.caUrl);
   for (size_t i = 1; i < keys.size(); ++i) {
-    SSHCA_RETURN_IF_ERROR(enrollByRekey(ca, prover, keys[0], first, keys[i]));
-    log << "sshca-agent: wrote " << keys[i].certificate << "\n";
+    SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert, enrollByRekey(ca, prover, keys[0], first, keys[i]));
+    log << "sshca-agent: wrote " << keys[i].certificate << " (" << describeCertificate(cert) << ")\n";
   }
   return static_cast<int>(keys.size());
 }

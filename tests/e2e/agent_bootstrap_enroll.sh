@@ -74,6 +74,7 @@ BEFORE=$(issued)
 (umask 077; printf '%s\n' "$TOKEN" >"$T/host.token")
 "$AGENT" host enroll --config-dir "$CONF" --token-file "$T/host.token" "${KEYS[@]}" --reload-command '' 2>"$T/enroll.err" ||
   { cat "$T/enroll.err" >&2; fail "host enroll"; }
+check "enroll prints the serial of every key's certificate" [ "$(grep -c "^sshca-agent: wrote .* (serial [0-9]*," "$T/enroll.err")" = 2 ]
 for t in ecdsa ed25519; do
   cert="$T/hostkeys/ssh_host_${t}_key-cert.pub"
   L=$(ssh-keygen -L -f "$cert" 2>&1 || true)
