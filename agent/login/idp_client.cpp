@@ -27,6 +27,17 @@ Result<nlohmann::json> parseObject(const std::string& url, const std::string& bo
   return j;
 }
 
+// The identity provider is not the CA: say so, so that nobody restarts the
+// CA for an outage of the provider.
+Error noAnswer(const std::string& what, httplib::Error error) {
+  std::string hint;
+  if (error == httplib::Error::Connection)
+    hint = ": the identity provider does not answer (is it up, and reachable from here?); the CA is not involved yet";
+  else if (error == httplib::Error::SSLServerVerification)
+    hint = ": the identity provider's TLS certificate did not verify against this machine's trust store";
+  return makeError(ErrorCode::Unavailable, what + ": " + httplib::to_string(error) + hint);
+}
+
 }  // namespace
 
 Status checkIdpUrl(const std::string& url) {
@@ -39,7 +50,7 @@ Result<nlohmann::json> idpGetJson(const std::string& url) {
   SSHCA_ASSIGN_OR_RETURN(HttpsUrl u, checked(url));
   httplib::Client client = makeClient(u);
   auto res = client.Get(u.path);
-  if (!res) return makeError(ErrorCode::Unavailable, "GET " + url + ": " + httplib::to_string(res.error()));
+  if (!res) return noAnswer("GET " + url, res.error());
   if (res->status != 200)
     return makeError(ErrorCode::Unavailable, "GET " + url + ": HTTP status " + std::to_string(res->status));
   return parseObject(url, res->body);
@@ -53,7 +64,7 @@ Result<IdpReply> idpPostForm(const std::string& url, const FormFields& fields, c
   httplib::Headers headers;
   if (!authorization.empty()) headers.emplace("Authorization", authorization);
   auto res = client.Post(u.path, headers, params);
-  if (!res) return makeError(ErrorCode::Unavailable, "POST " + url + ": " + httplib::to_string(res.error()));
+  if (!res) return noAnswer("POST " + url, res.error());
   SSHCA_ASSIGN_OR_RETURN(nlohmann::json body, parseObject(url, res->body));
   return IdpReply{res->status, std::move(body)};
 }

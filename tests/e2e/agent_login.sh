@@ -144,4 +144,15 @@ check "login --write replaces what an earlier login wrote" bash -c \
   'SSH_AUTH_SOCK= "$1" login --id-token-file - --write "$2" --config-dir "$3" <<<"$4" >/dev/null 2>&1' \
   _ "$AGENT" "$T/id_bob" "$T/agent" "$fresh"
 check "... with a new certificate" bash -c '! cmp -s "$1-cert.pub" "$1-cert.before"' _ "$T/id_bob"
+# ---- an identity provider that does not answer: said so, and not blamed on the CA ----
+"$SSHCA" provisioner add oidc down --config "$CFG" --issuer "http://127.0.0.1:$(free_port)/realms/down" \
+  --client-id sshca --principal-claim email-local >>"$T/prov.log" 2>&1 || { cat "$T/prov.log" >&2; exit 1; }
+kill -HUP "$CA_PID"
+for _ in $(seq 1 100); do
+  curl -s --cacert "$ROOT" "$CA_URL/provisioners" | grep -q '"down"' && break
+  sleep 0.1
+done
+expect_fail "login through a provider that is down fails" \
+  "$AGENT" login --device --provisioner down --config-dir "$T/agent"
+err_contains "the identity provider does not answer"
 finish
