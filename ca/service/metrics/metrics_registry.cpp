@@ -1,7 +1,8 @@
 #include "ca/service/metrics/metrics_registry.h"
 
+#include <charconv>
 #include <cmath>
-#include <cstdio>
+#include <system_error>
 #include <mutex>
 
 namespace sshca::metrics {
@@ -12,11 +13,12 @@ constexpr std::array<std::string_view, 12> kRoutes{"/health",     "/roots",     
                                                    "/ssh/sign",   "/ssh/renew", "/ssh/rekey",    "/ssh/revoke",
                                                    "/ssh/krl",    "/ssh/krl.sig", "/provisioners", "/version"};
 
+// The shortest text that reads back as `v` ("0.005", not "0.0050000000000000001").
 std::string number(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
 void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {

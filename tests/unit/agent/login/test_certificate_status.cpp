@@ -14,14 +14,12 @@ namespace {
 constexpr int64_t kNow = 1800000000;
 
 ssh::Certificate certificate(uint64_t serial, uint64_t validBefore, const PublicKey& ca) {
-  ssh::Certificate c;
-  c.serial = serial;
-  c.keyId = "alice@example.com (oidc:corp)";
-  c.validAfter = kNow - 60;
-  c.validBefore = validBefore;
-  c.key = test::EvpTestSigner::generate(KeyAlgorithm::Ed25519)->publicKey();
-  c.signatureKey = ca;
-  return c;
+  return ssh::Certificate{.key = test::EvpTestSigner::generate(KeyAlgorithm::Ed25519)->publicKey(),
+                          .serial = serial,
+                          .keyId = "alice@example.com (oidc:corp)",
+                          .validAfter = kNow - 60,
+                          .validBefore = validBefore,
+                          .signatureKey = ca};
 }
 
 }  // namespace
