@@ -164,7 +164,7 @@ void addUpdateCommand(CLI::App* prov) {
       "leaves ca.json as it was.\n"
       "Example:\n"
       "  sshca provisioner update corp --config ca.json --principal-claim email-local --group admins=root\n"
-      "  kill -HUP $(pidof sshca)");
+      "  sshca reload --config ca.json");
   cmd->callback([o, domains, groups, required, claims] {
     o->domainsGiven = domains->count() > 0;
     o->groupsGiven = groups->count() > 0;
