@@ -20,6 +20,8 @@ PACKAGES=(
   debhelper dpkg-dev fakeroot lintian
   clang-14 libclang-rt-14-dev
   prometheus  # promtool: tests/e2e/serve_metrics.sh checks GET /metrics
+  # smallstep's Go client library 0.19 and Go, for the step-client interop test
+  golang-go golang-github-smallstep-certificates-dev
 )
 # Node for the test identity provider (tests/oidc): Debian's only when
 # there is no node already (a newer one may be installed).
