@@ -1,6 +1,7 @@
 #include "ca/core/jose/jwt_claims.h"
 
 #include "ca/core/common/utc_time.h"
+#include "ca/core/jose/audience_url.h"
 
 #include <algorithm>
 #include <cmath>
@@ -56,9 +57,18 @@ Status checkAudience(const Json& payload, const ClaimChecks& c) {
     auds.push_back(a.get<std::string>());
   }
   if (!it->is_string() && !it->is_array()) return refused("claim \"aud\" is neither a string nor an array");
+  auto same = [&](const std::string& a, const std::string& b) {
+    return a == b || (c.audienceIgnoresPort && audienceWithoutPort(a) == audienceWithoutPort(b));
+  };
   for (const std::string& want : c.audiences)
-    if (std::find(auds.begin(), auds.end(), want) != auds.end()) return okStatus();
-  std::string wanted = c.audiences.size() == 1 ? show(c.audiences[0]) : "any of " + show(c.audiences);
+    for (const std::string& got : auds)
+      if (same(got, want)) return okStatus();
+  // A CA with many names accepts dozens of audiences: name the first few.
+  std::string wanted = c.audiences.size() == 1 ? show(c.audiences[0])
+                       : c.audiences.size() <= 4
+                           ? "any of " + show(c.audiences)
+                           : "any of the " + std::to_string(c.audiences.size()) + " audiences of this CA and endpoint, e.g. " +
+                                 show(c.audiences[0]);
   return refused("audience " + show(*it) + " does not include " + wanted);
 }
 

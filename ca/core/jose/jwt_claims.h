@@ -20,6 +20,7 @@ inline constexpr size_t kMaxJtiLength = 256;
 struct ClaimChecks {
   std::string issuer;                   // "iss" must equal this (§4.1.1)
   std::vector<std::string> audiences;   // "aud" must contain any one of these (§4.1.3)
+  bool audienceIgnoresPort = false;     // compare them without their ports (audience_url.h)
   int64_t now = 0;                      // seconds since the epoch
   int64_t leewaySeconds = 60;           // clock skew allowed on exp, nbf, iat (step-ca's 1 minute)
   bool requireJti = true;               // one-time tokens need their id (§4.1.7)

@@ -60,6 +60,7 @@ Status openKeys(const config::CaConfig& config, AuthorityParts& parts) {
 Result<std::unique_ptr<Authority>> Authority::create(const config::CaConfig& config) {
   AuthorityParts parts;
   parts.caUrl = withoutTrailingSlash(config.url);
+  parts.caNames = config.dnsNames;
   SSHCA_RETURN_IF_ERROR(openKeys(config, parts));
   SSHCA_ASSIGN_OR_RETURN(parts.root, loadRootCertificate(config.x509.rootCert));
   SSHCA_ASSIGN_OR_RETURN(parts.store, openStore(config));

@@ -21,6 +21,7 @@ Error notProven(std::string message) { return makeError(ErrorCode::Unauthenticat
 
 provisioners::TokenContext Authority::tokenContext(const char* endpoint, int64_t now) const {
   provisioners::TokenContext ctx{caUrl_, endpoint, now};
+  ctx.caNames = caNames_;
   ctx.userCaKey = userCa_.signer->publicKey();
   ctx.hostCaKey = hostCa_.signer->publicKey();
   return ctx;

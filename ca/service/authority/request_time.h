@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "ca/core/common/result.h"
+#include "ca/core/common/time_duration.h"
 
 namespace sshca::authority {
 
@@ -16,8 +17,6 @@ namespace sshca::authority {
 // is not a time or a duration, or a time before 1970.
 Result<std::optional<uint64_t>> parseRequestTime(std::string_view text, int64_t now, std::string_view field);
 
-// Go's time.ParseDuration syntax, in whole seconds (truncated toward zero):
-// optional sign, then number[.fraction]unit... with units ns us µs ms s m h.
-Result<int64_t> parseGoDuration(std::string_view text);
+// Go's duration syntax alone: sshca::parseGoDuration (common/time_duration.h).
 
 }  // namespace sshca::authority

@@ -1,5 +1,7 @@
 #include "ca/service/provisioners/jwk_provisioner.h"
 
+#include <algorithm>
+
 #include "ca/core/jose/json_object.h"
 #include "ca/core/jose/jwk.h"
 #include "ca/core/jose/jwk_thumbprint.h"
@@ -7,14 +9,13 @@
 #include "ca/core/jose/jwt_claims.h"
 #include "ca/service/policy/ssh_serial.h"
 #include "ca/service/provisioners/jwk_token.h"
+#include "ca/service/provisioners/token_audiences.h"
 
 namespace sshca::provisioners {
 
 namespace {
 
 using Json = nlohmann::json;
-
-constexpr std::string_view kVersionPrefix = "/1.0";
 
 Error refused(std::string message) { return makeError(ErrorCode::Unauthenticated, std::move(message)); }
 Error badConfig(const std::string& name, std::string message) {
@@ -39,12 +40,10 @@ Result<std::string> publicInfoFor(const config::ProvisionerConfig& c, const Publ
   jwk["kid"] = kid;
   jwk["alg"] = alg;
   jwk["use"] = "sig";
-  return jose::dumpJson(Json{{"type", "JWK"}, {"name", c.name}, {"key", jwk}}, "provisioner info");
-}
-
-std::string stripTrailingSlashes(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
+  Json info{{"type", "JWK"}, {"name", c.name}, {"key", jwk}};
+  // step ca token reads it from here and decrypts it with the password.
+  if (!c.encryptedKey.empty()) info["encryptedKey"] = c.encryptedKey;
+  return jose::dumpJson(info, "provisioner info");
 }
 
 Result<std::string> requireSubject(const Json& payload) {
@@ -72,21 +71,25 @@ policy::Identity identityFrom(const std::string& provisioner, const Json& payloa
 }  // namespace
 
 std::vector<std::string> tokenAudiences(const TokenContext& ctx) {
-  std::string base = stripTrailingSlashes(ctx.caUrl);
-  std::string_view endpoint = ctx.endpoint;
-  if (endpoint.starts_with(kVersionPrefix)) endpoint.remove_prefix(kVersionPrefix.size());
-  return {base + std::string(kVersionPrefix) + std::string(endpoint), base + std::string(endpoint)};
+  return stepAudiences(ctx.caUrl, ctx.caNames, ctx.endpoint);
 }
 
 JwkProvisioner::JwkProvisioner(std::string name, PublicKey key, std::string kid, std::string alg,
-                               uint64_t maxLifetime, policy::SshPolicy policy, std::string publicInfo)
+                               uint64_t maxLifetime, policy::SshPolicy policy, std::string publicInfo,
+                               std::string encryptedKey)
     : name_(std::move(name)),
       key_(std::move(key)),
       kid_(std::move(kid)),
       allowedAlgs_{std::move(alg)},
       maxLifetimeSeconds_(maxLifetime),
       policy_(std::move(policy)),
-      publicInfo_(std::move(publicInfo)) {}
+      publicInfo_(std::move(publicInfo)),
+      encryptedKey_(std::move(encryptedKey)) {}
+
+std::optional<std::string> JwkProvisioner::encryptedKey(const std::string& kid) const {
+  if (encryptedKey_.empty() || kid != kid_) return std::nullopt;
+  return encryptedKey_;
+}
 
 Result<std::shared_ptr<const JwkProvisioner>> JwkProvisioner::create(const config::ProvisionerConfig& c) {
   if (c.name.empty()) return badConfig(c.name, "the name is empty");
@@ -97,9 +100,12 @@ Result<std::shared_ptr<const JwkProvisioner>> JwkProvisioner::create(const confi
   if (!jwk.ok()) return badConfig(c.name, "publicKey: " + jwk.error().message);
   SSHCA_ASSIGN_OR_RETURN(std::string alg, algorithmFor(*jwk, c.name));
   SSHCA_ASSIGN_OR_RETURN(std::string kid, jose::thumbprintSha256(jwk->key));
+  // A compact JWE has five parts; anything else would only fail in step's hands.
+  if (!c.encryptedKey.empty() && std::count(c.encryptedKey.begin(), c.encryptedKey.end(), '.') != 4)
+    return badConfig(c.name, "encryptedKey is not a compact JWE (five dot-separated parts)");
   SSHCA_ASSIGN_OR_RETURN(std::string info, publicInfoFor(c, jwk->key, kid, alg));
   return std::make_shared<const JwkProvisioner>(c.name, jwk->key, kid, alg, c.tokenMaxLifetimeSeconds, c.policy,
-                                                std::move(info));
+                                                std::move(info), c.encryptedKey);
 }
 
 // The kid names the key before any crypto runs, so a token meant for
@@ -115,6 +121,7 @@ Status JwkProvisioner::checkRegisteredClaims(const Json& payload, const TokenCon
   jose::ClaimChecks checks;
   checks.issuer = name_;
   checks.audiences = tokenAudiences(ctx);
+  checks.audienceIgnoresPort = true;
   checks.now = ctx.now;
   checks.leewaySeconds = kLeewaySeconds;
   checks.requireJti = true;
@@ -132,8 +139,9 @@ Result<policy::Identity> JwkProvisioner::authorizeSshSign(const jose::JwsParts& 
     SSHCA_RETURN_IF_ERROR(jose::verifyCompact(token, key_, allowedAlgs_));
     SSHCA_RETURN_IF_ERROR(checkRegisteredClaims(token.payload, ctx));
     SSHCA_ASSIGN_OR_RETURN(std::string subject, requireSubject(token.payload));
-    SSHCA_ASSIGN_OR_RETURN(StepSshClaim ssh, parseStepSshClaim(token.payload));
-    if (ssh.keyId != subject) return refused("step.ssh.keyID is not the token's subject (sub)");
+    SSHCA_ASSIGN_OR_RETURN(StepSshClaim ssh, parseStepSshClaim(token.payload, ctx.now));
+    if (!ssh.keyId.empty() && ssh.keyId != subject) return refused("step.ssh.keyID is not the token's subject (sub)");
+    if (ssh.principals.empty()) ssh.principals = {subject};
     return identityFrom(name_, token.payload, std::move(subject), std::move(ssh));
   }();
   if (!identity.ok()) return std::move(identity).error().context("JWK provisioner \"" + name_ + "\"");

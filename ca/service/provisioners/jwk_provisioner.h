@@ -45,12 +45,13 @@ class JwkProvisioner final : public Provisioner {
 
   // {"type":"JWK","name":...,"key":{<public JWK>,"kid","alg","use":"sig"}}
   std::string publicInfoJson() const override { return publicInfo_; }
+  std::optional<std::string> encryptedKey(const std::string& kid) const override;
 
   // The RFC 7638 thumbprint: the "kid" tokens of this provisioner carry.
   const std::string& kid() const { return kid_; }
 
   JwkProvisioner(std::string name, PublicKey key, std::string kid, std::string alg, uint64_t maxLifetime,
-                 policy::SshPolicy policy, std::string publicInfo);
+                 policy::SshPolicy policy, std::string publicInfo, std::string encryptedKey = {});
 
  private:
   Status checkHeader(const jose::JwsParts& token) const;
@@ -63,10 +64,12 @@ class JwkProvisioner final : public Provisioner {
   uint64_t maxLifetimeSeconds_;
   policy::SshPolicy policy_;
   std::string publicInfo_;
+  std::string encryptedKey_;  // step's JWE of the private key; may be empty
 };
 
-// The audiences a token for `ctx` may carry: the CA URL followed by the
-// endpoint, both with and without step's "/1.0" prefix.
+// The audiences a token for `ctx` may carry, as step-ca builds them
+// (token_audiences.h): each of the CA's names and its URL, followed by the
+// endpoint, with and without step's "/1.0" prefix.
 std::vector<std::string> tokenAudiences(const TokenContext& ctx);
 
 }  // namespace sshca::provisioners

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "ca/core/common/time_duration.h"
 #include "ca/core/common/utc_time.h"
 #include "ca/core/jose/jti.h"
 #include "ca/core/jose/jwk_thumbprint.h"
@@ -68,17 +69,20 @@ Result<ssh::CertType> readCertType(const Json& ssh) {
   return refused("step.ssh.certType must be \"user\" or \"host\"");
 }
 
+// step's CLI leaves keyID empty (the subject is the key ID) and may leave
+// the principals out (then the subject is the one principal), as step-ca
+// reads them; absent and null mean the same.
 Result<std::string> readKeyId(const Json& ssh) {
   auto it = ssh.find("keyID");
-  if (it == ssh.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
-    return refused("step.ssh.keyID is missing or not a non-empty string");
+  if (it == ssh.end() || it->is_null()) return std::string();
+  if (!it->is_string()) return refused("step.ssh.keyID is not a string");
   return it->get<std::string>();
 }
 
 Result<std::vector<std::string>> readPrincipals(const Json& ssh) {
   auto it = ssh.find("principals");
-  if (it == ssh.end() || !it->is_array()) return refused("step.ssh.principals is missing or not a list");
-  if (it->empty()) return refused("step.ssh.principals is empty (the token allows no principal)");
+  if (it == ssh.end() || it->is_null()) return std::vector<std::string>{};
+  if (!it->is_array()) return refused("step.ssh.principals is not a list");
   std::vector<std::string> out;
   for (const Json& p : *it) {
     if (!p.is_string() || p.get_ref<const std::string&>().empty())
@@ -88,14 +92,17 @@ Result<std::vector<std::string>> readPrincipals(const Json& ssh) {
   return out;
 }
 
-// Absent, null and "" (step's unset TimeDuration) mean no bound.
-Result<std::optional<uint64_t>> readTime(const Json& ssh, const char* name) {
+// Absent, null and "" (step's unset TimeDuration) mean no bound. A
+// duration ("2h0m0s", what `step ssh certificate --not-after 2h` writes)
+// counts from now, the moment the CA reads the token, as step-ca counts it.
+Result<std::optional<uint64_t>> readTime(const Json& ssh, const char* name, int64_t now) {
   auto it = ssh.find(name);
   if (it == ssh.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string&>().empty()))
     return std::optional<uint64_t>{};
-  if (!it->is_string()) return refused(std::string("step.ssh.") + name + " is not an RFC 3339 string");
-  auto t = parseRfc3339(it->get_ref<const std::string&>());
-  if (!t.ok() || *t < 0) return refused(std::string("step.ssh.") + name + " is not an RFC 3339 time after 1970");
+  if (!it->is_string()) return refused(std::string("step.ssh.") + name + " is not a string");
+  auto t = parseTimeOrDuration(it->get_ref<const std::string&>(), now);
+  if (!t.ok() || *t < 0)
+    return refused(std::string("step.ssh.") + name + " is neither an RFC 3339 time after 1970 nor a duration like \"2h\"");
   return std::optional<uint64_t>(static_cast<uint64_t>(*t));
 }
 
@@ -112,7 +119,7 @@ Result<std::string> mintJwkToken(const JwkTokenRequest& req, const Signer& provi
   return token;
 }
 
-Result<StepSshClaim> parseStepSshClaim(const Json& payload) {
+Result<StepSshClaim> parseStepSshClaim(const Json& payload, int64_t now) {
   auto step = payload.find("step");
   if (step == payload.end() || !step->is_object()) return refused("token has no \"step\" claim object");
   auto ssh = step->find("ssh");
@@ -121,8 +128,8 @@ Result<StepSshClaim> parseStepSshClaim(const Json& payload) {
   SSHCA_ASSIGN_OR_RETURN(out.certType, readCertType(*ssh));
   SSHCA_ASSIGN_OR_RETURN(out.keyId, readKeyId(*ssh));
   SSHCA_ASSIGN_OR_RETURN(out.principals, readPrincipals(*ssh));
-  SSHCA_ASSIGN_OR_RETURN(out.validAfter, readTime(*ssh, "validAfter"));
-  SSHCA_ASSIGN_OR_RETURN(out.validBefore, readTime(*ssh, "validBefore"));
+  SSHCA_ASSIGN_OR_RETURN(out.validAfter, readTime(*ssh, "validAfter", now));
+  SSHCA_ASSIGN_OR_RETURN(out.validBefore, readTime(*ssh, "validBefore", now));
   return out;
 }
 

@@ -10,9 +10,10 @@
 //                             "principals": [...],
 //                             "validAfter"?: RFC 3339, "validBefore"?: RFC 3339}}}
 //
-// validAfter/validBefore are RFC 3339 strings, as step's TimeDuration
-// marshals absolute times; step writes "" for "not set", read as absent.
-// Relative durations ("16h") are refused: a token names fixed bounds.
+// validAfter/validBefore are step's TimeDuration: RFC 3339 strings for
+// absolute times, Go durations ("2h0m0s") counted from when the CA reads
+// the token, "" for "not set" (read as absent). step's CLI writes keyID ""
+// and may leave principals out: the subject stands for both.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -54,16 +55,16 @@ Result<std::string> mintJwkToken(const JwkTokenRequest& req, const Signer& provi
 // The step.ssh claim: what the token entitles its bearer to.
 struct StepSshClaim {
   ssh::CertType certType = ssh::CertType::User;
-  std::string keyId;
-  std::vector<std::string> principals;
+  std::string keyId;                    // empty: the token's subject
+  std::vector<std::string> principals;  // empty: the token's subject
   std::optional<uint64_t> validAfter, validBefore;
 };
 
-// Reads payload["step"]["ssh"]. Unauthenticated, naming the member, when it
-// is missing or malformed: certType other than "user"/"host", keyID not a
-// non-empty string, principals not a non-empty list of non-empty strings,
-// validAfter/validBefore not RFC 3339.
-Result<StepSshClaim> parseStepSshClaim(const nlohmann::json& payload);
+// Reads payload["step"]["ssh"]; durations count from `now`. Unauthenticated,
+// naming the member, when it is missing or malformed: certType other than
+// "user"/"host", keyID not a string, principals not a list of non-empty
+// strings, validAfter/validBefore neither RFC 3339 nor a duration.
+Result<StepSshClaim> parseStepSshClaim(const nlohmann::json& payload, int64_t now);
 
 
 }  // namespace sshca::provisioners

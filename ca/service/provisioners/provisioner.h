@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ca/core/common/result.h"
 #include "ca/service/config/ca_config.h"
@@ -24,6 +25,8 @@ struct TokenContext {
   std::string caUrl;     // CaConfig::url, no trailing slash
   std::string endpoint;  // "/1.0/ssh/sign"
   int64_t now = 0;
+  // CaConfig::dnsNames: tokens may name https://<each>/... (token_audiences.h).
+  std::vector<std::string> caNames{};
   // The CA keys an SSHPOP certificate must be signed by (per its type).
   std::optional<PublicKey> userCaKey{};
   std::optional<PublicKey> hostCaKey{};
@@ -75,6 +78,10 @@ class Provisioner {
   // (OIDC: iss is the issuer URL, and aud names the client). Unverified
   // claims: only a lookup, the provisioner verifies everything after.
   virtual bool claimsToken(const nlohmann::json& /*payload*/) const { return false; }
+
+  // The encrypted private key (step's encryptedKey, a JWE) of the key
+  // `kid` names, when this provisioner keeps one for `step ca token`.
+  virtual std::optional<std::string> encryptedKey(const std::string& /*kid*/) const { return std::nullopt; }
 
   // Public settings for GET /provisioners (a JSON object as text).
   virtual std::string publicInfoJson() const = 0;

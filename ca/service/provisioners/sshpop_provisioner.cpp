@@ -5,6 +5,7 @@
 #include "ca/core/jose/jwt_claims.h"
 #include "ca/service/policy/ssh_renewal.h"
 #include "ca/service/provisioners/jwk_provisioner.h"
+#include "ca/service/provisioners/token_audiences.h"
 
 namespace sshca::provisioners {
 namespace {
@@ -47,11 +48,10 @@ Status checkSignedByCertificateKey(const jose::JwsParts& token, const ssh::Certi
 }
 
 // step-ca binds SSHPOP tokens to the endpoint and the provisioner:
-// "<ca>/1.0/ssh/renew#sshpop/<name>" (also accepted without "/1.0").
+// "<ca>/1.0/ssh/renew#sshpop/<name>" (also without "/1.0", and for each of
+// the CA's names).
 std::vector<std::string> sshpopAudiences(const TokenContext& ctx, const std::string& name) {
-  std::vector<std::string> out;
-  for (auto& aud : tokenAudiences(ctx)) out.push_back(aud + "#sshpop/" + name);
-  return out;
+  return stepAudiences(ctx.caUrl, ctx.caNames, ctx.endpoint, "sshpop/" + name);
 }
 
 Status checkSubjectIsSerial(const Json& payload, uint64_t serial) {
@@ -122,6 +122,7 @@ Result<CertificateProof> SshpopProvisioner::prove(const jose::JwsParts& token, c
   jose::ClaimChecks checks;
   checks.issuer = name_;
   checks.audiences = sshpopAudiences(ctx, name_);
+  checks.audienceIgnoresPort = true;
   checks.now = ctx.now;
   checks.leewaySeconds = kLeewaySeconds;
   checks.requireJti = true;

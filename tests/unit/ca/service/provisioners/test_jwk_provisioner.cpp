@@ -258,10 +258,19 @@ TEST_CASE("JwkRefusesKeyIdOtherThanSubject", "[jwk]") {
   CHECK_THAT(refusal(signClaims(claims)), Contains("no \"sub\" claim"));
 }
 
-TEST_CASE("JwkRefusesEmptyPrincipals", "[jwk]") {
+// step's CLI writes keyID "" and may leave principals out: as step-ca
+// reads it, the subject is then the key ID and the one principal.
+TEST_CASE("JwkReadsStepsEmptyKeyIdAndPrincipalsAsTheSubject", "[jwk]") {
   Json claims = goodClaims();
+  claims["step"]["ssh"]["keyID"] = "";
   claims["step"]["ssh"]["principals"] = Json::array();
-  CHECK_THAT(refusal(signClaims(claims)), Contains("principals is empty"));
+  auto who = authorize(signClaims(claims));
+  REQUIRE(who.ok());
+  CHECK(who->subject == "alice");
+  CHECK(who->principals == std::vector<std::string>{"alice"});
+  claims["step"]["ssh"].erase("principals");
+  claims["step"]["ssh"].erase("keyID");
+  CHECK(authorize(signClaims(claims)).ok());
   claims["step"]["ssh"]["principals"] = {"alice", 7};
   CHECK_THAT(refusal(signClaims(claims)), Contains("not a non-empty string"));
 }
@@ -271,8 +280,8 @@ TEST_CASE("JwkRefusesBadStepSshFields", "[jwk]") {
   claims["step"]["ssh"]["certType"] = "admin";
   CHECK_THAT(refusal(signClaims(claims)), Contains("certType must be"));
   claims = goodClaims();
-  claims["step"]["ssh"]["validBefore"] = "16h";
-  CHECK_THAT(refusal(signClaims(claims)), Contains("validBefore is not an RFC 3339 time"));
+  claims["step"]["ssh"]["validBefore"] = "16 hours";
+  CHECK_THAT(refusal(signClaims(claims)), Contains("validBefore is neither an RFC 3339 time"));
   // step writes "" for an unset bound.
   claims["step"]["ssh"]["validBefore"] = "";
   CHECK(authorize(signClaims(claims)).ok());
@@ -360,4 +369,18 @@ TEST_CASE("JwkAcceptsConfigKeyWithKidUseAlg", "[jwk]") {
   auto parts = jose::parseCompact(mint());
   REQUIRE(parts.ok());
   CHECK((*p)->authorizeSshSign(*parts, context()).ok());
+}
+
+// `step ssh certificate --not-after 2h` writes "2h0m0s": step-ca counts it
+// from the moment it reads the token.
+TEST_CASE("JwkCountsARelativeValidityFromNow", "[jwk]") {
+  Json claims = goodClaims();
+  claims["step"]["ssh"]["validBefore"] = "2h0m0s";
+  claims["step"]["ssh"]["validAfter"] = "-1m";
+  auto who = authorize(signClaims(claims));
+  REQUIRE(who.ok());
+  REQUIRE(who->validBefore);
+  REQUIRE(who->validAfter);
+  CHECK(*who->validBefore == static_cast<uint64_t>(kNow + 7200));
+  CHECK(*who->validAfter == static_cast<uint64_t>(kNow - 60));
 }
