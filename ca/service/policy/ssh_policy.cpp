@@ -54,22 +54,25 @@ Status checkStartNotAhead(const Identity& who, const SshSignRequest& req, uint64
 
 // Start: the request's or now-backdate, never earlier than now-backdate nor
 // than the credential allows, nor later than now unless the credential
-// allows. End: the request's or start+default, capped by the maximum and
-// the credential.
+// allows. End: the request's or the default length counted from now (or
+// from a start in the future), capped by the maximum and the credential.
+// The backdate lies before "now" and does not count against the length:
+// a 16h certificate asked for now ends 16h from now, as step-ca's does.
 Result<ssh::Validity> chooseValidity(const Identity& who, const SshSignRequest& req, const SshTypePolicy& tp,
                                      uint64_t backdate, uint64_t now) {
   SSHCA_RETURN_IF_ERROR(checkStartNotAhead(who, req, now));
   uint64_t earliest = now > backdate ? now - backdate : 0;
   uint64_t start = std::max(req.validAfter.value_or(earliest), earliest);
   if (who.validAfter) start = std::max(start, *who.validAfter);
-  uint64_t end = req.validBefore.value_or(start + tp.defaultValiditySeconds);
+  uint64_t from = std::max(start, now);
+  uint64_t end = req.validBefore.value_or(from + tp.defaultValiditySeconds);
   if (who.validBefore && end > *who.validBefore) {
     if (req.validBefore) return denied("requested validity ends after the credential allows");
     end = *who.validBefore;
   }
   if (end <= start) return makeError(ErrorCode::InvalidArgument, "validity ends before it starts");
-  if (end - start > tp.maxValiditySeconds)
-    return denied("requested validity of " + std::to_string(end - start) + " s exceeds the maximum of " +
+  if (end > from && end - from > tp.maxValiditySeconds)
+    return denied("requested validity of " + std::to_string(end - from) + " s exceeds the maximum of " +
                   std::to_string(tp.maxValiditySeconds) + " s");
   return ssh::Validity{start, end};
 }

@@ -30,8 +30,11 @@ Result<ssh::CertTemplate> replacement(const ssh::Certificate& current, PublicKey
     return denied("only host certificates are renewed or rekeyed (this is a user certificate)");
   const SshTypePolicy& tp = policy.host;
   SSHCA_RETURN_IF_ERROR(checkPrincipals(current, tp));
-  // "forever" (UINT64_MAX) and anything longer than allowed become the maximum.
-  uint64_t length = std::min(current.validBefore - current.validAfter, tp.maxValiditySeconds);
+  // The original length, backdate included (as step-ca renews), so the new
+  // certificate ends as far from now as the first did from its issue;
+  // "forever" (UINT64_MAX) and anything longer than allowed become the
+  // maximum counted from now.
+  uint64_t length = std::min(current.validBefore - current.validAfter, tp.maxValiditySeconds + policy.backdateSeconds);
   if (length == 0) return denied("the certificate has an empty validity period");
   ssh::CertTemplate t{.key = std::move(key)};
   t.type = current.type;

@@ -90,7 +90,7 @@ struct Fixture {
     parts.caUrl = "https://ca.test:8443";
     parts.userCa = userCa;
     parts.hostCa = hostCa;
-    parts.root = {"PEM", "SHA256:00"};
+    parts.root = {"PEM", "SHA256:00", {{"PEM", "00"}}};
     auto opened = store::SqliteSshStore::open(dir.file("ca.db"));
     REQUIRE(opened.ok());
     store = opened->get();
@@ -149,7 +149,8 @@ TEST_CASE("AuthoritySignsHostCertificatesWithTheHostKey", "[authority]") {
   auto cert = ssh::parseCertificate(out->certificate).value();
   CHECK(cert.type == ssh::CertType::Host);
   CHECK(cert.signatureKey == f.hostCa->publicKey());
-  CHECK(cert.validBefore - cert.validAfter == 30 * 86400);
+  // 30 days from now, backdated 5 minutes.
+  CHECK(cert.validBefore - cert.validAfter == 30 * 86400 + 300);
 }
 
 TEST_CASE("AuthorityRefusesAReplayedTokenAndRecordsNothingMore", "[authority]") {
@@ -262,7 +263,10 @@ TEST_CASE("AuthorityServesBothSshCaKeys", "[authority]") {
   REQUIRE(roots.hostKeys.size() == 1);
   CHECK(roots.userKeys[0] == ssh::encodePublicKeyWire(f.userCa->publicKey()));
   CHECK(roots.hostKeys[0] == ssh::encodePublicKeyWire(f.hostCa->publicKey()));
-  CHECK(f.authority->rootsPem().value() == "PEM");
+  auto x509 = f.authority->rootCertificates().value();
+  REQUIRE(x509.size() == 1);
+  CHECK(x509[0].pem == "PEM");
+  CHECK(x509[0].sha256Hex == "00");
 }
 
 // The host flows themselves: test_authority_renew.cpp, test_sshpop_*.cpp.

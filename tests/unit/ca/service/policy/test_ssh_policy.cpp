@@ -46,7 +46,8 @@ TEST_CASE("PolicyGivesEveryPrincipalOfTheCredentialWhenNoneRequested", "[policy]
   CHECK(t->principals == std::vector<std::string>{"alice", "admin"});
   CHECK(t->keyId == "alice (jwk:admin)");
   CHECK(t->validAfter == kNow - 300);
-  CHECK(t->validBefore == kNow - 300 + 16 * 3600);
+  // The default length counts from now; the backdate lies before it.
+  CHECK(t->validBefore == kNow + 16 * 3600);
   CHECK(t->extensions.count("permit-pty") == 1);
 }
 
@@ -86,6 +87,12 @@ TEST_CASE("PolicyRefusesValidityOverTheMaximum", "[policy]") {
   auto req = request();
   req.validBefore = kNow + 25 * 3600;
   CHECK(refusal(alice(), req).find("exceeds the maximum of 86400 s") != std::string::npos);
+  // The maximum counts from now too: the backdate does not use it up.
+  req.validBefore = kNow + 24 * 3600;
+  auto t = applySshPolicy(alice(), req, SshPolicy{}, kNow);
+  REQUIRE(t.ok());
+  CHECK(t->validAfter == kNow - 300);
+  CHECK(t->validBefore == kNow + 24 * 3600);
 }
 
 TEST_CASE("PolicyNeverBackdatesMoreThanFiveMinutes", "[policy]") {
@@ -149,7 +156,8 @@ TEST_CASE("PolicyHostCertificatesGetThirtyDaysAndNoExtensions", "[policy]") {
   req.certType = ssh::CertType::Host;
   auto t = applySshPolicy(host, req, SshPolicy{}, kNow);
   REQUIRE(t.ok());
-  CHECK(t->validBefore - t->validAfter == 30 * 86400);
+  CHECK(t->validAfter == kNow - 300);
+  CHECK(t->validBefore == kNow + 30 * 86400);
   CHECK(t->extensions.empty());
 }
 
