@@ -1,12 +1,13 @@
 // sshca: the SSH certificate authority's command line.
 #include "ca/cli/commands.h"
+#include "ca/core/common/version.h"
 #include "cli_support/exit_status.h"
 #include "cli_support/run_main.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"sshca: an SSH certificate authority whose keys live in an HSM (PKCS#11)", "sshca"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "sshca 0.1.0");
+  app.set_version_flag("--version", std::string("sshca ") + sshca::kSshcaVersion);
   sshca::cli::registerKmsCommands(app);
   sshca::cli::registerSshCommands(app);
   sshca::cli::registerPkiCommands(app);

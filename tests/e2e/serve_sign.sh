@@ -55,8 +55,9 @@ openssl s_client -connect "127.0.0.1:$CA_PORT" -showcerts </dev/null 2>/dev/null
 check "the server presents leaf and intermediate" test -s "$T/served1.pem" -a -s "$T/served2.pem"
 check "openssl verify of the served chain against the root" \
   openssl verify -CAfile "$ROOT" -untrusted "$T/served2.pem" "$T/served1.pem"
-check "GET /roots is 200" [ "$(get /roots)" = 200 ]
-check "GET /roots serves the root" \
+check "GET /roots is 201 {crts} (step-ca's shape)" [ "$(get /roots)$(jq -r '.crts|length' "$T/out")" = 2011 ]
+check "GET /roots.pem is 200" [ "$(get /roots.pem)" = 200 ]
+check "GET /roots.pem serves the root" \
   [ "$(openssl x509 -in "$T/out" -noout -fingerprint -sha256)" = "$(openssl x509 -in "$ROOT" -noout -fingerprint -sha256)" ]
 check "GET /ssh/roots is 200" [ "$(get /ssh/roots)" = 200 ]
 USER_CA=$(jq -r '.userKey[0]' "$T/out")

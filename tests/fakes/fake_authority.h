@@ -39,7 +39,9 @@ class FakeAuthority : public api::AuthorityApi {
   }
 
   api::HealthReport health() override { return healthReport; }
-  Result<std::string> rootsPem() override { return answer(rootsPemText); }
+  Result<std::vector<api::RootCertificateInfo>> rootCertificates() override {
+    return answer(std::vector<api::RootCertificateInfo>{{rootsPemText, std::string(64, 'a')}});
+  }
   Result<api::SshRoots> sshRoots() override { return answer(sshRootKeys); }
   Result<api::SignSshResponse> signSsh(const api::SignSshRequest& request) override {
     {

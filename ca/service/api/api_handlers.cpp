@@ -1,8 +1,11 @@
 #include "ca/service/api/api_handlers.h"
 
+#include <cctype>
+
 #include "ca/service/api/error_mapping.h"
 #include "ca/service/api/request_parsing.h"
 #include "ca/service/api/response_json.h"
+#include "ca/core/common/version.h"
 
 namespace sshca::api {
 namespace {
@@ -36,7 +39,7 @@ ApiResponse certificateResponse(int status, const SshCertificateResponse& r) {
 ApiResponse errorResponse(const Error& error) { return errorResponse(httpStatusFor(error.code), error); }
 
 ApiResponse errorResponse(int status, const Error& error) {
-  ApiResponse out = jsonResponse(status, errorBody(status >= 500 ? publicError(error) : error));
+  ApiResponse out = jsonResponse(status, errorBody(status, status >= 500 ? publicError(error) : error));
   out.log.errorCode = std::string(errorCodeName(error.code));
   out.log.reason = error.message;
   if (status == 503) out.retryAfterSeconds = kRetryAfterUnavailableSeconds;
@@ -56,16 +59,64 @@ ApiResponse ApiHandlers::health() {
   return out;
 }
 
-ApiResponse ApiHandlers::roots() {
-  auto pem = authority_.rootsPem();
-  if (!pem.ok()) return errorResponse(pem.error());
-  return {200, "application/x-pem-file", std::move(pem).value(), {}, 0};
+ApiResponse ApiHandlers::version() { return jsonResponse(200, renderVersion(kSshcaVersion)); }
+
+ApiResponse ApiHandlers::root(std::string_view sha256) {
+  auto roots = authority_.rootCertificates();
+  if (!roots.ok()) return errorResponse(roots.error());
+  // step writes fingerprints in either case, sometimes with dashes.
+  std::string wanted;
+  for (char c : sha256)
+    if (c != '-') wanted += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const RootCertificateInfo& r : *roots)
+    if (r.sha256Hex == wanted) return jsonResponse(200, renderRoot(r));
+  return errorResponse(makeError(ErrorCode::NotFound, "no root certificate of this CA has that SHA-256 fingerprint"));
 }
+
+// step-ca answers GET /roots and /federation with 201.
+ApiResponse ApiHandlers::roots() {
+  auto roots = authority_.rootCertificates();
+  if (!roots.ok()) return errorResponse(roots.error());
+  return jsonResponse(201, renderRoots(*roots));
+}
+
+ApiResponse ApiHandlers::rootsPem() {
+  auto roots = authority_.rootCertificates();
+  if (!roots.ok()) return errorResponse(roots.error());
+  std::string pem;
+  for (const RootCertificateInfo& r : *roots) pem += r.pem;
+  return {200, "application/x-pem-file", std::move(pem), {}, 0};
+}
+
+// No federated roots are configured: the federation is this CA's roots.
+ApiResponse ApiHandlers::federation() { return roots(); }
 
 ApiResponse ApiHandlers::sshRoots() {
   auto roots = authority_.sshRoots();
   if (!roots.ok()) return errorResponse(roots.error());
   return jsonResponse(200, renderSshRoots(*roots));
+}
+
+ApiResponse ApiHandlers::sshConfig(std::string_view body) {
+  auto request = parseSshConfigRequest(body);
+  if (!request.ok()) return errorResponse(request.error());
+  auto templates = authority_.sshConfig(*request);
+  if (!templates.ok()) return errorResponse(templates.error());
+  return jsonResponse(200, renderSshConfig(request->type, *templates));
+}
+
+ApiResponse ApiHandlers::sshCheckHost(std::string_view body) {
+  auto principal = parseSshCheckHostRequest(body);
+  if (!principal.ok()) return errorResponse(principal.error());
+  auto exists = authority_.sshHostExists(*principal);
+  if (!exists.ok()) return errorResponse(exists.error());
+  return jsonResponse(200, renderHostExists(*exists));
+}
+
+ApiResponse ApiHandlers::provisionerEncryptedKey(std::string_view kid) {
+  auto key = authority_.provisionerEncryptedKey(std::string(kid));
+  if (!key.ok()) return errorResponse(key.error());
+  return jsonResponse(200, renderEncryptedKey(*key));
 }
 
 ApiResponse ApiHandlers::signSsh(std::string_view body, const std::string& clientAddress) {

@@ -42,8 +42,21 @@ class ApiHandlers {
   explicit ApiHandlers(AuthorityApi& authority) : authority_(authority) {}
 
   ApiResponse health();
+  // {"version": ...}, as step's client reads it before it signs.
+  ApiResponse version();
+  // GET /root/{sha256}: {"ca": PEM} of the root with that fingerprint (step's bootstrap).
+  ApiResponse root(std::string_view sha256);
+  // GET /roots and /federation: {"crts": [PEM...]}; /roots.pem: the PEM.
   ApiResponse roots();
+  ApiResponse rootsPem();
+  ApiResponse federation();
   ApiResponse sshRoots();
+  // POST /ssh/config: {"userTemplates"|"hostTemplates": [...]}.
+  ApiResponse sshConfig(std::string_view body);
+  // POST /ssh/check-host: {"exists": bool}.
+  ApiResponse sshCheckHost(std::string_view body);
+  // GET /provisioners/{kid}/encrypted-key: {"key": JWE}.
+  ApiResponse provisionerEncryptedKey(std::string_view kid);
   ApiResponse signSsh(std::string_view body, const std::string& clientAddress);
   ApiResponse renewSsh(std::string_view body, const std::string& clientAddress);
   ApiResponse rekeySsh(std::string_view body, const std::string& clientAddress);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,13 @@ struct HealthReport {
   bool dbOk = false;
   std::string hsmReason;  // why not ok; "busy: ..." may come with hsmOk
   std::string dbReason;
+};
+
+// One X.509 root as GET /roots, /roots.pem, /federation and
+// /root/{sha256} serve it.
+struct RootCertificateInfo {
+  std::string pem;
+  std::string sha256Hex;  // lower-case hex of the DER: what clients pin
 };
 
 // The CA public keys as step-ca's GET /ssh/roots serves them: SSH wire form.
@@ -91,13 +99,29 @@ struct ProvisionerInfo {
   std::string detailsJson;
 };
 
+// POST /ssh/config: the templates step's `step ssh config` writes, for a
+// user's machine or a host, filled with the client's variables.
+struct SshConfigRequest {
+  ssh::CertType type = ssh::CertType::User;
+  std::map<std::string, std::string> data;
+};
+
+// One rendered template (step-ca's templates.Output).
+struct SshConfigTemplate {
+  std::string name;     // "known_hosts.tpl"
+  std::string type;     // "snippet", "file", "prepend-line"
+  std::string path;     // where the client writes it
+  std::string comment;  // the file's comment character
+  std::string content;
+};
+
 class AuthorityApi {
  public:
   virtual ~AuthorityApi() = default;
 
   virtual HealthReport health() = 0;
-  // The X.509 root certificate(s), PEM, concatenated.
-  virtual Result<std::string> rootsPem() = 0;
+  // The X.509 root certificate(s), each with its fingerprint.
+  virtual Result<std::vector<RootCertificateInfo>> rootCertificates() = 0;
   virtual Result<SshRoots> sshRoots() = 0;
   virtual Result<SignSshResponse> signSsh(const SignSshRequest& request) = 0;
   virtual Result<SshCertificateResponse> renewSsh(const RenewSshRequest& request) = 0;
@@ -112,6 +136,20 @@ class AuthorityApi {
     return makeError(ErrorCode::NotFound, "this CA publishes no KRL signature");
   }
   virtual Result<std::vector<ProvisionerInfo>> provisioners() = 0;
+  // The ssh_config / known_hosts / sshd_config templates for a client.
+  // Not pure, like krlSignature: fakes need not implement what they do not test.
+  virtual Result<std::vector<SshConfigTemplate>> sshConfig(const SshConfigRequest& /*request*/) {
+    return makeError(ErrorCode::NotFound, "this CA serves no SSH configuration templates");
+  }
+  // Whether an unexpired, unrevoked host certificate names `principal`.
+  virtual Result<bool> sshHostExists(const std::string& /*principal*/) {
+    return makeError(ErrorCode::Unsupported, "this CA does not answer host checks");
+  }
+  // A JWK provisioner's encrypted private key (step's encryptedKey, a JWE),
+  // by the key's kid; NotFound when none is configured.
+  virtual Result<std::string> provisionerEncryptedKey(const std::string& /*kid*/) {
+    return makeError(ErrorCode::NotFound, "no provisioner has an encrypted key with this kid");
+  }
 };
 
 }  // namespace sshca::api

@@ -33,8 +33,11 @@ int httpStatusFor(ErrorCode code) {
   return 500;  // a value outside the enum: a bug, reported as one
 }
 
-std::string errorBody(const Error& error) {
-  nlohmann::json body = {{"error", error.message}, {"code", std::string(errorCodeName(error.code))}};
+std::string errorBody(int status, const Error& error) {
+  nlohmann::json body = {{"error", error.message},
+                         {"code", std::string(errorCodeName(error.code))},
+                         {"status", status},
+                         {"message", error.message}};
   // replace: a message carrying invalid UTF-8 must not make dump() throw.
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

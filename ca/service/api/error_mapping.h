@@ -10,10 +10,11 @@ namespace sshca::api {
 
 int httpStatusFor(ErrorCode code);
 
-// {"error": "<message>", "code": "<errorCodeName>"}. The message is the
-// Error's own; errors are written never to contain tokens, PINs or keys
-// (docs/errors.md "Secrets in messages"), and the request parser never
-// quotes field values.
-std::string errorBody(const Error& error);
+// {"error": "<message>", "code": "<errorCodeName>", "status": <status>,
+// "message": "<message>"}: ours, plus the two members step clients read
+// (step-ca's {"status", "message"}). The message is the Error's own;
+// errors are written never to contain tokens, PINs or keys (docs/errors.md
+// "Secrets in messages"), and the request parser never quotes field values.
+std::string errorBody(int status, const Error& error);
 
 }  // namespace sshca::api

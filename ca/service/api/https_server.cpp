@@ -136,16 +136,31 @@ void HttpsServer::Impl::addRoutes() {
       send(res, call(req.body, req.remote_addr));
     });
   };
+  // A path parameter: the route's first capture group.
+  auto getWith = [&](const char* path, auto call) {
+    server->Get(route(path), [call](const httplib::Request& req, httplib::Response& res) {
+      send(res, call(std::string_view(req.matches[1].first, req.matches[1].second)));
+    });
+  };
   get("/health", [&h] { return h.health(); });
+  get("/version", [&h] { return h.version(); });
+  getWith("/root/([0-9A-Za-z-]{1,128})", [&h](std::string_view sha) { return h.root(sha); });
   get("/roots", [&h] { return h.roots(); });
+  get(R"(/roots\.pem)", [&h] { return h.rootsPem(); });
+  get("/federation", [&h] { return h.federation(); });
   get("/ssh/roots", [&h] { return h.sshRoots(); });
+  get("/ssh/federation", [&h] { return h.sshRoots(); });
   get("/ssh/krl", [&h] { return h.krl(); });
   get(R"(/ssh/krl\.sig)", [&h] { return h.krlSignature(); });
   get("/provisioners", [&h] { return h.provisioners(); });
+  getWith("/provisioners/([^/]{1,128})/encrypted-key", [&h](std::string_view kid) { return h.provisionerEncryptedKey(kid); });
   post("/ssh/sign", [&h](std::string_view b, const std::string& a) { return h.signSsh(b, a); });
   post("/ssh/renew", [&h](std::string_view b, const std::string& a) { return h.renewSsh(b, a); });
   post("/ssh/rekey", [&h](std::string_view b, const std::string& a) { return h.rekeySsh(b, a); });
   post("/ssh/revoke", [&h](std::string_view b, const std::string& a) { return h.revokeSsh(b, a); });
+  // step-ca also routes /ssh/config/{type}; the body's type decides.
+  post("/ssh/config(?:/(?:user|host))?", [&h](std::string_view b, const std::string&) { return h.sshConfig(b); });
+  post("/ssh/check-host", [&h](std::string_view b, const std::string&) { return h.sshCheckHost(b); });
 }
 
 void HttpsServer::Impl::addErrorAndLogHooks() {

@@ -17,6 +17,20 @@ Result<std::optional<ssh::CertType>> parseCertType(const nlohmann::json& obj) {
   return makeError(ErrorCode::InvalidArgument, "field \"certType\" must be \"user\" or \"host\"");
 }
 
+// step's template variables: an object of strings; null is no variables.
+Result<std::map<std::string, std::string>> parseTemplateData(const nlohmann::json& obj) {
+  std::map<std::string, std::string> out;
+  auto it = obj.find("data");
+  if (it == obj.end() || it->is_null()) return out;
+  if (!it->is_object()) return makeError(ErrorCode::InvalidArgument, "field \"data\" must be an object of strings");
+  for (const auto& [name, value] : it->items()) {
+    if (!value.is_string())
+      return makeError(ErrorCode::InvalidArgument, "field \"data\" must be an object of strings");
+    out[name] = value.get<std::string>();
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<SignSshRequest> parseSignSshRequest(std::string_view body) {
@@ -56,6 +70,30 @@ Result<RevokeSshRequest> parseRevokeSshRequest(std::string_view body) {
   SSHCA_ASSIGN_OR_RETURN(r.reason, optionalString(obj, "reason"));
   SSHCA_ASSIGN_OR_RETURN(r.passive, optionalBool(obj, "passive", true));
   return r;
+}
+
+Result<SshConfigRequest> parseSshConfigRequest(std::string_view body) {
+  SSHCA_ASSIGN_OR_RETURN(auto obj, parseObject(body));
+  SshConfigRequest r;
+  // Not parseCertType: step-ca names this field "type".
+  auto type = optionalString(obj, "type");
+  if (!type.ok()) return std::move(type).error();
+  if (*type == "host") {
+    r.type = ssh::CertType::Host;
+  } else if (!type->empty() && *type != "user") {
+    return makeError(ErrorCode::InvalidArgument, "field \"type\" must be \"user\" or \"host\"");
+  }
+  SSHCA_ASSIGN_OR_RETURN(r.data, parseTemplateData(obj));
+  return r;
+}
+
+// step-ca checks host principals only.
+Result<std::string> parseSshCheckHostRequest(std::string_view body) {
+  SSHCA_ASSIGN_OR_RETURN(auto obj, parseObject(body));
+  auto type = optionalString(obj, "type");
+  if (!type.ok()) return std::move(type).error();
+  if (*type != "host") return makeError(ErrorCode::InvalidArgument, "field \"type\" must be \"host\"");
+  return requiredString(obj, "principal");
 }
 
 }  // namespace sshca::api

@@ -17,5 +17,9 @@ Result<SignSshRequest> parseSignSshRequest(std::string_view body);
 Result<RenewSshRequest> parseRenewSshRequest(std::string_view body);
 Result<RekeySshRequest> parseRekeySshRequest(std::string_view body);
 Result<RevokeSshRequest> parseRevokeSshRequest(std::string_view body);
+// {"type": "user"|"host"|"" (user), "data": {"name": "value", ...}}
+Result<SshConfigRequest> parseSshConfigRequest(std::string_view body);
+// {"type": "host", "principal": "...", "token"?}: the principal.
+Result<std::string> parseSshCheckHostRequest(std::string_view body);
 
 }  // namespace sshca::api

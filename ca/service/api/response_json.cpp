@@ -58,4 +58,30 @@ Result<std::string> renderProvisioners(const std::vector<ProvisionerInfo>& list)
   return dump({{"provisioners", entries}, {"nextCursor", ""}});
 }
 
+std::string renderVersion(const std::string& version) { return dump({{"version", version}}); }
+
+std::string renderRoot(const RootCertificateInfo& root) { return dump({{"ca", root.pem}}); }
+
+std::string renderRoots(const std::vector<RootCertificateInfo>& roots) {
+  json crts = json::array();
+  for (const RootCertificateInfo& r : roots) crts.push_back(r.pem);
+  return dump({{"crts", crts}});
+}
+
+std::string renderSshConfig(ssh::CertType type, const std::vector<SshConfigTemplate>& templates) {
+  json list = json::array();
+  for (const SshConfigTemplate& t : templates) {
+    list.push_back({{"name", t.name},
+                    {"type", t.type},
+                    {"path", t.path},
+                    {"comment", t.comment},
+                    {"content", base64Encode(asBytes(t.content))}});
+  }
+  return dump({{type == ssh::CertType::Host ? "hostTemplates" : "userTemplates", list}});
+}
+
+std::string renderHostExists(bool exists) { return dump({{"exists", exists}}); }
+
+std::string renderEncryptedKey(const std::string& key) { return dump({{"key", key}}); }
+
 }  // namespace sshca::api

@@ -21,5 +21,18 @@ std::string renderRevoked();
 // {"provisioners": [...], "nextCursor": ""}; Internal when an entry's
 // detailsJson is not a JSON object.
 Result<std::string> renderProvisioners(const std::vector<ProvisionerInfo>& list);
+// {"version": "<version>"}
+std::string renderVersion(const std::string& version);
+// {"ca": PEM}
+std::string renderRoot(const RootCertificateInfo& root);
+// {"crts": [PEM...]}
+std::string renderRoots(const std::vector<RootCertificateInfo>& roots);
+// {"userTemplates": [...]} or {"hostTemplates": [...]}, each entry
+// {"name", "type", "path", "comment", "content": base64} (Go's []byte).
+std::string renderSshConfig(ssh::CertType type, const std::vector<SshConfigTemplate>& templates);
+// {"exists": bool}
+std::string renderHostExists(bool exists);
+// {"key": "<JWE>"}
+std::string renderEncryptedKey(const std::string& key);
 
 }  // namespace sshca::api

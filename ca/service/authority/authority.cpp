@@ -9,6 +9,7 @@
 #include "ca/service/policy/identity_denial.h"
 #include "ca/service/policy/ssh_policy.h"
 #include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/service/authority/ssh_config_templates.h"
 
 namespace sshca::authority {
 namespace {
@@ -59,6 +60,7 @@ Result<std::unique_ptr<Authority>> Authority::fromParts(AuthorityParts parts) {
 
 Authority::Authority(AuthorityParts parts)
     : caUrl_(std::move(parts.caUrl)),
+      caNames_(std::move(parts.caNames)),
       userCa_{parts.userCa, ssh::fingerprintSha256(parts.userCa->publicKey())},
       hostCa_{parts.hostCa, ssh::fingerprintSha256(parts.hostCa->publicKey())},
       root_(std::move(parts.root)),
@@ -117,7 +119,27 @@ void Authority::noteCommit(const Status& outcome) {
   }
 }
 
-Result<std::string> Authority::rootsPem() { return root_.pem; }
+Result<std::vector<api::RootCertificateInfo>> Authority::rootCertificates() {
+  std::vector<api::RootCertificateInfo> out;
+  for (const auto& c : root_.certificates) out.push_back({c.pem, c.sha256Hex});
+  return out;
+}
+
+Result<std::vector<api::SshConfigTemplate>> Authority::sshConfig(const api::SshConfigRequest& request) {
+  SshConfigKeys keys{ssh::formatPublicKeyLine(userCa_.signer->publicKey(), ""),
+                     ssh::formatPublicKeyLine(hostCa_.signer->publicKey(), "")};
+  return renderSshConfig(request.type, request.data, keys);
+}
+
+Result<bool> Authority::sshHostExists(const std::string& principal) {
+  return store_->hasHostPrincipal(principal, static_cast<uint64_t>(clock_()));
+}
+
+Result<std::string> Authority::provisionerEncryptedKey(const std::string& kid) {
+  for (const auto& p : currentProvisioners()->all())
+    if (auto key = p->encryptedKey(kid)) return *key;
+  return makeError(ErrorCode::NotFound, "no provisioner has an encrypted key with this kid");
+}
 
 Result<api::SshRoots> Authority::sshRoots() {
   api::SshRoots roots;
@@ -153,7 +175,9 @@ Result<Authority::Caller> Authority::authenticate(const std::string& ott, int64_
   SSHCA_ASSIGN_OR_RETURN(jose::JwsParts token, jose::parseCompact(ott));
   ProvisionerSetPtr set = currentProvisioners();
   SSHCA_ASSIGN_OR_RETURN(provisioners::ProvisionerPtr p, set->forToken(token));
-  SSHCA_ASSIGN_OR_RETURN(policy::Identity who, p->authorizeSshSign(token, {caUrl_, kSignEndpoint, now}));
+  provisioners::TokenContext ctx{caUrl_, kSignEndpoint, now};
+  ctx.caNames = caNames_;
+  SSHCA_ASSIGN_OR_RETURN(policy::Identity who, p->authorizeSshSign(token, ctx));
   if (who.provisioner.empty()) who.provisioner = p->name();
   // OIDC: the identity provider said who; the principals are policy's.
   if (const policy::PrincipalRules* rules = p->principalRules()) {

@@ -31,6 +31,7 @@ namespace sshca::authority {
 // a test from software keys and fakes.
 struct AuthorityParts {
   std::string caUrl;  // token audiences are bound to it (no trailing slash)
+  std::vector<std::string> caNames;  // ca.json dnsNames: token audiences name them too
   SignerPtr userCa;
   SignerPtr hostCa;
   RootCertificate root;
@@ -68,7 +69,7 @@ class Authority final : public api::AuthorityApi {
   const std::string& rootFingerprint() const { return root_.fingerprint; }
 
   api::HealthReport health() override;
-  Result<std::string> rootsPem() override;
+  Result<std::vector<api::RootCertificateInfo>> rootCertificates() override;
   Result<api::SshRoots> sshRoots() override;
   Result<api::SignSshResponse> signSsh(const api::SignSshRequest& request) override;
   Result<api::SshCertificateResponse> renewSsh(const api::RenewSshRequest& request) override;
@@ -77,6 +78,9 @@ class Authority final : public api::AuthorityApi {
   Result<Bytes> krl() override;
   Result<std::string> krlSignature() override;
   Result<std::vector<api::ProvisionerInfo>> provisioners() override;
+  Result<std::vector<api::SshConfigTemplate>> sshConfig(const api::SshConfigRequest& request) override;
+  Result<bool> sshHostExists(const std::string& principal) override;
+  Result<std::string> provisionerEncryptedKey(const std::string& kid) override;
 
  private:
   struct CaKey {
@@ -121,6 +125,7 @@ class Authority final : public api::AuthorityApi {
                 const std::optional<store::ReplacedCertificate>& replaces);
 
   std::string caUrl_;
+  std::vector<std::string> caNames_;
   CaKey userCa_;
   CaKey hostCa_;
   RootCertificate root_;

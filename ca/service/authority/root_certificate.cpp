@@ -15,7 +15,7 @@ Result<std::string> sha256Hex(const X509& cert) {
   if (X509_digest(&cert, EVP_sha256(), md, &len) != 1)
     return makeError(ErrorCode::CryptoFailure, "cannot hash the root certificate");
   static const char kHex[] = "0123456789abcdef";
-  std::string out = "SHA256:";
+  std::string out;
   for (unsigned int i = 0; i < len; ++i) {
     out += kHex[md[i] >> 4];
     out += kHex[md[i] & 15];
@@ -33,9 +33,11 @@ Result<RootCertificate> loadRootCertificate(const std::string& path) {
   RootCertificate root;
   for (const auto& c : *certs) {
     SSHCA_ASSIGN_OR_RETURN(std::string pem, x509::toPem(*c));
+    SSHCA_ASSIGN_OR_RETURN(std::string hex, sha256Hex(*c));
     root.pem += pem;
+    root.certificates.push_back({std::move(pem), std::move(hex)});
   }
-  SSHCA_ASSIGN_OR_RETURN(root.fingerprint, sha256Hex(*certs->front()));
+  root.fingerprint = "SHA256:" + root.certificates.front().sha256Hex;
   return root;
 }
 

@@ -123,6 +123,7 @@ Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
     if (key == p.end() || !key->is_object()) return bad(where + "publicKey", "is required (a JWK object)");
     pc.publicKeyJwk = key->dump();
     SSHCA_RETURN_IF_ERROR(readString(p, "privateKeyFile", pc.privateKeyFile, where, false));
+    SSHCA_RETURN_IF_ERROR(readString(p, "encryptedKey", pc.encryptedKey, where, false));
   }
   SSHCA_RETURN_IF_ERROR(readRenewalGrace(p, pc, where));
   SSHCA_RETURN_IF_ERROR(readDuration(p, "tokenMaxLifetime", pc.tokenMaxLifetimeSeconds, where));
@@ -234,6 +235,7 @@ json provisionerJson(const ProvisionerConfig& p) {
               {"policy", {{"user", typePolicyJson(p.policy.user)}, {"host", typePolicyJson(p.policy.host)}}}};
   if (!p.publicKeyJwk.empty()) out["publicKey"] = json::parse(p.publicKeyJwk, nullptr, false);
   if (!p.privateKeyFile.empty()) out["privateKeyFile"] = p.privateKeyFile;
+  if (!p.encryptedKey.empty()) out["encryptedKey"] = p.encryptedKey;
   if (p.type == "sshpop") out["allowRenewalAfterExpiry"] = p.allowRenewalAfterExpiry;
   if (p.type == "sshpop" && p.renewalGraceWritten) out["renewalGracePeriod"] = formatDuration(p.renewalGraceSeconds);
   if (p.type == "oidc") writeOidcConfig(p.oidc, out);

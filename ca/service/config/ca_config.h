@@ -60,7 +60,9 @@ struct ServerConfig {
 
 // One provisioner. `type` says which fields apply:
 //   jwk: publicKeyJwk (the verifying key, a JSON object as text) and, on the
-//        CA machine, privateKeyFile (PEM, 0600) for `sshca token`.
+//        CA machine, privateKeyFile (PEM, 0600) for `sshca token`;
+//        encryptedKey (step's JWE of the private key, optional) is served
+//        to `step ca token`, which decrypts it with the admin's password.
 //   sshpop: no key (the presented certificate's key verifies the token);
 //        renewalGracePeriod lets an expired host certificate renew for that
 //        long after it expired (at most its own validity length);
@@ -72,6 +74,7 @@ struct ProvisionerConfig {
   std::string name;
   std::string publicKeyJwk;
   std::string privateKeyFile;
+  std::string encryptedKey;  // jwk: a compact JWE, kept and served as it is
   uint64_t tokenMaxLifetimeSeconds = 3600;
   bool allowRenewalAfterExpiry = false;  // sshpop (as written in ca.json)
   // sshpop: how long after its expiry a certificate still renews. 0: never;

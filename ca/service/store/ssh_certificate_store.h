@@ -33,6 +33,9 @@ class SshCertificateStore {
   // The records the query matches, oldest first (the inventory: what was
   // issued, to whom, what expires soon).
   virtual Result<std::vector<SshCertificateRecord>> list(const SshCertificateQuery& query) = 0;
+  // Whether an unrevoked host certificate valid after `now` names
+  // `principal` (as given or in lower case): step's `ssh check-host`.
+  virtual Result<bool> hasHostPrincipal(const std::string& principal, int64_t now) = 0;
 
   // Revokes the certificate and its whole renewal chain: every
   // certificate it replaced and every one that replaced it (renew and

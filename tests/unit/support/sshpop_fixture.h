@@ -71,7 +71,7 @@ struct SshpopFixture {
     parts.hostCa = std::make_shared<HookedSigner>(hostCa, [this] {
       if (whileHostCaSigns) whileHostCaSigns();
     });
-    parts.root = {"PEM", "SHA256:00"};
+    parts.root = {"PEM", "SHA256:00", {{"PEM", "00"}}};
     auto opened = store::SqliteSshStore::open(dir.file("ca.db"));
     if (!opened.ok()) throw std::runtime_error(opened.error().message);
     store = opened->get();

@@ -139,6 +139,24 @@ Result<std::vector<SshCertificateRecord>> pgSelectSshCertificatesByKeyId(PGconn*
   return selectRecords(conn, "WHERE c.key_id = $1 ORDER BY c.id", PgParams().add(keyId));
 }
 
+// Host names are case-insensitive; step-ca stores them in lower case.
+static std::string asciiLower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+Result<bool> pgSelectHostPrincipalExists(PGconn* conn, const std::string& principal, int64_t now) {
+  SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn,
+                                            "SELECT 1 FROM ssh_certificate_principals p "
+                                            "JOIN ssh_certificates c ON c.id = p.certificate_id "
+                                            "WHERE p.principal IN ($1, $2) AND c.cert_type = 'host' "
+                                            "AND c.revoked_at IS NULL AND c.valid_before > $3 LIMIT 1",
+                                            PgParams().add(principal).add(asciiLower(principal)).add(now),
+                                            "looking up a host principal"));
+  return PQntuples(r.get()) == 1;
+}
+
 Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial) {
   SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn,
                                             "SELECT revoked_at FROM ssh_certificates "

@@ -27,6 +27,7 @@ Result<std::optional<SshCertificateRecord>> pgSelectSshCertificateBySerial(PGcon
 Result<std::vector<SshCertificateRecord>> pgSelectSshCertificatesByKeyId(PGconn* conn, const std::string& keyId);
 // The records the query matches, oldest first.
 Result<std::vector<SshCertificateRecord>> pgSelectSshCertificates(PGconn* conn, const SshCertificateQuery& query);
+Result<bool> pgSelectHostPrincipalExists(PGconn* conn, const std::string& principal, int64_t now);
 // Whether the certificate is on record and not revoked, its row locked
 // FOR SHARE until the transaction ends.
 Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial);

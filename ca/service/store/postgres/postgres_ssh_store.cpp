@@ -62,6 +62,10 @@ Result<std::vector<SshCertificateRecord>> PostgresSshStore::list(const SshCertif
                                                       [&](PGconn* c) { return pgSelectSshCertificates(c, query); });
 }
 
+Result<bool> PostgresSshStore::hasHostPrincipal(const std::string& principal, int64_t now) {
+  return readValue<bool>(*pool_, [&](PGconn* c) { return pgSelectHostPrincipalExists(c, principal, now); });
+}
+
 namespace {
 
 // The chain's rows and the KRL version, inside the caller's transaction.

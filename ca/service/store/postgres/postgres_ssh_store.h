@@ -29,6 +29,7 @@ class PostgresSshStore final : public SshIssuanceStore {
                                                            uint64_t serial) override;
   Result<std::vector<SshCertificateRecord>> findByKeyId(const std::string& keyId) override;
   Result<std::vector<SshCertificateRecord>> list(const SshCertificateQuery& query) override;
+  Result<bool> hasHostPrincipal(const std::string& principal, int64_t now) override;
   Result<std::vector<uint64_t>> revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                                        int64_t at) override;
   Result<std::optional<uint64_t>> replacementOf(const std::string& caFingerprint, uint64_t serial) override;

@@ -174,6 +174,24 @@ Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(SqliteCon
   return collect(db, stmt);
 }
 
+// Host names are case-insensitive; step-ca stores them in lower case.
+static std::string asciiLower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// The principal index answers both spellings; no scan of the table.
+Result<bool> selectHostPrincipalExists(SqliteConn db, const std::string& principal, int64_t now) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db, "SELECT 1 FROM ssh_certificate_principals p "
+                                                      "JOIN ssh_certificates c ON c.id = p.certificate_id "
+                                                      "WHERE p.principal IN (?, ?) AND c.cert_type = 'host' "
+                                                      "AND c.revoked_at IS NULL AND c.valid_before > ? LIMIT 1"));
+  stmt.bind(1, principal).bind(2, asciiLower(principal)).bind(3, now);
+  return stmt.step();
+}
+
 Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
                                                                       int64_t now) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,

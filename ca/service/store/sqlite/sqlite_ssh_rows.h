@@ -25,6 +25,7 @@ Status insertSshCertificateRow(SqliteConn db, const SshCertificateRecord& record
 Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteConn db, const std::string& caFingerprint,
                                                                         uint64_t serial);
 Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(SqliteConn db, const std::string& keyId);
+Result<bool> selectHostPrincipalExists(SqliteConn db, const std::string& principal, int64_t now);
 Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
                                                                       int64_t now);
 // The records the query matches, oldest first.

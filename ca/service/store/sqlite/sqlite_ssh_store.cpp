@@ -52,6 +52,11 @@ Result<std::vector<SshCertificateRecord>> SqliteSshStore::list(const SshCertific
   return selectSshCertificates(reader_.get(), query);
 }
 
+Result<bool> SqliteSshStore::hasHostPrincipal(const std::string& principal, int64_t now) {
+  std::lock_guard lock(readMu_);
+  return selectHostPrincipalExists(reader_.get(), principal, now);
+}
+
 namespace {
 
 // The chain's rows and the KRL version, inside the caller's transaction.

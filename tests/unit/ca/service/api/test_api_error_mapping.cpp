@@ -21,15 +21,18 @@ TEST_CASE("MapsEveryErrorCodeToTheDocumentedStatus", "[api]") {
   }
 }
 
-TEST_CASE("ErrorBodyCarriesMessageAndCodeName", "[api]") {
-  auto body = nlohmann::json::parse(api::errorBody(makeError(ErrorCode::Replayed, "token already used")));
+// Ours ("error", "code") and what step clients read ("status", "message").
+TEST_CASE("ErrorBodyCarriesMessageCodeNameAndStatus", "[api]") {
+  auto body = nlohmann::json::parse(api::errorBody(409, makeError(ErrorCode::Replayed, "token already used")));
   CHECK(body["error"] == "token already used");
   CHECK(body["code"] == "replayed");
-  CHECK(body.size() == 2);
+  CHECK(body["status"] == 409);
+  CHECK(body["message"] == "token already used");
+  CHECK(body.size() == 4);
 }
 
 TEST_CASE("ErrorBodySurvivesInvalidUtf8InMessage", "[api]") {
-  std::string text = api::errorBody(makeError(ErrorCode::InvalidArgument, std::string("bad \xff\xfe name")));
+  std::string text = api::errorBody(400, makeError(ErrorCode::InvalidArgument, std::string("bad \xff\xfe name")));
   auto body = nlohmann::json::parse(text);
   CHECK(body["code"] == "invalid_argument");
 }

@@ -211,11 +211,27 @@ TEST_CASE("ClientNotTrustingTheCaFailsHandshake", "[api]") {
 TEST_CASE("ServesRootsSshRootsKrlAndProvisioners", "[api]") {
   Fixture f;
   auto c = f.client();
-  auto roots = c->Get("/roots");
+  auto roots = c->Get("/roots.pem");
   REQUIRE(roots);
   CHECK(roots->status == 200);
   CHECK(roots->body == f.authority.rootsPemText);
   CHECK(roots->get_header_value("Content-Type") == "application/x-pem-file");
+  // step-ca's shapes: {"crts": [...]} (201) and {"ca": ...} by fingerprint.
+  auto crts = c->Get("/1.0/roots");
+  REQUIRE(crts);
+  CHECK(crts->status == 201);
+  CHECK(json::parse(crts->body) == json{{"crts", {f.authority.rootsPemText}}});
+  auto root = c->Get("/root/" + std::string(64, 'A'));
+  REQUIRE(root);
+  CHECK(root->status == 200);
+  CHECK(json::parse(root->body) == json{{"ca", f.authority.rootsPemText}});
+  auto unknown = c->Get("/root/" + std::string(64, 'b'));
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+  CHECK(json::parse(unknown->body)["status"] == 404);
+  auto version = c->Get("/version");
+  REQUIRE(version);
+  CHECK(json::parse(version->body).contains("version"));
 
   auto sshRoots = c->Get("/ssh/roots");
   REQUIRE(sshRoots);
@@ -355,7 +371,8 @@ TEST_CASE("CurlWithCacertReadsHealthAndSigns", "[api]") {
   CHECK(sign.out == R"({"crt":"3q2+7w=="})" "\n201");
 
   auto missing = run(curl + "-d '{}' '" + f.url("/ssh/sign") + "'");
-  CHECK(missing.out == R"({"code":"invalid_argument","error":"field \"publicKey\" is required"})" "\n400");
+  CHECK(missing.out == R"({"code":"invalid_argument","error":"field \"publicKey\" is required",)"
+                      R"("message":"field \"publicKey\" is required","status":400})" "\n400");
 }
 
 TEST_CASE("RefusesTls11AcceptsTls12", "[api]") {
