@@ -59,6 +59,19 @@ Result<SshRoots> fetchSshRoots(const CaClient& ca) {
   return roots;
 }
 
+Result<std::string> fetchRootsPem(const CaClient& ca) {
+  SSHCA_ASSIGN_OR_RETURN(std::string body, ca.get("/roots"));
+  SSHCA_ASSIGN_OR_RETURN(json j, parseJson(body, "/roots"));
+  if (!j.is_object() || !j.contains("crts") || !j["crts"].is_array())
+    return makeError(ErrorCode::InvalidFormat, "/roots: not a {\"crts\": [...]} object");
+  std::string pem;
+  for (const auto& c : j["crts"]) {
+    if (!c.is_string()) return makeError(ErrorCode::InvalidFormat, "/roots: crts holds a non-string");
+    pem += c.get<std::string>();
+  }
+  return pem;
+}
+
 Result<std::string> fetchSshpopProvisionerName(const CaClient& ca) {
   SSHCA_ASSIGN_OR_RETURN(std::string body, ca.get("/provisioners"));
   SSHCA_ASSIGN_OR_RETURN(json j, parseJson(body, "/provisioners"));

@@ -20,6 +20,8 @@ struct SshRoots {
 
 // GET /ssh/roots.
 Result<SshRoots> fetchSshRoots(const CaClient& ca);
+// GET /roots ({"crts": [PEM...]}, step-ca's shape): the PEMs, concatenated.
+Result<std::string> fetchRootsPem(const CaClient& ca);
 // GET /provisioners: the name of the first provisioner of type SSHPOP.
 Result<std::string> fetchSshpopProvisionerName(const CaClient& ca);
 

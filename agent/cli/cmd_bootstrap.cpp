@@ -14,6 +14,8 @@
 #include "agent/ca_client/known_hosts_line.h"
 #include "agent/ca_client/root_fingerprint.h"
 #include "agent/os/scoped_temp_file.h"
+#include "agent/ca_client/https_url.h"
+#include "agent/ca_client/server_names.h"
 
 namespace sshca::agent {
 namespace {
@@ -34,8 +36,13 @@ AgentState fetchPinnedState(const BootstrapOptions& o) {
   AgentState s;
   s.caUrl = withoutTrailingSlash(o.caUrl);
   s.rootFingerprint = orFail(normalizeFingerprint(o.fingerprint));
+  // Every later connection checks the host name against the CA's TLS
+  // certificate: a URL naming another host would work here and fail at
+  // the first renewal, weeks later in cron. Say so now.
+  HttpsUrl url = orFail(HttpsUrl::parse(s.caUrl));
+  orFail(checkServerNamesHost(url.host, url.port));
   CaClient untrusted = orFail(CaClient::unverified(s.caUrl));
-  std::string bundle = orFail(untrusted.get("/roots"));
+  std::string bundle = orFail(fetchRootsPem(untrusted));
   s.rootPem = orFail(rootMatchingFingerprint(bundle, s.rootFingerprint));
   ScopedTempFile rootFile = orFail(ScopedTempFile::createInTmp("sshca-agent-root.", s.rootPem));
   CaClient pinned = orFail(CaClient::pinned(s.caUrl, rootFile.path()));

@@ -9,7 +9,8 @@ require_root
 AGENT="$BUILD_DIR/bin/sshca-agent"
 start_ca
 # The agent talks to the CA by the URL the CA knows itself as (ca.json "url",
-# https://localhost:PORT): SSHPOP audiences are built from it.
+# https://localhost:PORT); any name of the CA's TLS certificate would do
+# (token audiences name each: step_client_interop.sh).
 AGENT_CA_URL=$(jq -r .url "$CFG")
 FP=$(root_fingerprint)
 CONF="$T/agent"

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/pkcs12.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -65,6 +66,8 @@ using Asn1Object = Ptr<ASN1_OBJECT, ASN1_OBJECT_free>;
 using Asn1OctetString = Ptr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>;
 using GeneralNames = Ptr<GENERAL_NAMES, freeGeneralNames>;
 using Pkcs12 = Ptr<PKCS12, PKCS12_free>;
+// TLS (libssl): only the programs that link it use these.
+using SslCtx = Ptr<SSL_CTX, SSL_CTX_free>;
 // X.509 extension values (x509/).
 using AuthorityKeyId = Ptr<AUTHORITY_KEYID, AUTHORITY_KEYID_free>;
 using BasicConstraints = Ptr<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free>;
