@@ -7,6 +7,7 @@
 #include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/core/common/random.h"
+#include "ca/service/authority/root_certificate.h"
 #include "ca/service/config/ca_config.h"
 #include "ca/core/jose/json_object.h"
 #include "ca/core/jose/jwk.h"
@@ -97,6 +98,10 @@ void runToken(const TokenOptions& o, ssh::CertType type) {
   req.principals = o.principals.empty() ? std::vector<std::string>{o.name} : splitPrincipals(o.principals);
   req.ttlSeconds = checkedTtl(o, p);
   req.now = static_cast<int64_t>(std::time(nullptr));
+  // "sha", as step's tokens carry it: step commands given the token fetch
+  // and pin the root by it (GET /root/{sha256}). Informational to the CA.
+  if (auto root = authority::loadRootCertificate(ca.x509.rootCert); root.ok())
+    req.rootFingerprint = root->certificates.front().sha256Hex;
   SignerPtr key = loadProvisionerKey(p);
   if (o.count == 0 || o.count > kMaxTokenCount)
     fail(usage("--count must be between 1 and " + std::to_string(kMaxTokenCount)));

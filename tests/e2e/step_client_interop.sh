@@ -41,6 +41,12 @@ for url in "https://127.0.0.1:$CA_PORT" "https://localhost:$CA_PORT"; do
   sed 's/^/    /' "$T/$tag.out"
 done
 
+# `sshca token` writes step's sha claim: a step command given the token
+# fetches and pins the root by it.
+TOKEN=$("$SSHCA" token user bob --principals bob --config "$CFG")
+SHA=$(python3 -c 'import base64,json,sys; p=sys.argv[1].split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))["sha"])' "$TOKEN")
+check "sshca token carries the root fingerprint as sha" [ "$SHA" = "$FP" ]
+
 # Nothing the refusals tried was issued: 3 signs, a renewal and a rekey per URL.
 rows=$(sqlite3 "$DB" 'SELECT count(*) FROM ssh_certificates' 2>/dev/null || echo "?")
 check "the certificates issued are exactly the accepted ones (10 rows, got $rows)" [ "$rows" = 10 ]
