@@ -91,11 +91,12 @@ cp "$T/three/B" "$T/three/key-cert.pub"
 check "B, the newest, still renews" renew three
 
 # ---- renewal after expiry: only within renewalGracePeriod ----
-# Host certificates of 330 s (the JWK provisioner's policy; the CA starts them 300 s in the
-# past for clock skew, so they end 30 s after issue), then the CA restarted.
+# Host certificates that end 30 s after issue (the JWK provisioner's policy; the length
+# counts from now, and the CA starts them 300 s in the past for clock skew), then the CA
+# restarted.
 set_config() { jq "$1" "$CFG" >"$T/ca.json.new" && cat "$T/ca.json.new" >"$CFG"; }
 restart() { kill "$CA_PID"; wait "$CA_PID" 2>/dev/null || true; restart_ca; }
-set_config '(.provisioners[] | select(.type == "jwk") | .policy.host) |= (.defaultValidity = "330s" | .maxValidity = "330s")'
+set_config '(.provisioners[] | select(.type == "jwk") | .policy.host) |= (.defaultValidity = "30s" | .maxValidity = "30s")'
 restart
 must "enroll host four with a certificate ending in 30 s" enroll four
 END=$(ssh-keygen -L -f "$T/four/key-cert.pub" | awk '/Valid:/ {print $5}')
