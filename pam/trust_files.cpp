@@ -74,6 +74,8 @@ Result<std::vector<PublicKey>> parseCaKeys(const std::string& content) {
   for (const auto& [n, line] : meaningfulLines(content)) {
     auto parsed = ssh::parsePublicKeyLine(line);
     if (!parsed.ok()) return std::move(parsed).error().context("line " + std::to_string(n));
+    if (auto st = ssh::checkCaKey(parsed->key); !st.ok())
+      return std::move(st).error().context("line " + std::to_string(n));
     keys.push_back(parsed->key);
   }
   if (keys.empty()) return makeError(ErrorCode::InvalidFormat, "no CA key in the file");

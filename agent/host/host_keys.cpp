@@ -56,6 +56,8 @@ Result<PublicKey> readPublicKeyFile(const std::string& path) {
   SSHCA_ASSIGN_OR_RETURN(std::string text, readFile(path));
   auto line = ssh::parsePublicKeyLine(firstLine(text));
   if (!line.ok()) return std::move(line).error().context(path);
+  // The CA would refuse it anyway; say so here, before any token is spent.
+  if (auto st = ssh::checkSubjectKey(line->key); !st.ok()) return std::move(st).error().context(path);
   return line->key;
 }
 

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "ca/core/keys/key_checks.h"
+
 namespace sshca {
 namespace {
 
@@ -124,11 +126,17 @@ Result<PublicKey> publicKeyFromEcPoint(KeyAlgorithm curve, std::span<const uint8
   if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, name, 0) != 1 ||
       OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1)
     return ossl::error("building EC parameters");
-  SSHCA_ASSIGN_OR_RETURN(ossl::EvpPkey pkey, publicKeyFromParams("EC", bld.get(), "EC point is not on the curve"));
-  // fromdata does not always check the point: do it explicitly.
-  ossl::EvpPkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) return ossl::error("EC point is not on the curve");
-  return PublicKey::adoptPublic(std::move(pkey));
+  // A point off the curve is the caller's malformed input (invalid_format),
+  // not a failure of the crypto library: fromdata refuses some such points,
+  // and the explicit check below the rest.
+  auto pkey = publicKeyFromParams("EC", bld.get(), "EC point");
+  if (!pkey.ok()) {
+    ossl::drainErrors();
+    return makeError(ErrorCode::InvalidFormat, "the ECDSA public key is not a point on its curve");
+  }
+  SSHCA_ASSIGN_OR_RETURN(PublicKey key, PublicKey::adoptPublic(std::move(pkey).value()));
+  SSHCA_RETURN_IF_ERROR(checkEcPointOnCurve(key));
+  return key;
 }
 
 Result<PublicKey> publicKeyFromRsa(std::span<const uint8_t> n, std::span<const uint8_t> e) {

@@ -4,6 +4,7 @@
 // unknown critical options) is refused here.
 #include <set>
 
+#include "ca/core/common/quoted.h"
 #include "ca/core/ssh/cert_options.h"
 #include "ca/core/ssh/ssh_cert.h"
 #include "ca/core/ssh/ssh_pubkey.h"
@@ -18,18 +19,6 @@ constexpr size_t kMaxPrincipalLen = 255;
 Error refuse(std::string message) { return makeError(ErrorCode::InvalidArgument, std::move(message)); }
 
 bool printableAscii(char c) { return c >= 0x20 && c <= 0x7e; }
-
-// For messages: the value, with anything unprintable shown as \xNN.
-std::string quoted(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
-  for (char c : s.substr(0, 64)) {
-    auto u = static_cast<unsigned char>(c);
-    if (printableAscii(c)) out += c;
-    else out += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
-  }
-  return out + (s.size() > 64 ? "...'" : "'");
-}
 
 Status checkKeyId(const std::string& id) {
   if (id.empty()) return refuse("key ID is empty");

@@ -8,13 +8,13 @@
 #include <cassert>
 
 #include "ca/core/common/digest.h"
+#include "ca/core/keys/key_checks.h"
 #include "ca/core/wire/limits.h"
 
 namespace sshca::ssh {
 namespace {
 
 constexpr int kMinRsaBits = 1024;   // below this nothing parses (as OpenSSH)
-constexpr int kMinRsaSubjectBits = 2048;
 constexpr int kMaxRsaBits = 16384;  // OpenSSH's SSHBUF_MAX_BIGNUM * 8
 constexpr std::string_view kCertSuffix = "-cert-v01@openssh.com";
 
@@ -177,14 +177,6 @@ std::string fingerprintSha256(const PublicKey& key) {
   std::string b64 = base64Encode(sha256(encodePublicKeyWire(key)));
   while (!b64.empty() && b64.back() == '=') b64.pop_back();
   return "SHA256:" + b64;
-}
-
-Status checkSubjectKey(const PublicKey& key) {
-  if (key.algorithm() == KeyAlgorithm::Rsa && key.bits() < kMinRsaSubjectBits)
-    return makeError(ErrorCode::Unsupported, "RSA key of " + std::to_string(key.bits()) +
-                                                 " bits is too small; at least " +
-                                                 std::to_string(kMinRsaSubjectBits) + " bits are required");
-  return okStatus();
 }
 
 Status checkCaKey(const PublicKey& key) {

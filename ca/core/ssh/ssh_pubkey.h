@@ -10,6 +10,7 @@
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/result.h"
+#include "ca/core/keys/key_checks.h"
 #include "ca/core/keys/public_key.h"
 #include "ca/core/wire/reader.h"
 #include "ca/core/wire/writer.h"
@@ -44,9 +45,10 @@ std::string formatPublicKeyLine(const PublicKey& key, std::string_view comment);
 // "SHA256:" + unpadded base64 of SHA-256 over the wire form (ssh-keygen -l).
 std::string fingerprintSha256(const PublicKey& key);
 
-// Keys a certificate may be issued for: Ed25519, ECDSA P-256/384/521,
-// RSA of at least 2048 bits.
-Status checkSubjectKey(const PublicKey& key);
+// Keys a certificate may be issued for: ca/core/keys/key_checks.h (points
+// on their curve, no small-order Ed25519 point, RSA of 2048-8192 bits with
+// an odd modulus and a sane exponent).
+using sshca::checkSubjectKey;
 // Keys that may sign certificates (the same set).
 Status checkCaKey(const PublicKey& key);
 

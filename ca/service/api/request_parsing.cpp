@@ -31,6 +31,28 @@ Result<std::map<std::string, std::string>> parseTemplateData(const nlohmann::jso
   return out;
 }
 
+// RFC 5280 §5.3.1 CRLReason: 0-10 without 7 (never assigned).
+Status checkReasonCode(int code) {
+  if (code < 0 || code > 10 || code == 7)
+    return makeError(ErrorCode::InvalidArgument, "field \"reasonCode\" is not an RFC 5280 reason (0-6, 8-10)");
+  return okStatus();
+}
+
+// The reason is stored and shown to operators (sqlite3, logs): no control
+// characters (a NUL hides the rest from SQLite's tools, an ESC drives the
+// operator's terminal), and a bound. Refused rather than cleaned, so what
+// is stored is what the caller sent.
+constexpr size_t kMaxReasonBytes = 512;
+Status checkReason(std::string_view reason) {
+  if (reason.size() > kMaxReasonBytes)
+    return makeError(ErrorCode::InvalidArgument,
+                     "field \"reason\" is longer than " + std::to_string(kMaxReasonBytes) + " bytes");
+  for (unsigned char c : reason)
+    if (c < 0x20 || c == 0x7f)
+      return makeError(ErrorCode::InvalidArgument, "field \"reason\" holds a control character");
+  return okStatus();
+}
+
 }  // namespace
 
 Result<SignSshRequest> parseSignSshRequest(std::string_view body) {
@@ -67,7 +89,9 @@ Result<RevokeSshRequest> parseRevokeSshRequest(std::string_view body) {
   SSHCA_ASSIGN_OR_RETURN(r.serial, requiredString(obj, "serial"));
   SSHCA_ASSIGN_OR_RETURN(r.ott, requiredString(obj, "ott"));
   SSHCA_ASSIGN_OR_RETURN(r.reasonCode, optionalInt(obj, "reasonCode", 0));
+  SSHCA_RETURN_IF_ERROR(checkReasonCode(r.reasonCode));
   SSHCA_ASSIGN_OR_RETURN(r.reason, optionalString(obj, "reason"));
+  SSHCA_RETURN_IF_ERROR(checkReason(r.reason));
   SSHCA_ASSIGN_OR_RETURN(r.passive, optionalBool(obj, "passive", true));
   return r;
 }

@@ -22,6 +22,12 @@ Result<policy::SshSignRequest> toPolicyRequest(const api::SignSshRequest& reques
   out.principals = request.principals;
   SSHCA_ASSIGN_OR_RETURN(out.validAfter, parseRequestTime(request.validAfter, now, "validAfter"));
   SSHCA_ASSIGN_OR_RETURN(out.validBefore, parseRequestTime(request.validBefore, now, "validBefore"));
+  // "-1m", "0" or a past time: a certificate expired on arrival is no use
+  // to anyone, and issuing it would spend the token for nothing. Refused
+  // before the token is spent. Positive durations ("2h0m0s") stay accepted.
+  if (out.validBefore && *out.validBefore <= static_cast<uint64_t>(now))
+    return makeError(ErrorCode::InvalidArgument,
+                     "field \"validBefore\" is not in the future: the certificate would be expired on arrival");
   return out;
 }
 

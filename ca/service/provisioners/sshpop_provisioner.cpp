@@ -3,6 +3,7 @@
 #include "ca/core/jose/json_object.h"
 #include "ca/core/jose/jws_algorithm.h"
 #include "ca/core/jose/jwt_claims.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/service/policy/ssh_renewal.h"
 #include "ca/service/provisioners/jwk_provisioner.h"
 #include "ca/service/provisioners/token_audiences.h"
@@ -23,6 +24,11 @@ Result<ssh::Certificate> certificateFromHeader(const Json& header) {
   if (!wire.ok()) return refused("the \"sshpop\" header is not base64: " + wire.error().message);
   auto cert = ssh::parseCertificate(*wire);
   if (!cert.ok()) return refused("the \"sshpop\" header is not an SSH certificate: " + cert.error().message);
+  // The proving key passes the same checks as any subject key
+  // (ca/core/keys/key_checks.h): a small-order Ed25519 key "verifies"
+  // signatures nobody made.
+  if (auto st = ssh::checkSubjectKey(cert->key); !st.ok())
+    return refused("the \"sshpop\" certificate's key: " + st.error().message);
   return std::move(cert).value();
 }
 
