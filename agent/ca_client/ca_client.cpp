@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/ca_client/bounded_response.h"
 #include "agent/ca_client/https_url.h"
 
 namespace sshca::agent {
@@ -31,7 +32,7 @@ ErrorCode codeForStatus(int status) {
 }
 
 // The CA's {"error": ...} message when there is one, else the status.
-std::string errorMessage(const httplib::Response& res) {
+std::string errorMessage(const BoundedResponse& res) {
   try {
     auto j = nlohmann::json::parse(res.body);
     if (j.is_object() && j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
@@ -40,13 +41,13 @@ std::string errorMessage(const httplib::Response& res) {
   return "HTTP status " + std::to_string(res.status);
 }
 
-bool retryable(const httplib::Result& res) { return res && (res->status == 503 || res->status == 429); }
+bool retryable(const BoundedResponse& res) { return res.status == 503 || res.status == 429; }
 
 // Retry-After in seconds (the CA sends seconds; an HTTP date is read as 1 s).
-std::chrono::milliseconds retryAfter(const httplib::Response& res, std::chrono::seconds maxWait) {
+std::chrono::milliseconds retryAfter(const BoundedResponse& res, std::chrono::seconds maxWait) {
   long seconds = 1;
-  if (res.has_header("Retry-After")) {
-    const std::string v = res.get_header_value("Retry-After");
+  if (!res.retryAfter.empty()) {
+    const std::string& v = res.retryAfter;
     char* end = nullptr;
     long n = std::strtol(v.c_str(), &end, 10);
     if (end != v.c_str() && *end == '\0' && n >= 0) seconds = n;
@@ -85,22 +86,24 @@ struct CaClient::Impl {
   std::unique_ptr<httplib::SSLClient> http;
   RetryPolicy retry;
 
-  template <class Call>
-  Result<std::string> withRetry(const std::string& what, Call call) const {
+  // 503 and 429 are tried again after Retry-After, up to retry.attempts.
+  Result<std::string> exchange(const std::string& what, const httplib::Request& req,
+                               const ResponseLimits& limits) const {
     for (int attempt = 1;; ++attempt) {
-      httplib::Result res = call();
-      if (!retryable(res) || attempt >= retry.attempts) return answer(what, res);
-      std::this_thread::sleep_for(retryAfter(*res, retry.maxWait));
+      auto res = sendBounded(*http, req, limits, what + " (" + display + ")", hintFor);
+      if (res.ok() && retryable(*res) && attempt < retry.attempts) {
+        std::this_thread::sleep_for(retryAfter(*res, retry.maxWait));
+        continue;
+      }
+      return answer(what, std::move(res));
     }
   }
 
-  Result<std::string> answer(const std::string& what, const httplib::Result& res) const {
-    if (!res)
-      return makeError(ErrorCode::Unavailable, what + ": no answer from " + display + " (" +
-                                                   httplib::to_string(res.error()) + ")" + hintFor(res.error()));
+  Result<std::string> answer(const std::string& what, Result<BoundedResponse> res) const {
+    if (!res.ok()) return std::move(res).error();
     if (res->status < 200 || res->status > 299)
       return makeError(codeForStatus(res->status), what + ": the CA refused: " + errorMessage(*res));
-    return res->body;
+    return std::move(res->body);
   }
 };
 
@@ -135,13 +138,21 @@ Result<CaClient> CaClient::unverified(const std::string& url) {
 }
 
 Result<std::string> CaClient::get(const std::string& path) const {
-  std::string full = impl_->basePath + path;
-  return impl_->withRetry("GET " + path, [&] { return impl_->http->Get(full.c_str()); });
+  // The KRL is the one large answer; everything else is a small JSON document.
+  bool krl = path == "/ssh/krl" || path == "/1.0/ssh/krl";
+  httplib::Request req;
+  req.method = "GET";
+  req.path = impl_->basePath + path;
+  return impl_->exchange("GET " + path, req, krl ? kKrlLimits : kJsonAnswerLimits);
 }
 
 Result<std::string> CaClient::postJson(const std::string& path, const std::string& body) const {
-  std::string full = impl_->basePath + path;
-  return impl_->withRetry("POST " + path, [&] { return impl_->http->Post(full.c_str(), body, "application/json"); });
+  httplib::Request req;
+  req.method = "POST";
+  req.path = impl_->basePath + path;
+  req.body = body;
+  req.set_header("Content-Type", "application/json");
+  return impl_->exchange("POST " + path, req, kJsonAnswerLimits);
 }
 
 void CaClient::setRetry(RetryPolicy policy) { impl_->retry = policy; }

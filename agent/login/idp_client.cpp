@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include "agent/ca_client/bounded_response.h"
 #include "agent/ca_client/https_url.h"
 
 namespace sshca::agent {
@@ -29,13 +30,12 @@ Result<nlohmann::json> parseObject(const std::string& url, const std::string& bo
 
 // The identity provider is not the CA: say so, so that nobody restarts the
 // CA for an outage of the provider.
-Error noAnswer(const std::string& what, httplib::Error error) {
-  std::string hint;
+std::string idpHint(httplib::Error error) {
   if (error == httplib::Error::Connection)
-    hint = ": the identity provider does not answer (is it up, and reachable from here?); the CA is not involved yet";
-  else if (error == httplib::Error::SSLServerVerification)
-    hint = ": the identity provider's TLS certificate did not verify against this machine's trust store";
-  return makeError(ErrorCode::Unavailable, what + ": " + httplib::to_string(error) + hint);
+    return ": the identity provider does not answer (is it up, and reachable from here?); the CA is not involved yet";
+  if (error == httplib::Error::SSLServerVerification)
+    return ": the identity provider's TLS certificate did not verify against this machine's trust store";
+  return "";
 }
 
 }  // namespace
@@ -49,11 +49,13 @@ Status checkIdpUrl(const std::string& url) {
 Result<nlohmann::json> idpGetJson(const std::string& url) {
   SSHCA_ASSIGN_OR_RETURN(HttpsUrl u, checked(url));
   httplib::Client client = makeClient(u);
-  auto res = client.Get(u.path);
-  if (!res) return noAnswer("GET " + url, res.error());
-  if (res->status != 200)
-    return makeError(ErrorCode::Unavailable, "GET " + url + ": HTTP status " + std::to_string(res->status));
-  return parseObject(url, res->body);
+  httplib::Request req;
+  req.method = "GET";
+  req.path = u.path;
+  SSHCA_ASSIGN_OR_RETURN(BoundedResponse res, sendBounded(client, std::move(req), kJsonAnswerLimits, "GET " + url, idpHint));
+  if (res.status != 200)
+    return makeError(ErrorCode::Unavailable, "GET " + url + ": HTTP status " + std::to_string(res.status));
+  return parseObject(url, res.body);
 }
 
 Result<IdpReply> idpPostForm(const std::string& url, const FormFields& fields, const std::string& authorization) {
@@ -61,12 +63,15 @@ Result<IdpReply> idpPostForm(const std::string& url, const FormFields& fields, c
   httplib::Client client = makeClient(u);
   httplib::Params params;
   for (const auto& [k, v] : fields) params.emplace(k, v);
-  httplib::Headers headers;
-  if (!authorization.empty()) headers.emplace("Authorization", authorization);
-  auto res = client.Post(u.path, headers, params);
-  if (!res) return noAnswer("POST " + url, res.error());
-  SSHCA_ASSIGN_OR_RETURN(nlohmann::json body, parseObject(url, res->body));
-  return IdpReply{res->status, std::move(body)};
+  httplib::Request req;
+  req.method = "POST";
+  req.path = u.path;
+  req.body = httplib::detail::params_to_query_str(params);
+  req.set_header("Content-Type", "application/x-www-form-urlencoded");
+  if (!authorization.empty()) req.set_header("Authorization", authorization);
+  SSHCA_ASSIGN_OR_RETURN(BoundedResponse res, sendBounded(client, std::move(req), kJsonAnswerLimits, "POST " + url, idpHint));
+  SSHCA_ASSIGN_OR_RETURN(nlohmann::json body, parseObject(url, res.body));
+  return IdpReply{res.status, std::move(body)};
 }
 
 std::string oauthErrorText(const IdpReply& reply) {

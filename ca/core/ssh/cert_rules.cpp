@@ -4,7 +4,7 @@
 // unknown critical options) is refused here.
 #include <set>
 
-#include "ca/core/common/quoted.h"
+#include "ca/core/common/quote_caller.h"
 #include "ca/core/ssh/cert_options.h"
 #include "ca/core/ssh/ssh_cert.h"
 #include "ca/core/ssh/ssh_pubkey.h"
@@ -25,22 +25,22 @@ Status checkKeyId(const std::string& id) {
   if (id.size() > kMaxKeyIdLen)
     return refuse("key ID of " + std::to_string(id.size()) + " bytes exceeds " + std::to_string(kMaxKeyIdLen));
   for (char c : id)
-    if (!printableAscii(c)) return refuse("key ID " + quoted(id) + " contains a non-printable or non-ASCII character");
+    if (!printableAscii(c)) return refuse("key ID " + quoteCaller(id) + " contains a non-printable or non-ASCII character");
   return okStatus();
 }
 
 Status checkPrincipal(const std::string& p, CertType type) {
   if (p.empty()) return refuse("principal is empty");
   if (p.size() > kMaxPrincipalLen)
-    return refuse("principal " + quoted(p) + " is longer than " + std::to_string(kMaxPrincipalLen) + " bytes");
+    return refuse("principal " + quoteCaller(p) + " is longer than " + std::to_string(kMaxPrincipalLen) + " bytes");
   for (char c : p) {
     auto u = static_cast<unsigned char>(c);
-    if (c == ' ' || c == '\t') return refuse("principal " + quoted(p) + " contains whitespace");
-    if (u < 0x20 || u == 0x7f) return refuse("principal " + quoted(p) + " contains a control character");
-    if (u > 0x7f) return refuse("principal " + quoted(p) + " contains a non-ASCII character");
-    if (c == ',') return refuse("principal " + quoted(p) + " contains a comma");
+    if (c == ' ' || c == '\t') return refuse("principal " + quoteCaller(p) + " contains whitespace");
+    if (u < 0x20 || u == 0x7f) return refuse("principal " + quoteCaller(p) + " contains a control character");
+    if (u > 0x7f) return refuse("principal " + quoteCaller(p) + " contains a non-ASCII character");
+    if (c == ',') return refuse("principal " + quoteCaller(p) + " contains a comma");
     if (type == CertType::User && (c == '*' || c == '?' || c == '!'))
-      return refuse("user principal " + quoted(p) + " contains the pattern character '" + std::string(1, c) + "'");
+      return refuse("user principal " + quoteCaller(p) + " contains the pattern character '" + std::string(1, c) + "'");
   }
   return okStatus();
 }
@@ -54,7 +54,7 @@ Status checkPrincipals(const std::vector<std::string>& principals, CertType type
   std::set<std::string_view> seen;
   for (const auto& p : principals) {
     SSHCA_RETURN_IF_ERROR(checkPrincipal(p, type));
-    if (!seen.insert(p).second) return refuse("principal " + quoted(p) + " appears more than once");
+    if (!seen.insert(p).second) return refuse("principal " + quoteCaller(p) + " appears more than once");
   }
   return okStatus();
 }
@@ -74,7 +74,7 @@ Status checkCriticalOption(const std::string& name, const std::string& value) {
     if (!value.empty()) return refuse("critical option verify-required is a flag and takes no value");
     return okStatus();
   }
-  return refuse("critical option " + quoted(name) + " is unknown (sshd would refuse the certificate)");
+  return refuse("critical option " + quoteCaller(name) + " is unknown (sshd would refuse the certificate)");
 }
 
 bool isKnownExtension(std::string_view name) {
@@ -93,21 +93,21 @@ bool isNamespaced(std::string_view name) {
 Status checkExtension(const std::string& name, const std::string& value, CertType type) {
   if (name.empty()) return refuse("extension name is empty");
   for (char c : name)
-    if (!printableAscii(c) || c == ' ') return refuse("extension name " + quoted(name) + " is not printable ASCII");
+    if (!printableAscii(c) || c == ' ') return refuse("extension name " + quoteCaller(name) + " is not printable ASCII");
   if (isKnownExtension(name)) {
-    if (type == CertType::Host) return refuse("extension " + quoted(name) + " applies only to user certificates");
-    if (!value.empty()) return refuse("extension " + quoted(name) + " is a flag and takes no value");
+    if (type == CertType::Host) return refuse("extension " + quoteCaller(name) + " applies only to user certificates");
+    if (!value.empty()) return refuse("extension " + quoteCaller(name) + " is a flag and takes no value");
     return okStatus();
   }
   if (!isNamespaced(name))
-    return refuse("extension " + quoted(name) + " is unknown; custom extensions must be named name@domain");
-  if (value.find('\0') != std::string::npos) return refuse("extension " + quoted(name) + " value contains a NUL byte");
+    return refuse("extension " + quoteCaller(name) + " is unknown; custom extensions must be named name@domain");
+  if (value.find('\0') != std::string::npos) return refuse("extension " + quoteCaller(name) + " value contains a NUL byte");
   return okStatus();
 }
 
 Status checkOptions(const CertTemplate& t) {
   if (t.type == CertType::Host && !t.criticalOptions.empty())
-    return refuse("critical option " + quoted(t.criticalOptions.begin()->first) +
+    return refuse("critical option " + quoteCaller(t.criticalOptions.begin()->first) +
                   " given, but host certificates have no critical options");
   for (const auto& [name, value] : t.criticalOptions) SSHCA_RETURN_IF_ERROR(checkCriticalOption(name, value));
   for (const auto& [name, value] : t.extensions) SSHCA_RETURN_IF_ERROR(checkExtension(name, value, t.type));

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "ca/core/common/quoted.h"
+#include "ca/core/common/quote_caller.h"
 
 namespace sshca::policy {
 namespace {
@@ -54,15 +54,15 @@ bool inGroup(const Identity& who, const std::string& group) {
 Status checkAdmission(const Identity& who, const PrincipalRules& rules) {
   const std::string name = who.email.empty() ? who.subject : who.email;
   if (rules.requireEmailVerified && !who.emailVerified)
-    return denied("the email address of " + quoted(name) + " is not verified by the identity provider");
+    return denied("the email address of " + quoteCaller(name) + " is not verified by the identity provider");
   if (!rules.allowedDomains.empty()) {
     std::string domain = domainOf(who.email);
     bool allowed = std::any_of(rules.allowedDomains.begin(), rules.allowedDomains.end(),
                                [&](const std::string& d) { return lower(d) == domain; });
-    if (!allowed) return denied("the email domain of " + quoted(name) + " is not one this provisioner accepts");
+    if (!allowed) return denied("the email domain of " + quoteCaller(name) + " is not one this provisioner accepts");
   }
   for (const auto& g : rules.requiredGroups)
-    if (!inGroup(who, g)) return denied(quoted(name) + " is not in the required group " + quoted(g));
+    if (!inGroup(who, g)) return denied(quoteCaller(name) + " is not in the required group " + quoteCaller(g));
   return okStatus();
 }
 
@@ -78,7 +78,7 @@ Result<PrincipalClaim> parsePrincipalClaim(std::string_view name) {
   if (name == "preferred_username") return PrincipalClaim::PreferredUsername;
   if (name == "sub") return PrincipalClaim::Subject;
   return makeError(ErrorCode::InvalidArgument,
-                   "unknown principal claim " + quoted(name) +
+                   "unknown principal claim " + quoteCaller(name) +
                        " (known: email-local, email-local-sanitized, preferred_username, sub)");
 }
 
@@ -110,8 +110,8 @@ Result<std::vector<std::string>> principalsFor(const Identity& who, const Princi
     if (inGroup(who, group))
       for (const auto& p : principals) addUnique(out, p);
   if (out.empty())
-    return denied("no principal rule of provisioner " + quoted(who.provisioner) + " matches " +
-                  quoted(who.email.empty() ? who.subject : who.email));
+    return denied("no principal rule of provisioner " + quoteCaller(who.provisioner) + " matches " +
+                  quoteCaller(who.email.empty() ? who.subject : who.email));
   return out;
 }
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "ca/core/common/quoted.h"
+#include "ca/core/common/quote_caller.h"
 #include "ca/core/common/utc_time.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/ssh/validity_spec.h"
@@ -19,11 +19,11 @@ const char* typeName(ssh::CertType t) { return t == ssh::CertType::User ? "user"
 // Requested principals must all be in the credential's list; none requested
 // means all of them. Never widens.
 Result<std::vector<std::string>> choosePrincipals(const Identity& who, const SshSignRequest& req) {
-  if (who.principals.empty()) return denied("the credential of " + quoted(who.subject) + " names no principals");
+  if (who.principals.empty()) return denied("the credential of " + quoteCaller(who.subject) + " names no principals");
   if (req.principals.empty()) return who.principals;
   for (const auto& p : req.principals) {
     if (std::find(who.principals.begin(), who.principals.end(), p) == who.principals.end())
-      return denied("principal " + quoted(p) + " is not allowed for " + quoted(who.subject));
+      return denied("principal " + quoteCaller(p) + " is not allowed for " + quoteCaller(who.subject));
   }
   return req.principals;
 }
@@ -33,7 +33,7 @@ Status checkPatterns(const std::vector<std::string>& principals, const SshTypePo
   for (const auto& p : principals) {
     bool ok = std::any_of(tp.allowedPrincipalPatterns.begin(), tp.allowedPrincipalPatterns.end(),
                           [&](const std::string& pat) { return fnmatch(pat.c_str(), p.c_str(), 0) == 0; });
-    if (!ok) return denied("principal " + quoted(p) + " matches no allowed pattern of the provisioner");
+    if (!ok) return denied("principal " + quoteCaller(p) + " matches no allowed pattern of the provisioner");
   }
   return okStatus();
 }
@@ -88,7 +88,7 @@ Result<ssh::CertTemplate> applySshPolicy(const Identity& who, const SshSignReque
     return denied(std::string("the credential allows a ") + typeName(who.certType) + " certificate, not a " +
                   typeName(req.certType) + " certificate");
   if (!req.keyId.empty() && req.keyId != who.subject)
-    return denied("key ID " + quoted(req.keyId) + " does not match the authenticated subject " + quoted(who.subject));
+    return denied("key ID " + quoteCaller(req.keyId) + " does not match the authenticated subject " + quoteCaller(who.subject));
   SSHCA_RETURN_IF_ERROR(ssh::checkSubjectKey(req.key));
   const SshTypePolicy& tp = req.certType == ssh::CertType::User ? policy.user : policy.host;
   SSHCA_ASSIGN_OR_RETURN(auto principals, choosePrincipals(who, req));

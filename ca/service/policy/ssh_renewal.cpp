@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "ca/core/common/quoted.h"
+#include "ca/core/common/quote_caller.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::policy {
@@ -20,7 +20,7 @@ Status checkPrincipals(const ssh::Certificate& current, const SshTypePolicy& tp)
   for (const auto& p : current.principals) {
     bool ok = std::any_of(tp.allowedPrincipalPatterns.begin(), tp.allowedPrincipalPatterns.end(),
                           [&](const std::string& pat) { return fnmatch(pat.c_str(), p.c_str(), 0) == 0; });
-    if (!ok) return denied("principal " + quoted(p) + " matches no allowed pattern of the renewing provisioner");
+    if (!ok) return denied("principal " + quoteCaller(p) + " matches no allowed pattern of the renewing provisioner");
   }
   return okStatus();
 }

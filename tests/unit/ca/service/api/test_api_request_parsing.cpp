@@ -88,3 +88,28 @@ TEST_CASE("ParsesStepRenewRekeyAndRevokeBodies", "[api]") {
   CHECK(badReason.error().message.find("\"reasonCode\"") != std::string::npos);
   CHECK_FALSE(parseRevokeSshRequest(R"({"ott":"t"})").ok());
 }
+
+TEST_CASE("RefusesABodyWithAMemberTwiceAtAnyDepth", "[api]") {
+  auto twice = parseSignSshRequest(signBody(R"(,"principals":["a"],"principals":["root"])"));
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().code == ErrorCode::InvalidArgument);
+  CHECK(twice.error().message == "request body has a member name twice in one object");
+  CHECK_FALSE(parseSignSshRequest(signBody(R"(,"x":{"a":1,"a":2})")).ok());
+  // The same name in two different objects is fine.
+  CHECK(parseSignSshRequest(signBody(R"(,"x":{"a":1},"y":{"a":2})")).ok());
+}
+
+TEST_CASE("RevokeRefusesReasonCodesOutsideRfc5280AndUnprintableOrLongReasons", "[api]") {
+  auto revoke = [](const std::string& extra) {
+    return parseRevokeSshRequest(std::string(R"({"serial":"1","ott":"t")") + extra + "}");
+  };
+  for (int code : {0, 1, 6, 8, 10}) CHECK(revoke(",\"reasonCode\":" + std::to_string(code)).ok());
+  for (const char* code : {"7", "11", "-1", "18446744073709551615", "4294967297"})
+    CHECK_FALSE(revoke(std::string(",\"reasonCode\":") + code).ok());
+  CHECK(revoke(R"(,"reason":"key compromise")").ok());
+  CHECK_FALSE(revoke(R"(,"reason":"a\u0000b")").ok());
+  CHECK_FALSE(revoke(R"(,"reason":"a\u001b[2J")").ok());
+  CHECK_FALSE(revoke(R"(,"reason":"a\nb")").ok());
+  CHECK_FALSE(revoke(",\"reason\":\"" + std::string(513, 'r') + "\"").ok());
+  CHECK(revoke(",\"reason\":\"" + std::string(512, 'r') + "\"").ok());
+}

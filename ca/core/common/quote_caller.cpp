@@ -1,8 +1,8 @@
-#include "ca/core/common/quoted.h"
+#include "ca/core/common/quote_caller.h"
 
 namespace sshca {
 
-std::string quoted(std::string_view text, size_t maxBytes) {
+std::string quoteCaller(std::string_view text, size_t maxBytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "'";
   for (unsigned char c : text.substr(0, maxBytes)) {
