@@ -33,6 +33,11 @@ Result<SqliteDb> openWriterConnection(const std::string& path, int threading) {
   // A certificate handed out must survive a power cut: fsync on COMMIT.
   SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA synchronous = FULL"));
   SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA foreign_keys = ON"));
+  // The WAL file is reused, not shrunk: whatever size it once reached (a
+  // burst, a RESTART that waited behind a long batch, crash rounds that
+  // left a grown WAL to recover) it would keep. SQLite truncates it to this
+  // limit each time the log starts over: the WalCheckpointer's 64 MiB.
+  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA journal_size_limit = 67108864"));
   SSHCA_RETURN_IF_ERROR(migrate(db.get()));
   return db;
 }

@@ -1,0 +1,21 @@
+// libFuzzer target: ca.json (parseCaConfig), read at start and on every
+// SIGHUP. Round trip: a configuration that parses is written again
+// (serializeCaConfig) and that parses too, to the same text once more.
+//
+// fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
+// fuzz-sources: ca/core/common/secret.cpp ca/core/kms/kms_uri.cpp ca/core/kms/key_ref.cpp
+// fuzz-sources: ca/service/config/ca_config.cpp ca/service/config/oidc_config.cpp
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "ca/service/config/ca_config.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto config = sshca::config::parseCaConfig(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!config.ok()) return 0;
+  std::string text = sshca::config::serializeCaConfig(*config);
+  auto again = sshca::config::parseCaConfig(text);
+  if (!again.ok() || sshca::config::serializeCaConfig(*again) != text) std::abort();
+  return 0;
+}
