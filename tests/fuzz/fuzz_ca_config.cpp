@@ -3,8 +3,10 @@
 // (serializeCaConfig) and that parses too, to the same text once more.
 //
 // fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
-// fuzz-sources: ca/core/common/secret.cpp ca/core/kms/kms_uri.cpp ca/core/kms/key_ref.cpp
-// fuzz-sources: ca/service/config/ca_config.cpp ca/service/config/oidc_config.cpp
+// fuzz-sources: ca/core/kms/kms_uri.cpp ca/core/kms/key_ref.cpp ca/core/common/percent_encoding.cpp
+// fuzz-includes: /usr/include/p11-kit-1
+// fuzz-libs: p11-kit
+// fuzz-sources: ca/service/config/ca_config.cpp ca/service/config/oidc_config.cpp ca/core/common/file_io.cpp
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

@@ -3,7 +3,9 @@
 // files in a fuzz target).
 //
 // fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
-// fuzz-sources: ca/core/common/secret.cpp ca/core/kms/kms_uri.cpp ca/core/kms/key_ref.cpp
+// fuzz-sources: ca/core/kms/kms_uri.cpp ca/core/kms/key_ref.cpp ca/core/common/percent_encoding.cpp
+// fuzz-includes: /usr/include/p11-kit-1
+// fuzz-libs: p11-kit
 #include <cstdint>
 #include <string_view>
 

@@ -3,7 +3,6 @@
 // the armoured text and the binary blob.
 //
 // fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
-// fuzz-sources: ca/core/common/secret.cpp
 // fuzz-sources: ca/core/wire/reader.cpp ca/core/wire/writer.cpp
 // fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp ca/core/keys/key_checks.cpp
 // fuzz-sources: ca/core/ssh/ssh_pubkey.cpp ca/core/ssh/openssh_private_key.cpp
