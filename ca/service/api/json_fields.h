@@ -15,6 +15,7 @@
 namespace sshca::api::json_fields {
 
 // The body as a JSON object, or InvalidArgument (never quoting the body).
+// A member name twice in one object, at any depth, is refused.
 Result<nlohmann::json> parseObject(std::string_view body);
 
 Result<std::string> optionalString(const nlohmann::json& obj, std::string_view name);

@@ -1,7 +1,9 @@
 // JSON request bodies -> request structs (step-ca's field names, docs/protocol/tokens.md).
 // Checks field types, required fields and base64; every failure is
 // InvalidArgument naming the field. Unknown fields are ignored because step
-// clients send extras. Messages never quote a field's value (it may be a
+// clients send extras; a member name twice in one object is refused. Revoke:
+// reasonCode is one of RFC 5280's reasons, reason at most 512 bytes without
+// control characters. Messages never quote a field's value (it may be a
 // token).
 #pragma once
 
