@@ -7,6 +7,7 @@
 // fuzz-includes: /usr/include/p11-kit-1
 // fuzz-libs: p11-kit
 // fuzz-sources: ca/service/config/ca_config.cpp ca/service/config/oidc_config.cpp ca/core/common/file_io.cpp
+// fuzz-sources: ca/service/policy/principal_rules.cpp ca/core/common/quote_caller.cpp
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
