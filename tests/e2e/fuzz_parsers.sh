@@ -101,13 +101,13 @@ put(bytes([6])); put(bytes([5]))
 EOF
 # ---- seeds for the other parsers, from the real tools ----
 S="$T/seeds"
-cp "$T/keys/ed25519" "$S/openssh-ed25519"; cp "$T/keys/ecdsa256" "$S/openssh-p256"; cp "$T/keys/rsa2048" "$S/openssh-rsa"
+cp "$T/keys/ed255190" "$S/openssh-ed25519"; cp "$T/keys/ecdsa256" "$S/openssh-p256"; cp "$T/keys/rsa2048" "$S/openssh-rsa"
 ssh-keygen -q -t ed25519 -N 'secret' -f "$T/keys/encrypted" && cp "$T/keys/encrypted" "$S/openssh-encrypted"
 # KRLs: serials (list, range), key IDs, plain keys.
 printf 'serial: 1-1000\nserial: 5000\nid: alice\n' >"$T/krl.spec"
 ssh-keygen -q -k -f "$S/krl-spec" -s "$T/keys/ca.pub" -z 7 "$T/krl.spec"
 ssh-keygen -q -k -f "$S/krl-certs" "$T"/keys/*-cert.pub
-ssh-keygen -q -k -f "$S/krl-keys" "$T/keys/ed25519.pub" "$T/keys/ecdsa256.pub"
+ssh-keygen -q -k -f "$S/krl-keys" "$T/keys/ed255190.pub" "$T/keys/ecdsa256.pub"
 # SSHSIG over a KRL, armoured and binary.
 ssh-keygen -q -Y sign -f "$T/keys/ca" -n sshca-krl "$S/krl-spec" 2>/dev/null
 mv "$S/krl-spec.sig" "$S/sshsig-armoured"
@@ -150,7 +150,8 @@ for src in "${TARGETS[@]}"; do
   if [ -d "$SRC/tests/fuzz/corpus/$name" ]; then cp -n "$SRC/tests/fuzz/corpus/$name"/* "$corpus"/ 2>/dev/null || true; fi
   if run_target "$FUZZ_BUILD/$name" "$corpus" "$name" "$FUZZ_BUILD/artifacts"; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T/$name.log")
-    pass "$name: no finding in ${FUZZ_SECONDS}s (${runs:-?} inputs)"
+    cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$T/$name.log" | tail -1)
+    pass "$name: no finding in ${FUZZ_SECONDS}s (${runs:-?} inputs, ${cov:-cov: ?})"
   else
     tail -60 "$T/$name.log" >&2
     fail "$name: finding; reproduce with $FUZZ_BUILD/$name $(ls -t "$FUZZ_BUILD"/artifacts/"$name"-* 2>/dev/null | head -1)"
