@@ -13,7 +13,7 @@ PACKAGES=(
   libp11-kit-dev p11-kit libp11-dev libengine-pkcs11-openssl
   opensc opensc-pkcs11 softhsm2
   libssh-dev libcjose-dev libjansson-dev libcurl4-openssl-dev liboauth2-dev
-  libcpp-httplib-dev nlohmann-json3-dev libcli11-dev catch2
+  libcpp-httplib-dev libboost1.74-dev nlohmann-json3-dev libcli11-dev catch2
   libpam0g-dev pamtester libcap2-bin
   libsqlite3-dev sqlite3 libpq-dev postgresql
   openssh-server openssh-client

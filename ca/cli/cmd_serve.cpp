@@ -59,8 +59,22 @@ api::HttpsServerOptions serverOptions(const config::CaConfig& config) {
   o.listenAddress = config.address;
   o.tls.certChainFile = config.tls.certChain;
   o.tls.privateKeyFile = config.tls.key;
-  o.threads = static_cast<size_t>(config.server.threads > 0 ? config.server.threads : 1);
-  o.maxBodyBytes = config.server.maxBodyBytes;
+  const config::ServerConfig& s = config.server;
+  o.threads = static_cast<size_t>(s.threads > 0 ? s.threads : 1);
+  o.ioThreads = static_cast<size_t>(s.ioThreads);
+  o.maxBodyBytes = s.maxBodyBytes;
+  o.limits.tlsHandshakeMs = s.tlsHandshakeMs;
+  o.limits.requestHeadMs = s.requestHeadMs;
+  o.limits.requestBodyMs = s.requestBodyMs;
+  o.limits.writeMs = s.writeMs;
+  o.limits.idleSeconds = s.idleSeconds;
+  o.limits.maxHeaderBytes = s.maxHeaderBytes;
+  o.limits.maxHeaderCount = s.maxHeaderCount;
+  o.limits.maxConnections = s.maxConnections;
+  o.limits.maxConnectionsPerSource = s.maxConnectionsPerSource;
+  o.limits.queueLength = s.queueLength;
+  o.limits.queueWaitMs = s.queueWaitMs;
+  o.limits.drainSeconds = s.drainSeconds;
   return o;
 }
 

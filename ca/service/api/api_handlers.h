@@ -1,7 +1,7 @@
 // The handlers of the CA's HTTP API, free of any HTTP library: each takes the
 // request body, parses it, calls the authority and renders the result or
-// the error (docs/errors.md). https_server.cpp only moves bytes
-// between cpp-httplib and these.
+// the error (docs/errors.md). https_server.cpp and http_connection.cpp only
+// move bytes between the socket and these (route_table.cpp binds the routes).
 #pragma once
 
 #include <string>

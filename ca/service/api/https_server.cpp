@@ -1,230 +1,180 @@
 #include "ca/service/api/https_server.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
+#include <sys/resource.h>
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <future>
 #include <thread>
+#include <vector>
 
 #include "ca/service/api/api_handlers.h"
+#include "ca/service/api/authority_pool.h"
+#include "ca/service/api/connection_limits.h"
+#include "ca/service/api/http_connection.h"
 #include "ca/service/api/listen_address.h"
-#include "ca/service/api/request_log.h"
+#include "ca/service/api/route_table.h"
 
 namespace sshca::api {
 namespace {
 
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// What the log line needs from the handler. cpp-httplib runs the
-// pre-routing handler, the route handler and the logger of one request on
-// the same pool thread, and the Request is const in between, so a
-// thread-local is how the handler's facts reach the logger.
-struct RequestTrace {
-  Clock::time_point start;
-  RequestLogFields fields;
-  bool active = false;
-};
-thread_local RequestTrace currentTrace;
-
-// Both spellings step-ca serves: "/ssh/sign" and "/1.0/ssh/sign".
-std::string route(const char* path) { return std::string(R"((?:/1\.0)?)") + path; }
-
-void send(httplib::Response& res, ApiResponse&& r) {
-  currentTrace.fields = std::move(r.log);
-  res.status = r.status;
-  if (r.retryAfterSeconds > 0) res.set_header("Retry-After", std::to_string(r.retryAfterSeconds));
-  res.set_content(r.body, r.contentType);
-}
-
-// JSON for the errors cpp-httplib produces before any handler runs.
-ApiResponse transportError(int status, size_t maxBodyBytes) {
-  switch (status) {
-    case 404:
-      return errorResponse(404, makeError(ErrorCode::NotFound, "no route for this method and path"));
-    case 411:
-      return errorResponse(411, makeError(ErrorCode::InvalidArgument,
-                                          "a request body needs a Content-Length (no chunked transfer coding)"));
-    case 413:
-      return errorResponse(413, makeError(ErrorCode::InvalidArgument,
-                                          "request body exceeds " + std::to_string(maxBodyBytes) + " bytes"));
-    case 415:
-      return errorResponse(415, makeError(ErrorCode::InvalidArgument,
-                                          "a request body must not be compressed (Content-Encoding)"));
-    case 500:
-      return errorResponse(500, makeError(ErrorCode::Internal, "unexpected failure while handling the request"));
-    default:
-      return errorResponse(status, makeError(ErrorCode::InvalidArgument, "malformed HTTP request"));
-  }
-}
-
-// Debian's cpp-httplib 0.11.4 holds a body to the size limit through its
-// Content-Length only: a chunked or length-less body, or a gzip or brotli
-// one once inflated, would be read whole into memory before any handler
-// runs. The API's bodies are small JSON sent with a Content-Length and no
-// content coding, as every client sends them; anything else is refused
-// here, before the body is read. 0 = go on.
-int bodyFramingRefusal(const httplib::Request& req) {
-  if (req.has_header("Content-Encoding")) return 415;
-  if (req.has_header("Transfer-Encoding")) return 411;
-  if (req.method == "POST" && !req.has_header("Content-Length")) return 411;
-  return 0;
-}
+// Sockets the process keeps for itself (database, token, log files).
+constexpr size_t kReservedFiles = 64;
 
 void writeToStderr(std::string_view line) {
   std::string out(line);
   out += '\n';
-  std::fwrite(out.data(), 1, out.size(), stderr);  // one call: lines from pool threads never interleave
+  std::fwrite(out.data(), 1, out.size(), stderr);  // one call: lines from I/O threads never interleave
+}
+
+// Every idle connection is a file descriptor: the soft limit (often 1024)
+// goes up to the hard one, and the connection cap down to what fits.
+size_t connectionCapFromFileLimit(size_t wanted) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return wanted;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rlimit raised = rl;
+    raised.rlim_cur = rl.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  if (rl.rlim_cur == RLIM_INFINITY) return wanted;
+  size_t fit = rl.rlim_cur > kReservedFiles ? static_cast<size_t>(rl.rlim_cur) - kReservedFiles : 1;
+  return std::min(wanted, fit);
+}
+
+size_t ioThreadCount(size_t configured) {
+  if (configured > 0) return configured;
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? cores : 2;
 }
 
 }  // namespace
 
 struct HttpsServer::Impl {
-  Impl(HttpsServerOptions o, AuthorityApi& authority) : options(std::move(o)), handlers(authority) {}
+  Impl(HttpsServerOptions o, AuthorityApi& authority)
+      : options(std::move(o)),
+        handlers(authority),
+        pool(options.threads, options.limits.queueLength, std::chrono::milliseconds(options.limits.queueWaitMs)),
+        connections(connectionCapFromFileLimit(options.limits.maxConnections), options.limits.maxConnectionsPerSource),
+        acceptor(asio::make_strand(io)),
+        retryAccept(acceptor.get_executor()) {}
 
-  Status createServer();
-  void addRoutes();
-  void addErrorAndLogHooks();
-  Result<int> bind(const ListenAddress& address);
-  Status run();
+  Status setUpTls();
+  Status bind(const ListenAddress& address);
+  void accept();
+  void onAccept(tcp::socket socket);
+  void run();
+  void stop();
 
   HttpsServerOptions options;
   ApiHandlers handlers;
-  std::unique_ptr<httplib::SSLServer> server;
-  std::thread thread;
-  std::atomic<bool> finished{false};
+  AuthorityPool pool;
+  ConnectionLimits connections;
+  asio::ssl::context tls{asio::ssl::context::tls_server};
+  std::unique_ptr<ServerContext> context;  // before io: outlives the connections io destroys
+  asio::io_context io;
+  tcp::acceptor acceptor;
+  asio::steady_timer retryAccept;
+  std::vector<std::thread> threads;
   int port = 0;
+  bool stopped = false;
 };
 
-Status HttpsServer::Impl::createServer() {
-  Status tls = okStatus();
-  server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
-    tls = configureServerTls(ctx, options.tls);
-    return tls.ok();
-  });
-  if (!tls.ok()) return tls;
-  if (!server->is_valid()) return makeError(ErrorCode::CryptoFailure, "creating the TLS server context failed");
-  size_t threads = options.threads > 0 ? options.threads : 1;
-  server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // cpp-httplib's default also sets SO_REUSEPORT, which would let a second
-  // sshca bind the same port and silently take half the requests.
-  server->set_socket_options([](int sock) {
-    int on = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-  });
-  server->set_tcp_nodelay(true);  // without it kept-alive HTTPS crawls (Nagle; docs/architecture.md)
-  server->set_payload_max_length(options.maxBodyBytes);
-  server->set_keep_alive_timeout(options.keepAliveTimeoutSeconds);
-  // cpp-httplib closes a connection after 5 requests by default: every fifth
-  // request would pay a full TLS handshake. Idle connections still close
-  // after the keep-alive timeout.
-  server->set_keep_alive_max_count(100000);
-  addRoutes();
-  addErrorAndLogHooks();
+Status HttpsServer::Impl::setUpTls() {
+  SSHCA_RETURN_IF_ERROR(configureServerTls(*tls.native_handle(), options.tls));
+  std::function<void(std::string_view)> sink = options.logSink ? options.logSink : writeToStderr;
+  context = std::make_unique<ServerContext>(options.limits, options.maxBodyBytes, apiRoutes(handlers), pool, tls,
+                                            std::move(sink), options.observer);
   return okStatus();
 }
 
-void HttpsServer::Impl::addRoutes() {
-  ApiHandlers& h = handlers;
-  auto get = [&](const char* path, auto call) {
-    server->Get(route(path), [call](const httplib::Request&, httplib::Response& res) { send(res, call()); });
+Status HttpsServer::Impl::bind(const ListenAddress& address) {
+  auto cannot = [&](const std::string& why) {
+    return makeError(ErrorCode::IoError, "cannot listen on " + options.listenAddress + " (" + why + ")");
   };
-  auto post = [&](const char* path, auto call) {
-    server->Post(route(path), [call](const httplib::Request& req, httplib::Response& res) {
-      send(res, call(req.body, req.remote_addr));
-    });
-  };
-  // A path parameter: the route's first capture group.
-  auto getWith = [&](const char* path, auto call) {
-    server->Get(route(path), [call](const httplib::Request& req, httplib::Response& res) {
-      send(res, call(std::string_view(req.matches[1].first, req.matches[1].second)));
-    });
-  };
-  get("/health", [&h] { return h.health(); });
-  get("/version", [&h] { return h.version(); });
-  getWith("/root/([0-9A-Za-z-]{1,128})", [&h](std::string_view sha) { return h.root(sha); });
-  get("/roots", [&h] { return h.roots(); });
-  get(R"(/roots\.pem)", [&h] { return h.rootsPem(); });
-  get("/federation", [&h] { return h.federation(); });
-  get("/ssh/roots", [&h] { return h.sshRoots(); });
-  get("/ssh/federation", [&h] { return h.sshRoots(); });
-  get("/ssh/krl", [&h] { return h.krl(); });
-  get(R"(/ssh/krl\.sig)", [&h] { return h.krlSignature(); });
-  get("/provisioners", [&h] { return h.provisioners(); });
-  getWith("/provisioners/([^/]{1,128})/encrypted-key", [&h](std::string_view kid) { return h.provisionerEncryptedKey(kid); });
-  post("/ssh/sign", [&h](std::string_view b, const std::string& a) { return h.signSsh(b, a); });
-  post("/ssh/renew", [&h](std::string_view b, const std::string& a) { return h.renewSsh(b, a); });
-  post("/ssh/rekey", [&h](std::string_view b, const std::string& a) { return h.rekeySsh(b, a); });
-  post("/ssh/revoke", [&h](std::string_view b, const std::string& a) { return h.revokeSsh(b, a); });
-  // step-ca also routes /ssh/config/{type}; the body's type decides.
-  post("/ssh/config(?:/(?:user|host))?", [&h](std::string_view b, const std::string&) { return h.sshConfig(b); });
-  post("/ssh/check-host", [&h](std::string_view b, const std::string&) { return h.sshCheckHost(b); });
+  boost::system::error_code ec;
+  tcp::resolver resolver(io);
+  auto found = resolver.resolve(address.host, std::to_string(address.port),
+                                tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || found.empty()) return cannot("not an address of this machine");
+  tcp::endpoint endpoint = found.begin()->endpoint();
+  acceptor.open(endpoint.protocol(), ec);
+  if (ec) return cannot(ec.message());
+  // Not SO_REUSEPORT: a second sshca on the same port must fail, not take
+  // half the requests.
+  acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  acceptor.bind(endpoint, ec);
+  if (ec) return cannot("address in use, or not an address of this machine");
+  acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return cannot(ec.message());
+  port = acceptor.local_endpoint().port();
+  return okStatus();
 }
 
-void HttpsServer::Impl::addErrorAndLogHooks() {
-  size_t limit = options.maxBodyBytes;
-  server->set_pre_routing_handler([limit](const httplib::Request& req, httplib::Response& res) {
-    currentTrace = {Clock::now(), {}, true};
-    if (int status = bodyFramingRefusal(req); status != 0) {
-      send(res, transportError(status, limit));
-      res.set_header("Connection", "close");  // the unread body must not be read as the next request
-      return httplib::Server::HandlerResponse::Handled;
+void HttpsServer::Impl::accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+    if (!ec) {
+      onAccept(std::move(socket));
+      return accept();
     }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  // Called for every status >= 400; our handlers already wrote a JSON body,
-  // cpp-httplib's own 404/413/400 have none yet.
-  httplib::Server::HandlerWithResponse onError = [limit](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    ApiResponse r = transportError(res.status, limit);
-    currentTrace.fields = std::move(r.log);  // the log line's code and reason
-    res.set_content(r.body, r.contentType);
-    return httplib::Server::HandlerResponse::Handled;
-  };
-  server->set_error_handler(std::move(onError));
-  // Our handlers do not throw; this keeps a stray exception's text (which
-  // cpp-httplib would put in a header) away from the client.
-  server->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    send(res, transportError(500, 0));
-  });
-  std::function<void(std::string_view)> sink = options.logSink;
-  if (!sink) sink = writeToStderr;
-  server->set_logger([sink, observer = options.observer](const httplib::Request& req, const httplib::Response& res) {
-    RequestLogEntry e{req.method, req.path, res.status, 0, req.remote_addr, std::move(currentTrace.fields)};
-    if (currentTrace.active) e.latencyMs = std::chrono::duration<double, std::milli>(Clock::now() - currentTrace.start).count();
-    currentTrace = {};
-    sink(formatRequestLog(e));
-    if (observer) observer(e);
+    // Out of file descriptors (or another transient failure): pause rather
+    // than spin on an accept that keeps failing.
+    retryAccept.expires_after(std::chrono::milliseconds(50));
+    retryAccept.async_wait([this](boost::system::error_code wait) {
+      if (!wait) accept();
+    });
   });
 }
 
-Result<int> HttpsServer::Impl::bind(const ListenAddress& address) {
-  int bound = address.port == 0 ? server->bind_to_any_port(address.host)
-                                : (server->bind_to_port(address.host, address.port) ? address.port : -1);
-  if (bound <= 0) {
-    return makeError(ErrorCode::IoError, "cannot listen on " + options.listenAddress +
-                                             " (address in use, or not an address of this machine)");
-  }
-  return bound;
+void HttpsServer::Impl::onAccept(tcp::socket socket) {
+  boost::system::error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return;
+  std::string remote = peer.address().to_string();
+  ConnectionLimits::Slot slot = connections.acquire(remote);
+  if (!slot) return;  // over a cap: closed before any TLS work
+  // Without it kept-alive HTTPS crawls (Nagle; docs/architecture.md).
+  socket.set_option(tcp::no_delay(true), ec);
+  serveConnection(std::move(socket), *context, std::move(slot), std::move(remote));
 }
 
-// Serves on a background thread; returns once the accept loop runs, so that
-// a stop() right after start() cannot miss it.
-Status HttpsServer::Impl::run() {
-  thread = std::thread([this] {
-    server->listen_after_bind();
-    finished = true;
+void HttpsServer::Impl::run() {
+  accept();
+  size_t n = ioThreadCount(options.ioThreads);
+  for (size_t i = 0; i < n; ++i) threads.emplace_back([this] { io.run(); });
+}
+
+void HttpsServer::Impl::stop() {
+  if (stopped) return;
+  stopped = true;
+  std::promise<void> closed;
+  asio::post(acceptor.get_executor(), [this, &closed] {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    retryAccept.cancel();
+    closed.set_value();
   });
-  auto deadline = Clock::now() + std::chrono::seconds(5);
-  while (!server->is_running() && !finished && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  if (server->is_running()) return okStatus();
-  server->stop();
-  thread.join();
-  return makeError(ErrorCode::Internal, "the HTTPS server did not start serving");
+  closed.get_future().wait();
+  context->draining = true;
+  auto deadline = Clock::now() + std::chrono::seconds(options.limits.drainSeconds);
+  while (context->inFlight > 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  io.stop();
+  for (auto& t : threads) t.join();
+  threads.clear();
+  pool.stop();  // after the I/O threads: a queued request is dropped, never started
 }
 
 Result<std::unique_ptr<HttpsServer>> HttpsServer::start(HttpsServerOptions options, AuthorityApi& authority) {
@@ -232,9 +182,9 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::start(HttpsServerOptions optio
   // A client that hangs up mid-response must not kill the CA with SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
   auto impl = std::make_unique<Impl>(std::move(options), authority);
-  if (Status s = impl->createServer(); !s.ok()) return std::move(s).error().context("setting up HTTPS");
-  SSHCA_ASSIGN_OR_RETURN(impl->port, impl->bind(address));
-  SSHCA_RETURN_IF_ERROR(impl->run());
+  if (Status s = impl->setUpTls(); !s.ok()) return std::move(s).error().context("setting up HTTPS");
+  SSHCA_RETURN_IF_ERROR(impl->bind(address));
+  impl->run();
   return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
 }
 
@@ -244,10 +194,6 @@ HttpsServer::~HttpsServer() { stop(); }
 
 int HttpsServer::port() const { return impl_->port; }
 
-void HttpsServer::stop() {
-  if (!impl_->thread.joinable()) return;
-  impl_->server->stop();
-  impl_->thread.join();
-}
+void HttpsServer::stop() { impl_->stop(); }
 
 }  // namespace sshca::api

@@ -1,7 +1,10 @@
-// The CA's HTTPS front end: cpp-httplib's SSLServer, routes at "/" and
-// "/1.0/" (step-ca serves both, docs/protocol/tokens.md), one JSON log line per request.
-// It moves bytes between the socket and ApiHandlers; it holds no crypto and
-// no database.
+// The CA's HTTPS front end (docs/architecture.md): a few I/O threads own
+// every connection (http_connection.h), the authority's blocking work runs
+// on its own bounded pool (authority_pool.h), and every connection lives
+// under the deadlines and limits of server_limits.h. Routes at "/" and
+// "/1.0/" (route_table.h), one JSON log line per request. It moves bytes
+// between the socket and ApiHandlers; it holds no crypto besides TLS and no
+// database.
 #pragma once
 
 #include <cstddef>
@@ -14,15 +17,19 @@
 #include "ca/service/api/request_log.h"
 #include "ca/service/api/tls_context.h"
 #include "ca/core/common/result.h"
+#include "ca/service/api/authority_api.h"
+#include "ca/service/api/server_limits.h"
+#include "ca/service/api/tls_context.h"
 
 namespace sshca::api {
 
 struct HttpsServerOptions {
   std::string listenAddress = "127.0.0.1:8443";  // host:port; port 0 picks a free one
   TlsFiles tls;
-  size_t threads = 8;                 // request worker pool
+  size_t threads = 8;                 // the authority's pool: one per HSM session
+  size_t ioThreads = 0;               // threads owning the connections; 0 = one per core
   size_t maxBodyBytes = 64 * 1024;    // larger bodies get 413
-  int keepAliveTimeoutSeconds = 5;    // an idle kept-alive connection delays stop() at most this long
+  ServerLimits limits;
   // Receives each request's log line (no newline). Default: a line on stderr.
   std::function<void(std::string_view)> logSink;
   // Sees each request's entry after its log line (metrics). Optional.
@@ -31,7 +38,7 @@ struct HttpsServerOptions {
 
 class HttpsServer {
  public:
-  // Binds, then serves on a background thread until stop(). `authority` is
+  // Binds, then serves on background threads until stop(). `authority` is
   // borrowed and must outlive the server.
   static Result<std::unique_ptr<HttpsServer>> start(HttpsServerOptions options, AuthorityApi& authority);
 
@@ -41,7 +48,8 @@ class HttpsServer {
 
   // The bound port (the kernel's choice when the address said port 0).
   int port() const;
-  // Stops accepting, lets in-flight requests finish, joins the threads.
+  // Drains: stops accepting, lets in-flight requests finish (at most
+  // limits.drainSeconds), closes every connection, joins the threads.
   // Idempotent.
   void stop();
 

@@ -1,5 +1,5 @@
-// The server's TLS settings, applied to the SSL_CTX cpp-httplib creates:
-// TLS 1.2 or newer only, the certificate chain and its private key.
+// The server's TLS settings, applied to the front door's SSL_CTX: TLS 1.2
+// (ECDHE AEAD suites only) or 1.3, the certificate chain and its private key.
 //
 // The key comes from a PEM file for now. In production the service's TLS
 // key should live on the HSM like the CA keys; that (an EVP_PKEY backed by

@@ -136,6 +136,41 @@ Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
   return pc;
 }
 
+
+// One number of "server": absent keeps the default; present must be an
+// integer within [lo, hi].
+template <typename T>
+Status readBounded(const json& s, const char* key, T& out, long long lo, long long hi) {
+  auto it = s.find(key);
+  if (it == s.end()) return okStatus();
+  std::string field = std::string("server.") + key;
+  if (!it->is_number_integer()) return bad(field, "must be an integer");
+  long long v = it->get<long long>();
+  if (v < lo || v > hi) return bad(field, "must be " + std::to_string(lo) + ".." + std::to_string(hi));
+  out = static_cast<T>(v);
+  return okStatus();
+}
+
+Status readServer(const json& s, ServerConfig& c) {
+  constexpr long long kHour = 3600'000;
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "threads", c.threads, 1, 256));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "ioThreads", c.ioThreads, 0, 256));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxBodyBytes", c.maxBodyBytes, 1, 16 << 20));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "tlsHandshakeMs", c.tlsHandshakeMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "requestHeadMs", c.requestHeadMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "requestBodyMs", c.requestBodyMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "writeMs", c.writeMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "idleSeconds", c.idleSeconds, 1, 86'400));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxHeaderBytes", c.maxHeaderBytes, 1024, 1 << 20));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxHeaderCount", c.maxHeaderCount, 8, 10'000));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxConnections", c.maxConnections, 1, 1'000'000));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxConnectionsPerSource", c.maxConnectionsPerSource, 1, 1'000'000));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "queueLength", c.queueLength, 1, 1'000'000));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "queueWaitMs", c.queueWaitMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(readBounded(s, "drainSeconds", c.drainSeconds, 0, 3'600));
+  return okStatus();
+}
+
 Status readSections(const json& j, CaConfig& c) {
   SSHCA_RETURN_IF_ERROR(readString(j, "name", c.name, "", true));
   SSHCA_RETURN_IF_ERROR(readString(j, "url", c.url, "", true));
@@ -162,13 +197,7 @@ Status readSections(const json& j, CaConfig& c) {
   if (c.db.type == "sqlite" && c.db.path.empty()) return bad("db.path", "is required for sqlite");
   if (c.db.type != "sqlite" && c.db.type != "postgresql") return bad("db.type", "must be sqlite or postgresql");
   if (c.db.type == "postgresql" && c.db.dsn.empty()) return bad("db.dsn", "is required for postgresql");
-  if (j.contains("server") && j["server"].is_object()) {
-    const json& s = j["server"];
-    if (s.contains("threads") && s["threads"].is_number_integer()) c.server.threads = s["threads"].get<int>();
-    if (s.contains("maxBodyBytes") && s["maxBodyBytes"].is_number_unsigned())
-      c.server.maxBodyBytes = s["maxBodyBytes"].get<size_t>();
-    if (c.server.threads < 1 || c.server.threads > 256) return bad("server.threads", "must be 1..256");
-  }
+  if (j.contains("server") && j["server"].is_object()) SSHCA_RETURN_IF_ERROR(readServer(j["server"], c.server));
   if (j.contains("limits")) {
     const json& l = j["limits"];
     if (!l.is_object()) return bad("limits", "must be an object");

@@ -53,9 +53,24 @@ struct LimitsConfig {
   RateLimitConfig perProvisioner{500, 5000};
 };
 
+// "server" in ca.json: the front door (docs/configuration.md, "Exposing
+// the service"). Absent fields keep these defaults.
 struct ServerConfig {
-  int threads = 8;
+  int threads = 8;       // the authority's pool: one per HSM session
+  int ioThreads = 0;     // threads owning the connections; 0 = one per core
   size_t maxBodyBytes = 64 * 1024;
+  int tlsHandshakeMs = 10'000;
+  int requestHeadMs = 10'000;
+  int requestBodyMs = 10'000;
+  int writeMs = 10'000;
+  int idleSeconds = 120;
+  size_t maxHeaderBytes = 16 * 1024;
+  size_t maxHeaderCount = 100;
+  size_t maxConnections = 16'384;
+  size_t maxConnectionsPerSource = 1'024;
+  size_t queueLength = 1'024;
+  int queueWaitMs = 5'000;
+  int drainSeconds = 10;
 };
 
 // One provisioner. `type` says which fields apply:

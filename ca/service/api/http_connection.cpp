@@ -1,0 +1,285 @@
+#include "ca/service/api/http_connection.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "ca/core/common/result.h"
+#include "ca/service/api/request_log.h"
+
+namespace sshca::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Clock = std::chrono::steady_clock;
+using Stream = beast::ssl_stream<beast::tcp_stream>;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr size_t kReadChunk = 4096;
+constexpr seconds kShutdownWait{2};
+
+// JSON for the refusals made before any handler runs (docs/errors.md).
+ApiResponse transportError(int status, std::string_view detail = {}) {
+  auto err = [&](ErrorCode code, std::string message) { return errorResponse(status, makeError(code, message)); };
+  switch (status) {
+    case 404:
+      return err(ErrorCode::NotFound, "no route for this method and path");
+    case 411:
+      return err(ErrorCode::InvalidArgument, "a request body needs a Content-Length (no chunked transfer coding)");
+    case 413:
+      return err(ErrorCode::InvalidArgument, "request body exceeds " + std::string(detail) + " bytes");
+    case 415:
+      return err(ErrorCode::InvalidArgument, "a request body must not be compressed (Content-Encoding)");
+    case 431:
+      return err(ErrorCode::InvalidArgument, "request header fields too large or too many");
+    case 503: {
+      ApiResponse r = err(ErrorCode::Unavailable, "the CA is busy; retry later");
+      return r;
+    }
+    default:
+      return err(ErrorCode::InvalidArgument, detail.empty() ? "malformed HTTP request" : std::string(detail));
+  }
+}
+
+// Refusals that come from the framing of a body we have not read: the
+// API's bodies are small JSON with one Content-Length and no content
+// coding, as every client sends them. 0 = go on.
+int framingRefusal(const http::request<http::string_body>& req, size_t maxBody, std::string& detail) {
+  size_t lengths = 0;
+  for (const auto& f : req) {
+    if (f.name() == http::field::content_length) ++lengths;
+  }
+  if (lengths > 1) {
+    detail = "more than one Content-Length";
+    return 400;
+  }
+  if (req.find(http::field::content_encoding) != req.end()) return 415;
+  if (req.find(http::field::transfer_encoding) != req.end()) return 411;
+  if (req.method() == http::verb::post && req.find(http::field::content_length) == req.end()) return 411;
+  if (auto it = req.find(http::field::content_length); it != req.end()) {
+    // The parser has checked the value is a number.
+    if (std::stoull(std::string(it->value())) > maxBody) {
+      detail = std::to_string(maxBody);
+      return 413;
+    }
+  }
+  return 0;
+}
+
+bool expectsContinue(const http::request<http::string_body>& req) {
+  auto it = req.find(http::field::expect);
+  return it != req.end() && beast::iequals(it->value(), "100-continue");
+}
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::ip::tcp::socket socket, ServerContext& context, ConnectionLimits::Slot slot, std::string remote)
+      : stream_(beast::tcp_stream(std::move(socket)), context.tls),
+        ctx_(context),
+        slot_(std::move(slot)),
+        remote_(std::move(remote)),
+        buffer_(context.limits.maxHeaderBytes + context.maxBodyBytes + kReadChunk) {}
+
+  ~Connection() { endRequest(); }
+
+  void start() {
+    lowest().expires_after(milliseconds(ctx_.limits.tlsHandshakeMs));
+    stream_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->waitForRequest();
+    });
+  }
+
+ private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // Idle until a request's first byte (bytes already read start it at once).
+  void waitForRequest() {
+    if (ctx_.draining) return shutdown();
+    if (buffer_.size() > 0) return readHead();
+    lowest().expires_after(seconds(ctx_.limits.idleSeconds));
+    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return;  // closed, reset or idle too long: nothing to answer
+      self->buffer_.commit(n);
+      self->readHead();
+    });
+  }
+
+  void readHead() {
+    beginRequest();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(ctx_.limits.maxHeaderBytes));
+    parser_->body_limit(ctx_.maxBodyBytes);
+    lowest().expires_after(milliseconds(ctx_.limits.requestHeadMs));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->onHead(ec); });
+  }
+
+  void onHead(beast::error_code ec) {
+    if (ec) return onReadError(ec);
+    const auto& req = parser_->get();
+    method_ = std::string(req.method_string());
+    std::string_view target(req.target().data(), req.target().size());
+    path_ = std::string(target.substr(0, target.find('?')));
+    keepAlive_ = req.keep_alive();
+    if (static_cast<size_t>(std::distance(req.begin(), req.end())) > ctx_.limits.maxHeaderCount) {
+      return refuse(transportError(431));
+    }
+    std::string detail;
+    if (int status = framingRefusal(req, ctx_.maxBodyBytes, detail); status != 0) {
+      return refuse(transportError(status, detail));
+    }
+    if (parser_->is_done()) return dispatch();
+    if (expectsContinue(req)) return sendContinue();
+    readBody();
+  }
+
+  // curl sends "Expect: 100-continue" before a body over 1 KiB and waits a
+  // second for this line; the API's sign bodies are often that large.
+  void sendContinue() {
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    lowest().expires_after(milliseconds(ctx_.limits.writeMs));
+    asio::async_write(stream_, asio::buffer(kContinue), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return;
+      self->readBody();
+    });
+  }
+
+  void readBody() {
+    lowest().expires_after(milliseconds(ctx_.limits.requestBodyMs));
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->onReadError(ec);
+      self->dispatch();
+    });
+  }
+
+  // Parse errors are answered (the connection is then closed); a timeout,
+  // a reset or a hang-up mid-request is not: nobody reads the answer.
+  void onReadError(beast::error_code ec) {
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return refuse(transportError(431));
+    if (ec == http::error::body_limit) return refuse(transportError(413, std::to_string(ctx_.maxBodyBytes)));
+    if (ec == http::error::bad_content_length) return refuse(transportError(400, "conflicting Content-Length"));
+    if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return refuse(transportError(400));
+    }
+    // Timeout, reset, EOF: close without an answer.
+  }
+
+  void dispatch() {
+    std::vector<std::string> params;
+    const RouteHandler* handler = ctx_.routes.match(method_, path_, params);
+    if (handler == nullptr) return respond(transportError(404));
+    body_ = parser_->release().body();
+    bool queued = ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params)](bool started) {
+      ApiResponse r = started ? (*handler)(RouteRequest{self->body_, self->remote_, params}) : self->shed();
+      asio::post(self->stream_.get_executor(),
+                 [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
+    });
+    if (!queued) respond(shed());
+  }
+
+  // The authority's queue is full, or this request waited past its
+  // deadline: never started, so no token spent and nothing recorded.
+  ApiResponse shed() const {
+    ApiResponse r = transportError(503);
+    r.retryAfterSeconds = ctx_.limits.retryAfterSeconds;
+    return r;
+  }
+
+  // An answer after which the connection closes: the request's unread
+  // body must not be read as the next request.
+  void refuse(ApiResponse r) {
+    closeAfter_ = true;
+    respond(std::move(r));
+  }
+
+  void respond(ApiResponse r) {
+    status_ = r.status;
+    logFields_ = std::move(r.log);
+    bool keep = keepAlive_ && !closeAfter_ && !ctx_.draining;
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<unsigned>(r.status));
+    response_.set(http::field::content_type, r.contentType);
+    if (r.retryAfterSeconds > 0) response_.set(http::field::retry_after, std::to_string(r.retryAfterSeconds));
+    response_.body() = std::move(r.body);
+    response_.keep_alive(keep);
+    response_.prepare_payload();
+    lowest().expires_after(milliseconds(ctx_.limits.writeMs));
+    http::async_write(stream_, response_, [self = shared_from_this(), keep](beast::error_code ec, size_t) {
+      self->log();
+      self->endRequest();
+      if (ec) return;
+      if (!keep) return self->shutdown();
+      self->waitForRequest();
+    });
+  }
+
+  void log() {
+    RequestLogEntry e{method_, path_, status_, std::chrono::duration<double, std::milli>(Clock::now() - start_).count(),
+                      remote_, std::move(logFields_)};
+    ctx_.logSink(formatRequestLog(e));
+    if (ctx_.observer) ctx_.observer(e);
+  }
+
+  // close_notify, bounded: a peer that never answers it costs a timer.
+  void shutdown() {
+    lowest().expires_after(kShutdownWait);
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+  }
+
+  void beginRequest() {
+    if (!inFlight_) ++ctx_.inFlight;
+    inFlight_ = true;
+    start_ = Clock::now();
+    method_.clear();
+    path_.clear();
+    status_ = 0;
+    closeAfter_ = false;
+    keepAlive_ = false;
+    logFields_ = {};
+  }
+
+  void endRequest() {
+    if (inFlight_) --ctx_.inFlight;
+    inFlight_ = false;
+  }
+
+  Stream stream_;
+  ServerContext& ctx_;
+  ConnectionLimits::Slot slot_;
+  const std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  std::string body_;
+  // The request in hand, for its answer and log line.
+  Clock::time_point start_;
+  std::string method_;
+  std::string path_;
+  int status_ = 0;
+  bool keepAlive_ = false;
+  bool closeAfter_ = false;
+  bool inFlight_ = false;
+  RequestLogFields logFields_;
+};
+
+}  // namespace
+
+void serveConnection(asio::ip::tcp::socket socket, ServerContext& context, ConnectionLimits::Slot slot,
+                     std::string remoteAddress) {
+  std::make_shared<Connection>(std::move(socket), context, std::move(slot), std::move(remoteAddress))->start();
+}
+
+}  // namespace sshca::api

@@ -1,0 +1,91 @@
+#include "ca/service/api/route_table.h"
+
+namespace sshca::api {
+namespace {
+
+std::vector<std::string> splitPath(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t end = path.find('/', i);
+    if (end == std::string_view::npos) end = path.size();
+    out.emplace_back(path.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
+
+bool isParam(const std::string& s) { return s.size() >= 2 && s.front() == '{' && s.back() == '}'; }
+
+}  // namespace
+
+void RouteTable::add(std::string method, std::string pattern, RouteHandler handler) {
+  routes_.push_back({std::move(method), splitPath(pattern), std::move(handler)});
+}
+
+const RouteHandler* RouteTable::match(std::string_view method, std::string_view path,
+                                      std::vector<std::string>& params) const {
+  // A path must be absolute and free of empty segments: "//health" or
+  // "/health/" name nothing.
+  if (path.empty() || path.front() != '/' || path.find("//") != std::string_view::npos ||
+      (path.size() > 1 && path.back() == '/')) {
+    return nullptr;
+  }
+  if (path.rfind("/1.0/", 0) == 0) path.remove_prefix(4);
+  std::vector<std::string> segments = splitPath(path);
+  for (const Route& r : routes_) {
+    if (r.method != method || r.segments.size() != segments.size()) continue;
+    std::vector<std::string> found;
+    bool ok = true;
+    for (size_t i = 0; ok && i < segments.size(); ++i) {
+      if (isParam(r.segments[i])) {
+        found.push_back(segments[i]);
+      } else {
+        ok = r.segments[i] == segments[i];
+      }
+    }
+    if (ok) {
+      params = std::move(found);
+      return &r.handler;
+    }
+  }
+  return nullptr;
+}
+
+RouteTable apiRoutes(ApiHandlers& h) {
+  RouteTable t;
+  auto get = [&](const char* path, std::function<ApiResponse()> call) {
+    t.add("GET", path, [call](const RouteRequest&) { return call(); });
+  };
+  auto post = [&](const char* path, ApiResponse (ApiHandlers::*call)(std::string_view, const std::string&)) {
+    t.add("POST", path, [&h, call](const RouteRequest& r) { return (h.*call)(r.body, r.clientAddress); });
+  };
+  get("/health", [&h] { return h.health(); });
+  get("/roots", [&h] { return h.roots(); });
+  get("/ssh/roots", [&h] { return h.sshRoots(); });
+  get("/version", [&h] { return h.version(); });
+  get("/roots.pem", [&h] { return h.rootsPem(); });
+  get("/federation", [&h] { return h.federation(); });
+  get("/ssh/federation", [&h] { return h.sshRoots(); });
+  t.add("GET", "/root/{sha256}", [&h](const RouteRequest& r) { return h.root(r.params[0]); });
+  t.add("GET", "/provisioners/{kid}/encrypted-key",
+        [&h](const RouteRequest& r) { return h.provisionerEncryptedKey(r.params[0]); });
+  // step-ca also routes /ssh/config/{type}; the body's type decides.
+  for (const char* path : {"/ssh/config", "/ssh/config/user", "/ssh/config/host"})
+    t.add("POST", path, [&h](const RouteRequest& r) { return h.sshConfig(r.body); });
+  t.add("POST", "/ssh/check-host", [&h](const RouteRequest& r) { return h.sshCheckHost(r.body); });
+  get("/ssh/krl", [&h] { return h.krl(); });
+  get("/ssh/krl.sig", [&h] { return h.krlSignature(); });
+  get("/provisioners", [&h] { return h.provisioners(); });
+  post("/ssh/sign", &ApiHandlers::signSsh);
+  post("/ssh/renew", &ApiHandlers::renewSsh);
+  post("/ssh/rekey", &ApiHandlers::rekeySsh);
+  post("/ssh/revoke", &ApiHandlers::revokeSsh);
+  return t;
+}
+
+}  // namespace sshca::api

@@ -1,0 +1,43 @@
+// Method and path to handler, free of any HTTP library. A pattern is a path
+// whose "{name}" segments match any one segment (handed to the handler in
+// order); every route also answers under step-ca's "/1.0" prefix
+// (docs/protocol/tokens.md). New routes are one add() in api_routes.cpp.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ca/service/api/api_handlers.h"
+
+namespace sshca::api {
+
+struct RouteRequest {
+  std::string_view body;
+  const std::string& clientAddress;
+  std::vector<std::string> params;  // the "{name}" segments, in order
+};
+
+using RouteHandler = std::function<ApiResponse(const RouteRequest&)>;
+
+class RouteTable {
+ public:
+  void add(std::string method, std::string pattern, RouteHandler handler);
+  // The handler for `method` and `path` (no query string), with its
+  // parameters in `params`; nullptr when none matches.
+  const RouteHandler* match(std::string_view method, std::string_view path, std::vector<std::string>& params) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    RouteHandler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// The CA's API: every route of docs/protocol, bound to `handlers` (borrowed).
+RouteTable apiRoutes(ApiHandlers& handlers);
+
+}  // namespace sshca::api
