@@ -1,7 +1,8 @@
 // Method and path to handler, free of any HTTP library. A pattern is a path
 // whose "{name}" segments match any one segment (handed to the handler in
 // order); every route also answers under step-ca's "/1.0" prefix
-// (docs/protocol/tokens.md). New routes are one add() in api_routes.cpp.
+// (docs/protocol/tokens.md). New routes are one add() in apiRoutes()
+// (route_table.cpp).
 #pragma once
 
 #include <functional>
