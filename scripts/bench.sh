@@ -4,10 +4,12 @@
 #       P-256 key on a fresh SoftHSM2 token, at 1 and 2 threads, beside the raw
 #       C_Sign/s of the same token.
 #   scripts/bench.sh serve [COUNT]   a fresh CA (`sshca init`, SoftHSM2) served
-#       over HTTPS on loopback; COUNT POST /ssh/sign requests at concurrency 1
-#       and at 8 from sshca-loadgen (keep-alive, TCP_NODELAY, pre-generated
-#       one-time tokens); certificates/s, p50/p99 latency and server CPU per
-#       certificate.
+#       over HTTPS on loopback; COUNT POST /ssh/sign requests at each
+#       concurrency of $CONCURRENCY (default "1 8 64 256 512") from
+#       sshca-loadgen (keep-alive, TCP_NODELAY, pre-generated one-time
+#       tokens); certificates/s, p50/p99 latency and server CPU per
+#       certificate. Then the server's RSS with $IDLE_CONNECTIONS (default
+#       10000; 0 skips) idle TLS connections open.
 #   scripts/bench.sh serve --db postgresql [COUNT]   the same on a private
 #       PostgreSQL server (tests/lib/postgres.sh), first with one `sshca serve`
 #       instance, then with two sharing the database (the load split evenly,
@@ -37,6 +39,7 @@ case "$what" in
   *) echo "usage: scripts/bench.sh sign [COUNT] | serve [--db sqlite|postgresql] [COUNT] | login [COUNT]" >&2; exit 2 ;;
 esac
 BUILD=${SSHCA_BUILD_DIR:-build}
+CONCURRENCY=${CONCURRENCY:-1 8 64 256 512}
 
 bench_sign() {
   [ -x "$BUILD/bin/sshca-bench" ] || bash scripts/setup.sh >/dev/null
@@ -124,7 +127,7 @@ bench_row() {
 bench_table() {
   : >"$T/rows"
   local c
-  for c in 1 8; do bench_row "$c"; done
+  for c in $CONCURRENCY; do bench_row "$c"; done
   echo
   printf '%-12s %14s %9s %9s %9s %13s %13s %12s %6s\n' concurrency certificates/s "p50 ms" "p99 ms" "max ms" \
     "CPU ms/cert" "client ms/c" connections failed
@@ -170,13 +173,13 @@ bench_serve() {
        "load average $(cut -d' ' -f1-3 /proc/loadavg)"
   local start end
   start=$(date +%s.%N)
-  if ! gen_tokens "$COUNT" "$T/tokens-1" || ! gen_tokens "$COUNT" "$T/tokens-8"; then
-    echo "token generation failed" >&2
-    exit 1
-  fi
+  local c
+  for c in $CONCURRENCY; do
+    gen_tokens "$COUNT" "$T/tokens-$c" || { echo "token generation failed" >&2; exit 1; }
+  done
   end=$(date +%s.%N)
   printf 'tokens: %d generated in %.1f s (sshca token --count)\n' \
-    $((2 * COUNT)) "$(echo "$end - $start" | bc)"
+    $(($(wc -w <<<"$CONCURRENCY") * COUNT)) "$(echo "$end - $start" | bc)"
 
   [ "$DB" = postgresql ] && echo && echo "one instance:"
   bench_table
@@ -186,10 +189,17 @@ bench_serve() {
     PORTS+=("$(free_port)")
     jq --arg addr "127.0.0.1:${PORTS[1]}" '.address = $addr' "$CFG" >"$T/b.json"
     start_server "$T/b.json" "${PORTS[1]}"
-    gen_tokens "$COUNT" "$T/tokens-1" && gen_tokens "$COUNT" "$T/tokens-8" || { echo "token generation failed" >&2; exit 1; }
+    for c in $CONCURRENCY; do
+      gen_tokens "$COUNT" "$T/tokens-$c" || { echo "token generation failed" >&2; exit 1; }
+    done
     echo
     echo "two instances (the load split evenly; concurrency is the total):"
     bench_table
+  fi
+  if [ "${IDLE_CONNECTIONS:-10000}" -gt 0 ]; then
+    echo
+    python3 tests/e2e/front_door_attacks.py idle_rss "${PORTS[0]}" "$T/ca/certs/root_ca.crt" \
+      "${IDLE_CONNECTIONS:-10000}" "${SERVER_PIDS[0]}"
   fi
   echo "(CPU ms/cert: the servers' utime+stime from /proc/PID/stat, $HZ ticks/s, per certificate issued;"
   echo " client ms/c: the load client's own CPU per certificate, taken from the same cores;"

@@ -378,6 +378,27 @@ def read_cut(s):
                 return int(lines[0].split(" ")[1]), headers, body[:length]
 
 
+def scenario_idle_rss(ca, n, pid):
+    """A measurement for scripts/bench.sh: the server's RSS before and with
+    n idle TLS connections (handshake done, no request); prints, asserts
+    nothing but that the connections were accepted."""
+    before = rss_kib(pid)
+    socks = []
+    t0 = time.monotonic()
+    for _ in range(int(n)):
+        socks.append(ca.tls(timeout=30))
+    took = time.monotonic() - t0
+    time.sleep(1)
+    during = rss_kib(pid)
+    good, latency = ca.health()
+    print("idle connections: %d TLS connections opened in %.1f s; server RSS %.1f MiB before, %.1f MiB with them "
+          "(%.1f KiB each); /health %s in %.0f ms" % (len(socks), took, before / 1024.0, during / 1024.0,
+                                                     (during - before) / max(1, len(socks)),
+                                                     "answered" if good else "FAILED", latency * 1000))
+    for s in socks:
+        s.close()
+
+
 def scenario_check_db(results_file, db):
     con = sqlite3.connect(db)
     stored = {bytes(r[0]) for r in con.execute("select certificate from ssh_certificates")}

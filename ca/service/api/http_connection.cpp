@@ -233,10 +233,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ctx_.observer) ctx_.observer(e);
   }
 
-  // close_notify, bounded: a peer that never answers it costs a timer.
+  // A lingering close: our side of TCP is shut, then whatever the client
+  // still sends (a refused request's unread body) is read and dropped until
+  // it closes too, for at most kShutdownWait. Closing with unread bytes
+  // would send a reset, and a reset can destroy the answer before the
+  // client reads it. No TLS close_notify: every answer has a
+  // Content-Length, and OpenSSL refuses application data after one.
   void shutdown() {
+    beast::error_code ignored;
+    lowest().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     lowest().expires_after(kShutdownWait);
-    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+    buffer_.clear();
+    drain();
+  }
+
+  void drain() {
+    lowest().async_read_some(buffer_.prepare(kReadChunk), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (!ec) self->drain();
+    });
   }
 
   void beginRequest() {

@@ -22,6 +22,7 @@
 #include "ca/service/api/http_connection.h"
 #include "ca/service/api/listen_address.h"
 #include "ca/service/api/route_table.h"
+#include "ca/service/api/session_tickets.h"
 
 namespace sshca::api {
 namespace {
@@ -29,6 +30,9 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+
+// Session ticket keys change this often; a ticket lives as long.
+constexpr std::chrono::hours kTicketKeyRotation{12};
 
 // Sockets the process keeps for itself (database, token, log files).
 constexpr size_t kReservedFiles = 64;
@@ -83,6 +87,7 @@ struct HttpsServer::Impl {
   AuthorityPool pool;
   ConnectionLimits connections;
   asio::ssl::context tls{asio::ssl::context::tls_server};
+  std::unique_ptr<SessionTickets> tickets;
   std::unique_ptr<ServerContext> context;  // before io: outlives the connections io destroys
   asio::io_context io;
   tcp::acceptor acceptor;
@@ -94,6 +99,7 @@ struct HttpsServer::Impl {
 
 Status HttpsServer::Impl::setUpTls() {
   SSHCA_RETURN_IF_ERROR(configureServerTls(*tls.native_handle(), options.tls));
+  SSHCA_ASSIGN_OR_RETURN(tickets, SessionTickets::install(*tls.native_handle(), kTicketKeyRotation));
   std::function<void(std::string_view)> sink = options.logSink ? options.logSink : writeToStderr;
   context = std::make_unique<ServerContext>(options.limits, options.maxBodyBytes, apiRoutes(handlers), pool, tls,
                                             std::move(sink), options.observer);
