@@ -156,6 +156,8 @@ bench_serve() {
   CFG="$T/ca/config/ca.json"
   # The whole load comes from one address and one provisioner: no rate limits.
   jq '.limits = {perAddress: {perSecond: 0}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new" && mv "$CFG.new" "$CFG"
+  # Every load comes from 127.0.0.1: its cap must hold the idle connections.
+  jq '.server.maxConnectionsPerSource = 16384' "$CFG" >"$T/cap.json" && mv "$T/cap.json" "$CFG"
   ssh-keygen -q -t ed25519 -N '' -C bench -f "$T/id_bench"
   local dbinfo="SQLite"
   if [ "$DB" = postgresql ]; then
