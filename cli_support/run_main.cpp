@@ -32,9 +32,7 @@ int runMain(CLI::App& app, int argc, char** argv, std::string_view program) {
   } catch (const CliExit& e) {
     std::cerr << program << ": " << e.error.message << "\n";
     return e.error.code == ErrorCode::InvalidArgument ? kExitUsage : kExitFailed;
-  } catch (const ExitWith& e) {
-    return e.status;
-  } catch (const std::exception& e) {
+  } catch (const ExitWith& e) { return e.status; } catch (const std::exception& e) {
     std::cerr << program << ": unexpected error: " << e.what() << "\n";
     return kExitFailed;
   }

@@ -38,7 +38,7 @@ struct ChildAnswer {
 
 // lstat and connect, as whoever runs it: async-signal-safe calls only.
 ChildAnswer lstatAndConnect(const char* path, uid_t uid, int& fd) {
-  struct stat st{};
+  struct stat st {};
   if (::lstat(path, &st) != 0) return {ChildAnswer::kLstat, errno, 0};
   if (!S_ISSOCK(st.st_mode)) return {ChildAnswer::kNotSocket, 0, 0};
   if (st.st_uid != uid) return {ChildAnswer::kWrongOwner, 0, static_cast<uint32_t>(st.st_uid)};
@@ -54,15 +54,19 @@ ChildAnswer lstatAndConnect(const char* path, uid_t uid, int& fd) {
 Status answerStatus(const ChildAnswer& a, const std::string& path, const UserAccount& user) {
   const std::string what = "agent socket '" + path + "'";
   switch (a.stage) {
-    case ChildAnswer::kConnected: return okStatus();
+    case ChildAnswer::kConnected:
+      return okStatus();
     case ChildAnswer::kDrop:
       return makeError(ErrorCode::Internal, "cannot take " + user.name + "'s identity: " + errnoText(a.err));
-    case ChildAnswer::kLstat: return makeError(ErrorCode::NotFound, what + " (looked up as " + user.name + "): " + errnoText(a.err));
-    case ChildAnswer::kNotSocket: return makeError(ErrorCode::PermissionDenied, what + " is not a socket");
+    case ChildAnswer::kLstat:
+      return makeError(ErrorCode::NotFound, what + " (looked up as " + user.name + "): " + errnoText(a.err));
+    case ChildAnswer::kNotSocket:
+      return makeError(ErrorCode::PermissionDenied, what + " is not a socket");
     case ChildAnswer::kWrongOwner:
       return makeError(ErrorCode::PermissionDenied, what + " is owned by uid " + std::to_string(a.owner) + ", not by " +
                                                         user.name + " (uid " + std::to_string(user.uid) + ")");
-    default: return makeError(ErrorCode::Unavailable, "connecting to " + what + " as its owner: " + errnoText(a.err));
+    default:
+      return makeError(ErrorCode::Unavailable, "connecting to " + what + " as its owner: " + errnoText(a.err));
   }
 }
 
@@ -117,7 +121,8 @@ Result<UniqueFd> receiveFd(int chan, const std::string& path, const UserAccount&
   cmsghdr* c = CMSG_FIRSTHDR(&msg);
   SSHCA_RETURN_IF_ERROR(answerStatus(answer, path, user));
   if (c == nullptr || c->cmsg_type != SCM_RIGHTS)
-    return makeError(ErrorCode::Unavailable, "connecting to agent socket '" + path + "' as its owner: no descriptor came back");
+    return makeError(ErrorCode::Unavailable,
+                     "connecting to agent socket '" + path + "' as its owner: no descriptor came back");
   int fd = -1;
   std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
   return UniqueFd(fd);
@@ -163,8 +168,8 @@ Status checkPeer(int fd, const std::string& path, const UserAccount& user) {
   if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
     return makeError(ErrorCode::IoError, "SO_PEERCRED on '" + path + "': " + errnoText(errno));
   if (cred.uid != user.uid && cred.uid != 0)
-    return makeError(ErrorCode::PermissionDenied, "the agent behind '" + path + "' runs as uid " + std::to_string(cred.uid) +
-                                                      ", not as " + user.name);
+    return makeError(ErrorCode::PermissionDenied, "the agent behind '" + path + "' runs as uid " +
+                                                      std::to_string(cred.uid) + ", not as " + user.name);
   return okStatus();
 }
 
@@ -178,18 +183,22 @@ void setTimeouts(int fd, unsigned seconds) {
 
 Status checkCallerMayUseAgent(uid_t realUid, const UserAccount& user) {
   if (realUid == 0 || realUid == user.uid) return okStatus();
-  return makeError(ErrorCode::PermissionDenied, "the caller (uid " + std::to_string(realUid) + ") is neither root nor " +
-                                                    user.name + ": refusing to use " + user.name + "'s agent for it");
+  return makeError(ErrorCode::PermissionDenied, "the caller (uid " + std::to_string(realUid) +
+                                                    ") is neither root nor " + user.name + ": refusing to use " +
+                                                    user.name + "'s agent for it");
 }
 
 Result<UniqueFd> connectUserAgent(const std::string& path, const UserAccount& user, unsigned timeoutSeconds) {
   SSHCA_RETURN_IF_ERROR(checkCallerMayUseAgent(::getuid(), user));
   SSHCA_RETURN_IF_ERROR(checkSocketPath(path));
   Result<UniqueFd> fd = makeError(ErrorCode::Internal, "unset");
-  if (::geteuid() == user.uid) fd = connectDirect(path, user);
-  else if (::geteuid() == 0) fd = connectAsUser(path, user, timeoutSeconds);
+  if (::geteuid() == user.uid)
+    fd = connectDirect(path, user);
+  else if (::geteuid() == 0)
+    fd = connectAsUser(path, user, timeoutSeconds);
   else
-    return makeError(ErrorCode::PermissionDenied, "cannot take " + user.name + "'s identity to connect to the agent (not root)");
+    return makeError(ErrorCode::PermissionDenied,
+                     "cannot take " + user.name + "'s identity to connect to the agent (not root)");
   if (!fd.ok()) return std::move(fd).error();
   SSHCA_RETURN_IF_ERROR(checkPeer(fd->get(), path, user));
   setTimeouts(fd->get(), timeoutSeconds);

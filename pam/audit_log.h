@@ -12,12 +12,13 @@
 // module logs to syslog only and says there why.
 #pragma once
 
-#include <security/pam_modules.h>
 #include <syslog.h>
 
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <security/pam_modules.h>
 
 #include "ca/core/common/result.h"
 #include "ca/core/common/unique_fd.h"
@@ -45,7 +46,9 @@ class AuditLog {
   void notice(std::string_view msg) const { write(LOG_NOTICE, msg); }
   void warning(std::string_view msg) const { write(LOG_WARNING, msg); }
   void error(std::string_view msg) const { write(LOG_ERR, msg); }
-  void debug(std::string_view msg) const { if (debug_) write(LOG_DEBUG, msg); }
+  void debug(std::string_view msg) const {
+    if (debug_) write(LOG_DEBUG, msg);
+  }
 
  private:
   void write(int priority, std::string_view msg) const;

@@ -4,12 +4,12 @@
 #include <ctime>
 
 #include "ca/core/common/random.h"
+#include "ca/core/ssh/ssh_agent_client.h"
 #include "pam/agent_socket.h"
 #include "pam/cert_selection.h"
 #include "pam/possession_proof.h"
 #include "pam/trust_files.h"
 #include "pam/user_account.h"
-#include "ca/core/ssh/ssh_agent_client.h"
 
 namespace sshca::pam {
 
@@ -42,8 +42,9 @@ Result<TrustAnchors> loadTrust(const ModuleArgs& args) {
 
 Result<ssh::AgentClient> openAgent(const ModuleArgs& args, const AuthRequest& req, const UserAccount& user) {
   if (!req.agentSocket || req.agentSocket->empty())
-    return makeError(ErrorCode::NotFound, "SSH_AUTH_SOCK is not set (no forwarded agent; sudo keeps it only with "
-                                          "'Defaults env_keep += SSH_AUTH_SOCK')");
+    return makeError(ErrorCode::NotFound,
+                     "SSH_AUTH_SOCK is not set (no forwarded agent; sudo keeps it only with "
+                     "'Defaults env_keep += SSH_AUTH_SOCK')");
   SSHCA_ASSIGN_OR_RETURN(auto fd, connectUserAgent(*req.agentSocket, user, args.agentTimeoutSeconds));
   auto agent = ssh::AgentClient::fromFd(fd.release());
   SSHCA_RETURN_IF_ERROR(agent.setTimeout(std::chrono::seconds(args.agentTimeoutSeconds)));
@@ -57,7 +58,8 @@ Result<ssh::Certificate> proveOne(ssh::AgentClient& agent, const Selection& sele
   for (const auto& cert : selection.qualified) {
     auto proof = provePossession(sign, cert, systemRandom());
     if (proof.ok()) return cert;
-    log.notice("certificate '" + cert.keyId + "' (serial " + std::to_string(cert.serial) + "): " + proof.error().message);
+    log.notice("certificate '" + cert.keyId + "' (serial " + std::to_string(cert.serial) +
+               "): " + proof.error().message);
   }
   return makeError(ErrorCode::Unauthenticated, "the agent proved possession of no qualifying certificate");
 }
@@ -83,8 +85,9 @@ Result<ssh::Certificate> authenticateByAgent(const ModuleArgs& args, const AuthR
             " qualifying certificates");
   if (selection.qualified.empty())
     return makeError(ErrorCode::Unauthenticated,
-                     selection.rejections.empty() ? "the agent holds no certificate"
-                                                  : "no certificate in the agent qualifies (" + selection.rejections.front() + ")");
+                     selection.rejections.empty()
+                         ? "the agent holds no certificate"
+                         : "no certificate in the agent qualifies (" + selection.rejections.front() + ")");
   return proveOne(agent, selection, log);
 }
 

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "ca/core/common/result.h"
+#include "ca/core/ssh/ssh_cert.h"
 #include "pam/audit_log.h"
 #include "pam/module_args.h"
 #include "pam/user_account.h"
-#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::pam {
 

@@ -20,7 +20,8 @@ std::vector<std::string_view> splitSpaces(std::string_view line) {
 }
 
 Error lineError(size_t lineNo, std::string_view why) {
-  return makeError(ErrorCode::InvalidFormat, "SSH_AUTH_INFO_0 line " + std::to_string(lineNo) + ": " + std::string(why));
+  return makeError(ErrorCode::InvalidFormat,
+                   "SSH_AUTH_INFO_0 line " + std::to_string(lineNo) + ": " + std::string(why));
 }
 
 Result<AuthInfoKey> parsePublicKeyFields(size_t lineNo, const std::vector<std::string_view>& f) {
@@ -29,7 +30,8 @@ Result<AuthInfoKey> parsePublicKeyFields(size_t lineNo, const std::vector<std::s
   if (!blob.ok()) return lineError(lineNo, "key is not base64");
   wire::Reader r(*blob);
   auto inner = r.cstring();
-  if (!inner.ok() || *inner != f[1]) return lineError(lineNo, "key blob type does not match '" + std::string(f[1]) + "'");
+  if (!inner.ok() || *inner != f[1])
+    return lineError(lineNo, "key blob type does not match '" + std::string(f[1]) + "'");
   return AuthInfoKey{std::string(f[1]), std::move(*blob)};
 }
 
@@ -41,8 +43,10 @@ bool AuthInfoKey::isCertificate() const {
 
 Result<AuthInfo> parseAuthInfo(std::string_view text) {
   if (text.size() > kMaxAuthInfoBytes)
-    return makeError(ErrorCode::InvalidFormat, "SSH_AUTH_INFO_0 is longer than " + std::to_string(kMaxAuthInfoBytes) + " bytes");
-  if (text.find('\0') != std::string_view::npos) return makeError(ErrorCode::InvalidFormat, "SSH_AUTH_INFO_0 contains a NUL byte");
+    return makeError(ErrorCode::InvalidFormat,
+                     "SSH_AUTH_INFO_0 is longer than " + std::to_string(kMaxAuthInfoBytes) + " bytes");
+  if (text.find('\0') != std::string_view::npos)
+    return makeError(ErrorCode::InvalidFormat, "SSH_AUTH_INFO_0 contains a NUL byte");
   AuthInfo info;
   size_t lineNo = 0;
   while (!text.empty()) {

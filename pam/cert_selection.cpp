@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "pam/source_address.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/wire/reader.h"
+#include "pam/source_address.h"
 
 namespace sshca::pam {
 namespace {
@@ -23,7 +23,8 @@ Status checkCriticalOptions(const ssh::Certificate& cert, const std::optional<st
   for (const auto& [name, value] : cert.criticalOptions) {
     if (name == "source-address") {
       if (!remote || !addressInList(*remote, value))
-        return makeError(ErrorCode::PermissionDenied, "source-address " + value + " does not allow " + remote.value_or("an unknown address"));
+        return makeError(ErrorCode::PermissionDenied,
+                         "source-address " + value + " does not allow " + remote.value_or("an unknown address"));
       continue;
     }
     if (name == "force-command")
@@ -50,8 +51,9 @@ Result<ssh::Certificate> parseTrustedCertificate(std::span<const uint8_t> blob, 
   if (cert.type != ssh::CertType::User)
     return makeError(ErrorCode::PermissionDenied, describe(cert) + " is a host certificate");
   if (std::find(caKeys.begin(), caKeys.end(), cert.signatureKey) == caKeys.end())
-    return makeError(ErrorCode::PermissionDenied, describe(cert) + " is signed by CA " +
-                                                      ssh::fingerprintSha256(cert.signatureKey) + ", which is not in ca_file");
+    return makeError(
+        ErrorCode::PermissionDenied,
+        describe(cert) + " is signed by CA " + ssh::fingerprintSha256(cert.signatureKey) + ", which is not in ca_file");
   auto sig = ssh::verifyCertificateSignature(cert);
   if (!sig.ok()) return std::move(sig).error().context(describe(cert));
   return cert;
@@ -81,8 +83,10 @@ Selection selectCertificates(const std::vector<Bytes>& blobs, const TrustAnchors
   for (const auto& blob : blobs) {
     if (!isCertificateBlob(blob)) continue;
     auto cert = checkAuthCertificate(blob, trust, ctx);
-    if (cert.ok()) s.qualified.push_back(std::move(*cert));
-    else s.rejections.push_back(cert.error().message);
+    if (cert.ok())
+      s.qualified.push_back(std::move(*cert));
+    else
+      s.rejections.push_back(cert.error().message);
   }
   return s;
 }

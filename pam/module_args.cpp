@@ -16,26 +16,50 @@ Status requireAbsolute(std::string_view arg, const std::string& path) {
 }
 
 Status parseOne(ModuleArgs& a, const std::string& arg) {
-  if (arg == "debug") { a.debug = true; return okStatus(); }
-  if (arg == "require_cert") { a.requireCert = true; return okStatus(); }
+  if (arg == "debug") {
+    a.debug = true;
+    return okStatus();
+  }
+  if (arg == "require_cert") {
+    a.requireCert = true;
+    return okStatus();
+  }
   const size_t eq = arg.find('=');
   if (eq == std::string::npos) return badArg(arg, "unknown option");
   const std::string key = arg.substr(0, eq);
   const std::string value = arg.substr(eq + 1);
   if (value.empty()) return badArg(arg, "empty value");
-  if (key == "ca_file") { a.caFile = value; return requireAbsolute(arg, value); }
-  if (key == "krl_file") { a.krlFile = value; return requireAbsolute(arg, value); }
-  if (key == "log_file") { a.logFile = value; return requireAbsolute(arg, value); }
+  if (key == "ca_file") {
+    a.caFile = value;
+    return requireAbsolute(arg, value);
+  }
+  if (key == "krl_file") {
+    a.krlFile = value;
+    return requireAbsolute(arg, value);
+  }
+  if (key == "log_file") {
+    a.logFile = value;
+    return requireAbsolute(arg, value);
+  }
   if (key == "authorized_principals_file") {
     a.authorizedPrincipalsFile = value;
     return requireAbsolute(arg, value);
   }
-  if (key == "principal") { a.principal = value; return okStatus(); }
-  if (key == "group") { a.group = value; return okStatus(); }
+  if (key == "principal") {
+    a.principal = value;
+    return okStatus();
+  }
+  if (key == "group") {
+    a.group = value;
+    return okStatus();
+  }
   if (key == "on_failure") {
-    if (value == "auth_err") a.onFailure = FailureMode::AuthErr;
-    else if (value == "ignore") a.onFailure = FailureMode::Ignore;
-    else return badArg(arg, "expected auth_err or ignore");
+    if (value == "auth_err")
+      a.onFailure = FailureMode::AuthErr;
+    else if (value == "ignore")
+      a.onFailure = FailureMode::Ignore;
+    else
+      return badArg(arg, "expected auth_err or ignore");
     return okStatus();
   }
   if (key == "agent_timeout") {
@@ -61,12 +85,18 @@ Result<ModuleArgs> parseModuleArgs(const std::vector<std::string>& argv) {
 Result<std::string> expandUserTokens(const std::string& pattern, const std::string& user) {
   std::string out;
   for (size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] != '%') { out += pattern[i]; continue; }
+    if (pattern[i] != '%') {
+      out += pattern[i];
+      continue;
+    }
     if (i + 1 == pattern.size()) return makeError(ErrorCode::InvalidArgument, "'" + pattern + "' ends with a lone %");
     const char t = pattern[++i];
-    if (t == 'u') out += user;
-    else if (t == '%') out += '%';
-    else return makeError(ErrorCode::InvalidArgument, "'" + pattern + "': unknown token %" + std::string(1, t));
+    if (t == 'u')
+      out += user;
+    else if (t == '%')
+      out += '%';
+    else
+      return makeError(ErrorCode::InvalidArgument, "'" + pattern + "': unknown token %" + std::string(1, t));
   }
   return out;
 }

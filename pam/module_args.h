@@ -16,15 +16,15 @@ namespace sshca::pam {
 enum class FailureMode { AuthErr, Ignore };
 
 struct ModuleArgs {
-  std::string caFile;                                 // required
+  std::string caFile;  // required
   std::optional<std::string> krlFile;
   std::optional<std::string> authorizedPrincipalsFile;  // %u, %% expanded
-  std::string principal = "%u";                       // used without a principals file
-  std::optional<std::string> group;                   // auth only for members
+  std::string principal = "%u";                         // used without a principals file
+  std::optional<std::string> group;                     // auth only for members
   FailureMode onFailure = FailureMode::AuthErr;
-  bool requireCert = false;                           // session: login must use our certificate
-  unsigned agentTimeoutSeconds = 30;                  // a confirming agent waits for a human
-  std::optional<std::string> logFile;                 // also append log lines here (tests)
+  bool requireCert = false;            // session: login must use our certificate
+  unsigned agentTimeoutSeconds = 30;   // a confirming agent waits for a human
+  std::optional<std::string> logFile;  // also append log lines here (tests)
   bool debug = false;
 };
 

@@ -2,15 +2,15 @@
 // map the outcome to a PAM code. Nothing else is exported from the module
 // (-fvisibility=hidden plus a version script); no exception crosses into
 // the C caller.
-#include <security/pam_appl.h>
-#include <security/pam_ext.h>
-#include <security/pam_modules.h>
-
 #include <cstdlib>
 #include <exception>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <security/pam_appl.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
 
 #include "pam/audit_log.h"
 #include "pam/auth_flow.h"
@@ -61,7 +61,10 @@ Result<std::string> pamUser(pam_handle_t* pamh) {
 int authenticate(pam_handle_t* pamh, const ModuleArgs& args, const AuditLog& log) {
   const int refuse = args.onFailure == FailureMode::Ignore ? PAM_IGNORE : PAM_AUTH_ERR;
   auto user = pamUser(pamh);
-  if (!user.ok()) { log.error(user.error().message); return refuse; }
+  if (!user.ok()) {
+    log.error(user.error().message);
+    return refuse;
+  }
   const AuthRequest req{*user, agentSocketPath(pamh), stringItem(pamh, PAM_RHOST)};
   auto cert = authenticateByAgent(args, req, log);
   if (!cert.ok()) {
@@ -81,18 +84,23 @@ void exportCertificate(pam_handle_t* pamh, const ssh::Certificate& cert, const A
 
 int openSession(pam_handle_t* pamh, const ModuleArgs& args, const AuditLog& log) {
   auto user = pamUser(pamh);
-  if (!user.ok()) { log.error(user.error().message); return PAM_SESSION_ERR; }
+  if (!user.ok()) {
+    log.error(user.error().message);
+    return PAM_SESSION_ERR;
+  }
   const auto from = stringItem(pamh, PAM_RHOST).value_or("");
   // Before SSH_AUTH_INFO_0 is read at all: a value the user could have set
   // must not even reach the log.
   if (auto order = checkSessionEnvironmentIsSshds(kPamConfigDir, stringItem(pamh, PAM_SERVICE).value_or(""));
       !order.ok()) {
-    log.error("session refused for user=" + *user + " from=" + (from.empty() ? "-" : from) + ": " + order.error().message);
+    log.error("session refused for user=" + *user + " from=" + (from.empty() ? "-" : from) + ": " +
+              order.error().message);
     return PAM_SESSION_ERR;
   }
   auto certs = checkSessionCertificates(args, {*user, pamEnv(pamh, "SSH_AUTH_INFO_0")}, log);
   if (!certs.ok()) {
-    log.warning("session refused for user=" + *user + " from=" + (from.empty() ? "-" : from) + ": " + certs.error().message);
+    log.warning("session refused for user=" + *user + " from=" + (from.empty() ? "-" : from) + ": " +
+                certs.error().message);
     return PAM_SESSION_ERR;
   }
   if (certs->empty()) {
@@ -118,9 +126,7 @@ int run(pam_handle_t* pamh, int argc, const char** argv, int onError, Body body)
     return body(*args, log);
   } catch (const std::exception& e) {
     AuditLog(pamh, std::nullopt, false).error(std::string("internal error: ") + e.what());
-  } catch (...) {
-    AuditLog(pamh, std::nullopt, false).error("internal error");
-  }
+  } catch (...) { AuditLog(pamh, std::nullopt, false).error("internal error"); }
   return onError;
 }
 

@@ -17,14 +17,14 @@ namespace {
 Status checkNamesUser(const ssh::Certificate& cert, const std::vector<std::string>& accepted, const std::string& user) {
   for (const auto& p : cert.principals)
     if (std::find(accepted.begin(), accepted.end(), p) != accepted.end()) return okStatus();
-  return makeError(ErrorCode::PermissionDenied, "certificate serial " + std::to_string(cert.serial) +
-                                                    " names no principal accepted for " + user);
+  return makeError(ErrorCode::PermissionDenied,
+                   "certificate serial " + std::to_string(cert.serial) + " names no principal accepted for " + user);
 }
 
 }  // namespace
 
 Result<std::vector<ssh::Certificate>> checkSessionCertificates(const ModuleArgs& args, const SessionRequest& req,
-                                                                const AuditLog& log) {
+                                                               const AuditLog& log) {
   SSHCA_ASSIGN_OR_RETURN(auto caKeys, loadCaKeys(args.caFile));
   std::optional<ssh::Krl> krl;
   if (args.krlFile) { SSHCA_ASSIGN_OR_RETURN(krl, loadKrl(*args.krlFile)); }
@@ -40,7 +40,8 @@ Result<std::vector<ssh::Certificate>> checkSessionCertificates(const ModuleArgs&
     if (auto readable = ssh::parseCertificate(key.keyBlob); !readable.ok())
       return makeError(ErrorCode::PermissionDenied, "the login's " + key.keyType +
                                                         " certificate cannot be read, so whether it is revoked cannot "
-                                                        "be told: " + readable.error().message);
+                                                        "be told: " +
+                                                        readable.error().message);
     auto cert = parseTrustedCertificate(key.keyBlob, caKeys);
     if (!cert.ok()) {
       log.debug("login certificate is not ours: " + cert.error().message);
@@ -56,7 +57,8 @@ Result<std::vector<ssh::Certificate>> checkSessionCertificates(const ModuleArgs&
     ours.push_back(std::move(*cert));
   }
   if (ours.empty() && args.requireCert)
-    return makeError(ErrorCode::PermissionDenied, "the login used no certificate signed by a key in ca_file (require_cert)");
+    return makeError(ErrorCode::PermissionDenied,
+                     "the login used no certificate signed by a key in ca_file (require_cert)");
   return ours;
 }
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "ca/core/common/result.h"
+#include "ca/core/ssh/ssh_cert.h"
 #include "pam/audit_log.h"
 #include "pam/module_args.h"
-#include "ca/core/ssh/ssh_cert.h"
 
 namespace sshca::pam {
 
@@ -22,6 +22,6 @@ struct SessionRequest {
 // Our certificates the login used (usually one; none for a login by
 // password or by a plain key), or why the session must be refused.
 Result<std::vector<ssh::Certificate>> checkSessionCertificates(const ModuleArgs& args, const SessionRequest& req,
-                                                                const AuditLog& log);
+                                                               const AuditLog& log);
 
 }  // namespace sshca::pam

@@ -20,8 +20,14 @@ struct Ip {
 std::optional<Ip> parseIp(std::string_view s) {
   const std::string z(s);
   Ip ip;
-  if (inet_pton(AF_INET, z.c_str(), ip.bytes.data()) == 1) { ip.family = AF_INET; return ip; }
-  if (inet_pton(AF_INET6, z.c_str(), ip.bytes.data()) == 1) { ip.family = AF_INET6; return ip; }
+  if (inet_pton(AF_INET, z.c_str(), ip.bytes.data()) == 1) {
+    ip.family = AF_INET;
+    return ip;
+  }
+  if (inet_pton(AF_INET6, z.c_str(), ip.bytes.data()) == 1) {
+    ip.family = AF_INET6;
+    return ip;
+  }
   return std::nullopt;
 }
 

@@ -39,7 +39,8 @@ std::vector<std::pair<size_t, std::string>> meaningfulLines(const std::string& c
 Status checkOwnership(const std::string& path, const struct stat& st) {
   if (!S_ISREG(st.st_mode)) return makeError(ErrorCode::PermissionDenied, "'" + path + "' is not a regular file");
   if (st.st_uid != 0)
-    return makeError(ErrorCode::PermissionDenied, "'" + path + "' is owned by uid " + std::to_string(st.st_uid) + ", not root");
+    return makeError(ErrorCode::PermissionDenied,
+                     "'" + path + "' is owned by uid " + std::to_string(st.st_uid) + ", not root");
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
     return makeError(ErrorCode::PermissionDenied, "'" + path + "' is writable by group or others");
   return okStatus();
@@ -50,12 +51,14 @@ Status checkOwnership(const std::string& path, const struct stat& st) {
 Result<std::string> readTrustedFile(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (!fd.valid())
-    return makeError(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::IoError, "'" + path + "': " + std::strerror(errno));
-  struct stat st{};
+    return makeError(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::IoError,
+                     "'" + path + "': " + std::strerror(errno));
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return makeError(ErrorCode::IoError, "'" + path + "': " + std::strerror(errno));
   SSHCA_RETURN_IF_ERROR(checkOwnership(path, st));
   if (static_cast<size_t>(st.st_size) > kMaxTrustFileBytes)
-    return makeError(ErrorCode::InvalidFormat, "'" + path + "' is larger than " + std::to_string(kMaxTrustFileBytes) + " bytes");
+    return makeError(ErrorCode::InvalidFormat,
+                     "'" + path + "' is larger than " + std::to_string(kMaxTrustFileBytes) + " bytes");
   std::string content;
   char buf[8192];
   for (;;) {

@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "ca/core/common/file_io.h"
+#include <nlohmann/json.hpp>
+
 #include "ca/core/common/file_io.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 
@@ -70,8 +70,9 @@ Result<AgentState> loadAgentState(const std::string& dir) {
   auto text = readFile(stateFileIn(dir));
   if (!text.ok()) {
     if (text.error().code == ErrorCode::NotFound)
-      return makeError(ErrorCode::NotFound, "no CA configured in " + dir +
-                                                ": run `sshca-agent bootstrap --ca-url URL --fingerprint SHA256` first");
+      return makeError(
+          ErrorCode::NotFound,
+          "no CA configured in " + dir + ": run `sshca-agent bootstrap --ca-url URL --fingerprint SHA256` first");
     return std::move(text).error();
   }
   AgentState s;
@@ -80,7 +81,8 @@ Result<AgentState> loadAgentState(const std::string& dir) {
     s.caUrl = j.at("caUrl").get<std::string>();
     s.rootFingerprint = j.at("rootFingerprint").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
-    return makeError(ErrorCode::InvalidFormat, stateFileIn(dir) + " is damaged (" + e.what() + "): run bootstrap again");
+    return makeError(ErrorCode::InvalidFormat,
+                     stateFileIn(dir) + " is damaged (" + e.what() + "): run bootstrap again");
   }
   SSHCA_ASSIGN_OR_RETURN(s.rootPem, readFile(rootFileIn(dir)));
   SSHCA_ASSIGN_OR_RETURN(std::string users, readFile(userCaFileIn(dir)));

@@ -13,8 +13,8 @@
 namespace sshca::agent {
 
 struct AgentState {
-  std::string caUrl;                 // no trailing slash
-  std::string rootFingerprint;       // SHA-256 of the root's DER, lower-case hex
+  std::string caUrl;            // no trailing slash
+  std::string rootFingerprint;  // SHA-256 of the root's DER, lower-case hex
   std::string rootPem;
   std::vector<PublicKey> userCaKeys;  // from GET /ssh/roots at bootstrap
   std::vector<PublicKey> hostCaKeys;
@@ -24,9 +24,9 @@ struct AgentState {
 std::string defaultConfigDir();
 
 // Files inside the directory (stable names: other tools may read them).
-std::string rootFileIn(const std::string& dir);     // root_ca.crt
-std::string userCaFileIn(const std::string& dir);   // user_ca.pub
-std::string hostCaFileIn(const std::string& dir);   // host_ca.pub
+std::string rootFileIn(const std::string& dir);    // root_ca.crt
+std::string userCaFileIn(const std::string& dir);  // user_ca.pub
+std::string hostCaFileIn(const std::string& dir);  // host_ca.pub
 
 // Creates the directory (0755) and writes every file atomically; agent.json last,
 // so that a half-written state never looks complete.

@@ -56,8 +56,8 @@ Result<BoundedResponse> sendBounded(HttpClient& client, httplib::Request req, co
   httplib::Error err = httplib::Error::Success;
   bool sent = client.send(req, res, err);
   if (tooLarge)
-    return makeError(ErrorCode::InvalidFormat, what + ": the answer is larger than " +
-                                                   std::to_string(limits.maxBytes) + " bytes; refused, not read");
+    return makeError(ErrorCode::InvalidFormat, what + ": the answer is larger than " + std::to_string(limits.maxBytes) +
+                                                   " bytes; refused, not read");
   if (tooLate)
     return makeError(ErrorCode::Unavailable,
                      what + ": no complete answer within " + std::to_string(limits.deadline.count()) + " s");

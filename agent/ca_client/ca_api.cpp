@@ -1,8 +1,10 @@
 #include "agent/ca_client/ca_api.h"
 
-#include <algorithm>
-#include <nlohmann/json.hpp>
 #include <strings.h>
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/utc_time.h"
 #include "ca/core/ssh/ssh_pubkey.h"
@@ -23,9 +25,11 @@ Result<json> parseJson(const std::string& body, const std::string& what) {
 Result<std::vector<PublicKey>> keysField(const json& j, const char* field) {
   std::vector<PublicKey> keys;
   if (!j.contains(field) || j[field].is_null()) return keys;
-  if (!j[field].is_array()) return makeError(ErrorCode::InvalidFormat, std::string("/ssh/roots: ") + field + " is not an array");
+  if (!j[field].is_array())
+    return makeError(ErrorCode::InvalidFormat, std::string("/ssh/roots: ") + field + " is not an array");
   for (const auto& item : j[field]) {
-    if (!item.is_string()) return makeError(ErrorCode::InvalidFormat, std::string("/ssh/roots: ") + field + " holds a non-string");
+    if (!item.is_string())
+      return makeError(ErrorCode::InvalidFormat, std::string("/ssh/roots: ") + field + " holds a non-string");
     SSHCA_ASSIGN_OR_RETURN(Bytes wire, base64Decode(item.get<std::string>()));
     auto key = ssh::parsePublicKeyWire(wire);
     if (!key.ok()) return std::move(key).error().context(std::string("/ssh/roots ") + field);
@@ -77,7 +81,8 @@ Result<std::string> fetchSshpopProvisionerName(const CaClient& ca) {
   SSHCA_ASSIGN_OR_RETURN(json j, parseJson(body, "/provisioners"));
   if (j.is_object() && j.contains("provisioners") && j["provisioners"].is_array()) {
     for (const auto& p : j["provisioners"]) {
-      if (!p.is_object() || !p.contains("type") || !p["type"].is_string() || !p.contains("name") || !p["name"].is_string())
+      if (!p.is_object() || !p.contains("type") || !p["type"].is_string() || !p.contains("name") ||
+          !p["name"].is_string())
         continue;
       if (strcasecmp(p["type"].get<std::string>().c_str(), "sshpop") == 0) return p["name"].get<std::string>();
     }

@@ -20,14 +20,22 @@ constexpr time_t kReadTimeoutSeconds = 60;
 
 ErrorCode codeForStatus(int status) {
   switch (status) {
-    case 400: return ErrorCode::InvalidArgument;
-    case 401: return ErrorCode::Unauthenticated;
-    case 403: return ErrorCode::PermissionDenied;
-    case 404: return ErrorCode::NotFound;
-    case 409: return ErrorCode::Replayed;
-    case 429: return ErrorCode::RateLimited;
-    case 503: return ErrorCode::Unavailable;
-    default: return ErrorCode::Internal;
+    case 400:
+      return ErrorCode::InvalidArgument;
+    case 401:
+      return ErrorCode::Unauthenticated;
+    case 403:
+      return ErrorCode::PermissionDenied;
+    case 404:
+      return ErrorCode::NotFound;
+    case 409:
+      return ErrorCode::Replayed;
+    case 429:
+      return ErrorCode::RateLimited;
+    case 503:
+      return ErrorCode::Unavailable;
+    default:
+      return ErrorCode::Internal;
   }
 }
 
@@ -36,8 +44,7 @@ std::string errorMessage(const BoundedResponse& res) {
   try {
     auto j = nlohmann::json::parse(res.body);
     if (j.is_object() && j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
-  } catch (const nlohmann::json::exception&) {
-  }
+  } catch (const nlohmann::json::exception&) {}
   return "HTTP status " + std::to_string(res.status);
 }
 

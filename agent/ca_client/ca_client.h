@@ -45,7 +45,7 @@ class CaClient {
 
   void setRetry(RetryPolicy policy);
 
- struct Impl;  // opaque: keeps httplib.h out of every command's includes
+  struct Impl;  // opaque: keeps httplib.h out of every command's includes
 
  private:
   explicit CaClient(std::unique_ptr<Impl> impl);

@@ -4,14 +4,14 @@
 #include <sstream>
 
 #include "ca/core/common/file_io.h"
-#include "ca/core/common/file_io.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::agent {
 
 std::string certAuthorityLines(const std::vector<PublicKey>& hostCaKeys, const std::string& pattern) {
   std::string out;
-  for (const auto& k : hostCaKeys) out += "@cert-authority " + pattern + " " + ssh::formatPublicKeyLine(k, "sshca-host-ca") + "\n";
+  for (const auto& k : hostCaKeys)
+    out += "@cert-authority " + pattern + " " + ssh::formatPublicKeyLine(k, "sshca-host-ca") + "\n";
   return out;
 }
 

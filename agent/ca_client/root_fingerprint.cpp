@@ -1,8 +1,8 @@
 #include "agent/ca_client/root_fingerprint.h"
 
-#include <openssl/x509.h>
-
 #include <cctype>
+
+#include <openssl/x509.h>
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/x509/x509_pem.h"
@@ -29,8 +29,8 @@ Result<std::string> normalizeFingerprint(std::string_view text) {
     hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   if (hex.size() != 64)
-    return makeError(ErrorCode::InvalidArgument, "--fingerprint has " + std::to_string(hex.size()) +
-                                                     " hex digits; a SHA-256 fingerprint has 64");
+    return makeError(ErrorCode::InvalidArgument,
+                     "--fingerprint has " + std::to_string(hex.size()) + " hex digits; a SHA-256 fingerprint has 64");
   return hex;
 }
 

@@ -69,10 +69,9 @@ Status checkServerNamesHost(const std::string& host, int port) {
   bool ok = X509_check_host(leaf.get(), host.c_str(), host.size(), 0, nullptr) == 1 ||
             X509_check_ip_asc(leaf.get(), host.c_str(), 0) == 1;
   if (ok) return okStatus();
-  return makeError(ErrorCode::InvalidArgument, "--ca-url names the host '" + host +
-                                                   "', which the CA's TLS certificate does not list (it names " +
-                                                   joined(namesOf(leaf.get())) +
-                                                   "): every later connection would be refused; use one of those");
+  return makeError(ErrorCode::InvalidArgument,
+                   "--ca-url names the host '" + host + "', which the CA's TLS certificate does not list (it names " +
+                       joined(namesOf(leaf.get())) + "): every later connection would be refused; use one of those");
 }
 
 }  // namespace sshca::agent

@@ -5,17 +5,17 @@
 #include <iostream>
 #include <memory>
 
-#include "agent/cli/agent_cli.h"
 #include "agent/ca_client/agent_state.h"
-#include "ca/core/common/file_io.h"
 #include "agent/ca_client/ca_api.h"
 #include "agent/ca_client/ca_client.h"
-#include "agent/cli/commands.h"
+#include "agent/ca_client/https_url.h"
 #include "agent/ca_client/known_hosts_line.h"
 #include "agent/ca_client/root_fingerprint.h"
-#include "agent/os/scoped_temp_file.h"
-#include "agent/ca_client/https_url.h"
 #include "agent/ca_client/server_names.h"
+#include "agent/cli/agent_cli.h"
+#include "agent/cli/commands.h"
+#include "agent/os/scoped_temp_file.h"
+#include "ca/core/common/file_io.h"
 
 namespace sshca::agent {
 namespace {
@@ -47,7 +47,8 @@ AgentState fetchPinnedState(const BootstrapOptions& o) {
   ScopedTempFile rootFile = orFail(ScopedTempFile::createInTmp("sshca-agent-root.", s.rootPem));
   CaClient pinned = orFail(CaClient::pinned(s.caUrl, rootFile.path()));
   auto roots = fetchSshRoots(pinned);
-  if (!roots.ok()) fail(std::move(roots).error().context("the server does not prove the root it sent (nothing stored)"));
+  if (!roots.ok())
+    fail(std::move(roots).error().context("the server does not prove the root it sent (nothing stored)"));
   if (roots->userKeys.empty() || roots->hostKeys.empty())
     fail(makeError(ErrorCode::InvalidFormat, "the CA's /ssh/roots lacks a user or host CA key; nothing stored"));
   s.userCaKeys = roots->userKeys;
@@ -77,14 +78,16 @@ void runBootstrap(const BootstrapOptions& o) {
 
 void registerBootstrapCommand(CLI::App& app) {
   auto o = std::make_shared<BootstrapOptions>();
-  auto* cmd = app.add_subcommand("bootstrap", "Pin the CA: fetch its root, check the fingerprint, store URL, root and SSH CA keys");
+  auto* cmd = app.add_subcommand("bootstrap",
+                                 "Pin the CA: fetch its root, check the fingerprint, store URL, root and SSH CA keys");
   cmd->add_option("--ca-url", o->caUrl, "the CA's URL, https://host[:port]")->required();
   cmd->add_option("--fingerprint", o->fingerprint,
                   "SHA-256 of the CA root's DER, as `sshca init` prints it (hex; colons and case do not matter)")
       ->required();
   addConfigDirOption(cmd, o->configDir);
   cmd->add_flag("--host", o->host, "this is a server: also write the user CA keys for sshd's TrustedUserCAKeys");
-  cmd->add_option("--user-ca-file", o->userCaFile, "where --host writes the user CA keys (default /etc/ssh/sshca_user_ca.pub)");
+  cmd->add_option("--user-ca-file", o->userCaFile,
+                  "where --host writes the user CA keys (default /etc/ssh/sshca_user_ca.pub)");
   cmd->add_option("--known-hosts", o->knownHosts, "append the @cert-authority line to this known_hosts file (once)");
   cmd->add_option("--host-pattern", o->pattern, "host name pattern of the @cert-authority line (default *)");
   cmd->footer(

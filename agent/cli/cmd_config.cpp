@@ -6,8 +6,8 @@
 #include "agent/cli/agent_cli.h"
 #include "agent/cli/commands.h"
 #include "agent/host/host_keys.h"
-#include "agent/krl/krl_sync.h"
 #include "agent/host/sshd_dropin.h"
+#include "agent/krl/krl_sync.h"
 #include "cli_support/cli_error.h"
 
 namespace sshca::agent {
@@ -32,8 +32,10 @@ void runConfigSshd(const ConfigSshdOptions& o) {
   requireUserCaFile(o.userCaFile);
   DropinInputs in{o.userCaFile, o.krlFile, {}};
   auto keys = selectHostKeys(o.keys);
-  if (keys.ok()) in.keys = std::move(keys).value();
-  else if (!o.keys.empty() || keys.error().code != ErrorCode::NotFound) fail(std::move(keys).error());
+  if (keys.ok())
+    in.keys = std::move(keys).value();
+  else if (!o.keys.empty() || keys.error().code != ErrorCode::NotFound)
+    fail(std::move(keys).error());
   std::cout << renderSshdDropin(in);
 }
 
@@ -43,7 +45,8 @@ void registerConfigCommands(CLI::App& app) {
   auto* config = app.add_subcommand("config", "Print configuration snippets for this machine");
   config->require_subcommand(1);
   auto o = std::make_shared<ConfigSshdOptions>();
-  auto* sshd = config->add_subcommand("sshd", "Print the sshd_config.d drop-in (TrustedUserCAKeys, HostCertificate, RevokedKeys)");
+  auto* sshd = config->add_subcommand(
+      "sshd", "Print the sshd_config.d drop-in (TrustedUserCAKeys, HostCertificate, RevokedKeys)");
   sshd->add_option("--key", o->keys, "a host public key, repeatable (default: every /etc/ssh/ssh_host_*_key.pub)");
   sshd->add_option("--user-ca-file", o->userCaFile, "the user CA keys file (default /etc/ssh/sshca_user_ca.pub)");
   sshd->add_option("--krl", o->krlFile, "the KRL file (default /etc/ssh/sshca_revoked.krl)");

@@ -3,8 +3,8 @@
 #include <iostream>
 #include <memory>
 
-#include "agent/cli/agent_cli.h"
 #include "agent/ca_client/ca_connection.h"
+#include "agent/cli/agent_cli.h"
 #include "agent/cli/commands.h"
 #include "agent/host/host_enroll.h"
 #include "agent/host/host_keys.h"
@@ -60,8 +60,10 @@ bool reloadPending(const HostOptions& o) {
 // --token-file, else --token or $SSHCA_TOKEN (CLI11 fills --token from it).
 std::string enrollmentToken(const HostOptions& o) {
   if (!o.tokenFile.empty()) return readSecretLine(o.tokenFile);
-  if (o.token.empty()) fail(makeError(ErrorCode::InvalidArgument, "give the one-time token: --token-file FILE (or - for stdin), "
-                                                                  "$SSHCA_TOKEN or --token"));
+  if (o.token.empty())
+    fail(makeError(ErrorCode::InvalidArgument,
+                   "give the one-time token: --token-file FILE (or - for stdin), "
+                   "$SSHCA_TOKEN or --token"));
   return o.token;
 }
 
@@ -88,7 +90,8 @@ void runRenew(HostOptions o) {
   if (r.renewed > 0 || pending) orFail(reloadAfterChange(o));
   if (r.failed > 0) throw ExitWith{kExitFailed};
   if (r.renewed == 0 && r.notDue == 0)
-    fail(makeError(ErrorCode::NotFound, "no host certificate (ssh_host_*_key-cert.pub) to renew: run `sshca-agent host enroll` first"));
+    fail(makeError(ErrorCode::NotFound,
+                   "no host certificate (ssh_host_*_key-cert.pub) to renew: run `sshca-agent host enroll` first"));
   // Nothing renewed now, but sshd serves an earlier renewal since this run:
   // a change, 0.
   if (r.renewed == 0 && !pending) throw ExitWith{kExitNotDue};
@@ -117,16 +120,17 @@ void addEnroll(CLI::App* host) {
 
 void addRenew(CLI::App* host) {
   auto o = std::make_shared<HostOptions>();
-  auto* cmd = host->add_subcommand("renew", "Renew host certificates by SSHPOP when less than a third of their validity remains");
+  auto* cmd = host->add_subcommand(
+      "renew", "Renew host certificates by SSHPOP when less than a third of their validity remains");
   addCommonOptions(cmd, *o);
   cmd->add_flag("--force", o->renew.force, "renew even when not due");
   cmd->add_flag("--rekey", o->renew.rekey, "make a new host key of the same type and certify it (/ssh/rekey)");
-  cmd->footer(
-      cli::exitStatusHelp(true) + " 0: something was renewed; 1: a renewal failed.\n"
-      "Keys without a certificate are skipped unless named with --key.\n"
-      "Examples:\n"
-      "  sshca-agent host renew                     # weekly, from cron or the systemd timer\n"
-      "  sshca-agent host renew --force --rekey --key /etc/ssh/ssh_host_ed25519_key.pub");
+  cmd->footer(cli::exitStatusHelp(true) +
+              " 0: something was renewed; 1: a renewal failed.\n"
+              "Keys without a certificate are skipped unless named with --key.\n"
+              "Examples:\n"
+              "  sshca-agent host renew                     # weekly, from cron or the systemd timer\n"
+              "  sshca-agent host renew --force --rekey --key /etc/ssh/ssh_host_ed25519_key.pub");
   cmd->callback([o] { runRenew(*o); });
 }
 

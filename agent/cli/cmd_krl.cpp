@@ -2,8 +2,8 @@
 #include <iostream>
 #include <memory>
 
-#include "agent/cli/agent_cli.h"
 #include "agent/ca_client/ca_connection.h"
+#include "agent/cli/agent_cli.h"
 #include "agent/cli/commands.h"
 #include "agent/krl/krl_sync.h"
 

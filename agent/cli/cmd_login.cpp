@@ -4,21 +4,21 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 
+#include "agent/ca_client/ca_connection.h"
+#include "agent/ca_client/known_hosts_line.h"
+#include "agent/cli/agent_cli.h"
+#include "agent/cli/commands.h"
 #include "agent/krl/krl_sync.h"
 #include "agent/login/agent_certificates.h"
-#include "agent/login/certificate_status.h"
-#include "agent/cli/agent_cli.h"
 #include "agent/login/browser_flow.h"
-#include "agent/ca_client/ca_connection.h"
-#include "agent/cli/commands.h"
+#include "agent/login/certificate_status.h"
 #include "agent/login/device_flow.h"
-#include "agent/ca_client/known_hosts_line.h"
 #include "agent/login/login_provisioner.h"
 #include "agent/login/oauth_client.h"
 #include "agent/login/oidc_discovery.h"
@@ -73,8 +73,10 @@ void runLogin(const LoginOptions& o) {
   // Checked once, before the person signs in: no agent is fatal only when
   // the result has nowhere else to go (--write).
   Status agent = checkAgentReachable(socket);
-  if (o.write.empty()) orFail(agent);
-  else orFail(checkKeyPathFree(o.write));
+  if (o.write.empty())
+    orFail(agent);
+  else
+    orFail(checkKeyPathFree(o.write));
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
   OidcProvisionerInfo prov = orFail(pickOidcProvisioner(ca.client, o.provisioner));
   std::string idToken = obtainIdToken(o, prov);
@@ -90,25 +92,28 @@ void runLogin(const LoginOptions& o) {
 
 void registerLogin(CLI::App& app) {
   auto o = std::make_shared<LoginOptions>();
-  auto* cmd = app.add_subcommand("login", "Sign in with the CA's OIDC provider; put a fresh key and its user "
-                                          "certificate into the running ssh-agent");
+  auto* cmd = app.add_subcommand("login",
+                                 "Sign in with the CA's OIDC provider; put a fresh key and its user "
+                                 "certificate into the running ssh-agent");
   addConfigDirOption(cmd, o->configDir);
   cmd->add_option("--provisioner", o->provisioner, "the CA's OIDC provisioner to use (default: its only one)");
   auto* dev = cmd->add_flag("--device", o->device, "device flow (RFC 8628): a code to enter on another device");
   cmd->add_flag("--browser", o->browser, "browser flow (RFC 8252, PKCE) with a redirect to 127.0.0.1")->excludes(dev);
   cmd->add_flag("--no-open", o->noBrowserOpen, "browser flow: print the URL, do not run xdg-open");
   cmd->add_option("--key-type", o->keyType, "ed25519 (default) or ecdsa-p256");
-  cmd->add_option("--write", o->write, "also write PATH (private key, 0600), PATH.pub and PATH-cert.pub; "
+  cmd->add_option("--write", o->write,
+                  "also write PATH (private key, 0600), PATH.pub and PATH-cert.pub; "
                   "replaces only what an earlier login wrote there");
   cmd->add_option("--client-secret-file", o->clientSecretFile,
                   "the OAuth client's secret, read from FILE, when the provider registered the CA's client ID "
                   "as confidential; sent by client_secret_basic, or client_secret_post if only that is allowed");
   cmd->add_option("--id-token-file", o->idTokenFile,
                   "use an ID token obtained elsewhere (file, or - for stdin) instead of signing in");
-  cmd->footer("Default flow: the browser when DISPLAY or WAYLAND_DISPLAY is set, else the device flow.\n"
-              "Needs `sshca-agent bootstrap` first (the CA URL and pinned root) and a running ssh-agent\n"
-              "(SSH_AUTH_SOCK) unless --write is given. The key lives only in the agent, for as long as\n"
-              "the certificate is valid. See docs/login.md.");
+  cmd->footer(
+      "Default flow: the browser when DISPLAY or WAYLAND_DISPLAY is set, else the device flow.\n"
+      "Needs `sshca-agent bootstrap` first (the CA URL and pinned root) and a running ssh-agent\n"
+      "(SSH_AUTH_SOCK) unless --write is given. The key lives only in the agent, for as long as\n"
+      "the certificate is valid. See docs/login.md.");
   cmd->callback([o] { runLogin(*o); });
 }
 
@@ -153,13 +158,15 @@ void runLogout(const std::string& configDir) {
 void registerStatusAndLogout(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto krl = std::make_shared<std::string>(kDefaultKrlFile);
-  auto* status = app.add_subcommand("status", "Show the sshca certificates in the ssh-agent (principals, expiry, "
-                                              "revoked or expiring soon)");
+  auto* status = app.add_subcommand("status",
+                                    "Show the sshca certificates in the ssh-agent (principals, expiry, "
+                                    "revoked or expiring soon)");
   addConfigDirOption(status, *dir);
   status->add_option("--krl", *krl, "the installed KRL to check them against (default /etc/ssh/sshca_revoked.krl)");
-  status->footer("Marks a certificate [REVOKED (in the KRL)], [EXPIRED] or [EXPIRES SOON] (within an hour).\n"
-                 "The KRL is the one `sshca-agent krl sync` installs; without it revocation is not checked\n"
-                 "(said on stderr).");
+  status->footer(
+      "Marks a certificate [REVOKED (in the KRL)], [EXPIRED] or [EXPIRES SOON] (within an hour).\n"
+      "The KRL is the one `sshca-agent krl sync` installs; without it revocation is not checked\n"
+      "(said on stderr).");
   status->callback([dir, krl] { runStatus(*dir, *krl); });
   auto dir2 = std::make_shared<std::string>();
   auto* logout = app.add_subcommand("logout", "Remove the sshca certificates and their keys from the ssh-agent");
@@ -198,14 +205,16 @@ void runConfigSsh(const ConfigSshOptions& o) {
     ensureSshDirectory(std::string(home) + "/.ssh");
   }
   int added = orFail(appendLinesOnce(file, lines));
-  std::cout << (added ? "added the @cert-authority line to " : "the @cert-authority line is already in ") << file << "\n";
+  std::cout << (added ? "added the @cert-authority line to " : "the @cert-authority line is already in ") << file
+            << "\n";
 }
 
 void registerConfigSsh(CLI::App& app) {
   CLI::App* config = app.get_subcommand("config");
   auto o = std::make_shared<ConfigSshOptions>();
-  auto* cmd = config->add_subcommand("ssh", "Print (or --write) the @cert-authority known_hosts line that makes ssh "
-                                            "trust the fleet's host certificates");
+  auto* cmd = config->add_subcommand("ssh",
+                                     "Print (or --write) the @cert-authority known_hosts line that makes ssh "
+                                     "trust the fleet's host certificates");
   addConfigDirOption(cmd, o->configDir);
   cmd->add_option("--host-pattern", o->pattern, "the hosts the CA vouches for, e.g. '*.example.com' (default *)");
   cmd->add_flag("--write", o->write, "append the line to the known_hosts file, once");

@@ -4,9 +4,10 @@
 #include "cli_support/run_main.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"sshca-agent: joins this machine to an sshca CA: bootstrap, host certificates, KRL sync, "
-               "user login into ssh-agent",
-               "sshca-agent"};
+  CLI::App app{
+      "sshca-agent: joins this machine to an sshca CA: bootstrap, host certificates, KRL sync, "
+      "user login into ssh-agent",
+      "sshca-agent"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "sshca-agent 0.1.0");
   sshca::agent::registerBootstrapCommand(app);

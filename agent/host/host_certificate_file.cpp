@@ -2,9 +2,9 @@
 
 #include <ctime>
 
-#include "ca/core/common/file_io.h"
 #include "agent/ca_client/ca_api.h"
 #include "agent/host/issued_host_certificate.h"
+#include "ca/core/common/file_io.h"
 #include "ca/core/common/utc_time.h"
 
 namespace sshca::agent {

@@ -36,7 +36,8 @@ Result<std::vector<std::string>> defaultHostPublicKeys(const std::string& dir) {
     if (name.rfind("ssh_host_", 0) == 0 && endsWith(name, "_key.pub")) found.push_back(entry.path().string());
   }
   if (ec) return makeError(ErrorCode::IoError, "cannot list " + dir + ": " + ec.message());
-  if (found.empty()) return makeError(ErrorCode::NotFound, "no host keys (ssh_host_*_key.pub) in " + dir + "; use --key");
+  if (found.empty())
+    return makeError(ErrorCode::NotFound, "no host keys (ssh_host_*_key.pub) in " + dir + "; use --key");
   std::sort(found.begin(), found.end());
   return found;
 }

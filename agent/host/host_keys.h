@@ -15,9 +15,9 @@ namespace sshca::agent {
 inline constexpr const char* kDefaultHostKeyDir = "/etc/ssh";
 
 struct HostKeyFiles {
-  std::string publicKey;   // .../ssh_host_ecdsa_key.pub
-  std::string privateKey;  // .../ssh_host_ecdsa_key
-  std::string certificate; // .../ssh_host_ecdsa_key-cert.pub
+  std::string publicKey;    // .../ssh_host_ecdsa_key.pub
+  std::string privateKey;   // .../ssh_host_ecdsa_key
+  std::string certificate;  // .../ssh_host_ecdsa_key-cert.pub
 };
 
 // InvalidArgument unless the path ends in ".pub" (and is not a -cert.pub).

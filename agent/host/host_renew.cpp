@@ -4,8 +4,8 @@
 #include <filesystem>
 
 #include "agent/ca_client/ca_api.h"
-#include "agent/host/issued_host_certificate.h"
 #include "agent/host/host_certificate_file.h"
+#include "agent/host/issued_host_certificate.h"
 #include "agent/host/new_host_key.h"
 #include "agent/host/sshpop_prover.h"
 #include "ca/core/common/file_io.h"
@@ -37,17 +37,17 @@ Status rekey(CaConnection& ca, SshpopProver& prover, const HostKeyFiles& files, 
   SSHCA_ASSIGN_OR_RETURN(NewHostKey key, NewHostKey::generateLike(old.key, files, publicKeyComment(files)));
   SSHCA_ASSIGN_OR_RETURN(std::string sshpop, prover.token("rekey", old, files.privateKey));
   SSHCA_ASSIGN_OR_RETURN(ssh::Certificate fresh, rekeyHostCertificate(ca.client, sshpop, key.publicKey()));
-  auto checked =
-      checkIssuedHostCertificate(fresh, key.publicKey(), ca.state.hostCaKeys, static_cast<uint64_t>(std::time(nullptr)));
+  auto checked = checkIssuedHostCertificate(fresh, key.publicKey(), ca.state.hostCaKeys,
+                                            static_cast<uint64_t>(std::time(nullptr)));
   if (!checked.ok()) return std::move(checked).error().context("not installing the new key");
   SSHCA_RETURN_IF_ERROR(key.install(files));
   Status installed = installHostCertificate(files, fresh, key.publicKey(), ca.state.hostCaKeys);
   if (!installed.ok()) {
     Status restored = key.restore(files);
     if (!restored.ok())
-      return makeError(installed.error().code, installed.error().message +
-                                                   "; the old key could not be put back either: " +
-                                                   restored.error().message);
+      return makeError(
+          installed.error().code,
+          installed.error().message + "; the old key could not be put back either: " + restored.error().message);
   }
   return installed;
 }
@@ -57,7 +57,8 @@ Result<Step> renewOne(CaConnection& ca, SshpopProver& prover, const HostKeyFiles
   std::error_code ec;
   if (!o.keysGiven && !std::filesystem::exists(files.certificate, ec)) return Step::Skipped;
   SSHCA_ASSIGN_OR_RETURN(ssh::Certificate old, readCertificateFile(files.certificate));
-  if (old.type != ssh::CertType::Host) return makeError(ErrorCode::InvalidArgument, files.certificate + " is not a host certificate");
+  if (old.type != ssh::CertType::Host)
+    return makeError(ErrorCode::InvalidArgument, files.certificate + " is not a host certificate");
   if (!o.force && !renewalDue(old, now)) return Step::NotDue;
   SSHCA_RETURN_IF_ERROR(o.rekey ? rekey(ca, prover, files, old) : renewSameKey(ca, prover, files, old));
   return Step::Renewed;

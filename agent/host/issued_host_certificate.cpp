@@ -11,13 +11,15 @@ Status checkIssuedHostCertificate(const ssh::Certificate& cert, const PublicKey&
                                   const std::vector<PublicKey>& hostCaKeys, uint64_t now) {
   constexpr uint64_t kClockSkewSeconds = 300;
   if (cert.type != ssh::CertType::Host)
-    return makeError(ErrorCode::InvalidFormat, "the CA returned a user certificate where a host certificate was asked for");
+    return makeError(ErrorCode::InvalidFormat,
+                     "the CA returned a user certificate where a host certificate was asked for");
   if (!(cert.key == key)) return makeError(ErrorCode::InvalidFormat, "the CA returned a certificate for another key");
-  bool pinned = std::any_of(hostCaKeys.begin(), hostCaKeys.end(), [&](const PublicKey& k) { return k == cert.signatureKey; });
+  bool pinned =
+      std::any_of(hostCaKeys.begin(), hostCaKeys.end(), [&](const PublicKey& k) { return k == cert.signatureKey; });
   if (!pinned)
-    return makeError(ErrorCode::Unauthenticated,
-                     "the returned certificate is signed by " + ssh::fingerprintSha256(cert.signatureKey) +
-                         ", not by the host CA key pinned at bootstrap");
+    return makeError(ErrorCode::Unauthenticated, "the returned certificate is signed by " +
+                                                     ssh::fingerprintSha256(cert.signatureKey) +
+                                                     ", not by the host CA key pinned at bootstrap");
   auto sig = ssh::verifyCertificateSignature(cert);
   if (!sig.ok()) return std::move(sig).error().context("the returned certificate");
   if (cert.validAfter > now + kClockSkewSeconds)

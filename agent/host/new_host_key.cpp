@@ -1,13 +1,12 @@
 #include "agent/host/new_host_key.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
-#include <unistd.h>
-
-#include "ca/core/common/file_io.h"
 #include "ca/core/common/file_io.h"
 #include "ca/core/keys/key_generation.h"
 #include "ca/core/ssh/openssh_private_key.h"
@@ -41,12 +40,13 @@ NewHostKey::~NewHostKey() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-Result<NewHostKey> NewHostKey::generateLike(const PublicKey& old, const HostKeyFiles& files, const std::string& comment) {
+Result<NewHostKey> NewHostKey::generateLike(const PublicKey& old, const HostKeyFiles& files,
+                                            const std::string& comment) {
   std::filesystem::path parent = std::filesystem::path(files.privateKey).parent_path();
   std::string pattern = (parent.empty() ? std::string(".") : parent.string()) + "/.sshca-rekey.XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr)
-    return makeError(ErrorCode::IoError, "cannot create a directory for the new key next to " + files.privateKey + ": " +
-                                             std::strerror(errno));
+    return makeError(ErrorCode::IoError, "cannot create a directory for the new key next to " + files.privateKey +
+                                             ": " + std::strerror(errno));
   std::string dir = pattern;
   auto pub = writeNewKey(dir, old.spec(), comment);  // same type and size
   if (!pub.ok()) {
@@ -60,7 +60,8 @@ Result<NewHostKey> NewHostKey::generateLike(const PublicKey& old, const HostKeyF
 Status NewHostKey::install(const HostKeyFiles& files) {
   SSHCA_ASSIGN_OR_RETURN(oldPublicLine_, readFile(files.publicKey));
   if (::link(files.privateKey.c_str(), (dir_ + "/old").c_str()) != 0)
-    return makeError(ErrorCode::IoError, "cannot keep the old key " + files.privateKey + " aside: " + std::strerror(errno));
+    return makeError(ErrorCode::IoError,
+                     "cannot keep the old key " + files.privateKey + " aside: " + std::strerror(errno));
   SSHCA_RETURN_IF_ERROR(renameAtomic(dir_ + "/key", files.privateKey));
   Status pub = writeFileAtomic(files.publicKey, ssh::formatPublicKeyLine(key_, comment_) + "\n", 0644);
   if (!pub.ok()) (void)restore(files);

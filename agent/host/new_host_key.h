@@ -44,7 +44,7 @@ class NewHostKey {
       : dir_(std::move(dir)), key_(std::move(key)), comment_(std::move(comment)) {}
   std::string dir_;  // holds the private key until install, then the old one
   PublicKey key_;
-  std::string comment_;  // for the .pub
+  std::string comment_;        // for the .pub
   std::string oldPublicLine_;  // the .pub's text before install
 };
 

@@ -16,7 +16,9 @@ std::string renderSshdDropin(const DropinInputs& in) {
   std::string out =
       "# /etc/ssh/sshd_config.d/sshca.conf, from `sshca-agent config sshd`\n"
       "# Trust user certificates signed by the CA's user key (sshca-agent bootstrap --host).\n"
-      "TrustedUserCAKeys " + in.userCaFile + "\n"
+      "TrustedUserCAKeys " +
+      in.userCaFile +
+      "\n"
       "# Present this host's certificates (sshca-agent host enroll / renew).\n";
   bool any = false;
   for (const auto& k : in.keys) {
@@ -29,7 +31,8 @@ std::string renderSshdDropin(const DropinInputs& in) {
   if (exists(in.krlFile)) {
     out += "RevokedKeys " + in.krlFile + "\n";
   } else {
-    out += "# RevokedKeys " + in.krlFile + "   <- after the first `sshca-agent krl sync`: sshd refuses\n"
+    out += "# RevokedKeys " + in.krlFile +
+           "   <- after the first `sshca-agent krl sync`: sshd refuses\n"
            "#   every public-key login while this file is missing or unreadable.\n";
   }
   return out;

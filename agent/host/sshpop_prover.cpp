@@ -19,9 +19,9 @@ Result<std::string> SshpopProver::token(const std::string& endpoint, const ssh::
   auto signer = loadSoftSigner(privateKeyPath);
   if (!signer.ok()) return std::move(signer).error().context("reading the host private key");
   if (!((*signer)->publicKey() == cert.key))
-    return makeError(ErrorCode::InvalidArgument,
-                     privateKeyPath + " is not the key of the certificate it should prove (serial " +
-                         std::to_string(cert.serial) + ")");
+    return makeError(ErrorCode::InvalidArgument, privateKeyPath +
+                                                     " is not the key of the certificate it should prove (serial " +
+                                                     std::to_string(cert.serial) + ")");
   SSHCA_ASSIGN_OR_RETURN(std::string provisioner, provisionerName());
   jose::SshpopTokenRequest req;
   req.provisioner = provisioner;

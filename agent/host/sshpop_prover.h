@@ -18,7 +18,8 @@ class SshpopProver {
 
   // endpoint: "renew", "rekey" or "revoke". The private key must be the
   // certificate's own (checked here, so a mismatch is a clear local error).
-  Result<std::string> token(const std::string& endpoint, const ssh::Certificate& cert, const std::string& privateKeyPath);
+  Result<std::string> token(const std::string& endpoint, const ssh::Certificate& cert,
+                            const std::string& privateKeyPath);
 
  private:
   Result<std::string> provisionerName();

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "ca/core/common/file_io.h"
-#include "ca/core/common/file_io.h"
 #include "ca/core/ssh/krl.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/ssh/sshsig.h"

@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "agent/login/idp_client.h"
-#include "ca/core/common/percent_encoding.h"
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/digest.h"
+#include "ca/core/common/percent_encoding.h"
 #include "ca/core/common/random.h"
 #include "ca/core/jose/jws.h"
 
@@ -42,10 +42,14 @@ Result<Pkce> makePkce() {
 std::string authorizationUrl(const OidcEndpoints& idp, const BrowserFlowOptions& o, const Pkce& p,
                              const std::string& redirect) {
   std::string url = idp.authorization + (idp.authorization.find('?') == std::string::npos ? "?" : "&");
-  const std::pair<const char*, std::string> params[] = {
-      {"response_type", "code"}, {"client_id", o.client.clientId()},  {"redirect_uri", redirect},
-      {"scope", o.scope},        {"state", p.state},         {"nonce", p.nonce},
-      {"code_challenge", p.challenge}, {"code_challenge_method", "S256"}};
+  const std::pair<const char*, std::string> params[] = {{"response_type", "code"},
+                                                        {"client_id", o.client.clientId()},
+                                                        {"redirect_uri", redirect},
+                                                        {"scope", o.scope},
+                                                        {"state", p.state},
+                                                        {"nonce", p.nonce},
+                                                        {"code_challenge", p.challenge},
+                                                        {"code_challenge_method", "S256"}};
   bool first = true;
   for (const auto& [k, v] : params) {
     url += (first ? "" : "&") + std::string(k) + "=" + percentEncode(v);
@@ -93,9 +97,8 @@ class RedirectListener {
       {
         std::lock_guard lock(cb.mu);
         bool ours = !cb.arrived && cb.judge(req);
-        res.set_content(ours && cb.code.ok()
-                            ? "<html><body>sshca: signed in. You can close this window.</body></html>"
-                            : "<html><body>sshca: sign-in refused; see the terminal.</body></html>",
+        res.set_content(ours && cb.code.ok() ? "<html><body>sshca: signed in. You can close this window.</body></html>"
+                                             : "<html><body>sshca: sign-in refused; see the terminal.</body></html>",
                         "text/html");
       }
       cb.cv.notify_all();

@@ -8,9 +8,9 @@
 namespace sshca::agent {
 namespace {
 
-constexpr int64_t kDefaultIntervalSeconds = 5;   // RFC 8628 §3.2
-constexpr int64_t kSlowDownStepSeconds = 5;      // RFC 8628 §3.5
-constexpr int64_t kMaxWaitSeconds = 30 * 60;     // whatever the provider says
+constexpr int64_t kDefaultIntervalSeconds = 5;  // RFC 8628 §3.2
+constexpr int64_t kSlowDownStepSeconds = 5;     // RFC 8628 §3.5
+constexpr int64_t kMaxWaitSeconds = 30 * 60;    // whatever the provider says
 
 struct DeviceCode {
   std::string deviceCode;
@@ -33,25 +33,25 @@ int64_t num(const nlohmann::json& j, const char* name, int64_t fallback) {
 
 Result<DeviceCode> requestCode(const OidcEndpoints& idp, const DeviceFlowOptions& o) {
   if (idp.deviceAuthorization.empty())
-    return makeError(ErrorCode::Unavailable,
-                     idp.issuer + " offers no device authorization endpoint; use --browser");
-  SSHCA_ASSIGN_OR_RETURN(IdpReply reply,
-                         o.client.post(idp.deviceAuthorization, {{"scope", o.scope}}));
+    return makeError(ErrorCode::Unavailable, idp.issuer + " offers no device authorization endpoint; use --browser");
+  SSHCA_ASSIGN_OR_RETURN(IdpReply reply, o.client.post(idp.deviceAuthorization, {{"scope", o.scope}}));
   if (reply.status != 200)
     return makeError(ErrorCode::Unauthenticated, "the provider refused the device login: " + oauthErrorText(reply));
-  DeviceCode c{str(reply.body, "device_code"), str(reply.body, "user_code"), str(reply.body, "verification_uri"),
-               str(reply.body, "verification_uri_complete"), num(reply.body, "expires_in", 600),
-               std::max<int64_t>(1, num(reply.body, "interval", kDefaultIntervalSeconds))};
+  DeviceCode c{
+      str(reply.body, "device_code"),      str(reply.body, "user_code"),
+      str(reply.body, "verification_uri"), str(reply.body, "verification_uri_complete"),
+      num(reply.body, "expires_in", 600),  std::max<int64_t>(1, num(reply.body, "interval", kDefaultIntervalSeconds))};
   if (c.deviceCode.empty() || c.userCode.empty() || c.verificationUri.empty())
-    return makeError(ErrorCode::Unavailable, "the provider's device authorization answer lacks device_code, "
-                                             "user_code or verification_uri");
+    return makeError(ErrorCode::Unavailable,
+                     "the provider's device authorization answer lacks device_code, "
+                     "user_code or verification_uri");
   return c;
 }
 
 void prompt(const DeviceCode& c, std::ostream& out) {
   out << "To sign in, open " << c.verificationUri << " and enter the code " << c.userCode << "\n";
-  if (!c.verificationUriComplete.empty()) out << "or open this link, which carries the code:\n"
-                                              << c.verificationUriComplete << "\n";
+  if (!c.verificationUriComplete.empty())
+    out << "or open this link, which carries the code:\n" << c.verificationUriComplete << "\n";
   out << "Waiting for the sign-in (the code expires in " << c.expiresIn / 60 << " min)..." << std::endl;
 }
 

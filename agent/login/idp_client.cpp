@@ -52,7 +52,8 @@ Result<nlohmann::json> idpGetJson(const std::string& url) {
   httplib::Request req;
   req.method = "GET";
   req.path = u.path;
-  SSHCA_ASSIGN_OR_RETURN(BoundedResponse res, sendBounded(client, std::move(req), kJsonAnswerLimits, "GET " + url, idpHint));
+  SSHCA_ASSIGN_OR_RETURN(BoundedResponse res,
+                         sendBounded(client, std::move(req), kJsonAnswerLimits, "GET " + url, idpHint));
   if (res.status != 200)
     return makeError(ErrorCode::Unavailable, "GET " + url + ": HTTP status " + std::to_string(res.status));
   return parseObject(url, res.body);
@@ -69,7 +70,8 @@ Result<IdpReply> idpPostForm(const std::string& url, const FormFields& fields, c
   req.body = httplib::detail::params_to_query_str(params);
   req.set_header("Content-Type", "application/x-www-form-urlencoded");
   if (!authorization.empty()) req.set_header("Authorization", authorization);
-  SSHCA_ASSIGN_OR_RETURN(BoundedResponse res, sendBounded(client, std::move(req), kJsonAnswerLimits, "POST " + url, idpHint));
+  SSHCA_ASSIGN_OR_RETURN(BoundedResponse res,
+                         sendBounded(client, std::move(req), kJsonAnswerLimits, "POST " + url, idpHint));
   SSHCA_ASSIGN_OR_RETURN(nlohmann::json body, parseObject(url, res.body));
   return IdpReply{res.status, std::move(body)};
 }

@@ -1,8 +1,8 @@
 #include "agent/login/login_provisioner.h"
 
-#include <nlohmann/json.hpp>
-
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace sshca::agent {
 namespace {

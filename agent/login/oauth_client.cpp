@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "ca/core/common/percent_encoding.h"
 #include "ca/core/common/bytes.h"
+#include "ca/core/common/percent_encoding.h"
 
 namespace sshca::agent {
 
@@ -19,8 +19,9 @@ Result<OAuthClient> OAuthClient::confidential(std::string clientId, SecretBytes 
   // keeps the secret out of form bodies that proxies may log.
   if (offers("client_secret_basic")) return OAuthClient(std::move(clientId), std::move(secret), Auth::Basic);
   if (offers("client_secret_post")) return OAuthClient(std::move(clientId), std::move(secret), Auth::Post);
-  return makeError(ErrorCode::Unavailable, "the provider accepts neither client_secret_basic nor client_secret_post "
-                                           "at its token endpoint: a client secret cannot be used");
+  return makeError(ErrorCode::Unavailable,
+                   "the provider accepts neither client_secret_basic nor client_secret_post "
+                   "at its token endpoint: a client secret cannot be used");
 }
 
 Result<IdpReply> OAuthClient::post(const std::string& url, FormFields fields) const {
@@ -28,7 +29,8 @@ Result<IdpReply> OAuthClient::post(const std::string& url, FormFields fields) co
   if (auth_ == Auth::Post) fields.emplace_back("client_secret", std::string(secret_.view()));
   if (auth_ != Auth::Basic) return idpPostForm(url, fields);
   std::string pair = percentEncode(clientId_) + ":" + percentEncode(secret_.view());  // §2.3.1: form-encoded
-  return idpPostForm(url, fields, "Basic " + base64Encode({reinterpret_cast<const uint8_t*>(pair.data()), pair.size()}));
+  return idpPostForm(url, fields,
+                     "Basic " + base64Encode({reinterpret_cast<const uint8_t*>(pair.data()), pair.size()}));
 }
 
 }  // namespace sshca::agent

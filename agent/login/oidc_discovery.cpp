@@ -28,8 +28,8 @@ Result<OidcEndpoints> discoverOidc(const std::string& issuer) {
   OidcEndpoints out{member(doc, "issuer"), member(doc, "authorization_endpoint"), member(doc, "token_endpoint"),
                     member(doc, "device_authorization_endpoint"), tokenAuthMethods(doc)};
   if (out.issuer != issuer)
-    return makeError(ErrorCode::Unauthenticated, "the provider at " + issuer + " calls itself '" + out.issuer +
-                                                     "' in its discovery document");
+    return makeError(ErrorCode::Unauthenticated,
+                     "the provider at " + issuer + " calls itself '" + out.issuer + "' in its discovery document");
   if (out.token.empty()) return makeError(ErrorCode::Unavailable, issuer + " publishes no token_endpoint");
   for (const std::string* url : {&out.authorization, &out.token, &out.deviceAuthorization})
     if (!url->empty()) SSHCA_RETURN_IF_ERROR(checkIdpUrl(*url));

@@ -11,7 +11,7 @@ namespace sshca::agent {
 
 struct OidcEndpoints {
   std::string issuer;
-  std::string authorization;        // authorization code flow (browser)
+  std::string authorization;  // authorization code flow (browser)
   std::string token;
   std::string deviceAuthorization;  // RFC 8628; empty when not offered
   // token_endpoint_auth_methods_supported; Discovery §3's default when absent.

@@ -1,26 +1,25 @@
 #include "agent/login/user_login.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/file_io.h"
 #include "ca/core/keys/key_generation.h"
 #include "ca/core/keys/public_key.h"
-#include "ca/core/ssh/ssh_agent_client.h"
 #include "ca/core/ssh/openssh_private_key.h"
+#include "ca/core/ssh/ssh_agent_client.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::agent {
 namespace {
 
 std::string signRequestBody(const PublicKey& pub, const std::string& idToken) {
-  return nlohmann::json{{"publicKey", base64Encode(ssh::encodePublicKeyWire(pub))},
-                        {"ott", idToken},
-                        {"certType", "user"}}
+  return nlohmann::json{
+      {"publicKey", base64Encode(ssh::encodePublicKeyWire(pub))}, {"ott", idToken}, {"certType", "user"}}
       .dump();
 }
 
@@ -31,7 +30,8 @@ Result<ssh::Certificate> certificateFrom(const std::string& body, const PublicKe
   SSHCA_ASSIGN_OR_RETURN(Bytes wire, base64Decode(j["crt"].get<std::string>()));
   SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert, ssh::parseCertificate(wire));
   if (!(cert.key == pub)) return makeError(ErrorCode::CryptoFailure, "the CA certified another key than ours");
-  if (cert.type != ssh::CertType::User) return makeError(ErrorCode::CryptoFailure, "the CA returned a host certificate");
+  if (cert.type != ssh::CertType::User)
+    return makeError(ErrorCode::CryptoFailure, "the CA returned a host certificate");
   return cert;
 }
 
@@ -47,8 +47,9 @@ Result<UserCertificate> requestUserCertificate(const CaClient& ca, const std::st
 
 Status checkAgentReachable(const std::string& socketPath) {
   if (socketPath.empty())
-    return makeError(ErrorCode::Unavailable, "no ssh-agent: SSH_AUTH_SOCK is not set (start one with "
-                                             "`eval $(ssh-agent)`, or pass --write PATH for key files)");
+    return makeError(ErrorCode::Unavailable,
+                     "no ssh-agent: SSH_AUTH_SOCK is not set (start one with "
+                     "`eval $(ssh-agent)`, or pass --write PATH for key files)");
   SSHCA_ASSIGN_OR_RETURN(ssh::AgentClient agent, ssh::AgentClient::connect(socketPath));
   SSHCA_ASSIGN_OR_RETURN(auto ids, agent.listIdentities());
   (void)ids;
@@ -82,7 +83,8 @@ Status writeUserKeyFiles(const std::string& path, const UserCertificate& user) {
   const auto& cert = user.certificate;
   SSHCA_ASSIGN_OR_RETURN(SecretBytes pem, ssh::formatOpenSshPrivateKey(user.key.get(), "sshca:" + cert.keyId));
   SSHCA_RETURN_IF_ERROR(writeFileAtomic(path, pem.view(), 0600));
-  SSHCA_RETURN_IF_ERROR(writeFileAtomic(path + ".pub", ssh::formatPublicKeyLine(cert.key, "sshca:" + cert.keyId) + "\n"));
+  SSHCA_RETURN_IF_ERROR(
+      writeFileAtomic(path + ".pub", ssh::formatPublicKeyLine(cert.key, "sshca:" + cert.keyId) + "\n"));
   return writeFileAtomic(path + "-cert.pub", ssh::formatCertificateLine(cert, "sshca:" + cert.keyId) + "\n");
 }
 

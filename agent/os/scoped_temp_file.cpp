@@ -13,7 +13,8 @@ Result<ScopedTempFile> ScopedTempFile::create(const std::string& dir, const std:
                                               std::string_view content) {
   std::string path = dir + "/" + prefix + "XXXXXX";
   int fd = ::mkostemp(path.data(), O_CLOEXEC);  // mode 0600
-  if (fd < 0) return makeError(ErrorCode::IoError, "cannot create a temporary file in " + dir + ": " + std::strerror(errno));
+  if (fd < 0)
+    return makeError(ErrorCode::IoError, "cannot create a temporary file in " + dir + ": " + std::strerror(errno));
   ScopedTempFile file(path);
   std::string_view rest = content;
   while (!rest.empty()) {

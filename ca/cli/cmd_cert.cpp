@@ -5,8 +5,9 @@
 #include <ctime>
 #include <iostream>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/cli/commands.h"
 #include "ca/core/common/utc_time.h"
@@ -79,9 +80,8 @@ std::string printable(const std::string& s) { return nlohmann::json(s).dump(-1, 
 void printTable(const std::vector<store::SshCertificateRecord>& rows, int64_t now) {
   std::cout << "SERIAL\tTYPE\tSTATE\tVALID UNTIL\tPROVISIONER\tKEY ID\tPRINCIPALS\n";
   for (const auto& r : rows)
-    std::cout << r.serial << "\t" << r.certType << "\t" << stateOf(r, now) << "\t" << validUntil(r.validBefore)
-              << "\t" << r.provisioner << "\t" << printable(r.keyId) << "\t" << printable(joined(r.principals))
-              << "\n";
+    std::cout << r.serial << "\t" << r.certType << "\t" << stateOf(r, now) << "\t" << validUntil(r.validBefore) << "\t"
+              << r.provisioner << "\t" << printable(r.keyId) << "\t" << printable(joined(r.principals)) << "\n";
 }
 
 store::SshCertificateQuery queryFrom(const CertListOptions& o, int64_t now) {

@@ -7,10 +7,10 @@
 #include <memory>
 #include <string>
 
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/service/store/postgres/postgres_connection.h"
 #include "ca/service/store/postgres/postgres_sqlite_import.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {

@@ -6,6 +6,7 @@
 // directly, from the CA machine: no token, no PIN, no running server.
 #include <ctime>
 #include <iostream>
+
 #include <nlohmann/json.hpp>
 
 #include "ca/cli/commands.h"
@@ -55,9 +56,12 @@ store::SshCertificateQuery certificatesOf(const store::DenyKey& key, int64_t now
   store::SshCertificateQuery q;
   q.revoked = false;
   q.unexpiredAt = now;
-  if (key.kind == store::kDenyKeyId) q.keyId = key.value;
-  else if (key.kind == store::kDenyKeyFingerprint) q.keyFingerprint = key.value;
-  else q.subject = key.value;
+  if (key.kind == store::kDenyKeyId)
+    q.keyId = key.value;
+  else if (key.kind == store::kDenyKeyFingerprint)
+    q.keyFingerprint = key.value;
+  else
+    q.subject = key.value;
   return q;
 }
 
@@ -103,14 +107,15 @@ void runList(const DenyOptions& o) {
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& d : all)
-      out.push_back({{"kind", d.key.kind}, {"value", d.key.value}, {"reason", d.reason}, {"since", formatUtc(d.addedAt)}});
+      out.push_back(
+          {{"kind", d.key.kind}, {"value", d.key.value}, {"reason", d.reason}, {"since", formatUtc(d.addedAt)}});
     std::cout << out.dump(2, ' ', false, kReplaceInvalid) << "\n";
     return;
   }
   std::cout << "KIND\tVALUE\tSINCE\tREASON\n";
   for (const auto& d : all)
-    std::cout << d.key.kind << "\t" << quoted(d.key.value) << "\t" << formatUtc(d.addedAt) << "\t"
-              << quoted(d.reason) << "\n";
+    std::cout << d.key.kind << "\t" << quoted(d.key.value) << "\t" << formatUtc(d.addedAt) << "\t" << quoted(d.reason)
+              << "\n";
 }
 
 void addNameOptions(CLI::App* cmd, DenyOptions& o) {

@@ -6,11 +6,11 @@
 #include <memory>
 #include <optional>
 
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
-#include "ca/core/kms/kms_uri.h"
 #include "ca/cli/pin_prompt.h"
+#include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/token_admin.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {
@@ -33,8 +33,7 @@ SecretBytes pinFrom(const std::string& source, const char* env, const std::strin
     return orFail(resolvePin(u));
   }
   if (const char* v = std::getenv(env); v && *v) return SecretBytes(std::string_view(v));
-  if (!haveTerminal())
-    fail(makeError(ErrorCode::NotFound, "no " + what + ": give a pin-source file or set " + env));
+  if (!haveTerminal()) fail(makeError(ErrorCode::NotFound, "no " + what + ": give a pin-source file or set " + env));
   return orFail(promptSecret("Enter " + what + ": "));
 }
 
@@ -114,9 +113,10 @@ void registerHsmCommands(CLI::App& app) {
   s->add_option("--kms", o->kms, kKmsHelp)->required();
   s->callback([o] { status(*o); });
 
-  CLI::App* it = hsm->add_subcommand(
-      "init-token", "Initialize a token with an SO PIN and a label (C_InitToken). Default: the first "
-                    "uninitialized token; an initialized one only with --reinit (erases all its keys)");
+  CLI::App* it =
+      hsm->add_subcommand("init-token",
+                          "Initialize a token with an SO PIN and a label (C_InitToken). Default: the first "
+                          "uninitialized token; an initialized one only with --reinit (erases all its keys)");
   it->add_option("--module", o->module, "PKCS#11 module path")->capture_default_str();
   it->add_option("--slot", o->slot, "slot id of the token (default: first uninitialized token)");
   it->add_option("--label", o->label, "label of the new token (1-32 characters)")->required();
@@ -125,9 +125,10 @@ void registerHsmCommands(CLI::App& app) {
   it->add_flag("--reinit", o->reinit, "allow re-initializing an initialized token (erases every key on it)");
   it->callback([o] { initTokenCmd(*o); });
 
-  CLI::App* cp = hsm->add_subcommand(
-      "change-pin", "Change the user PIN (current PIN from the kms URI's pin-source, $SSHCA_PIN or the terminal) "
-                    "or, with --so, the SO PIN");
+  CLI::App* cp =
+      hsm->add_subcommand("change-pin",
+                          "Change the user PIN (current PIN from the kms URI's pin-source, $SSHCA_PIN or the terminal) "
+                          "or, with --so, the SO PIN");
   cp->add_option("--kms", o->kms, kKmsHelp)->required();
   cp->add_flag("--so", o->so, "change the SO PIN instead of the user PIN");
   cp->add_option("--so-pin-source", o->soPinSource, kSoSourceHelp);

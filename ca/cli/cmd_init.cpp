@@ -7,11 +7,11 @@
 #include <memory>
 #include <sstream>
 
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/shown_program.h"
-#include "ca/service/setup/init_config.h"
 #include "ca/service/setup/ca_init.h"
+#include "ca/service/setup/init_config.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {
@@ -80,19 +80,23 @@ describes the directory and every ca.json field.)";
 void registerInitCommands(CLI::App& app) {
   auto c = std::make_shared<InitCommand>();
   setup::InitOptions& o = c->options;
-  auto* cmd = app.add_subcommand("init", "Create a complete CA in one directory: keys on the token, X.509 root and "
-                                         "intermediate, TLS certificate, provisioner, database, config/ca.json");
+  auto* cmd = app.add_subcommand("init",
+                                 "Create a complete CA in one directory: keys on the token, X.509 root and "
+                                 "intermediate, TLS certificate, provisioner, database, config/ca.json");
   cmd->add_option("--dir", o.dir, "directory for the new CA (created; refused if it holds a CA)")->required();
   cmd->add_option("--name", o.name, "CA name: X.509 subjects O=NAME, CN=NAME Root CA / NAME Intermediate CA")
       ->capture_default_str();
-  cmd->add_option("--dns", c->dns, "names of the service for its TLS certificate, comma-separated; IP addresses "
-                                   "become IP SANs (default: localhost,127.0.0.1)");
+  cmd->add_option("--dns", c->dns,
+                  "names of the service for its TLS certificate, comma-separated; IP addresses "
+                  "become IP SANs (default: localhost,127.0.0.1)");
   cmd->add_option("--address", o.address, "where sshca serve listens, host:port")->capture_default_str();
   cmd->add_option("--url", o.url, "the CA's URL (default: https://<first --dns name>:<port of --address>)");
-  cmd->add_option("--kms", o.kms, "use this token instead of an embedded SoftHSM2 one: "
-                                  "pkcs11:module-path=PATH;token=LABEL?pin-source=file:PATH");
-  cmd->add_option("--ssh-key-type", o.sshKeyType, "ssh-user-ca / ssh-host-ca: ecdsa-p256, ecdsa-p384, "
-                                                  "rsa-2048/3072/4096 or ed25519")
+  cmd->add_option("--kms", o.kms,
+                  "use this token instead of an embedded SoftHSM2 one: "
+                  "pkcs11:module-path=PATH;token=LABEL?pin-source=file:PATH");
+  cmd->add_option("--ssh-key-type", o.sshKeyType,
+                  "ssh-user-ca / ssh-host-ca: ecdsa-p256, ecdsa-p384, "
+                  "rsa-2048/3072/4096 or ed25519")
       ->capture_default_str();
   cmd->add_option("--provisioner", o.provisioner, "name of the JWK provisioner `sshca token` signs with")
       ->capture_default_str();

@@ -4,11 +4,11 @@
 #include <iostream>
 #include <memory>
 
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/key_source.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/ssh/ssh_pubkey.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {
@@ -64,15 +64,17 @@ void registerKmsCommands(CLI::App& app) {
   CLI::App* kms = app.add_subcommand("kms", "Keys on the HSM: create, list, show public keys");
   kms->require_subcommand(1);
 
-  CLI::App* c = kms->add_subcommand(
-      "create", "Generate a key pair on the token (private key sensitive, never extractable) and print its "
-                "OpenSSH public key line; refuses a label that exists");
+  CLI::App* c =
+      kms->add_subcommand("create",
+                          "Generate a key pair on the token (private key sensitive, never extractable) and print its "
+                          "OpenSSH public key line; refuses a label that exists");
   c->add_option("--kms", o->kms, kKmsHelp)->required();
   c->add_option("--key", o->key, kKeyHelp)->required();
   c->add_option("--type", o->type, "ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096 or ed25519")->required();
   c->callback([o] { create(*o); });
 
-  CLI::App* l = kms->add_subcommand("list", "List the key pairs on the token: label, id (hex), type, SHA256 fingerprint");
+  CLI::App* l =
+      kms->add_subcommand("list", "List the key pairs on the token: label, id (hex), type, SHA256 fingerprint");
   l->add_option("--kms", o->kms, kKmsHelp)->required();
   l->callback([o] { list(*o); });
 

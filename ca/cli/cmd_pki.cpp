@@ -15,14 +15,11 @@
 #include <optional>
 #include <sstream>
 
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/key_source.h"
-#include "ca/core/kms/kms_uri.h"
 #include "ca/cli/pin_prompt.h"
 #include "ca/core/common/file_io.h"
-#include "ca/service/store/sqlite/sqlite_x509_store.h"
-#include "ca/service/store/x509_record.h"
+#include "ca/core/kms/kms_uri.h"
 #include "ca/core/x509/ca_certificates.h"
 #include "ca/core/x509/ca_hierarchy.h"
 #include "ca/core/x509/certificate_info.h"
@@ -35,6 +32,9 @@
 #include "ca/core/x509/x509_pem.h"
 #include "ca/core/x509/x509_signing.h"
 #include "ca/core/x509/x509_time.h"
+#include "ca/service/store/sqlite/sqlite_x509_store.h"
+#include "ca/service/store/x509_record.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {
@@ -148,7 +148,8 @@ void checkInitOptions(const InitOptions& o) {
   if (o.name.empty()) fail(makeError(ErrorCode::InvalidArgument, "--name is required"));
   if (o.intermediateDays > o.rootDays)
     fail(makeError(ErrorCode::InvalidArgument, "--intermediate-days must not exceed --root-days"));
-  for (const char* f : {"root_ca.crt", "intermediate_ca.crt", "chain.pem"}) refuseExisting((fs::path(o.out) / f).string());
+  for (const char* f : {"root_ca.crt", "intermediate_ca.crt", "chain.pem"})
+    refuseExisting((fs::path(o.out) / f).string());
 }
 
 void runInit(const InitOptions& o) {
@@ -183,7 +184,8 @@ void registerInit(CLI::App& pki) {
   c->add_option("--root-kms", o->rootKms, "a separate token for the root key (default: --kms)");
   c->add_option("--name", o->name, "CA name: subject O=NAME, CN=NAME Root CA / NAME Intermediate CA")->required();
   c->add_option("--out", o->out, "directory for root_ca.crt, intermediate_ca.crt, chain.pem and sshca.db")->required();
-  c->add_option("--key-type", o->keyType, "ecdsa-p256, ecdsa-p384, rsa-2048/3072/4096 or ed25519")->capture_default_str();
+  c->add_option("--key-type", o->keyType, "ecdsa-p256, ecdsa-p384, rsa-2048/3072/4096 or ed25519")
+      ->capture_default_str();
   c->add_option("--digest", o->digest, "sha256, sha384 or sha512 (default: by key type)");
   c->add_option("--root-days", o->rootDays, "root validity in days")->capture_default_str();
   c->add_option("--intermediate-days", o->intermediateDays, "intermediate validity in days")->capture_default_str();
@@ -268,7 +270,8 @@ x509::PasswordSource passwordSource(const std::string& file) {
       return pw;
     }
     if (!haveTerminal())
-      return makeError(ErrorCode::NotFound, "the key file is encrypted: set SSHCA_KEY_PASSWORD or give --password-file");
+      return makeError(ErrorCode::NotFound,
+                       "the key file is encrypted: set SSHCA_KEY_PASSWORD or give --password-file");
     return promptSecret("Password for the key file: ");
   };
 }
@@ -277,7 +280,8 @@ void checkImportCertificate(const ImportOptions& o, const x509::PrivateKeyFile& 
   if (!o.cert.empty()) {
     ossl::X509Ptr cert = readCertificate(o.cert);
     if (!x509::checkCertificateMatchesKey(*cert, key).ok())
-      fail(makeError(ErrorCode::InvalidArgument, o.cert + " does not belong to the key in " + o.keyFile + "; nothing imported"));
+      fail(makeError(ErrorCode::InvalidArgument,
+                     o.cert + " does not belong to the key in " + o.keyFile + "; nothing imported"));
   }
   if (file.certificate) orFail(x509::checkCertificateMatchesKey(*file.certificate, key));
 }
@@ -307,7 +311,8 @@ void registerImport(CLI::App& pki) {
   c->add_option("--kms", o->kms, kKmsHelp)->required();
   c->add_option("--key", o->key, "the new object: pkcs11:object=LABEL (refused if it exists)")->required();
   c->add_option("--cert", o->cert, "the CA certificate: checked to match the key before anything is imported");
-  c->add_option("--password-file", o->passwordFile, "file holding the key file's password (else $SSHCA_KEY_PASSWORD, else asked)");
+  c->add_option("--password-file", o->passwordFile,
+                "file holding the key file's password (else $SSHCA_KEY_PASSWORD, else asked)");
   c->add_option("KEYFILE", o->keyFile, "PEM or PKCS#12 private key")->required();
   c->callback([o] { runImport(*o); });
 }
@@ -339,11 +344,13 @@ void runSignCsr(const SignCsrOptions& o) {
 
 void registerSignCsr(CLI::App& pki) {
   auto o = std::make_shared<SignCsrOptions>();
-  auto* c = pki.add_subcommand("sign-csr", "Issue a TLS server or client certificate from a request, signed by the intermediate");
+  auto* c = pki.add_subcommand("sign-csr",
+                               "Issue a TLS server or client certificate from a request, signed by the intermediate");
   c->add_option("--kms", o->kms, kKmsHelp)->required();
   c->add_option("--ca-cert", o->caCert, "intermediate_ca.crt")->required();
   c->add_option("--ca-key", o->caKey, "the intermediate's key")->capture_default_str();
-  c->add_option("--profile", o->profile, "server (EKU serverAuth, needs a DNS/IP SAN) or client (clientAuth)")->required();
+  c->add_option("--profile", o->profile, "server (EKU serverAuth, needs a DNS/IP SAN) or client (clientAuth)")
+      ->required();
   c->add_option("--days", o->days, "validity in days (never past the intermediate's)")->capture_default_str();
   c->add_option("--san", o->san, "replace the request's SANs: DNS:name,IP:address,...");
   c->add_option("--db", o->db, "CA database (default: sshca.db beside --ca-cert)");
@@ -370,8 +377,9 @@ void registerRevoke(CLI::App& pki) {
   auto o = std::make_shared<RevokeOptions>();
   auto* c = pki.add_subcommand("revoke", "Mark an issued certificate revoked in the CA database");
   c->add_option("SERIAL", o->serial, "serial in hex, as `openssl x509 -serial` prints it")->required();
-  c->add_option("--reason", o->reason, "keyCompromise, cACompromise, affiliationChanged, superseded, "
-                                       "cessationOfOperation, certificateHold, privilegeWithdrawn, unspecified")
+  c->add_option("--reason", o->reason,
+                "keyCompromise, cACompromise, affiliationChanged, superseded, "
+                "cessationOfOperation, certificateHold, privilegeWithdrawn, unspecified")
       ->capture_default_str();
   c->add_option("--db", o->db, "CA database");
   c->add_option("--ca-cert", o->caCert, "intermediate_ca.crt (the database is sshca.db beside it)");

@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <iostream>
 
-#include "ca/service/authority/provisioner_set.h"
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
+#include "ca/service/authority/provisioner_set.h"
 #include "ca/service/config/ca_config.h"
 #include "ca/service/provisioners/provisioner.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {
@@ -187,7 +187,8 @@ void runRemove(const std::string& path, const std::string& name) {
   config::CaConfig ca = orFail(config::loadCaConfig(path));
   auto it = std::find_if(ca.provisioners.begin(), ca.provisioners.end(),
                          [&](const config::ProvisionerConfig& p) { return p.name == name; });
-  if (it == ca.provisioners.end()) fail(makeError(ErrorCode::NotFound, "no provisioner named '" + name + "' in " + path));
+  if (it == ca.provisioners.end())
+    fail(makeError(ErrorCode::NotFound, "no provisioner named '" + name + "' in " + path));
   ca.provisioners.erase(it);
   orFail(config::saveCaConfig(path, ca));
   std::cout << "removed provisioner '" << name << "'; sshca reload --config " << path

@@ -33,7 +33,12 @@ Status checkIsServe(pid_t pid) {
   std::vector<std::string> argv;
   std::string arg;
   for (char c : *bytes) {
-    if (c == '\0') { argv.push_back(arg); arg.clear(); } else { arg.push_back(c); }
+    if (c == '\0') {
+      argv.push_back(arg);
+      arg.clear();
+    } else {
+      arg.push_back(c);
+    }
   }
   bool isSshca = !argv.empty() && std::filesystem::path(argv[0]).filename() == "sshca";
   bool serves = false;
@@ -49,18 +54,20 @@ void runReload(const ReloadOptions& o) {
   pid_t pid = orFail(pidFileHolder(path));
   orFail(checkIsServe(pid));
   if (::kill(pid, SIGHUP) != 0)
-    fail(makeError(ErrorCode::IoError, "SIGHUP to sshca serve (pid " + std::to_string(pid) + "): " + std::strerror(errno)));
-  std::cout << "sent SIGHUP to sshca serve (pid " << pid << "); its log says whether " << o.config
-            << " was loaded\n";
+    fail(makeError(ErrorCode::IoError,
+                   "SIGHUP to sshca serve (pid " + std::to_string(pid) + "): " + std::strerror(errno)));
+  std::cout << "sent SIGHUP to sshca serve (pid " << pid << "); its log says whether " << o.config << " was loaded\n";
 }
 
 }  // namespace
 
 void registerReloadCommands(CLI::App& app) {
   auto o = std::make_shared<ReloadOptions>();
-  auto* reload = app.add_subcommand("reload", "Make a running sshca serve re-read its provisioners and policies (SIGHUP)");
+  auto* reload =
+      app.add_subcommand("reload", "Make a running sshca serve re-read its provisioners and policies (SIGHUP)");
   reload->add_option("--config", o->config, "the config file sshca serve runs with (DIR/config/ca.json)")->required();
-  reload->add_option("--pid-file", o->pidFile, "the pid file sshca serve was given (default: the config's path with .pid)");
+  reload->add_option("--pid-file", o->pidFile,
+                     "the pid file sshca serve was given (default: the config's path with .pid)");
   reload->footer(
       "Finds the serve process by the pid file it keeps locked beside its config (DIR/config/ca.pid),\n"
       "checks that the process is `sshca serve`, and sends it SIGHUP. A config file that does not\n"

@@ -12,14 +12,14 @@
 #include <utility>
 #include <vector>
 
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/key_source.h"
 #include "ca/core/common/utc_time.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/service/config/ca_config.h"
 #include "ca/service/policy/ssh_serial.h"
-#include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/service/store/store_factory.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {
@@ -68,7 +68,8 @@ std::string revokedWhen(const store::SshCertificateRecord& r) {
 // admin sees what the KRL now lists. Returns the serials revoked.
 std::vector<uint64_t> revokeOne(store::SshIssuanceStore& db, const store::SshCertificateRecord& r,
                                 const std::string& reason, int64_t now) {
-  std::vector<uint64_t> serials = orFail(db.revoke(r.caFingerprint, r.serial, reason + " (revoked with sshca revoke)", now));
+  std::vector<uint64_t> serials =
+      orFail(db.revoke(r.caFingerprint, r.serial, reason + " (revoked with sshca revoke)", now));
   std::cout << "revoked " << describe(r) << "\n";
   for (size_t i = 1; i < serials.size(); ++i) {
     auto linked = orFail(db.findBySerial(r.caFingerprint, serials[i]));
@@ -102,7 +103,8 @@ void revokeKeyId(store::SshIssuanceStore& db, const std::vector<CaFingerprint>& 
   size_t matching = 0, revoked = 0;
   std::set<std::pair<std::string, uint64_t>> done;  // revoked here already, as part of a chain
   for (const auto& r : rows) {
-    bool ours = std::any_of(cas.begin(), cas.end(), [&](const CaFingerprint& c) { return c.fingerprint == r.caFingerprint; });
+    bool ours =
+        std::any_of(cas.begin(), cas.end(), [&](const CaFingerprint& c) { return c.fingerprint == r.caFingerprint; });
     if (!ours) continue;
     ++matching;
     if (done.count({r.caFingerprint, r.serial})) continue;
@@ -113,7 +115,8 @@ void revokeKeyId(store::SshIssuanceStore& db, const std::vector<CaFingerprint>& 
     for (uint64_t s : revokeOne(db, r, reason, now)) done.insert({r.caFingerprint, s});
     ++revoked;
   }
-  if (matching == 0) fail(makeError(ErrorCode::NotFound, "no certificate with key ID \"" + keyId + "\" was issued by this CA"));
+  if (matching == 0)
+    fail(makeError(ErrorCode::NotFound, "no certificate with key ID \"" + keyId + "\" was issued by this CA"));
   if (revoked == 0)
     fail(makeError(ErrorCode::AlreadyExists, "every certificate with key ID \"" + keyId + "\" is already revoked"));
 }
@@ -126,8 +129,10 @@ void runRevoke(const RevokeOptions& o) {
   std::vector<CaFingerprint> cas = caFingerprints(ca, o.ca);
   auto db = orFail(store::openSshIssuanceStore(ca.db, 1));
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  if (!o.serial.empty()) revokeSerial(*db, cas, o.serial, o.reason, now);
-  else revokeKeyId(*db, cas, o.keyId, o.reason, now);
+  if (!o.serial.empty())
+    revokeSerial(*db, cas, o.serial, o.reason, now);
+  else
+    revokeKeyId(*db, cas, o.keyId, o.reason, now);
   std::cout << "KRL version is now " << orFail(db->krlVersion()) << "\n";
 }
 

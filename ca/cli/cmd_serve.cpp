@@ -3,25 +3,24 @@
 // for signals: SIGINT/SIGTERM stop gracefully, SIGHUP reloads the
 // provisioners from ca.json without dropping a connection.
 #include <signal.h>
+#include <string.h>
 #include <time.h>
 
 #include <cerrno>
-#include <string.h>
-
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "ca/service/api/https_server.h"
-#include "ca/service/api/metrics_listener.h"
-#include "ca/service/metrics/ca_metrics.h"
-#include "ca/service/metrics/metrics_registry.h"
-#include "ca/service/authority/authority.h"
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/serve_pid_file.h"
+#include "ca/service/api/https_server.h"
+#include "ca/service/api/metrics_listener.h"
+#include "ca/service/authority/authority.h"
 #include "ca/service/config/ca_config.h"
+#include "ca/service/metrics/ca_metrics.h"
+#include "ca/service/metrics/metrics_registry.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {

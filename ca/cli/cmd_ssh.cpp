@@ -3,7 +3,6 @@
 #include <ctime>
 #include <iostream>
 
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/cli/key_source.h"
 #include "ca/core/common/file_io.h"
@@ -11,6 +10,7 @@
 #include "ca/core/ssh/ssh_cert.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/ssh/validity_spec.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {
@@ -96,8 +96,8 @@ void runSign(const SignOptions& o) {
   } else {
     orFail(writeFileAtomic(out, text, 0644));
   }
-  std::cerr << "Signed " << (o.host ? "host" : "user") << " key " << (out == "-" ? "(stdout)" : out)
-            << ": id \"" << cert.keyId << "\" serial " << cert.serial << " valid for " << o.principals << "\n";
+  std::cerr << "Signed " << (o.host ? "host" : "user") << " key " << (out == "-" ? "(stdout)" : out) << ": id \""
+            << cert.keyId << "\" serial " << cert.serial << " valid for " << o.principals << "\n";
 }
 
 }  // namespace

@@ -4,17 +4,17 @@
 #include <ctime>
 #include <iostream>
 
-#include "cli_support/cli_error.h"
 #include "ca/cli/commands.h"
 #include "ca/core/common/random.h"
-#include "ca/service/authority/root_certificate.h"
-#include "ca/service/config/ca_config.h"
 #include "ca/core/jose/json_object.h"
 #include "ca/core/jose/jwk.h"
 #include "ca/core/kms/soft/soft_signer.h"
+#include "ca/service/authority/root_certificate.h"
+#include "ca/service/config/ca_config.h"
 #include "ca/service/policy/ssh_serial.h"
 #include "ca/service/provisioners/jwk_revoke_token.h"
 #include "ca/service/provisioners/jwk_token.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {
@@ -73,8 +73,8 @@ SignerPtr loadProvisionerKey(const config::ProvisionerConfig& p) {
   auto configured = jwk.ok() ? jose::parseJwk(*jwk) : Result<jose::Jwk>(jwk.error());
   if (!configured.ok()) fail(std::move(configured).error().context("provisioner '" + p.name + "'"));
   if (!((*signer)->publicKey() == configured->key))
-    fail(makeError(ErrorCode::InvalidArgument, p.privateKeyFile + " does not hold the key of provisioner '" +
-                                                   p.name + "' (its publicKey in the config differs)"));
+    fail(makeError(ErrorCode::InvalidArgument, p.privateKeyFile + " does not hold the key of provisioner '" + p.name +
+                                                   "' (its publicKey in the config differs)"));
   return *signer;
 }
 
@@ -129,11 +129,13 @@ void addRevokeTokenCommand(CLI::App* token) {
   o->ttl = "5m";
   auto* cmd = token->add_subcommand("revoke", "Mint a one-time token for POST /ssh/revoke of one certificate");
   cmd->add_option("SERIAL", o->name, "the certificate's serial (decimal): the token's subject")->required();
-  cmd->add_option("--ttl", o->ttl, "token lifetime, e.g. 90s, 5m (default 5m; at most the provisioner's tokenMaxLifetime)");
+  cmd->add_option("--ttl", o->ttl,
+                  "token lifetime, e.g. 90s, 5m (default 5m; at most the provisioner's tokenMaxLifetime)");
   cmd->add_option("--config", o->config, "the CA's config file (DIR/config/ca.json)")->required();
   cmd->add_option("--provisioner", o->provisioner, "jwk provisioner name (default: the only one in the config)");
-  cmd->footer("Example:\n  TOKEN=$(sshca token revoke 1234567890 --config DIR/config/ca.json)\n"
-              "  curl ... -d '{\"serial\":\"1234567890\",\"ott\":\"'$TOKEN'\",\"passive\":true}' https://CA/1.0/ssh/revoke");
+  cmd->footer(
+      "Example:\n  TOKEN=$(sshca token revoke 1234567890 --config DIR/config/ca.json)\n"
+      "  curl ... -d '{\"serial\":\"1234567890\",\"ott\":\"'$TOKEN'\",\"passive\":true}' https://CA/1.0/ssh/revoke");
   cmd->callback([o] { runRevokeToken(*o); });
 }
 
@@ -141,9 +143,8 @@ CLI::App* addTokenCommand(CLI::App* token, ssh::CertType type) {
   bool host = type == ssh::CertType::Host;
   auto o = std::make_shared<TokenOptions>();
   o->ttl = host ? "10m" : "5m";
-  auto* cmd = token->add_subcommand(host ? "host" : "user",
-                                    host ? "Mint a one-time token for a host certificate"
-                                         : "Mint a one-time token for a user certificate");
+  auto* cmd = token->add_subcommand(host ? "host" : "user", host ? "Mint a one-time token for a host certificate"
+                                                                 : "Mint a one-time token for a user certificate");
   cmd->add_option(host ? "HOSTNAME" : "NAME", o->name,
                   host ? "host name: the token's subject and certificate key ID"
                        : "user name: the token's subject and certificate key ID")
@@ -152,8 +153,9 @@ CLI::App* addTokenCommand(CLI::App* token, ssh::CertType type) {
                                      host ? "comma-separated host names the certificate may carry (default: HOSTNAME)"
                                           : "comma-separated login names the certificate may carry");
   if (!host) principals->required();
-  cmd->add_option("--ttl", o->ttl, std::string("token lifetime, e.g. 90s, 5m (default ") + o->ttl +
-                                       "; at most the provisioner's tokenMaxLifetime)");
+  cmd->add_option(
+      "--ttl", o->ttl,
+      std::string("token lifetime, e.g. 90s, 5m (default ") + o->ttl + "; at most the provisioner's tokenMaxLifetime)");
   cmd->add_option("--config", o->config, "the CA's config file (DIR/config/ca.json)")->required();
   cmd->add_option("--provisioner", o->provisioner, "jwk provisioner name (default: the only one in the config)");
   cmd->add_option("--count", o->count, "print N tokens, one a line, each good once (default 1)");
@@ -177,8 +179,9 @@ void registerTokenCommands(CLI::App& app) {
       ->footer("Example:\n  sshca token user alice --principals alice,admin --ttl 5m --config DIR/config/ca.json");
   addRevokeTokenCommand(token);
   addTokenCommand(token, ssh::CertType::Host)
-      ->footer("Example:\n  sshca token host web1.example.com --principals web1.example.com,web1 \\\n"
-               "      --config DIR/config/ca.json");
+      ->footer(
+          "Example:\n  sshca token host web1.example.com --principals web1.example.com,web1 \\\n"
+          "      --config DIR/config/ca.json");
 }
 
 }  // namespace sshca::cli

@@ -2,12 +2,12 @@
 
 #include <filesystem>
 
-#include "cli_support/cli_error.h"
 #include "ca/core/common/file_io.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"
 #include "ca/core/kms/soft/soft_signer.h"
 #include "ca/core/ssh/ssh_pubkey.h"
+#include "cli_support/cli_error.h"
 
 namespace sshca::cli {
 namespace {

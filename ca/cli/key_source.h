@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "ca/core/kms/key_manager.h"
 #include "ca/core/keys/signer.h"
+#include "ca/core/kms/key_manager.h"
 
 namespace sshca::cli {
 

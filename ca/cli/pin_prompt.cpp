@@ -13,7 +13,9 @@ namespace {
 class Tty {
  public:
   Tty() : fd_(::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) {}
-  ~Tty() { if (fd_ >= 0) ::close(fd_); }
+  ~Tty() {
+    if (fd_ >= 0) ::close(fd_);
+  }
   Tty(const Tty&) = delete;
   Tty& operator=(const Tty&) = delete;
   int fd() const { return fd_; }
@@ -32,7 +34,9 @@ class EchoOff {
     t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(fd_, TCSAFLUSH, &t);
   }
-  ~EchoOff() { if (ok_) tcsetattr(fd_, TCSAFLUSH, &saved_); }
+  ~EchoOff() {
+    if (ok_) tcsetattr(fd_, TCSAFLUSH, &saved_);
+  }
   EchoOff(const EchoOff&) = delete;
   EchoOff& operator=(const EchoOff&) = delete;
 

@@ -18,7 +18,7 @@ Error ioError(const std::string& what, const std::string& path) {
 
 // A whole-file write lock request (fcntl), for F_SETLK and F_GETLK.
 struct flock wholeFileWriteLock() {
-  struct flock lock{};
+  struct flock lock {};
   lock.l_type = F_WRLCK;
   lock.l_whence = SEEK_SET;
   lock.l_start = 0;
@@ -69,8 +69,7 @@ Result<pid_t> pidFileHolder(const std::string& path) {
   }
   Result<pid_t> holder = holderOf(fd.get(), path);
   if (!holder.ok()) return holder;
-  if (*holder == 0)
-    return makeError(ErrorCode::NotFound, "no sshca serve holds " + path + " (left by one that ended)");
+  if (*holder == 0) return makeError(ErrorCode::NotFound, "no sshca serve holds " + path + " (left by one that ended)");
   return holder;
 }
 

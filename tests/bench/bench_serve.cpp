@@ -8,9 +8,7 @@
 // With --out-certs every 201 is appended as "serial base64crt" and flushed at
 // once: the crash test kills the server, and whatever this client saw must
 // already be on disk, whatever happens next.
-#include <CLI/CLI.hpp>
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -30,6 +28,9 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/ssh/ssh_cert.h"
@@ -117,9 +118,7 @@ bool signBody(const std::string& pubkey, const std::string& token, const std::st
                            {"principals", nlohmann::json::array({principal})}};
     out = body.dump();
     return true;
-  } catch (const std::exception&) {
-    return false;
-  }
+  } catch (const std::exception&) { return false; }
 }
 
 // The "crt" of a 201's body, or nullopt when there is none.
@@ -170,7 +169,7 @@ class CertSink {
 
 // What one worker saw; merged after the join, so no locking while running.
 struct WorkerStats {
-  std::vector<double> latencyMs;  // every request, failed ones included
+  std::vector<double> latencyMs;           // every request, failed ones included
   std::map<std::string, size_t> failures;  // "status 409" / "no response: Connection"
   size_t ok = 0;
   size_t connections = 0;
@@ -274,9 +273,13 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{"sshca-loadgen: POST /ssh/sign with pre-generated tokens and report the rate"};
   app.add_option("--url", o.url, "https://HOST:PORT of sshca serve")->required();
-  app.add_option("--cacert", o.caCert, "root certificate (PEM) to verify the server")->required()->check(CLI::ExistingFile);
+  app.add_option("--cacert", o.caCert, "root certificate (PEM) to verify the server")
+      ->required()
+      ->check(CLI::ExistingFile);
   app.add_option("--tokens", o.tokensFile, "one one-time token per line")->required()->check(CLI::ExistingFile);
-  app.add_option("--pubkey", o.pubkeyFile, "OpenSSH public key (.pub) to certify")->required()->check(CLI::ExistingFile);
+  app.add_option("--pubkey", o.pubkeyFile, "OpenSSH public key (.pub) to certify")
+      ->required()
+      ->check(CLI::ExistingFile);
   app.add_option("--concurrency", o.concurrency, "worker threads, one connection each")->check(CLI::Range(1, 1024));
   app.add_option("--principal", o.principal, "principal and key ID to request");
   app.add_option("--out-certs", o.outCerts, "append \"serial base64crt\" for every 201 (flushed per line)");
@@ -348,8 +351,10 @@ int main(int argc, char** argv) {
   std::printf("latency ms    p50 %.2f  p99 %.2f  max %.2f\n", p50, p99, max);
   std::printf("client CPU    %.3f ms/cert\n", clientCpuPerCert);
   // One line for scripts (bench.sh) to read without parsing the above.
-  std::printf("RESULT concurrency=%d requests=%zu ok=%zu failed=%zu connections=%zu seconds=%.3f rate=%.1f p50=%.2f p99=%.2f max=%.2f client_cpu_ms=%.3f\n",
-              o.concurrency, ok + failed, ok, failed, connections, secs, rate, p50, p99, max, clientCpuPerCert);
+  std::printf(
+      "RESULT concurrency=%d requests=%zu ok=%zu failed=%zu connections=%zu seconds=%.3f rate=%.1f p50=%.2f p99=%.2f "
+      "max=%.2f client_cpu_ms=%.3f\n",
+      o.concurrency, ok + failed, ok, failed, connections, secs, rate, p50, p99, max, clientCpuPerCert);
   std::fflush(stdout);
   if (o.requireAllOk && failed > 0) return 1;
   return 0;

@@ -38,11 +38,21 @@ class EvpTestSigner final : public Signer {
   static ossl::EvpPkey generateKey(KeyAlgorithm alg, int rsaBits) {
     EVP_PKEY* k = nullptr;
     switch (alg) {
-      case KeyAlgorithm::EcdsaP256: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-      case KeyAlgorithm::EcdsaP384: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
-      case KeyAlgorithm::EcdsaP521: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521"); break;
-      case KeyAlgorithm::Rsa: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(rsaBits)); break;
-      case KeyAlgorithm::Ed25519: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
+      case KeyAlgorithm::EcdsaP256:
+        k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+        break;
+      case KeyAlgorithm::EcdsaP384:
+        k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+        break;
+      case KeyAlgorithm::EcdsaP521:
+        k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
+        break;
+      case KeyAlgorithm::Rsa:
+        k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(rsaBits));
+        break;
+      case KeyAlgorithm::Ed25519:
+        k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+        break;
     }
     if (!k) throw std::runtime_error("test key generation failed");
     return ossl::EvpPkey(k);

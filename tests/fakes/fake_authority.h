@@ -21,8 +21,8 @@ class FakeAuthority : public api::AuthorityApi {
   api::HealthReport healthReport{true, true, {}, {}};
   std::string rootsPemText = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
   api::SshRoots sshRootKeys{{Bytes{1, 2, 3}}, {Bytes{4, 5, 6}, Bytes{7}}};
-  api::SshCertificateResponse certificate{Bytes{0xde, 0xad, 0xbe, 0xef}, 1234567890123ULL, "alice@example",
-                                          "admin-jwk", "alice"};
+  api::SshCertificateResponse certificate{Bytes{0xde, 0xad, 0xbe, 0xef}, 1234567890123ULL, "alice@example", "admin-jwk",
+                                          "alice"};
   Bytes krlBytes{'S', 'S', 'H', 'K', 'R', 'L', '\n', 0};
   std::vector<api::ProvisionerInfo> provisionerList{{"JWK", "admin-jwk", R"({"key":{"kty":"EC"}})"}};
   // When set, every fallible call fails with it.

@@ -14,9 +14,9 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "ca/core/ssh/ssh_cert.h"
 #include "pam/auth_info.h"
 #include "pam/source_address.h"
-#include "ca/core/ssh/ssh_cert.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!parts.ok()) continue;
     if (!token.starts_with(parts->signingInput)) std::abort();
     if (form != sshca::jose::PayloadForm::JsonObject) continue;
-    sshca::jose::ClaimChecks checks{.issuer = "fuzz-issuer", .audiences = {"https://ca.example/1.0/ssh/sign"},
-                                    .now = 1700000000};
+    sshca::jose::ClaimChecks checks{
+        .issuer = "fuzz-issuer", .audiences = {"https://ca.example/1.0/ssh/sign"}, .now = 1700000000};
     auto st = sshca::jose::checkClaims(parts->payload, checks);
     if (st.ok() && (parts->payload.value("iss", "") != "fuzz-issuer")) std::abort();
   }

@@ -1,8 +1,8 @@
 #include "ca/core/common/bytes.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
+
+#include <openssl/evp.h>
 
 namespace sshca {
 
@@ -72,8 +72,10 @@ Result<Bytes> base64UrlDecode(std::string_view s) {
   std::string t(s);
   for (char& c : t) {
     if (c == '+' || c == '/' || c == '=') return makeError(ErrorCode::InvalidFormat, "invalid base64url character");
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
   }
   while (t.size() % 4 != 0) t.push_back('=');
   return base64Decode(t);

@@ -2,9 +2,9 @@
 // replay keys, and the digest algorithms fetched once for the process.
 #pragma once
 
-#include <openssl/types.h>
-
 #include <span>
+
+#include <openssl/types.h>
 
 #include "ca/core/common/bytes.h"
 

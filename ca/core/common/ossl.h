@@ -2,6 +2,9 @@
 // No raw *_free call appears anywhere else.
 #pragma once
 
+#include <memory>
+#include <string>
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -13,27 +16,26 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <memory>
-#include <string>
-
 #include "ca/core/common/result.h"
 
 namespace sshca::ossl {
 
 template <class T, void (*F)(T*)>
 struct Deleter {
-  void operator()(T* p) const { if (p) F(p); }
+  void operator()(T* p) const {
+    if (p) F(p);
+  }
 };
 template <class T, void (*F)(T*)>
 using Ptr = std::unique_ptr<T, Deleter<T, F>>;
 
 inline void freeOsslParams(OSSL_PARAM* p) { OSSL_PARAM_free(p); }
-inline void freeX509Exts(STACK_OF(X509_EXTENSION)* s) { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
-inline void freeX509Stack(STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); }
+inline void freeX509Exts(STACK_OF(X509_EXTENSION) * s) { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
+inline void freeX509Stack(STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }
 inline void freeGeneralNames(GENERAL_NAMES* g) { GENERAL_NAMES_free(g); }
 inline void freeBio(BIO* b) { BIO_free_all(b); }
 inline void freeBn(BIGNUM* b) { BN_clear_free(b); }  // BIGNUMs may hold private values
-inline void freeAsn1Objects(STACK_OF(ASN1_OBJECT)* s) { sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free); }
+inline void freeAsn1Objects(STACK_OF(ASN1_OBJECT) * s) { sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free); }
 // OPENSSL_free is a macro (it passes file and line): these give it an address.
 inline void freeBytes(unsigned char* p) { OPENSSL_free(p); }
 inline void freeChars(char* p) { OPENSSL_free(p); }

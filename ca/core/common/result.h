@@ -40,7 +40,7 @@ struct Error {
   std::string message;
 
   // Prefix the message with what the caller was doing: "signing: <message>".
-  Error context(std::string_view what) const & { return {code, std::string(what) + ": " + message}; }
+  Error context(std::string_view what) const& { return {code, std::string(what) + ": " + message}; }
   Error context(std::string_view what) && {
     message = std::string(what) + ": " + message;
     return std::move(*this);
@@ -52,8 +52,8 @@ inline Error makeError(ErrorCode code, std::string message) { return Error{code,
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}    // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -98,15 +98,14 @@ inline Status okStatus() { return {}; }
 #define SSHCA_CONCAT(a, b) SSHCA_CONCAT_INNER(a, b)
 
 // Return the error of a Result/Status expression from the current function.
-#define SSHCA_RETURN_IF_ERROR(expr)                   \
-  do {                                                \
-    auto sshca_status_ = (expr);                      \
+#define SSHCA_RETURN_IF_ERROR(expr)                                   \
+  do {                                                                \
+    auto sshca_status_ = (expr);                                      \
     if (!sshca_status_.ok()) return std::move(sshca_status_).error(); \
   } while (0)
 
 // `SSHCA_ASSIGN_OR_RETURN(auto x, f());` binds the value or returns the error.
-#define SSHCA_ASSIGN_OR_RETURN(lhs, expr) \
-  SSHCA_ASSIGN_OR_RETURN_IMPL(SSHCA_CONCAT(sshca_result_, __LINE__), lhs, expr)
+#define SSHCA_ASSIGN_OR_RETURN(lhs, expr) SSHCA_ASSIGN_OR_RETURN_IMPL(SSHCA_CONCAT(sshca_result_, __LINE__), lhs, expr)
 #define SSHCA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                \
   if (!tmp.ok()) return std::move(tmp).error();     \

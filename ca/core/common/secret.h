@@ -1,13 +1,13 @@
 // Secrets in memory: cleansed when destroyed, compared in constant time.
 #pragma once
 
-#include <openssl/crypto.h>
-
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <openssl/crypto.h>
 
 namespace sshca {
 
@@ -20,7 +20,10 @@ class SecretBytes {
   explicit SecretBytes(std::span<const uint8_t> s) : b_(s.begin(), s.end()) {}
   SecretBytes(SecretBytes&&) noexcept = default;
   SecretBytes& operator=(SecretBytes&& o) noexcept {
-    if (this != &o) { wipe(); b_ = std::move(o.b_); }
+    if (this != &o) {
+      wipe();
+      b_ = std::move(o.b_);
+    }
     return *this;
   }
   SecretBytes(const SecretBytes&) = delete;
@@ -36,7 +39,10 @@ class SecretBytes {
   void resize(size_t n) { b_.resize(n); }
 
  private:
-  void wipe() { if (!b_.empty()) OPENSSL_cleanse(b_.data(), b_.size()); b_.clear(); }
+  void wipe() {
+    if (!b_.empty()) OPENSSL_cleanse(b_.data(), b_.size());
+    b_.clear();
+  }
   std::vector<uint8_t> b_;
 };
 

@@ -18,8 +18,8 @@ bool isDigit(char c) { return c >= '0' && c <= '9'; }
 // Nanoseconds per unit, or 0 for an unknown unit. Longest match first.
 long double unitNanos(std::string_view s, size_t& pos) {
   static const std::pair<std::string_view, long double> kUnits[] = {
-      {"ns", 1}, {"us", 1e3L}, {"\xC2\xB5s", 1e3L}, {"\xCE\xBCs", 1e3L}, {"ms", 1e6L},
-      {"s", 1e9L}, {"m", 60e9L}, {"h", 3600e9L}};
+      {"ns", 1},    {"us", 1e3L}, {"\xC2\xB5s", 1e3L}, {"\xCE\xBCs", 1e3L},
+      {"ms", 1e6L}, {"s", 1e9L},  {"m", 60e9L},        {"h", 3600e9L}};
   for (const auto& [name, nanos] : kUnits) {
     if (s.substr(pos, name.size()) == name) {
       pos += name.size();

@@ -14,7 +14,10 @@ class UniqueFd {
   explicit UniqueFd(int fd) : fd_(fd) {}
   UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
   UniqueFd& operator=(UniqueFd&& o) noexcept {
-    if (this != &o) { reset(); fd_ = std::exchange(o.fd_, -1); }
+    if (this != &o) {
+      reset();
+      fd_ = std::exchange(o.fd_, -1);
+    }
     return *this;
   }
   UniqueFd(const UniqueFd&) = delete;
@@ -25,7 +28,10 @@ class UniqueFd {
   bool valid() const { return fd_ >= 0; }
   // Gives up ownership (e.g. to AgentClient::fromFd).
   int release() { return std::exchange(fd_, -1); }
-  void reset() { if (fd_ >= 0) ::close(fd_); fd_ = -1; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
 
  private:
   int fd_ = -1;

@@ -5,7 +5,6 @@
 namespace sshca {
 namespace {
 
-
 // Reads exactly `n` ASCII digits at `pos`.
 bool readDigits(std::string_view s, size_t pos, size_t n, int& out) {
   if (pos + n > s.size()) return false;
@@ -23,7 +22,6 @@ int daysInMonth(int y, int m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
 }
-
 
 struct Civil {
   int year, month, day, hour, minute, second;
@@ -51,8 +49,8 @@ bool readOffset(std::string_view s, size_t pos, int64_t& offsetSeconds) {
     return true;
   }
   int hh = 0, mm = 0;
-  if (pos + 6 != s.size() || (s[pos] != '+' && s[pos] != '-') || !readDigits(s, pos + 1, 2, hh) ||
-      s[pos + 3] != ':' || !readDigits(s, pos + 4, 2, mm) || hh > 23 || mm > 59)
+  if (pos + 6 != s.size() || (s[pos] != '+' && s[pos] != '-') || !readDigits(s, pos + 1, 2, hh) || s[pos + 3] != ':' ||
+      !readDigits(s, pos + 4, 2, mm) || hh > 23 || mm > 59)
     return false;
   offsetSeconds = (s[pos] == '-' ? -1 : 1) * int64_t{hh * 3600 + mm * 60};
   return true;

@@ -16,8 +16,7 @@ std::string audienceWithoutPort(std::string_view url) {
   // A colon inside brackets belongs to an IPv6 address, not to a port.
   if (colon == std::string_view::npos || authority.find(']', colon) != std::string_view::npos) return std::string(url);
   std::string_view port = authority.substr(colon + 1);
-  if (!std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); }))
-    return std::string(url);
+  if (!std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); })) return std::string(url);
   return std::string(url.substr(0, hostStart)) + std::string(authority.substr(0, colon)) +
          std::string(url.substr(hostEnd));
 }

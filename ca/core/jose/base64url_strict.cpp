@@ -5,9 +5,7 @@
 namespace sshca::jose {
 
 Result<Bytes> decodeBase64UrlStrict(std::string_view text, std::string_view what) {
-  auto refused = [&] {
-    return makeError(ErrorCode::InvalidFormat, std::string(what) + " is not canonical base64url");
-  };
+  auto refused = [&] { return makeError(ErrorCode::InvalidFormat, std::string(what) + " is not canonical base64url"); };
   auto bytes = base64UrlDecode(text);
   if (!bytes.ok()) return refused();
   // Re-encoding catches non-zero trailing bits ("QR" and "QQ" both decode

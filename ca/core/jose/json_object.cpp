@@ -16,7 +16,9 @@ class DuplicateKeyWatcher {
   bool onEvent(Json::parse_event_t event, const Json& parsed) {
     switch (event) {
       case Json::parse_event_t::object_start:
-      case Json::parse_event_t::array_start: open_.emplace_back(); break;
+      case Json::parse_event_t::array_start:
+        open_.emplace_back();
+        break;
       case Json::parse_event_t::object_end:
       case Json::parse_event_t::array_end:
         if (!open_.empty()) open_.pop_back();
@@ -25,7 +27,8 @@ class DuplicateKeyWatcher {
         if (!open_.empty() && parsed.is_string() && !open_.back().insert(parsed.get<std::string>()).second)
           duplicate_ = true;
         break;
-      case Json::parse_event_t::value: break;
+      case Json::parse_event_t::value:
+        break;
     }
     return true;  // keep every value; the verdict comes after the parse
   }
@@ -49,8 +52,7 @@ Result<Json> parseJsonObject(std::string_view text, std::string_view what) {
     return makeError(ErrorCode::InvalidFormat, std::string(what) + " is not valid JSON");
   }
   if (!value.is_object()) return makeError(ErrorCode::InvalidFormat, std::string(what) + " is not a JSON object");
-  if (watcher.sawDuplicate())
-    return makeError(ErrorCode::InvalidFormat, std::string(what) + " repeats a member name");
+  if (watcher.sawDuplicate()) return makeError(ErrorCode::InvalidFormat, std::string(what) + " repeats a member name");
   return value;
 }
 

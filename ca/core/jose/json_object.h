@@ -3,10 +3,10 @@
 // (docs/errors.md) and return an Error instead.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/result.h"
 

@@ -56,10 +56,14 @@ Result<KeyAlgorithm> ecCurve(std::string_view crv) {
 
 const char* ecCurveName(KeyAlgorithm alg) {
   switch (alg) {
-    case KeyAlgorithm::EcdsaP256: return "P-256";
-    case KeyAlgorithm::EcdsaP384: return "P-384";
-    case KeyAlgorithm::EcdsaP521: return "P-521";
-    default: return nullptr;
+    case KeyAlgorithm::EcdsaP256:
+      return "P-256";
+    case KeyAlgorithm::EcdsaP384:
+      return "P-384";
+    case KeyAlgorithm::EcdsaP521:
+      return "P-521";
+    default:
+      return nullptr;
   }
 }
 
@@ -143,9 +147,12 @@ Result<Json> publicJwkOf(const PublicKey& key) {
   switch (key.algorithm()) {
     case KeyAlgorithm::EcdsaP256:
     case KeyAlgorithm::EcdsaP384:
-    case KeyAlgorithm::EcdsaP521: return ecJwk(key);
-    case KeyAlgorithm::Rsa: return rsaJwk(key);
-    case KeyAlgorithm::Ed25519: return okpJwk(key);
+    case KeyAlgorithm::EcdsaP521:
+      return ecJwk(key);
+    case KeyAlgorithm::Rsa:
+      return rsaJwk(key);
+    case KeyAlgorithm::Ed25519:
+      return okpJwk(key);
   }
   return makeError(ErrorCode::Unsupported, "no JWK form for this key type");
 }

@@ -7,10 +7,10 @@
 // provisioner's private key pasted into config never ends up served.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/result.h"
 #include "ca/core/keys/public_key.h"

@@ -29,8 +29,7 @@ bool isSkippable(const nlohmann::json& jwk, const Error& error) {
 
 Result<JwkSet> JwkSet::parse(const nlohmann::json& set) {
   auto it = set.is_object() ? set.find("keys") : set.end();
-  if (it == set.end() || !it->is_array())
-    return makeError(ErrorCode::InvalidFormat, "JWK Set has no \"keys\" array");
+  if (it == set.end() || !it->is_array()) return makeError(ErrorCode::InvalidFormat, "JWK Set has no \"keys\" array");
   if (it->size() > kMaxKeys)
     return makeError(ErrorCode::InvalidFormat, "JWK Set has more than " + std::to_string(kMaxKeys) + " keys");
   std::vector<Jwk> keys;

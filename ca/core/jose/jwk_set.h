@@ -2,10 +2,10 @@
 // jwks_uri document. Keys are found by "kid" (§4.5).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/result.h"
 #include "ca/core/jose/jwk.h"

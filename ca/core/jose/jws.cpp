@@ -92,8 +92,8 @@ Result<std::string> signCompact(const Json& header, const Json& payload, const S
   SSHCA_ASSIGN_OR_RETURN(Bytes sig, signer.sign(asBytes(token), jwsHash(alg)));
   token += "." + base64UrlEncode(sig);
   if (token.size() > kMaxCompactJwsBytes)
-    return makeError(ErrorCode::InvalidArgument, "JWS would be " + std::to_string(token.size()) +
-                                                     " bytes, over the " + std::to_string(kMaxCompactJwsBytes) +
+    return makeError(ErrorCode::InvalidArgument, "JWS would be " + std::to_string(token.size()) + " bytes, over the " +
+                                                     std::to_string(kMaxCompactJwsBytes) +
                                                      "-byte limit verifiers enforce");
   return token;
 }

@@ -13,11 +13,11 @@
 // the token.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <span>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/result.h"
@@ -37,11 +37,11 @@ enum class PayloadForm { JsonObject, Opaque };
 
 // A decoded but NOT verified compact JWS.
 struct JwsParts {
-  nlohmann::json header;      // the JOSE Header, always a JSON object
-  Bytes payloadBytes;         // the decoded JWS Payload
-  nlohmann::json payload;     // payloadBytes as a JSON object; null for PayloadForm::Opaque
-  std::string signingInput;   // the first two parts as received (§5.2 step 8)
-  Bytes signature;            // decoded JWS Signature
+  nlohmann::json header;     // the JOSE Header, always a JSON object
+  Bytes payloadBytes;        // the decoded JWS Payload
+  nlohmann::json payload;    // payloadBytes as a JSON object; null for PayloadForm::Opaque
+  std::string signingInput;  // the first two parts as received (§5.2 step 8)
+  Bytes signature;           // decoded JWS Signature
 };
 
 // Header and payload of a JWS whose signature verified.

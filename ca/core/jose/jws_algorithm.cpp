@@ -16,18 +16,23 @@ Error refused(std::string message) { return makeError(ErrorCode::Unauthenticated
 
 std::string_view jwsAlgorithmName(JwsAlgorithm alg) {
   switch (alg) {
-    case JwsAlgorithm::ES256: return "ES256";
-    case JwsAlgorithm::ES384: return "ES384";
-    case JwsAlgorithm::ES512: return "ES512";
-    case JwsAlgorithm::RS256: return "RS256";
-    case JwsAlgorithm::EdDSA: return "EdDSA";
+    case JwsAlgorithm::ES256:
+      return "ES256";
+    case JwsAlgorithm::ES384:
+      return "ES384";
+    case JwsAlgorithm::ES512:
+      return "ES512";
+    case JwsAlgorithm::RS256:
+      return "RS256";
+    case JwsAlgorithm::EdDSA:
+      return "EdDSA";
   }
   return "?";
 }
 
 Result<JwsAlgorithm> parseJwsAlgorithm(std::string_view name) {
-  for (JwsAlgorithm a : {JwsAlgorithm::ES256, JwsAlgorithm::ES384, JwsAlgorithm::ES512, JwsAlgorithm::RS256,
-                         JwsAlgorithm::EdDSA})
+  for (JwsAlgorithm a :
+       {JwsAlgorithm::ES256, JwsAlgorithm::ES384, JwsAlgorithm::ES512, JwsAlgorithm::RS256, JwsAlgorithm::EdDSA})
     if (name == jwsAlgorithmName(a)) return a;
   // Names compare case-sensitively (RFC 7515 §4.1.1), so "None" is refused too.
   if (name == "none") return refused("alg \"none\" (an unsecured JWS, RFC 7518 §3.6) is refused");
@@ -38,11 +43,16 @@ Result<JwsAlgorithm> parseJwsAlgorithm(std::string_view name) {
 
 Result<JwsAlgorithm> jwsAlgorithmForKey(const PublicKey& key) {
   switch (key.algorithm()) {
-    case KeyAlgorithm::EcdsaP256: return JwsAlgorithm::ES256;
-    case KeyAlgorithm::EcdsaP384: return JwsAlgorithm::ES384;
-    case KeyAlgorithm::EcdsaP521: return JwsAlgorithm::ES512;
-    case KeyAlgorithm::Rsa: return JwsAlgorithm::RS256;
-    case KeyAlgorithm::Ed25519: return JwsAlgorithm::EdDSA;
+    case KeyAlgorithm::EcdsaP256:
+      return JwsAlgorithm::ES256;
+    case KeyAlgorithm::EcdsaP384:
+      return JwsAlgorithm::ES384;
+    case KeyAlgorithm::EcdsaP521:
+      return JwsAlgorithm::ES512;
+    case KeyAlgorithm::Rsa:
+      return JwsAlgorithm::RS256;
+    case KeyAlgorithm::Ed25519:
+      return JwsAlgorithm::EdDSA;
   }
   return makeError(ErrorCode::Unsupported, "no JWS algorithm for this key type");
 }
@@ -50,10 +60,14 @@ Result<JwsAlgorithm> jwsAlgorithmForKey(const PublicKey& key) {
 HashAlg jwsHash(JwsAlgorithm alg) {
   switch (alg) {
     case JwsAlgorithm::ES256:
-    case JwsAlgorithm::RS256: return HashAlg::Sha256;
-    case JwsAlgorithm::ES384: return HashAlg::Sha384;
-    case JwsAlgorithm::ES512: return HashAlg::Sha512;
-    case JwsAlgorithm::EdDSA: return HashAlg::None;
+    case JwsAlgorithm::RS256:
+      return HashAlg::Sha256;
+    case JwsAlgorithm::ES384:
+      return HashAlg::Sha384;
+    case JwsAlgorithm::ES512:
+      return HashAlg::Sha512;
+    case JwsAlgorithm::EdDSA:
+      return HashAlg::None;
   }
   return HashAlg::None;
 }
@@ -72,9 +86,12 @@ size_t jwsSignatureLength(JwsAlgorithm alg, const PublicKey& key) {
   switch (alg) {
     case JwsAlgorithm::ES256:
     case JwsAlgorithm::ES384:
-    case JwsAlgorithm::ES512: return 2 * ecdsaFieldBytes(key.algorithm());
-    case JwsAlgorithm::RS256: return static_cast<size_t>((key.bits() + 7) / 8);
-    case JwsAlgorithm::EdDSA: return kEd25519SignatureBytes;
+    case JwsAlgorithm::ES512:
+      return 2 * ecdsaFieldBytes(key.algorithm());
+    case JwsAlgorithm::RS256:
+      return static_cast<size_t>((key.bits() + 7) / 8);
+    case JwsAlgorithm::EdDSA:
+      return kEd25519SignatureBytes;
   }
   return 0;
 }

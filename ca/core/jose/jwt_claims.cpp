@@ -1,11 +1,11 @@
 #include "ca/core/jose/jwt_claims.h"
 
-#include "ca/core/common/utc_time.h"
-#include "ca/core/jose/audience_url.h"
-
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+
+#include "ca/core/common/utc_time.h"
+#include "ca/core/jose/audience_url.h"
 
 namespace sshca::jose {
 
@@ -67,8 +67,8 @@ Status checkAudience(const Json& payload, const ClaimChecks& c) {
   std::string wanted = c.audiences.size() == 1 ? show(c.audiences[0])
                        : c.audiences.size() <= 4
                            ? "any of " + show(c.audiences)
-                           : "any of the " + std::to_string(c.audiences.size()) + " audiences of this CA and endpoint, e.g. " +
-                                 show(c.audiences[0]);
+                           : "any of the " + std::to_string(c.audiences.size()) +
+                                 " audiences of this CA and endpoint, e.g. " + show(c.audiences[0]);
   return refused("audience " + show(*it) + " does not include " + wanted);
 }
 

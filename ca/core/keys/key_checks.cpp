@@ -1,11 +1,11 @@
 #include "ca/core/keys/key_checks.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <string>
+
+#include <openssl/evp.h>
 
 namespace sshca {
 namespace {
@@ -18,8 +18,8 @@ using Point = std::array<uint8_t, 32>;
 // small-order encodings libsodium refuses (crypto_core_ed25519_is_valid_point):
 // such a key verifies signatures that no private key made.
 constexpr std::array<Point, 7> kSmallOrderY = {{
-    {0x00},                                                                      // y = 0 (order 4)
-    {0x01},                                                                      // y = 1 (order 1)
+    {0x00},  // y = 0 (order 4)
+    {0x01},  // y = 1 (order 1)
     {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
      0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},  // order 8
     {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
@@ -76,8 +76,7 @@ Status checkRsaComponents(std::span<const uint8_t> n, std::span<const uint8_t> e
     return makeError(ErrorCode::InvalidFormat, "the RSA modulus is even (not a product of two primes)");
   int bits = bitLength(n);
   if (bits < kMinSubjectRsaBits)
-    return makeError(ErrorCode::Unsupported, "RSA key of " + std::to_string(bits) +
-                                                 " bits is too small; at least " +
+    return makeError(ErrorCode::Unsupported, "RSA key of " + std::to_string(bits) + " bits is too small; at least " +
                                                  std::to_string(kMinSubjectRsaBits) + " bits are required");
   if (bits > kMaxSubjectRsaBits)
     return makeError(ErrorCode::Unsupported, "RSA key of " + std::to_string(bits) + " bits is too large; at most " +
@@ -100,7 +99,8 @@ Status checkSubjectKey(const PublicKey& key) {
       SSHCA_ASSIGN_OR_RETURN(Bytes e, rsaExponentOf(key));
       return checkRsaComponents(n, e);
     }
-    default: return checkEcPointOnCurve(key);
+    default:
+      return checkEcPointOnCurve(key);
   }
 }
 

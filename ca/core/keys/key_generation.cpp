@@ -12,11 +12,16 @@ constexpr int kMaxRsaBits = 16384;
 
 EVP_PKEY* generate(const KeySpec& spec) {
   switch (spec.algorithm) {
-    case KeyAlgorithm::Ed25519: return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-    case KeyAlgorithm::EcdsaP256: return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-    case KeyAlgorithm::EcdsaP384: return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
-    case KeyAlgorithm::EcdsaP521: return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
-    case KeyAlgorithm::Rsa: return EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(spec.rsaBits));
+    case KeyAlgorithm::Ed25519:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    case KeyAlgorithm::EcdsaP256:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    case KeyAlgorithm::EcdsaP384:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+    case KeyAlgorithm::EcdsaP521:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
+    case KeyAlgorithm::Rsa:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(spec.rsaBits));
   }
   return nullptr;
 }
@@ -25,8 +30,8 @@ EVP_PKEY* generate(const KeySpec& spec) {
 
 Result<ossl::EvpPkey> generatePrivateKey(const KeySpec& spec) {
   if (spec.algorithm == KeyAlgorithm::Rsa && (spec.rsaBits < kMinRsaBits || spec.rsaBits > kMaxRsaBits))
-    return makeError(ErrorCode::InvalidArgument, "RSA key size " + std::to_string(spec.rsaBits) +
-                                                     " is out of range (" + std::to_string(kMinRsaBits) + " to " +
+    return makeError(ErrorCode::InvalidArgument, "RSA key size " + std::to_string(spec.rsaBits) + " is out of range (" +
+                                                     std::to_string(kMinRsaBits) + " to " +
                                                      std::to_string(kMaxRsaBits) + " bits)");
   ossl::ErrorQueueGuard guard;
   ossl::EvpPkey key(generate(spec));

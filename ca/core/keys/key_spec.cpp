@@ -16,21 +16,30 @@ Result<KeySpec> parseKeySpec(std::string_view name) {
 
 std::string keySpecName(const KeySpec& spec) {
   switch (spec.algorithm) {
-    case KeyAlgorithm::EcdsaP256: return "ecdsa-p256";
-    case KeyAlgorithm::EcdsaP384: return "ecdsa-p384";
-    case KeyAlgorithm::EcdsaP521: return "ecdsa-p521";
-    case KeyAlgorithm::Ed25519: return "ed25519";
-    case KeyAlgorithm::Rsa: return "rsa-" + std::to_string(spec.rsaBits);
+    case KeyAlgorithm::EcdsaP256:
+      return "ecdsa-p256";
+    case KeyAlgorithm::EcdsaP384:
+      return "ecdsa-p384";
+    case KeyAlgorithm::EcdsaP521:
+      return "ecdsa-p521";
+    case KeyAlgorithm::Ed25519:
+      return "ed25519";
+    case KeyAlgorithm::Rsa:
+      return "rsa-" + std::to_string(spec.rsaBits);
   }
   return "unknown";
 }
 
 size_t ecdsaFieldBytes(KeyAlgorithm alg) {
   switch (alg) {
-    case KeyAlgorithm::EcdsaP256: return 32;
-    case KeyAlgorithm::EcdsaP384: return 48;
-    case KeyAlgorithm::EcdsaP521: return 66;
-    default: return 0;
+    case KeyAlgorithm::EcdsaP256:
+      return 32;
+    case KeyAlgorithm::EcdsaP384:
+      return 48;
+    case KeyAlgorithm::EcdsaP521:
+      return 66;
+    default:
+      return 0;
   }
 }
 

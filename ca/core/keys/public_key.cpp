@@ -1,9 +1,9 @@
 #include "ca/core/keys/public_key.h"
 
+#include <cstring>
+
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
-
-#include <cstring>
 
 #include "ca/core/keys/key_checks.h"
 
@@ -14,10 +14,14 @@ std::shared_ptr<EVP_PKEY> share(ossl::EvpPkey p) { return {p.release(), EVP_PKEY
 
 const char* curveName(KeyAlgorithm alg) {
   switch (alg) {
-    case KeyAlgorithm::EcdsaP256: return "prime256v1";
-    case KeyAlgorithm::EcdsaP384: return "secp384r1";
-    case KeyAlgorithm::EcdsaP521: return "secp521r1";
-    default: return nullptr;
+    case KeyAlgorithm::EcdsaP256:
+      return "prime256v1";
+    case KeyAlgorithm::EcdsaP384:
+      return "secp384r1";
+    case KeyAlgorithm::EcdsaP521:
+      return "secp521r1";
+    default:
+      return nullptr;
   }
 }
 
@@ -77,14 +81,18 @@ Result<PublicKey> PublicKey::adoptPublic(ossl::EvpPkey pub) {
   if (!pub) return makeError(ErrorCode::InvalidArgument, "no key");
   int bits = EVP_PKEY_get_bits(pub.get());
   switch (EVP_PKEY_get_base_id(pub.get())) {
-    case EVP_PKEY_ED25519: return PublicKey(share(std::move(pub)), KeyAlgorithm::Ed25519, 256);
-    case EVP_PKEY_RSA: return PublicKey(share(std::move(pub)), KeyAlgorithm::Rsa, bits);
+    case EVP_PKEY_ED25519:
+      return PublicKey(share(std::move(pub)), KeyAlgorithm::Ed25519, 256);
+    case EVP_PKEY_RSA:
+      return PublicKey(share(std::move(pub)), KeyAlgorithm::Rsa, bits);
     case EVP_PKEY_EC: {
       SSHCA_ASSIGN_OR_RETURN(KeyAlgorithm alg, ecAlgorithmOf(pub.get()));
       return PublicKey(share(std::move(pub)), alg, bits);
     }
-    case EVP_PKEY_DSA: return makeError(ErrorCode::Unsupported, "DSA keys are not supported");
-    default: return makeError(ErrorCode::Unsupported, "unsupported key algorithm");
+    case EVP_PKEY_DSA:
+      return makeError(ErrorCode::Unsupported, "DSA keys are not supported");
+    default:
+      return makeError(ErrorCode::Unsupported, "unsupported key algorithm");
   }
 }
 

@@ -48,9 +48,9 @@ Result<PublicKey> publicKeyFromRsa(std::span<const uint8_t> n, std::span<const u
 Result<PublicKey> publicKeyFromEd25519(std::span<const uint8_t> raw32);
 
 // Raw components of a public key (used by format encoders).
-Result<Bytes> ecPointOf(const PublicKey& key);        // uncompressed 04||X||Y
-Result<Bytes> ed25519RawOf(const PublicKey& key);     // 32 bytes
-Result<Bytes> rsaModulusOf(const PublicKey& key);     // big-endian, no leading zero
-Result<Bytes> rsaExponentOf(const PublicKey& key);    // big-endian, no leading zero
+Result<Bytes> ecPointOf(const PublicKey& key);      // uncompressed 04||X||Y
+Result<Bytes> ed25519RawOf(const PublicKey& key);   // 32 bytes
+Result<Bytes> rsaModulusOf(const PublicKey& key);   // big-endian, no leading zero
+Result<Bytes> rsaExponentOf(const PublicKey& key);  // big-endian, no leading zero
 
 }  // namespace sshca

@@ -11,10 +11,14 @@ const EVP_MD* evpDigest(HashAlg hash) {
   static const EVP_MD* const sha384 = fetchDigestOnce("SHA2-384", EVP_sha384());
   static const EVP_MD* const sha512 = fetchDigestOnce("SHA2-512", EVP_sha512());
   switch (hash) {
-    case HashAlg::Sha256: return sha256Algorithm();
-    case HashAlg::Sha384: return sha384;
-    case HashAlg::Sha512: return sha512;
-    case HashAlg::None: return nullptr;
+    case HashAlg::Sha256:
+      return sha256Algorithm();
+    case HashAlg::Sha384:
+      return sha384;
+    case HashAlg::Sha512:
+      return sha512;
+    case HashAlg::None:
+      return nullptr;
   }
   return nullptr;
 }

@@ -53,8 +53,7 @@ Result<UriPtr> parseUri(std::string_view text) {
     return makeError(ErrorCode::InvalidArgument,
                      "not a PKCS#11 URI (" + std::string(p11_kit_uri_message(rc)) + "): " + redacted(text));
   if (p11_kit_uri_any_unrecognized(uri.get()))
-    return makeError(ErrorCode::InvalidArgument,
-                     "PKCS#11 URI has attributes sshca does not know: " + redacted(text));
+    return makeError(ErrorCode::InvalidArgument, "PKCS#11 URI has attributes sshca does not know: " + redacted(text));
   return uri;
 }
 
@@ -89,8 +88,7 @@ Result<std::string> pinSourcePath(const std::string& source) {
 void warnIfReadableByOthers(const std::string& path) {
   struct stat st {};
   if (stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
-    std::cerr << "sshca: warning: PIN file " << path
-              << " is readable by group or others; chmod 600 it\n";
+    std::cerr << "sshca: warning: PIN file " << path << " is readable by group or others; chmod 600 it\n";
 }
 
 // Reads straight into SecretBytes (no std::string copies left behind);
@@ -130,8 +128,7 @@ Result<KmsUri> parseKmsUri(std::string_view text) {
   if (const char* src = p11_kit_uri_get_pin_source(uri.get())) out.pinSource = src;
   if (const char* val = p11_kit_uri_get_pin_value(uri.get())) out.pinValue = std::string(val);
   if (out.tokenLabel.empty() && out.tokenSerial.empty() && !out.slotId)
-    return makeError(ErrorCode::InvalidArgument,
-                     "kms URI names no token (give token=LABEL, serial= or slot-id=)");
+    return makeError(ErrorCode::InvalidArgument, "kms URI names no token (give token=LABEL, serial= or slot-id=)");
   return out;
 }
 
@@ -157,8 +154,7 @@ Result<SecretBytes> resolvePin(const KmsUri& uri) {
     return readPinFile(path);
   }
   if (const char* env = std::getenv("SSHCA_PIN"); env && *env) return SecretBytes(std::string_view(env));
-  return makeError(ErrorCode::NotFound,
-                   "no PIN given: add ?pin-source=file:PATH to the kms URI, or set SSHCA_PIN");
+  return makeError(ErrorCode::NotFound, "no PIN given: add ?pin-source=file:PATH to the kms URI, or set SSHCA_PIN");
 }
 
 }  // namespace sshca

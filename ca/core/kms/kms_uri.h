@@ -15,11 +15,11 @@
 namespace sshca {
 
 struct KmsUri {
-  std::string modulePath;       // default: SoftHSM2's module
-  std::string tokenLabel;       // token=
-  std::string tokenSerial;      // serial=
+  std::string modulePath;               // default: SoftHSM2's module
+  std::string tokenLabel;               // token=
+  std::string tokenSerial;              // serial=
   std::optional<unsigned long> slotId;  // slot-id=
-  std::string pinSource;        // pin-source= (file:PATH or a plain path)
+  std::string pinSource;                // pin-source= (file:PATH or a plain path)
   std::optional<std::string> pinValue;  // pin-value= (discouraged)
 };
 

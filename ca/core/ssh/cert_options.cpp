@@ -37,9 +37,12 @@ Status checkOneAddress(std::string_view entry) {
   std::string addr(entry.substr(0, slash));
   uint8_t buf[16];
   size_t len = 0;
-  if (inet_pton(AF_INET, addr.c_str(), buf) == 1) len = 4;
-  else if (inet_pton(AF_INET6, addr.c_str(), buf) == 1) len = 16;
-  else return bad("is not an IPv4 or IPv6 address");
+  if (inet_pton(AF_INET, addr.c_str(), buf) == 1)
+    len = 4;
+  else if (inet_pton(AF_INET6, addr.c_str(), buf) == 1)
+    len = 16;
+  else
+    return bad("is not an IPv4 or IPv6 address");
   if (slash == std::string_view::npos) return okStatus();
   std::string_view p = entry.substr(slash + 1);
   unsigned prefix = 0;
@@ -58,8 +61,8 @@ Result<OptionList> readOptionSection(std::span<const uint8_t> section, std::stri
   OptionList out;
   while (r.remaining() > 0) {
     if (out.size() == wire::kMaxCertOptions)
-      return makeError(ErrorCode::InvalidFormat, "more than " + std::to_string(wire::kMaxCertOptions) + " " +
-                                                     std::string(what));
+      return makeError(ErrorCode::InvalidFormat,
+                       "more than " + std::to_string(wire::kMaxCertOptions) + " " + std::string(what));
     SSHCA_ASSIGN_OR_RETURN(std::string name, r.cstring());
     SSHCA_ASSIGN_OR_RETURN(auto data, r.string());
     if (name.empty()) return makeError(ErrorCode::InvalidFormat, std::string(what) + " contain an empty name");
@@ -87,7 +90,8 @@ Status checkSourceAddressList(std::string_view value) {
   size_t from = 0;
   for (;;) {
     size_t comma = value.find(',', from);
-    std::string_view entry = value.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from);
+    std::string_view entry =
+        value.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from);
     if (entry.empty()) return makeError(ErrorCode::InvalidArgument, "source-address has an empty entry");
     SSHCA_RETURN_IF_ERROR(checkOneAddress(entry));
     if (comma == std::string_view::npos) return okStatus();

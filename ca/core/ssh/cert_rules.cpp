@@ -25,7 +25,8 @@ Status checkKeyId(const std::string& id) {
   if (id.size() > kMaxKeyIdLen)
     return refuse("key ID of " + std::to_string(id.size()) + " bytes exceeds " + std::to_string(kMaxKeyIdLen));
   for (char c : id)
-    if (!printableAscii(c)) return refuse("key ID " + quoteCaller(id) + " contains a non-printable or non-ASCII character");
+    if (!printableAscii(c))
+      return refuse("key ID " + quoteCaller(id) + " contains a non-printable or non-ASCII character");
   return okStatus();
 }
 
@@ -93,7 +94,8 @@ bool isNamespaced(std::string_view name) {
 Status checkExtension(const std::string& name, const std::string& value, CertType type) {
   if (name.empty()) return refuse("extension name is empty");
   for (char c : name)
-    if (!printableAscii(c) || c == ' ') return refuse("extension name " + quoteCaller(name) + " is not printable ASCII");
+    if (!printableAscii(c) || c == ' ')
+      return refuse("extension name " + quoteCaller(name) + " is not printable ASCII");
   if (isKnownExtension(name)) {
     if (type == CertType::Host) return refuse("extension " + quoteCaller(name) + " applies only to user certificates");
     if (!value.empty()) return refuse("extension " + quoteCaller(name) + " is a flag and takes no value");
@@ -101,7 +103,8 @@ Status checkExtension(const std::string& name, const std::string& value, CertTyp
   }
   if (!isNamespaced(name))
     return refuse("extension " + quoteCaller(name) + " is unknown; custom extensions must be named name@domain");
-  if (value.find('\0') != std::string::npos) return refuse("extension " + quoteCaller(name) + " value contains a NUL byte");
+  if (value.find('\0') != std::string::npos)
+    return refuse("extension " + quoteCaller(name) + " value contains a NUL byte");
   return okStatus();
 }
 
@@ -146,10 +149,12 @@ std::map<std::string, std::string> defaultUserExtensions() {
 Status checkValidAt(const Certificate& cert, uint64_t now) {
   if (now < cert.validAfter)
     return makeError(ErrorCode::Unauthenticated, "certificate is not yet valid (valid after " +
-                                                     std::to_string(cert.validAfter) + ", now " + std::to_string(now) + ")");
+                                                     std::to_string(cert.validAfter) + ", now " + std::to_string(now) +
+                                                     ")");
   if (now >= cert.validBefore)
     return makeError(ErrorCode::Unauthenticated, "certificate has expired (valid before " +
-                                                     std::to_string(cert.validBefore) + ", now " + std::to_string(now) + ")");
+                                                     std::to_string(cert.validBefore) + ", now " + std::to_string(now) +
+                                                     ")");
   return okStatus();
 }
 

@@ -26,9 +26,20 @@ Result<Certificate> signCertificate(const CertTemplate& t, const Signer& ca, Ran
     SSHCA_ASSIGN_OR_RETURN(serial, rng.nonZeroU64());
   }
   // std::map iterates sorted by name, the order draft-miller-ssh-cert requires.
-  Certificate cert{t.key,         std::move(nonce),  serial,     t.type,   t.keyId,          t.principals,
-                   t.validAfter,  t.validBefore,     toList(t.criticalOptions), toList(t.extensions), {},
-                   ca.publicKey(), {},               {}};
+  Certificate cert{t.key,
+                   std::move(nonce),
+                   serial,
+                   t.type,
+                   t.keyId,
+                   t.principals,
+                   t.validAfter,
+                   t.validBefore,
+                   toList(t.criticalOptions),
+                   toList(t.extensions),
+                   {},
+                   ca.publicKey(),
+                   {},
+                   {}};
   Bytes tbs = encodeCertificateToBeSigned(cert);
   SSHCA_ASSIGN_OR_RETURN(cert.signature, makeSignatureBlob(ca, tbs));
   // No re-parse or second verification here: the Signer has verified the

@@ -4,11 +4,11 @@
 // accepts what OpenSSH writes and refuses anything ambiguous.
 #include "ca/core/ssh/krl.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <limits>
 #include <set>
+
+#include <openssl/evp.h>
 
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/wire/reader.h"
@@ -159,8 +159,10 @@ class SerialRecordWriter {
       return;
     }
     for (uint64_t s = run.first;; ++s) {
-      if (state_ == Record::List) body_.u64(s);
-      else setBit(s - bitmapStart_);
+      if (state_ == Record::List)
+        body_.u64(s);
+      else
+        setBit(s - bitmapStart_);
       if (s == run.last) break;
     }
   }
@@ -266,12 +268,18 @@ class CertificatesParser {
 
   Status record(uint8_t type, std::span<const uint8_t> body) {
     switch (type) {
-      case static_cast<uint8_t>(Record::List): return serialList(body);
-      case static_cast<uint8_t>(Record::Range): return serialRange(body);
-      case static_cast<uint8_t>(Record::Bitmap): return serialBitmap(body);
-      case kCertKeyId: return keyIds(body);
-      case kCertExtension: return checkExtension(body, "certificate section");
-      default: return formatError("unknown certificate subsection type " + std::to_string(type));
+      case static_cast<uint8_t>(Record::List):
+        return serialList(body);
+      case static_cast<uint8_t>(Record::Range):
+        return serialRange(body);
+      case static_cast<uint8_t>(Record::Bitmap):
+        return serialBitmap(body);
+      case kCertKeyId:
+        return keyIds(body);
+      case kCertExtension:
+        return checkExtension(body, "certificate section");
+      default:
+        return formatError("unknown certificate subsection type " + std::to_string(type));
     }
   }
 
@@ -457,11 +465,16 @@ Status parseSection(uint8_t type, std::span<const uint8_t> body, SeenBlobs& seen
       krl.certificates.push_back(std::move(certs));
       return okStatus();
     }
-    case kSectionExplicitKey: return parseExplicitKeys(body, seen.keys, krl);
-    case kSectionSha1: return parseBlobs(body, kSha1Len, seen.sha1, "SHA1 fingerprint");
-    case kSectionSha256: return parseBlobs(body, kSha256Len, seen.sha256, "SHA256 fingerprint");
-    case kSectionExtension: return checkExtension(body, "KRL");
-    default: return formatError("unknown section type " + std::to_string(type));
+    case kSectionExplicitKey:
+      return parseExplicitKeys(body, seen.keys, krl);
+    case kSectionSha1:
+      return parseBlobs(body, kSha1Len, seen.sha1, "SHA1 fingerprint");
+    case kSectionSha256:
+      return parseBlobs(body, kSha256Len, seen.sha256, "SHA256 fingerprint");
+    case kSectionExtension:
+      return checkExtension(body, "KRL");
+    default:
+      return formatError("unknown section type " + std::to_string(type));
   }
 }
 
@@ -517,8 +530,9 @@ Result<Krl> parseKrl(std::span<const uint8_t> data) {
     uint8_t type = *r.u8();
     std::string where = "KRL section " + std::to_string(index) + " (type " + std::to_string(type) + ")";
     if (type == kSectionSignature) {
-      return formatError(where + ": KRL signature sections are not supported (OpenSSH 9.4+ refuses them too; "
-                                 "the KRL is signed with SSHSIG instead)");
+      return formatError(where +
+                         ": KRL signature sections are not supported (OpenSSH 9.4+ refuses them too; "
+                         "the KRL is signed with SSHSIG instead)");
     }
     auto body = sectionBody(r, "section");
     if (!body.ok()) return std::move(body).error().context(where);

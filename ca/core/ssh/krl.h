@@ -30,7 +30,7 @@ struct KrlSerialRange {
 // the writer drops it.
 struct KrlCertificates {
   std::optional<PublicKey> caKey;
-  std::vector<uint64_t> serials;      // any order; the writer sorts, dedupes, picks list/range/bitmap
+  std::vector<uint64_t> serials;  // any order; the writer sorts, dedupes, picks list/range/bitmap
   std::vector<std::string> keyIds;
   // Written together with `serials` (merged, cheapest records). The parser
   // puts range records here and list/bitmap records in `serials`.
@@ -42,7 +42,7 @@ struct Krl {
   uint64_t generatedDate = 0;  // seconds since the epoch
   std::string comment;
   std::vector<KrlCertificates> certificates;
-  std::vector<PublicKey> explicitKeys;  // KRL_SECTION_EXPLICIT_KEY (plain keys)
+  std::vector<PublicKey> explicitKeys;    // KRL_SECTION_EXPLICIT_KEY (plain keys)
   std::vector<Bytes> sha1Fingerprints;    // KRL_SECTION_FINGERPRINT_SHA1 (20 bytes each)
   std::vector<Bytes> sha256Fingerprints;  // KRL_SECTION_FINGERPRINT_SHA256 (32 bytes each)
 };

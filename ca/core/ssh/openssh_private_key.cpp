@@ -5,11 +5,11 @@
 //   ssh-rsa:      mpint n, mpint e, mpint d, mpint iqmp, mpint p, mpint q
 #include "ca/core/ssh/openssh_private_key.h"
 
-#include <openssl/core_names.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+
+#include <openssl/core_names.h>
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/secret.h"
@@ -23,7 +23,7 @@ namespace {
 constexpr std::string_view kBegin = "-----BEGIN OPENSSH PRIVATE KEY-----";
 constexpr std::string_view kEnd = "-----END OPENSSH PRIVATE KEY-----";
 constexpr std::string_view kAuthMagic{"openssh-key-v1\0", 15};  // AUTH_MAGIC with its NUL
-constexpr size_t kNoneBlockSize = 8;  // padding block for cipher "none"
+constexpr size_t kNoneBlockSize = 8;                            // padding block for cipher "none"
 
 Error badFormat(const std::string& why) { return makeError(ErrorCode::InvalidFormat, "OpenSSH private key: " + why); }
 
@@ -74,7 +74,8 @@ Result<ossl::EvpPkey> readEcdsa(wire::Reader& r, std::string_view type) {
   SSHCA_ASSIGN_OR_RETURN(auto q, r.string());
   SSHCA_ASSIGN_OR_RETURN(auto d, r.mpint());
   const char* group = groupOf(curve);
-  if (!group || type != "ecdsa-sha2-" + curve) return badFormat("curve '" + curve + "' does not match " + std::string(type));
+  if (!group || type != "ecdsa-sha2-" + curve)
+    return badFormat("curve '" + curve + "' does not match " + std::string(type));
   SSHCA_ASSIGN_OR_RETURN(ossl::Bignum bd, secretBn(d));
   ossl::ParamBld bld(OSSL_PARAM_BLD_new());
   if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
@@ -94,23 +95,19 @@ Result<ossl::Bignum> crtExponent(const BIGNUM* d, const BIGNUM* prime, BN_CTX* c
 
 Result<ossl::EvpPkey> readRsa(wire::Reader& r) {
   std::span<const uint8_t> f[6];  // n, e, d, iqmp, p, q
-  for (auto& field : f) {
-    SSHCA_ASSIGN_OR_RETURN(field, r.mpint());
-  }
+  for (auto& field : f) { SSHCA_ASSIGN_OR_RETURN(field, r.mpint()); }
   ossl::Bignum bn[6];
-  for (int i = 0; i < 6; ++i) {
-    SSHCA_ASSIGN_OR_RETURN(bn[i], secretBn(f[i]));
-  }
+  for (int i = 0; i < 6; ++i) { SSHCA_ASSIGN_OR_RETURN(bn[i], secretBn(f[i])); }
   ossl::BnCtx ctx(BN_CTX_secure_new());
   if (!ctx) return ossl::error("BN_CTX_new");
   SSHCA_ASSIGN_OR_RETURN(ossl::Bignum dmp1, crtExponent(bn[2].get(), bn[4].get(), ctx.get()));
   SSHCA_ASSIGN_OR_RETURN(ossl::Bignum dmq1, crtExponent(bn[2].get(), bn[5].get(), ctx.get()));
   ossl::ParamBld bld(OSSL_PARAM_BLD_new());
   const std::pair<const char*, const BIGNUM*> params[] = {
-      {OSSL_PKEY_PARAM_RSA_N, bn[0].get()},           {OSSL_PKEY_PARAM_RSA_E, bn[1].get()},
-      {OSSL_PKEY_PARAM_RSA_D, bn[2].get()},           {OSSL_PKEY_PARAM_RSA_FACTOR1, bn[4].get()},
-      {OSSL_PKEY_PARAM_RSA_FACTOR2, bn[5].get()},     {OSSL_PKEY_PARAM_RSA_EXPONENT1, dmp1.get()},
-      {OSSL_PKEY_PARAM_RSA_EXPONENT2, dmq1.get()},    {OSSL_PKEY_PARAM_RSA_COEFFICIENT1, bn[3].get()}};
+      {OSSL_PKEY_PARAM_RSA_N, bn[0].get()},        {OSSL_PKEY_PARAM_RSA_E, bn[1].get()},
+      {OSSL_PKEY_PARAM_RSA_D, bn[2].get()},        {OSSL_PKEY_PARAM_RSA_FACTOR1, bn[4].get()},
+      {OSSL_PKEY_PARAM_RSA_FACTOR2, bn[5].get()},  {OSSL_PKEY_PARAM_RSA_EXPONENT1, dmp1.get()},
+      {OSSL_PKEY_PARAM_RSA_EXPONENT2, dmq1.get()}, {OSSL_PKEY_PARAM_RSA_COEFFICIENT1, bn[3].get()}};
   if (!bld) return ossl::error("OSSL_PARAM_BLD_new");
   for (const auto& [name, value] : params)
     if (OSSL_PARAM_BLD_push_BN(bld.get(), name, value) != 1) return ossl::error("building RSA parameters");
@@ -190,7 +187,8 @@ Result<ossl::EvpPkey> parseOpenSshPrivateKey(std::string_view text) {
     return badFormat("no BEGIN/END OPENSSH PRIVATE KEY block");
   std::string_view body = text.substr(begin + kBegin.size(), end - begin - kBegin.size());
   SecretBytes b64;
-  b64.resize(static_cast<size_t>(std::count_if(body.begin(), body.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); })));
+  b64.resize(static_cast<size_t>(
+      std::count_if(body.begin(), body.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); })));
   size_t i = 0;
   for (char c : body)
     if (!std::isspace(static_cast<unsigned char>(c))) b64.data()[i++] = static_cast<uint8_t>(c);

@@ -7,8 +7,8 @@
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/random.h"
 #include "ca/core/keys/public_key.h"
-#include "ca/core/ssh/ssh_agent_protocol.h"
 #include "ca/core/ssh/openssh_private_key.h"
+#include "ca/core/ssh/ssh_agent_protocol.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/wire/writer.h"
 

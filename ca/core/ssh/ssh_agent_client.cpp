@@ -69,8 +69,9 @@ Result<AgentClient> AgentClient::connect(const std::string& socketPath) {
   if (socketPath.empty())
     return makeError(ErrorCode::InvalidArgument, "no ssh-agent socket given (is SSH_AUTH_SOCK set?)");
   if (socketPath.size() >= sizeof addr.sun_path)
-    return makeError(ErrorCode::InvalidArgument, "ssh-agent socket path is longer than " +
-                                                     std::to_string(sizeof addr.sun_path - 1) + " bytes: " + socketPath);
+    return makeError(
+        ErrorCode::InvalidArgument,
+        "ssh-agent socket path is longer than " + std::to_string(sizeof addr.sun_path - 1) + " bytes: " + socketPath);
   AgentClient client(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (client.fd_ < 0) return makeError(ErrorCode::IoError, "creating a Unix socket: " + errnoText(errno));
   addr.sun_family = AF_UNIX;
@@ -80,8 +81,8 @@ Result<AgentClient> AgentClient::connect(const std::string& socketPath) {
     rc = ::connect(client.fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
   } while (rc != 0 && errno == EINTR);
   if (rc != 0)
-    return makeError(ErrorCode::Unavailable, "cannot connect to the ssh-agent at " + socketPath + ": " +
-                                                 errnoText(errno));
+    return makeError(ErrorCode::Unavailable,
+                     "cannot connect to the ssh-agent at " + socketPath + ": " + errnoText(errno));
   SSHCA_RETURN_IF_ERROR(client.setTimeout(kDefaultTimeout));
   return client;
 }
@@ -158,8 +159,8 @@ Result<Bytes> AgentClient::sign(std::span<const uint8_t> keyBlob, std::span<cons
   if (!alg.ok()) return std::move(alg).error().context("ssh-agent signature");
   // An agent that ignores the rsa-sha2-512 flag answers with SHA-1 ssh-rsa.
   if (auto want = expectedSignatureAlgorithm(keyType); want && *alg != *want)
-    return makeError(ErrorCode::Unsupported, "ssh-agent signed with '" + *alg + "' for a " + keyType +
-                                                 " key (expected " + *want + ")");
+    return makeError(ErrorCode::Unsupported,
+                     "ssh-agent signed with '" + *alg + "' for a " + keyType + " key (expected " + *want + ")");
   return sig;
 }
 

@@ -10,9 +10,9 @@
 //   ssh-rsa-cert-v01@openssh.com:      string cert, mpint d, mpint iqmp, mpint p, mpint q
 #include "ca/core/ssh/ssh_agent_protocol.h"
 
-#include <openssl/core_names.h>
-
 #include <algorithm>
+
+#include <openssl/core_names.h>
 
 #include "ca/core/keys/public_key.h"
 #include "ca/core/ssh/ssh_pubkey.h"
@@ -144,9 +144,12 @@ Status writePrivateKey(SecretWriter& w, const EVP_PKEY* key, const Certificate* 
     w.cstring(keyTypeName(pub));
   }
   switch (pub.algorithm()) {
-    case KeyAlgorithm::Ed25519: return writeEd25519(w, key, pub);
-    case KeyAlgorithm::Rsa: return writeRsa(w, key, cert != nullptr);
-    default: return writeEcdsa(w, key, pub, cert != nullptr);
+    case KeyAlgorithm::Ed25519:
+      return writeEd25519(w, key, pub);
+    case KeyAlgorithm::Rsa:
+      return writeRsa(w, key, cert != nullptr);
+    default:
+      return writeEcdsa(w, key, pub, cert != nullptr);
   }
 }
 
@@ -156,8 +159,8 @@ Status expectType(wire::Reader& r, uint8_t want, std::string_view request, Error
   if (type == want) return okStatus();
   if (type == agent::kFailure || type == agent::kExtensionFailure)
     return makeError(refusal, "ssh-agent refused the " + std::string(request) + " request");
-  return badReply("message type " + std::to_string(type) + " in answer to " + std::string(request) +
-                  " (expected " + std::to_string(want) + ")");
+  return badReply("message type " + std::to_string(type) + " in answer to " + std::string(request) + " (expected " +
+                  std::to_string(want) + ")");
 }
 
 Bytes messageWithBlob(uint8_t type, std::span<const uint8_t> blob) {

@@ -23,20 +23,20 @@ namespace sshca::ssh {
 
 namespace agent {
 // Message numbers (draft-miller-ssh-agent §5.1).
-inline constexpr uint8_t kFailure = 5;              // SSH_AGENT_FAILURE
-inline constexpr uint8_t kSuccess = 6;              // SSH_AGENT_SUCCESS
-inline constexpr uint8_t kRequestIdentities = 11;   // SSH_AGENTC_REQUEST_IDENTITIES
-inline constexpr uint8_t kIdentitiesAnswer = 12;    // SSH_AGENT_IDENTITIES_ANSWER
-inline constexpr uint8_t kSignRequest = 13;         // SSH_AGENTC_SIGN_REQUEST
-inline constexpr uint8_t kSignResponse = 14;        // SSH_AGENT_SIGN_RESPONSE
-inline constexpr uint8_t kAddIdentity = 17;         // SSH_AGENTC_ADD_IDENTITY
-inline constexpr uint8_t kRemoveIdentity = 18;      // SSH_AGENTC_REMOVE_IDENTITY
-inline constexpr uint8_t kAddIdConstrained = 25;    // SSH_AGENTC_ADD_ID_CONSTRAINED
-inline constexpr uint8_t kExtensionFailure = 28;    // SSH_AGENT_EXTENSION_FAILURE
+inline constexpr uint8_t kFailure = 5;             // SSH_AGENT_FAILURE
+inline constexpr uint8_t kSuccess = 6;             // SSH_AGENT_SUCCESS
+inline constexpr uint8_t kRequestIdentities = 11;  // SSH_AGENTC_REQUEST_IDENTITIES
+inline constexpr uint8_t kIdentitiesAnswer = 12;   // SSH_AGENT_IDENTITIES_ANSWER
+inline constexpr uint8_t kSignRequest = 13;        // SSH_AGENTC_SIGN_REQUEST
+inline constexpr uint8_t kSignResponse = 14;       // SSH_AGENT_SIGN_RESPONSE
+inline constexpr uint8_t kAddIdentity = 17;        // SSH_AGENTC_ADD_IDENTITY
+inline constexpr uint8_t kRemoveIdentity = 18;     // SSH_AGENTC_REMOVE_IDENTITY
+inline constexpr uint8_t kAddIdConstrained = 25;   // SSH_AGENTC_ADD_ID_CONSTRAINED
+inline constexpr uint8_t kExtensionFailure = 28;   // SSH_AGENT_EXTENSION_FAILURE
 // Key constraint (§5.2) and signature flags (§5.3).
-inline constexpr uint8_t kConstrainLifetime = 1;    // SSH_AGENT_CONSTRAIN_LIFETIME
-inline constexpr uint32_t kRsaSha2_256 = 2;         // SSH_AGENT_RSA_SHA2_256
-inline constexpr uint32_t kRsaSha2_512 = 4;         // SSH_AGENT_RSA_SHA2_512
+inline constexpr uint8_t kConstrainLifetime = 1;  // SSH_AGENT_CONSTRAIN_LIFETIME
+inline constexpr uint32_t kRsaSha2_256 = 2;       // SSH_AGENT_RSA_SHA2_256
+inline constexpr uint32_t kRsaSha2_512 = 4;       // SSH_AGENT_RSA_SHA2_512
 // Largest message either way: OpenSSH's agent refuses more (AGENT_MAX_LEN),
 // and a hostile agent must not make us allocate more.
 inline constexpr size_t kMaxMessageLen = 256 * 1024;
@@ -56,7 +56,7 @@ struct AgentKeyToAdd {
   const EVP_PKEY* privateKey = nullptr;      // borrowed
   const Certificate* certificate = nullptr;  // borrowed; nullptr: the plain key
   std::string comment;
-  std::optional<uint32_t> lifetimeSeconds;   // SSH_AGENT_CONSTRAIN_LIFETIME
+  std::optional<uint32_t> lifetimeSeconds;  // SSH_AGENT_CONSTRAIN_LIFETIME
 };
 
 // ---- requests ----

@@ -109,9 +109,19 @@ Result<Certificate> parseFields(wire::Reader& r, std::span<const uint8_t> all) {
   SSHCA_ASSIGN_OR_RETURN(PublicKey caKey, readSignatureKey(r));
   SSHCA_ASSIGN_OR_RETURN(Bytes signature, readSignature(r));
   SSHCA_RETURN_IF_ERROR(r.expectEnd());
-  return Certificate{std::move(key), toBytes(nonce), b.serial, b.type, std::move(b.keyId),
-                     std::move(b.principals), b.validAfter, b.validBefore, std::move(b.critical),
-                     std::move(b.extensions), std::move(b.reserved), std::move(caKey), std::move(signature),
+  return Certificate{std::move(key),
+                     toBytes(nonce),
+                     b.serial,
+                     b.type,
+                     std::move(b.keyId),
+                     std::move(b.principals),
+                     b.validAfter,
+                     b.validBefore,
+                     std::move(b.critical),
+                     std::move(b.extensions),
+                     std::move(b.reserved),
+                     std::move(caKey),
+                     std::move(signature),
                      toBytes(all)};
 }
 
@@ -188,8 +198,9 @@ Result<Certificate> parseCertificateLine(std::string_view line) {
   if (!blob.ok()) return std::move(blob).error().context("certificate line");
   SSHCA_ASSIGN_OR_RETURN(Certificate cert, parseCertificate(*blob));
   if (cert.certTypeName() != type)
-    return makeError(ErrorCode::InvalidFormat, "line type '" + std::string(type) +
-                                                   "' does not match the encoded certificate (" + cert.certTypeName() + ")");
+    return makeError(
+        ErrorCode::InvalidFormat,
+        "line type '" + std::string(type) + "' does not match the encoded certificate (" + cert.certTypeName() + ")");
   return cert;
 }
 

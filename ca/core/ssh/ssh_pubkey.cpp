@@ -2,10 +2,10 @@
 // RFC 8709 §4 (Ed25519). Text form as written by ssh-keygen (.pub files).
 #include "ca/core/ssh/ssh_pubkey.h"
 
-#include <openssl/evp.h>
-
 #include <bit>
 #include <cassert>
+
+#include <openssl/evp.h>
 
 #include "ca/core/common/digest.h"
 #include "ca/core/keys/key_checks.h"
@@ -104,9 +104,12 @@ std::string_view nextToken(std::string_view& s) {
 
 std::string keyTypeName(KeyAlgorithm alg) {
   switch (alg) {
-    case KeyAlgorithm::Ed25519: return "ssh-ed25519";
-    case KeyAlgorithm::Rsa: return "ssh-rsa";
-    default: return std::string(curveByAlg(alg).type);
+    case KeyAlgorithm::Ed25519:
+      return "ssh-ed25519";
+    case KeyAlgorithm::Rsa:
+      return "ssh-rsa";
+    default:
+      return std::string(curveByAlg(alg).type);
   }
 }
 
@@ -123,7 +126,9 @@ void writePublicKeyBody(wire::Writer& w, const PublicKey& key) {
   // The accessors only fail for a key of another algorithm, which the
   // switch rules out; an empty value would show up in every round-trip test.
   switch (key.algorithm()) {
-    case KeyAlgorithm::Ed25519: w.string(ed25519RawOf(key).value()); return;
+    case KeyAlgorithm::Ed25519:
+      w.string(ed25519RawOf(key).value());
+      return;
     case KeyAlgorithm::Rsa:
       w.mpint(rsaExponentOf(key).value());
       w.mpint(rsaModulusOf(key).value());

@@ -17,9 +17,14 @@ size_t rsaModulusBytes(const PublicKey& key) { return static_cast<size_t>(key.bi
 Status checkRawSize(const PublicKey& key, std::span<const uint8_t> raw) {
   size_t want = 0;
   switch (key.algorithm()) {
-    case KeyAlgorithm::Ed25519: want = kEd25519SigLen; break;
-    case KeyAlgorithm::Rsa: want = rsaModulusBytes(key); break;
-    default: want = 2 * ecdsaFieldBytes(key.algorithm());
+    case KeyAlgorithm::Ed25519:
+      want = kEd25519SigLen;
+      break;
+    case KeyAlgorithm::Rsa:
+      want = rsaModulusBytes(key);
+      break;
+    default:
+      want = 2 * ecdsaFieldBytes(key.algorithm());
   }
   if (raw.size() != want)
     return makeError(ErrorCode::CryptoFailure, "signer returned " + std::to_string(raw.size()) + " bytes where " +
@@ -69,11 +74,16 @@ std::string signatureAlgorithmFor(const PublicKey& key) {
 
 HashAlg hashFor(const PublicKey& key) {
   switch (key.algorithm()) {
-    case KeyAlgorithm::Ed25519: return HashAlg::None;
-    case KeyAlgorithm::EcdsaP256: return HashAlg::Sha256;
-    case KeyAlgorithm::EcdsaP384: return HashAlg::Sha384;
-    case KeyAlgorithm::EcdsaP521: return HashAlg::Sha512;
-    case KeyAlgorithm::Rsa: return HashAlg::Sha512;
+    case KeyAlgorithm::Ed25519:
+      return HashAlg::None;
+    case KeyAlgorithm::EcdsaP256:
+      return HashAlg::Sha256;
+    case KeyAlgorithm::EcdsaP384:
+      return HashAlg::Sha384;
+    case KeyAlgorithm::EcdsaP521:
+      return HashAlg::Sha512;
+    case KeyAlgorithm::Rsa:
+      return HashAlg::Sha512;
   }
   return HashAlg::Sha512;
 }

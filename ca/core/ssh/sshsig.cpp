@@ -33,8 +33,8 @@ Result<Bytes> sshsigSignedData(std::string_view ns, std::string_view hashAlg, st
   if (ns.empty()) return makeError(ErrorCode::InvalidArgument, "the SSHSIG namespace must not be empty");
   const EVP_MD* md = hashByName(hashAlg);
   if (!md) {
-    return makeError(ErrorCode::Unsupported,
-                     "SSHSIG hash algorithm '" + std::string(hashAlg) + "' is not supported (expected sha256 or sha512)");
+    return makeError(ErrorCode::Unsupported, "SSHSIG hash algorithm '" + std::string(hashAlg) +
+                                                 "' is not supported (expected sha256 or sha512)");
   }
   uint8_t digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -72,7 +72,8 @@ Bytes encodeSshsig(const Sshsig& sig) {
 Result<Sshsig> parseSshsig(std::span<const uint8_t> blob) {
   wire::Reader r(blob);
   auto magic = r.raw(kMagic.size());
-  if (!magic.ok() || asString(*magic) != kMagic) return makeError(ErrorCode::InvalidFormat, "not an SSH signature: no SSHSIG magic");
+  if (!magic.ok() || asString(*magic) != kMagic)
+    return makeError(ErrorCode::InvalidFormat, "not an SSH signature: no SSHSIG magic");
   auto version = r.u32();
   if (!version.ok()) return makeError(ErrorCode::InvalidFormat, "SSH signature is truncated after its magic");
   if (*version != kVersion) {
@@ -134,7 +135,8 @@ Result<PublicKey> sshsigVerify(std::span<const uint8_t> blob, std::string_view n
   SSHCA_ASSIGN_OR_RETURN(Bytes signedData, sshsigSignedData(sig.ns, sig.hashAlg, message));
   auto st = verifySignatureBlob(sig.key, signedData, sig.signatureBlob);
   if (!st.ok()) {
-    return unauthenticated("SSH signature by " + fingerprintSha256(sig.key) + " does not verify: " + st.error().message);
+    return unauthenticated("SSH signature by " + fingerprintSha256(sig.key) +
+                           " does not verify: " + st.error().message);
   }
   return sig.key;
 }

@@ -19,10 +19,10 @@ inline constexpr std::string_view kKrlSignatureNamespace = "sshca-krl";
 inline constexpr std::string_view kPamSignatureNamespace = "sshca-pam";
 
 struct Sshsig {
-  PublicKey key;          // the signer's public key (a plain key)
-  std::string ns;         // namespace
-  std::string hashAlg;    // "sha256" or "sha512"
-  Bytes signatureBlob;    // SSH signature blob over sshsigSignedData(...)
+  PublicKey key;        // the signer's public key (a plain key)
+  std::string ns;       // namespace
+  std::string hashAlg;  // "sha256" or "sha512"
+  Bytes signatureBlob;  // SSH signature blob over sshsigSignedData(...)
 };
 
 // The bytes the key actually signs: MAGIC_PREAMBLE, namespace, reserved,

@@ -1,10 +1,10 @@
 // ssh-keygen -V validity syntax (ssh-keygen(1), "-V validity_interval").
 #include "ca/core/ssh/validity_spec.h"
 
-#include "ca/core/common/utc_time.h"
-
 #include <charconv>
 #include <string>
+
+#include "ca/core/common/utc_time.h"
 
 namespace sshca::ssh {
 namespace {
@@ -17,12 +17,23 @@ Error bad(std::string_view spec, const std::string& why) {
 
 int64_t unitSeconds(char u) {
   switch (u) {
-    case 's': case 'S': return 1;
-    case 'm': case 'M': return 60;
-    case 'h': case 'H': return 3600;
-    case 'd': case 'D': return 86400;
-    case 'w': case 'W': return 7 * 86400;
-    default: return 0;
+    case 's':
+    case 'S':
+      return 1;
+    case 'm':
+    case 'M':
+      return 60;
+    case 'h':
+    case 'H':
+      return 3600;
+    case 'd':
+    case 'D':
+      return 86400;
+    case 'w':
+    case 'W':
+      return 7 * 86400;
+    default:
+      return 0;
   }
 }
 

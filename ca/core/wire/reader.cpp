@@ -51,8 +51,8 @@ Result<std::span<const uint8_t>> Reader::string() {
   SSHCA_RETURN_IF_ERROR(need(4, "string length"));
   size_t len = loadU32(data_.data() + pos_);
   if (len > kMaxStringLen)
-    return makeError(ErrorCode::InvalidFormat, "string of " + std::to_string(len) + " bytes exceeds the cap of " +
-                                                   std::to_string(kMaxStringLen));
+    return makeError(ErrorCode::InvalidFormat,
+                     "string of " + std::to_string(len) + " bytes exceeds the cap of " + std::to_string(kMaxStringLen));
   if (remaining() - 4 < len) return truncated("string", len, remaining() - 4);
   auto out = data_.subspan(pos_ + 4, len);
   pos_ += 4 + len;

@@ -35,8 +35,7 @@ Result<ossl::X509Ptr> createIntermediateCertificate(const X509_NAME& subject, co
                                                     RandomSource& rng) {
   SSHCA_ASSIGN_OR_RETURN(auto validity, validityFor(days, now));
   SSHCA_RETURN_IF_ERROR(root.checkWithin(validity.second));
-  CertificateFields fields{&subject, X509_get_subject_name(&root.certificate()), &key, validity.first,
-                           validity.second};
+  CertificateFields fields{&subject, X509_get_subject_name(&root.certificate()), &key, validity.first, validity.second};
   SSHCA_ASSIGN_OR_RETURN(ossl::X509Ptr cert, newCertificate(fields, rng));
   SSHCA_RETURN_IF_ERROR(addCaExtensions(*cert, root.certificate(), kIntermediatePathLen));
   return signCertificate(*cert, root.signer(), root.hash());

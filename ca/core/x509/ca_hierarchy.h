@@ -26,7 +26,7 @@ struct CaHierarchyRequest {
   SignerPtr intermediateSigner;
   HashAlg hash = HashAlg::Sha384;  // the root's signature hash (signatureHashFor)
   int rootDays = 3650;
-  int intermediateDays = 1825;     // must end within the root's validity
+  int intermediateDays = 1825;  // must end within the root's validity
 };
 
 struct CaHierarchy {

@@ -13,8 +13,8 @@
 namespace sshca::x509 {
 
 struct CertificateFields {
-  const X509_NAME* subject = nullptr;  // borrowed
-  const X509_NAME* issuer = nullptr;   // borrowed
+  const X509_NAME* subject = nullptr;     // borrowed
+  const X509_NAME* issuer = nullptr;      // borrowed
   const PublicKey* subjectKey = nullptr;  // borrowed
   std::time_t notBefore = 0;
   std::time_t notAfter = 0;

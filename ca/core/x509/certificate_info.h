@@ -12,8 +12,8 @@
 namespace sshca::x509 {
 
 struct CertificateInfo {
-  std::string serialHex;             // serialToHex
-  std::string subject;               // formatDistinguishedName
+  std::string serialHex;  // serialToHex
+  std::string subject;    // formatDistinguishedName
   std::string issuer;
   std::vector<std::string> subjectAltNames;  // "DNS:x", "IP:y"
   std::time_t notBefore = 0;

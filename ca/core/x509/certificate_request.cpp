@@ -14,13 +14,13 @@ Status verifySelfSignature(X509_REQ& req) {
   return okStatus();
 }
 
-bool asksForCa(const STACK_OF(X509_EXTENSION)* exts) {
+bool asksForCa(const STACK_OF(X509_EXTENSION) * exts) {
   ossl::BasicConstraints bc(
       static_cast<BASIC_CONSTRAINTS*>(X509V3_get_d2i(exts, NID_basic_constraints, nullptr, nullptr)));
   return bc && bc->ca;
 }
 
-Result<std::vector<SubjectAltName>> requestedSans(const STACK_OF(X509_EXTENSION)* exts) {
+Result<std::vector<SubjectAltName>> requestedSans(const STACK_OF(X509_EXTENSION) * exts) {
   int crit = 0;
   ossl::GeneralNames names(static_cast<GENERAL_NAMES*>(X509V3_get_d2i(exts, NID_subject_alt_name, &crit, nullptr)));
   if (!names) {

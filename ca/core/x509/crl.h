@@ -21,9 +21,9 @@ struct RevokedCertificate {
 };
 
 struct CrlParams {
-  uint64_t number = 0;          // must increase from one CRL to the next
-  std::time_t thisUpdate = 0;   // usually now
-  int days = 7;                 // nextUpdate = thisUpdate + days
+  uint64_t number = 0;         // must increase from one CRL to the next
+  std::time_t thisUpdate = 0;  // usually now
+  int days = 7;                // nextUpdate = thisUpdate + days
 };
 
 Result<ossl::X509Crl> createCrl(const IssuingCa& ca, std::span<const RevokedCertificate> revoked,

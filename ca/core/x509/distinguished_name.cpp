@@ -36,8 +36,7 @@ Result<std::vector<std::string>> splitEscaped(std::string_view text, char sep) {
 
 Status addAttribute(X509_NAME* name, const std::string& part) {
   size_t eq = part.find('=');
-  if (eq == std::string::npos)
-    return makeError(ErrorCode::InvalidArgument, "'" + part + "' is not ATTRIBUTE=value");
+  if (eq == std::string::npos) return makeError(ErrorCode::InvalidArgument, "'" + part + "' is not ATTRIBUTE=value");
   std::string key = trim(part.substr(0, eq));
   std::string value = trim(part.substr(eq + 1));
   int nid = OBJ_txt2nid(key.c_str());
@@ -59,7 +58,8 @@ Result<ossl::X509Name> parseDistinguishedName(std::string_view text) {
   ossl::X509Name name(X509_NAME_new());
   if (!name) return ossl::error("X509_NAME_new");
   for (const std::string& part : parts) {
-    if (trim(part).empty()) return makeError(ErrorCode::InvalidArgument, "empty attribute in '" + std::string(text) + "'");
+    if (trim(part).empty())
+      return makeError(ErrorCode::InvalidArgument, "empty attribute in '" + std::string(text) + "'");
     SSHCA_RETURN_IF_ERROR(addAttribute(name.get(), part));
   }
   return name;

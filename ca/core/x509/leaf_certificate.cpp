@@ -57,7 +57,8 @@ std::string_view leafProfileName(LeafProfile profile) { return profile == LeafPr
 Result<LeafRequest> leafRequestFrom(const RequestContents& csr, LeafProfile profile, int days,
                                     const std::optional<std::vector<SubjectAltName>>& sans) {
   if (csr.requestsCa)
-    return makeError(ErrorCode::PermissionDenied, "the request asks for CA:TRUE; this command issues end-entity certificates only");
+    return makeError(ErrorCode::PermissionDenied,
+                     "the request asks for CA:TRUE; this command issues end-entity certificates only");
   return LeafRequest{profile, commonNameOf(csr.subject.get()), sans ? *sans : csr.subjectAltNames, csr.key, days};
 }
 

@@ -1,9 +1,9 @@
 #include "ca/core/x509/private_key_file.h"
 
-#include <openssl/pem.h>
-
 #include <cstring>
 #include <optional>
+
+#include <openssl/pem.h>
 
 #include "ca/core/common/bytes.h"
 
@@ -38,7 +38,9 @@ Result<PrivateKeyFile> readPem(std::span<const uint8_t> data, const PasswordSour
   PemPassword state{&password, std::nullopt};
   ossl::EvpPkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, pemPasswordCallback, &state));
   if (state.error) return *state.error;
-  if (!key) return makeError(ErrorCode::InvalidFormat, "cannot read the PEM private key (wrong password?): " + ossl::drainErrors());
+  if (!key)
+    return makeError(ErrorCode::InvalidFormat,
+                     "cannot read the PEM private key (wrong password?): " + ossl::drainErrors());
   return PrivateKeyFile{std::move(key), nullptr};
 }
 

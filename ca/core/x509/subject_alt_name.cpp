@@ -52,8 +52,8 @@ Result<SubjectAltName> parseIp(std::string_view text) {
   std::string s(text);
   ossl::Asn1OctetString octets(a2i_IPADDRESS(s.c_str()));
   if (!octets) return makeError(ErrorCode::InvalidArgument, "'" + s + "' is not an IP address");
-  SSHCA_ASSIGN_OR_RETURN(std::string canon,
-                         canonicalIp({ASN1_STRING_get0_data(octets.get()), static_cast<size_t>(ASN1_STRING_length(octets.get()))}));
+  SSHCA_ASSIGN_OR_RETURN(std::string canon, canonicalIp({ASN1_STRING_get0_data(octets.get()),
+                                                         static_cast<size_t>(ASN1_STRING_length(octets.get()))}));
   return SubjectAltName{SubjectAltName::Kind::Ip, canon};
 }
 
@@ -75,8 +75,9 @@ Result<SubjectAltName> fromGeneralName(const GENERAL_NAME* gn) {
     SSHCA_ASSIGN_OR_RETURN(std::string canon, canonicalIp(bytes));
     return SubjectAltName{SubjectAltName::Kind::Ip, canon};
   }
-  return makeError(ErrorCode::InvalidArgument,
-                   "subject alternative names other than DNS and IP are not issued (found type " + std::to_string(type) + ")");
+  return makeError(
+      ErrorCode::InvalidArgument,
+      "subject alternative names other than DNS and IP are not issued (found type " + std::to_string(type) + ")");
 }
 
 Result<ossl::GeneralName> toGeneralName(const SubjectAltName& san) {
@@ -109,7 +110,8 @@ Status checkDnsName(std::string_view name) {
   if (wildcard && labels.size() < 3) return badName(name, "has a wildcard over fewer than two labels");
   for (size_t i = wildcard ? 1 : 0; i < labels.size(); ++i)
     if (!validLabel(labels[i]))
-      return badName(name, "has an invalid label (letters, digits and inner hyphens only; '*' only as the whole first label)");
+      return badName(
+          name, "has an invalid label (letters, digits and inner hyphens only; '*' only as the whole first label)");
   return okStatus();
 }
 
@@ -129,10 +131,12 @@ Result<std::vector<SubjectAltName>> parseSubjectAltNames(std::string_view text) 
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item =
+        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     SSHCA_ASSIGN_OR_RETURN(SubjectAltName san, parseSubjectAltName(item));
     if (std::find(out.begin(), out.end(), san) == out.end()) out.push_back(std::move(san));
-    if (out.size() > kMaxSubjectAltNames) return makeError(ErrorCode::InvalidArgument, "too many subject alternative names");
+    if (out.size() > kMaxSubjectAltNames)
+      return makeError(ErrorCode::InvalidArgument, "too many subject alternative names");
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -142,7 +146,8 @@ Result<std::vector<SubjectAltName>> parseSubjectAltNames(std::string_view text) 
 Result<std::vector<SubjectAltName>> subjectAltNamesFrom(const GENERAL_NAMES* names) {
   std::vector<SubjectAltName> out;
   int n = sk_GENERAL_NAME_num(names);
-  if (n > static_cast<int>(kMaxSubjectAltNames)) return makeError(ErrorCode::InvalidArgument, "too many subject alternative names");
+  if (n > static_cast<int>(kMaxSubjectAltNames))
+    return makeError(ErrorCode::InvalidArgument, "too many subject alternative names");
   for (int i = 0; i < n; ++i) {
     SSHCA_ASSIGN_OR_RETURN(SubjectAltName san, fromGeneralName(sk_GENERAL_NAME_value(names, i)));
     if (std::find(out.begin(), out.end(), san) == out.end()) out.push_back(std::move(san));

@@ -18,20 +18,28 @@ struct SigAlg {
 
 int ecdsaNid(HashAlg h) {
   switch (h) {
-    case HashAlg::Sha256: return NID_ecdsa_with_SHA256;
-    case HashAlg::Sha384: return NID_ecdsa_with_SHA384;
-    case HashAlg::Sha512: return NID_ecdsa_with_SHA512;
-    case HashAlg::None: break;
+    case HashAlg::Sha256:
+      return NID_ecdsa_with_SHA256;
+    case HashAlg::Sha384:
+      return NID_ecdsa_with_SHA384;
+    case HashAlg::Sha512:
+      return NID_ecdsa_with_SHA512;
+    case HashAlg::None:
+      break;
   }
   return NID_undef;
 }
 
 int rsaNid(HashAlg h) {
   switch (h) {
-    case HashAlg::Sha256: return NID_sha256WithRSAEncryption;
-    case HashAlg::Sha384: return NID_sha384WithRSAEncryption;
-    case HashAlg::Sha512: return NID_sha512WithRSAEncryption;
-    case HashAlg::None: break;
+    case HashAlg::Sha256:
+      return NID_sha256WithRSAEncryption;
+    case HashAlg::Sha384:
+      return NID_sha384WithRSAEncryption;
+    case HashAlg::Sha512:
+      return NID_sha512WithRSAEncryption;
+    case HashAlg::None:
+      break;
   }
   return NID_undef;
 }
@@ -39,9 +47,12 @@ int rsaNid(HashAlg h) {
 Result<SigAlg> sigAlgFor(const PublicKey& key, HashAlg hash) {
   SSHCA_ASSIGN_OR_RETURN(HashAlg h, signatureHashFor(key.algorithm(), hash));
   switch (key.algorithm()) {
-    case KeyAlgorithm::Ed25519: return SigAlg{NID_ED25519, V_ASN1_UNDEF};
-    case KeyAlgorithm::Rsa: return SigAlg{rsaNid(h), V_ASN1_NULL};
-    default: return SigAlg{ecdsaNid(h), V_ASN1_UNDEF};
+    case KeyAlgorithm::Ed25519:
+      return SigAlg{NID_ED25519, V_ASN1_UNDEF};
+    case KeyAlgorithm::Rsa:
+      return SigAlg{rsaNid(h), V_ASN1_NULL};
+    default:
+      return SigAlg{ecdsaNid(h), V_ASN1_UNDEF};
   }
 }
 
@@ -71,12 +82,12 @@ Status setSignatureBits(const ASN1_BIT_STRING* field, const Bytes& value) {
   return okStatus();
 }
 
-
 template <class Handle, class Decode>
 Result<Handle> reparse(const Bytes& der, Decode decode, std::string_view what) {
   const unsigned char* p = der.data();
   Handle out(decode(nullptr, &p, static_cast<long>(der.size())));
-  if (!out || p != der.data() + der.size()) return ossl::error(std::string("re-reading the signed ") + std::string(what));
+  if (!out || p != der.data() + der.size())
+    return ossl::error(std::string("re-reading the signed ") + std::string(what));
   return out;
 }
 
@@ -87,9 +98,15 @@ Result<Handle> reparse(const Bytes& der, Decode decode, std::string_view what) {
 Result<ossl::EvpPkey> throwawayKeyLike(KeyAlgorithm alg) {
   EVP_PKEY* k = nullptr;
   switch (alg) {
-    case KeyAlgorithm::Ed25519: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
-    case KeyAlgorithm::Rsa: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(1024)); break;
-    default: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
+    case KeyAlgorithm::Ed25519:
+      k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+      break;
+    case KeyAlgorithm::Rsa:
+      k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(1024));
+      break;
+    default:
+      k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+      break;
   }
   if (!k) return ossl::error("generating a throwaway key for the CRL algorithm identifier");
   return ossl::EvpPkey(k);
@@ -119,9 +136,12 @@ Result<HashAlg> signatureHashFor(KeyAlgorithm alg, std::optional<HashAlg> reques
   if (requested && *requested != HashAlg::None) return *requested;
   if (requested) return makeError(ErrorCode::InvalidArgument, "this key type needs a digest");
   switch (alg) {
-    case KeyAlgorithm::EcdsaP384: return HashAlg::Sha384;
-    case KeyAlgorithm::EcdsaP521: return HashAlg::Sha512;
-    default: return HashAlg::Sha256;
+    case KeyAlgorithm::EcdsaP384:
+      return HashAlg::Sha384;
+    case KeyAlgorithm::EcdsaP521:
+      return HashAlg::Sha512;
+    default:
+      return HashAlg::Sha256;
   }
 }
 

@@ -15,5 +15,4 @@ Result<ossl::Asn1Time> fromUnixTime(std::time_t t) {
   return out;
 }
 
-
 }  // namespace sshca::x509

@@ -3,13 +3,12 @@
 // so that callers inject "now" and tests can fix it.
 #pragma once
 
-#include "ca/core/common/utc_time.h"  // formatUtc, for messages about X.509 times
-
 #include <ctime>
 #include <string>
 
 #include "ca/core/common/ossl.h"
 #include "ca/core/common/result.h"
+#include "ca/core/common/utc_time.h"  // formatUtc, for messages about X.509 times
 
 namespace sshca::x509 {
 
@@ -19,6 +18,5 @@ inline constexpr std::time_t kBackdateSeconds = 5 * 60;
 
 Result<std::time_t> toUnixTime(const ASN1_TIME* t);
 Result<ossl::Asn1Time> fromUnixTime(std::time_t t);
-
 
 }  // namespace sshca::x509

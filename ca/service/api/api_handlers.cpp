@@ -2,10 +2,10 @@
 
 #include <cctype>
 
+#include "ca/core/common/version.h"
 #include "ca/service/api/error_mapping.h"
 #include "ca/service/api/request_parsing.h"
 #include "ca/service/api/response_json.h"
-#include "ca/core/common/version.h"
 
 namespace sshca::api {
 namespace {
@@ -20,8 +20,9 @@ Error publicError(const Error& error) {
     case ErrorCode::Unavailable:
     case ErrorCode::PinIncorrect:
     case ErrorCode::PinLocked:
-      return makeError(error.code, "the CA cannot sign or record right now (its key token or database is "
-                                   "unavailable or busy); retry later");
+      return makeError(error.code,
+                       "the CA cannot sign or record right now (its key token or database is "
+                       "unavailable or busy); retry later");
     default:
       return makeError(error.code, "the CA failed to handle the request; see its log");
   }
@@ -53,7 +54,8 @@ ApiResponse ApiHandlers::health() {
   ApiResponse out = jsonResponse(ok ? 200 : 503, renderHealth(h));
   if (!ok) {
     out.log.errorCode = std::string(errorCodeName(ErrorCode::Unavailable));
-    out.log.reason = (h.hsmOk ? "" : "hsm: " + h.hsmReason + (h.dbOk ? "" : "; ")) + (h.dbOk ? "" : "db: " + h.dbReason);
+    out.log.reason =
+        (h.hsmOk ? "" : "hsm: " + h.hsmReason + (h.dbOk ? "" : "; ")) + (h.dbOk ? "" : "db: " + h.dbReason);
     out.retryAfterSeconds = kRetryAfterUnavailableSeconds;
   }
   return out;

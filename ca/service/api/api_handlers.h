@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "ca/core/common/result.h"
 #include "ca/service/api/authority_api.h"
 #include "ca/service/api/request_log.h"
-#include "ca/core/common/result.h"
 
 namespace sshca::api {
 
@@ -17,7 +17,7 @@ struct ApiResponse {
   int status = 200;
   std::string contentType;
   std::string body;
-  RequestLogFields log;  // for the request's log line, never sent
+  RequestLogFields log;       // for the request's log line, never sent
   int retryAfterSeconds = 0;  // > 0: a Retry-After header (503, 429)
 };
 

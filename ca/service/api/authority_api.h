@@ -41,14 +41,14 @@ struct SshRoots {
 // are RFC 3339 times or Go durations ("5m", "-1h"); the authority interprets
 // them. Empty / absent fields stay empty: the token decides.
 struct SignSshRequest {
-  Bytes publicKey;                       // decoded from base64 of the wire form
-  std::string ott;                       // the one-time token; never logged
+  Bytes publicKey;                        // decoded from base64 of the wire form
+  std::string ott;                        // the one-time token; never logged
   std::optional<ssh::CertType> certType;  // absent: the token's type
   std::string keyId;
   std::vector<std::string> principals;
   std::string validAfter;
   std::string validBefore;
-  std::string clientAddress;             // for the authority's audit log
+  std::string clientAddress;  // for the authority's audit log
 };
 
 // What a signing returns: the certificate plus the facts for the log line.

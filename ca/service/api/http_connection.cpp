@@ -1,5 +1,9 @@
 #include "ca/service/api/http_connection.h"
 
+#include <chrono>
+#include <memory>
+#include <optional>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -8,9 +12,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <chrono>
-#include <memory>
-#include <optional>
 
 #include "ca/core/common/result.h"
 #include "ca/service/api/request_log.h"
@@ -183,8 +184,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     body_ = parser_->release().body();
     bool queued = ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params)](bool started) {
       ApiResponse r = started ? (*handler)(RouteRequest{self->body_, self->remote_, params}) : self->shed();
-      asio::post(self->stream_.get_executor(),
-                 [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
+      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
     });
     if (!queued) respond(shed());
   }
@@ -227,7 +227,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void log() {
-    RequestLogEntry e{method_, path_, status_, std::chrono::duration<double, std::milli>(Clock::now() - start_).count(),
+    RequestLogEntry e{method_, path_,
+                      status_, std::chrono::duration<double, std::milli>(Clock::now() - start_).count(),
                       remote_, std::move(logFields_)};
     ctx_.logSink(formatRequestLog(e));
     if (ctx_.observer) ctx_.observer(e);

@@ -7,12 +7,13 @@
 #pragma once
 
 #include <atomic>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "ca/service/api/authority_pool.h"
 #include "ca/service/api/connection_limits.h"
@@ -41,8 +42,8 @@ struct ServerContext {
   boost::asio::ssl::context& tls;
   const std::function<void(std::string_view)> logSink;
   const std::function<void(const RequestLogEntry&)> observer;  // metrics; may be empty
-  std::atomic<bool> draining{false};  // SIGTERM: finish the request in hand, then close
-  std::atomic<size_t> inFlight{0};    // requests between their first byte and their answer written
+  std::atomic<bool> draining{false};                           // SIGTERM: finish the request in hand, then close
+  std::atomic<size_t> inFlight{0};  // requests between their first byte and their answer written
 };
 
 // Serves the accepted `socket` (whose executor is its own strand) until it

@@ -13,11 +13,9 @@
 #include <string>
 #include <string_view>
 
-#include "ca/service/api/authority_api.h"
-#include "ca/service/api/request_log.h"
-#include "ca/service/api/tls_context.h"
 #include "ca/core/common/result.h"
 #include "ca/service/api/authority_api.h"
+#include "ca/service/api/request_log.h"
 #include "ca/service/api/server_limits.h"
 #include "ca/service/api/tls_context.h"
 
@@ -26,9 +24,9 @@ namespace sshca::api {
 struct HttpsServerOptions {
   std::string listenAddress = "127.0.0.1:8443";  // host:port; port 0 picks a free one
   TlsFiles tls;
-  size_t threads = 8;                 // the authority's pool: one per HSM session
-  size_t ioThreads = 0;               // threads owning the connections; 0 = one per core
-  size_t maxBodyBytes = 64 * 1024;    // larger bodies get 413
+  size_t threads = 8;               // the authority's pool: one per HSM session
+  size_t ioThreads = 0;             // threads owning the connections; 0 = one per core
+  size_t maxBodyBytes = 64 * 1024;  // larger bodies get 413
   ServerLimits limits;
   // Receives each request's log line (no newline). Default: a line on stderr.
   std::function<void(std::string_view)> logSink;

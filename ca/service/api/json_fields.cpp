@@ -9,8 +9,7 @@ namespace {
 using nlohmann::json;
 
 Error fieldError(std::string_view name, std::string_view problem) {
-  return makeError(ErrorCode::InvalidArgument,
-                   "field \"" + std::string(name) + "\" " + std::string(problem));
+  return makeError(ErrorCode::InvalidArgument, "field \"" + std::string(name) + "\" " + std::string(problem));
 }
 
 // The member, or nullptr when absent or null.

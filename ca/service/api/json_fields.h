@@ -3,11 +3,11 @@
 // optional values as null.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/result.h"

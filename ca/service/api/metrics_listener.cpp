@@ -41,8 +41,9 @@ Result<std::unique_ptr<MetricsListener>> MetricsListener::start(const std::strin
   impl->port = where.port == 0 ? impl->server.bind_to_any_port(where.host)
                                : (impl->server.bind_to_port(where.host, where.port) ? where.port : -1);
   if (impl->port <= 0)
-    return makeError(ErrorCode::IoError, "cannot listen on " + address + " for GET /metrics (address in use, or "
-                                         "not an address of this machine)");
+    return makeError(ErrorCode::IoError, "cannot listen on " + address +
+                                             " for GET /metrics (address in use, or "
+                                             "not an address of this machine)");
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] {
     raw->server.listen_after_bind();

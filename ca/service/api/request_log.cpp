@@ -7,7 +7,9 @@
 namespace sshca::api {
 
 std::string formatRequestLog(const RequestLogEntry& e) {
-  nlohmann::json line = {{"method", e.method}, {"path", e.path}, {"status", e.status},
+  nlohmann::json line = {{"method", e.method},
+                         {"path", e.path},
+                         {"status", e.status},
                          {"latency_ms", std::round(e.latencyMs * 1000.0) / 1000.0}};
   if (!e.remoteAddress.empty()) line["remote"] = e.remoteAddress;
   if (!e.fields.provisioner.empty()) line["provisioner"] = e.fields.provisioner;

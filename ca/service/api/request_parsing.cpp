@@ -24,8 +24,7 @@ Result<std::map<std::string, std::string>> parseTemplateData(const nlohmann::jso
   if (it == obj.end() || it->is_null()) return out;
   if (!it->is_object()) return makeError(ErrorCode::InvalidArgument, "field \"data\" must be an object of strings");
   for (const auto& [name, value] : it->items()) {
-    if (!value.is_string())
-      return makeError(ErrorCode::InvalidArgument, "field \"data\" must be an object of strings");
+    if (!value.is_string()) return makeError(ErrorCode::InvalidArgument, "field \"data\" must be an object of strings");
     out[name] = value.get<std::string>();
   }
   return out;

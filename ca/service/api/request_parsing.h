@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "ca/service/api/authority_api.h"
 #include "ca/core/common/result.h"
+#include "ca/service/api/authority_api.h"
 
 namespace sshca::api {
 

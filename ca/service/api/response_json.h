@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "ca/service/api/authority_api.h"
 #include "ca/core/common/result.h"
+#include "ca/service/api/authority_api.h"
 
 namespace sshca::api {
 

@@ -1,12 +1,12 @@
 #include "ca/service/api/session_tickets.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-
-#include <algorithm>
-#include <cstring>
 
 #include "ca/core/common/ossl.h"
 
@@ -21,7 +21,8 @@ int ticketsIndex() {
 bool setMacKey(EVP_MAC_CTX* mac, std::array<unsigned char, 32>& key) {
   char digest[] = "SHA256";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, key.data(), key.size()),
-                         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+                         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
   return EVP_MAC_CTX_set_params(mac, params) == 1;
 }
 
@@ -46,8 +47,8 @@ SessionTickets::~SessionTickets() {
   for (Key& k : keys_) OPENSSL_cleanse(&k, sizeof k);
 }
 
-int SessionTickets::callback(SSL* ssl, unsigned char* name, unsigned char* iv, EVP_CIPHER_CTX* cipher,
-                             EVP_MAC_CTX* mac, int encrypt) {
+int SessionTickets::callback(SSL* ssl, unsigned char* name, unsigned char* iv, EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac,
+                             int encrypt) {
   auto* self = static_cast<SessionTickets*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ticketsIndex()));
   if (self == nullptr) return -1;
   return encrypt ? self->encrypt(name, iv, cipher, mac) : self->decrypt(name, iv, cipher, mac);

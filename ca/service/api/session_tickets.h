@@ -5,14 +5,14 @@
 // process and is never rotated.
 #pragma once
 
-#include <openssl/ssl.h>
-
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
+
+#include <openssl/ssl.h>
 
 #include "ca/core/common/result.h"
 

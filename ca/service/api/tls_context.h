@@ -7,9 +7,9 @@
 // certificate issued from the intermediate with a file key.
 #pragma once
 
-#include <openssl/ssl.h>
-
 #include <string>
+
+#include <openssl/ssl.h>
 
 #include "ca/core/common/result.h"
 

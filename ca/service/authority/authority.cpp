@@ -3,13 +3,13 @@
 #include <chrono>
 #include <ctime>
 
+#include "ca/core/jose/jws.h"
+#include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/service/authority/issued_record.h"
 #include "ca/service/authority/sign_request.h"
-#include "ca/core/jose/jws.h"
+#include "ca/service/authority/ssh_config_templates.h"
 #include "ca/service/policy/identity_denial.h"
 #include "ca/service/policy/ssh_policy.h"
-#include "ca/core/ssh/ssh_pubkey.h"
-#include "ca/service/authority/ssh_config_templates.h"
 
 namespace sshca::authority {
 namespace {
@@ -42,7 +42,8 @@ int64_t systemClock() { return static_cast<int64_t>(std::time(nullptr)); }  // l
 }  // namespace
 
 Result<std::unique_ptr<Authority>> Authority::fromParts(AuthorityParts parts) {
-  if (!parts.userCa || !parts.hostCa) return makeError(ErrorCode::InvalidArgument, "the authority needs both SSH CA keys");
+  if (!parts.userCa || !parts.hostCa)
+    return makeError(ErrorCode::InvalidArgument, "the authority needs both SSH CA keys");
   if (!parts.store) return makeError(ErrorCode::InvalidArgument, "the authority needs a database");
   if (!parts.provisioners) return makeError(ErrorCode::InvalidArgument, "the authority needs a provisioner set");
   if (parts.caUrl.empty()) return makeError(ErrorCode::InvalidArgument, "the authority needs its URL");
@@ -214,7 +215,8 @@ Status Authority::refuseSpentToken(const policy::Identity& who, int64_t now) con
   auto used = store_->tokenUsed(use.tokenId, use.provisioner);
   if (!used.ok()) return std::move(used).error().context("checking the one-time token");
   if (*used)
-    return makeError(ErrorCode::Replayed, "this one-time token of provisioner '" + use.provisioner + "' was used before");
+    return makeError(ErrorCode::Replayed,
+                     "this one-time token of provisioner '" + use.provisioner + "' was used before");
   return okStatus();
 }
 

@@ -14,15 +14,15 @@
 #include <string>
 #include <utility>
 
+#include "ca/core/common/random.h"
+#include "ca/core/common/result.h"
+#include "ca/core/keys/signer.h"
 #include "ca/service/api/authority_api.h"
 #include "ca/service/authority/krl_cache.h"
 #include "ca/service/authority/provisioner_set.h"
 #include "ca/service/authority/rate_limiter.h"
 #include "ca/service/authority/root_certificate.h"
-#include "ca/core/common/random.h"
-#include "ca/core/common/result.h"
 #include "ca/service/config/ca_config.h"
-#include "ca/core/keys/signer.h"
 #include "ca/service/store/ssh_issuance_store.h"
 
 namespace sshca::authority {
@@ -30,7 +30,7 @@ namespace sshca::authority {
 // Everything the pipeline works with, built by create() from ca.json or by
 // a test from software keys and fakes.
 struct AuthorityParts {
-  std::string caUrl;  // token audiences are bound to it (no trailing slash)
+  std::string caUrl;                 // token audiences are bound to it (no trailing slash)
   std::vector<std::string> caNames;  // ca.json dnsNames: token audiences name them too
   SignerPtr userCa;
   SignerPtr hostCa;
@@ -40,10 +40,10 @@ struct AuthorityParts {
   // For /health: a cheap check that the CA keys can sign (no signature).
   // Default: both signers' ready() within api::kHealthBudget.
   std::function<Status()> hsmProbe;
-  std::function<int64_t()> clock;     // seconds since the epoch; default: the system clock
-  RandomSource* rng = nullptr;        // serials and nonces; default: systemRandom(); borrowed
-  RateLimit perAddress;               // requests per client address; default: none
-  RateLimit perProvisioner;           // authenticated requests per provisioner; default: none
+  std::function<int64_t()> clock;  // seconds since the epoch; default: the system clock
+  RandomSource* rng = nullptr;     // serials and nonces; default: systemRandom(); borrowed
+  RateLimit perAddress;            // requests per client address; default: none
+  RateLimit perProvisioner;        // authenticated requests per provisioner; default: none
 };
 
 class Authority final : public api::AuthorityApi {
@@ -106,9 +106,10 @@ class Authority final : public api::AuthorityApi {
   Result<Proven> proveCertificate(const std::string& ott, const char* endpoint, ProofCheck check, int64_t now) const;
   Status checkOnRecord(const ssh::Certificate& cert, policy::Identity& who) const;
   Status checkNotReplaced(const ssh::Certificate& cert) const;
-  Result<api::SshCertificateResponse> issueReplacement(const Proven& proven, const ssh::CertTemplate& tmpl, int64_t now);
-  Result<std::pair<const CaKey*, store::SshCertificateRecord>> findRevocable(
-      uint64_t serial, std::optional<ssh::CertType> type) const;
+  Result<api::SshCertificateResponse> issueReplacement(const Proven& proven, const ssh::CertTemplate& tmpl,
+                                                       int64_t now);
+  Result<std::pair<const CaKey*, store::SshCertificateRecord>> findRevocable(uint64_t serial,
+                                                                             std::optional<ssh::CertType> type) const;
   Result<std::shared_ptr<const KrlSnapshot>> krlSnapshot();
   ProvisionerSetPtr currentProvisioners() const;
   Result<Caller> authenticate(const std::string& ott, int64_t now) const;

@@ -2,9 +2,9 @@
 // the database and the provisioner implementations.
 #include <stdlib.h>
 
-#include "ca/service/authority/authority.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/service/authority/authority.h"
 #include "ca/service/store/store_factory.h"
 
 namespace sshca::authority {

@@ -45,7 +45,8 @@ Result<Authority::Proven> Authority::proveCertificate(const std::string& ott, co
 Status Authority::checkNotReplaced(const ssh::Certificate& cert) const {
   const CaKey& ca = cert.type == ssh::CertType::User ? userCa_ : hostCa_;
   auto next = store_->replacementOf(ca.fingerprint, cert.serial);
-  if (!next.ok()) return std::move(next).error().context("looking up the replacement of serial " + std::to_string(cert.serial));
+  if (!next.ok())
+    return std::move(next).error().context("looking up the replacement of serial " + std::to_string(cert.serial));
   if (next->has_value()) return store::certificateAlreadyReplaced(cert.serial, **next);
   return okStatus();
 }
@@ -79,12 +80,12 @@ Result<api::SshCertificateResponse> Authority::issueReplacement(const Proven& pr
 Result<api::SshCertificateResponse> Authority::renewSsh(const api::RenewSshRequest& request) {
   const int64_t now = clock_();
   SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
-  SSHCA_ASSIGN_OR_RETURN(Proven proven,
-                         proveCertificate(request.ott, kRenewEndpoint, &provisioners::Provisioner::authorizeSshRenew, now));
+  SSHCA_ASSIGN_OR_RETURN(
+      Proven proven, proveCertificate(request.ott, kRenewEndpoint, &provisioners::Provisioner::authorizeSshRenew, now));
   SSHCA_RETURN_IF_ERROR(provisionerLimiter_.admit(proven.provisioner->name()));
-  SSHCA_ASSIGN_OR_RETURN(ssh::CertTemplate tmpl,
-                         policy::applySshRenewPolicy(proven.proof.certificate, proven.provisioner->policy(),
-                                                     static_cast<uint64_t>(now)));
+  SSHCA_ASSIGN_OR_RETURN(
+      ssh::CertTemplate tmpl,
+      policy::applySshRenewPolicy(proven.proof.certificate, proven.provisioner->policy(), static_cast<uint64_t>(now)));
   return issueReplacement(proven, tmpl, now);
 }
 
@@ -92,8 +93,8 @@ Result<api::SshCertificateResponse> Authority::rekeySsh(const api::RekeySshReque
   const int64_t now = clock_();
   SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
   SSHCA_ASSIGN_OR_RETURN(PublicKey key, parseSubjectKey(request.publicKey));
-  SSHCA_ASSIGN_OR_RETURN(Proven proven,
-                         proveCertificate(request.ott, kRekeyEndpoint, &provisioners::Provisioner::authorizeSshRekey, now));
+  SSHCA_ASSIGN_OR_RETURN(
+      Proven proven, proveCertificate(request.ott, kRekeyEndpoint, &provisioners::Provisioner::authorizeSshRekey, now));
   SSHCA_RETURN_IF_ERROR(provisionerLimiter_.admit(proven.provisioner->name()));
   SSHCA_ASSIGN_OR_RETURN(ssh::CertTemplate tmpl,
                          policy::applySshRekeyPolicy(proven.proof.certificate, key, proven.provisioner->policy(),

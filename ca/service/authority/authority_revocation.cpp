@@ -31,11 +31,13 @@ Result<std::pair<const Authority::CaKey*, store::SshCertificateRecord>> Authorit
     if (!row.ok()) return std::move(row).error().context("looking up serial " + std::to_string(serial));
     if (!row->has_value()) continue;
     if (found)
-      return makeError(ErrorCode::InvalidArgument, "serial " + std::to_string(serial) +
-                                                       " was issued by both the user and the host CA key");
+      return makeError(ErrorCode::InvalidArgument,
+                       "serial " + std::to_string(serial) + " was issued by both the user and the host CA key");
     found.emplace(ca, std::move(**row));
   }
-  if (!found) return makeError(ErrorCode::NotFound, "no certificate with serial " + std::to_string(serial) + " was issued by this CA");
+  if (!found)
+    return makeError(ErrorCode::NotFound,
+                     "no certificate with serial " + std::to_string(serial) + " was issued by this CA");
   return std::move(*found);
 }
 
@@ -43,8 +45,9 @@ Result<api::RevokeSshResponse> Authority::revokeSsh(const api::RevokeSshRequest&
   const int64_t now = clock_();
   SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
   if (!request.passive)
-    return makeError(ErrorCode::Unsupported, "active revocation (passive: false) is not supported: sshca revokes "
-                                             "passively, through the KRL");
+    return makeError(ErrorCode::Unsupported,
+                     "active revocation (passive: false) is not supported: sshca revokes "
+                     "passively, through the KRL");
   SSHCA_ASSIGN_OR_RETURN(uint64_t serial, policy::parseSshSerial(request.serial, "serial"));
   SSHCA_ASSIGN_OR_RETURN(jose::JwsParts token, jose::parseCompact(request.ott));
   ProvisionerSetPtr set = currentProvisioners();

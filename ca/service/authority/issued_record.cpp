@@ -23,8 +23,8 @@ store::SshCertificateRecord makeIssuedRecord(const ssh::Certificate& cert, const
 }
 
 store::TokenUse makeTokenUse(const policy::Identity& who, int64_t now) {
-  return store::TokenUse{who.tokenId, who.tokenScope.empty() ? who.provisioner : who.tokenScope,
-                         who.tokenUsableUntil, now};
+  return store::TokenUse{who.tokenId, who.tokenScope.empty() ? who.provisioner : who.tokenScope, who.tokenUsableUntil,
+                         now};
 }
 
 }  // namespace sshca::authority

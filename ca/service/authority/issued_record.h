@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "ca/service/policy/identity.h"
 #include "ca/core/ssh/ssh_cert.h"
+#include "ca/service/policy/identity.h"
 #include "ca/service/store/ssh_certificate_record.h"
 #include "ca/service/store/token_replay_store.h"
 

@@ -10,7 +10,8 @@ Result<ssh::Krl> buildKrl(store::SshCertificateStore& store, const std::vector<K
   krl.comment = "sshca";
   for (const auto& ca : cas) {
     auto revoked = store.revokedNotExpired(ca.fingerprint, now);
-    if (!revoked.ok()) return std::move(revoked).error().context("reading the revoked certificates of " + ca.fingerprint);
+    if (!revoked.ok())
+      return std::move(revoked).error().context("reading the revoked certificates of " + ca.fingerprint);
     if (revoked->empty()) continue;
     ssh::KrlCertificates section{.caKey = ca.key, .serials = {}, .keyIds = {}};
     for (const auto& row : *revoked) section.serials.push_back(row.serial);

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "ca/service/authority/krl_builder.h"
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/result.h"
 #include "ca/core/keys/signer.h"
+#include "ca/service/authority/krl_builder.h"
 #include "ca/service/store/ssh_certificate_store.h"
 
 namespace sshca::authority {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "ca/core/common/result.h"
-#include "ca/service/config/ca_config.h"
 #include "ca/core/jose/jws.h"
+#include "ca/service/config/ca_config.h"
 #include "ca/service/provisioners/provisioner.h"
 
 namespace sshca::authority {

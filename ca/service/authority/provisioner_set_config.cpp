@@ -1,7 +1,7 @@
-#include "ca/service/authority/provisioner_set.h"
-
 #include <set>
 #include <utility>
+
+#include "ca/service/authority/provisioner_set.h"
 
 namespace sshca::authority {
 

@@ -20,8 +20,10 @@ RateLimiter::RateLimiter(RateLimit limit, std::string what, size_t maxKeys, std:
 
 void RateLimiter::forgetFullLocked(double now) {
   for (auto it = buckets_.begin(); it != buckets_.end();) {
-    if (it->second.tokens + (now - it->second.at) * limit_.perSecond >= limit_.burst) it = buckets_.erase(it);
-    else ++it;
+    if (it->second.tokens + (now - it->second.at) * limit_.perSecond >= limit_.burst)
+      it = buckets_.erase(it);
+    else
+      ++it;
   }
 }
 
@@ -32,8 +34,10 @@ Status RateLimiter::admit(const std::string& key) {
   auto it = buckets_.find(key);
   if (it == buckets_.end() && buckets_.size() >= maxKeys_) forgetFullLocked(now);
   Bucket* b = &overflow_;
-  if (it != buckets_.end()) b = &it->second;
-  else if (buckets_.size() < maxKeys_) b = &buckets_.emplace(key, Bucket{limit_.burst, now}).first->second;
+  if (it != buckets_.end())
+    b = &it->second;
+  else if (buckets_.size() < maxKeys_)
+    b = &buckets_.emplace(key, Bucket{limit_.burst, now}).first->second;
   b->tokens = std::min(limit_.burst, b->tokens + (now - b->at) * limit_.perSecond);
   b->at = now;
   if (b->tokens < 1) {

@@ -25,8 +25,7 @@ class RateLimiter {
   // buckets are kept: full buckets are forgotten first (a full bucket is
   // the same as none); past that, new keys share one bucket, so a flood of
   // addresses cannot grow memory without bound.
-  RateLimiter(RateLimit limit, std::string what, size_t maxKeys = 100000,
-              std::function<double()> clock = nullptr);
+  RateLimiter(RateLimit limit, std::string what, size_t maxKeys = 100000, std::function<double()> clock = nullptr);
 
   // One request for `key`: ok, or RateLimited.
   Status admit(const std::string& key);
@@ -44,7 +43,7 @@ class RateLimiter {
   std::function<double()> clock_;
   std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;  // guarded by mu_
-  Bucket overflow_{0, 0};                             // guarded by mu_
+  Bucket overflow_{0, 0};                            // guarded by mu_
 };
 
 }  // namespace sshca::authority

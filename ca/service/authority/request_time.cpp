@@ -10,8 +10,8 @@ Result<std::optional<uint64_t>> parseRequestTime(std::string_view text, int64_t 
   if (text.empty()) return std::optional<uint64_t>();
   auto at = parseTimeOrDuration(text, now);
   if (!at.ok())
-    return makeError(ErrorCode::InvalidArgument, "field \"" + std::string(field) +
-                                                     "\" is neither an RFC 3339 time nor a duration like \"5m\"");
+    return makeError(ErrorCode::InvalidArgument,
+                     "field \"" + std::string(field) + "\" is neither an RFC 3339 time nor a duration like \"5m\"");
   if (*at < 0) return makeError(ErrorCode::InvalidArgument, "field \"" + std::string(field) + "\" is before 1970");
   return std::optional<uint64_t>(static_cast<uint64_t>(*at));
 }

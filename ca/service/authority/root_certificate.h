@@ -15,8 +15,8 @@ struct RootCertificate {
     std::string pem;
     std::string sha256Hex;  // lower-case hex of its DER
   };
-  std::string pem;          // as served: every certificate of the file, re-encoded
-  std::string fingerprint;  // "SHA256:" + lower-case hex of the first certificate's DER
+  std::string pem;                  // as served: every certificate of the file, re-encoded
+  std::string fingerprint;          // "SHA256:" + lower-case hex of the first certificate's DER
   std::vector<Entry> certificates;  // each one, in the file's order
 };
 

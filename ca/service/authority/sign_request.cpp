@@ -1,7 +1,7 @@
 #include "ca/service/authority/sign_request.h"
 
-#include "ca/service/authority/request_time.h"
 #include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/service/authority/request_time.h"
 
 namespace sshca::authority {
 

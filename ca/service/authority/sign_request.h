@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "ca/service/api/authority_api.h"
 #include "ca/core/common/result.h"
+#include "ca/service/api/authority_api.h"
 #include "ca/service/policy/identity.h"
 #include "ca/service/policy/ssh_policy.h"
 

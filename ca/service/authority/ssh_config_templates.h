@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "ca/service/api/authority_api.h"
 #include "ca/core/common/result.h"
 #include "ca/core/ssh/ssh_cert.h"
+#include "ca/service/api/authority_api.h"
 
 namespace sshca::authority {
 

@@ -1,9 +1,9 @@
 #include "ca/service/config/ca_config.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/file_io.h"
 
@@ -102,8 +102,7 @@ Status readTypePolicy(const json& obj, const char* key, policy::SshTypePolicy& t
   SSHCA_RETURN_IF_ERROR(readStringMap(*it, "extensions", tp.extensions, w));
   SSHCA_RETURN_IF_ERROR(readStringMap(*it, "criticalOptions", tp.criticalOptions, w));
   if (tp.defaultValiditySeconds == 0 || tp.maxValiditySeconds == 0) return bad(w + "validity", "must be positive");
-  if (tp.defaultValiditySeconds > tp.maxValiditySeconds)
-    return bad(w + "defaultValidity", "exceeds maxValidity");
+  if (tp.defaultValiditySeconds > tp.maxValiditySeconds) return bad(w + "defaultValidity", "exceeds maxValidity");
   return okStatus();
 }
 
@@ -115,9 +114,7 @@ Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
   SSHCA_RETURN_IF_ERROR(readString(p, "name", pc.name, where, true));
   if (pc.type != "jwk" && pc.type != "sshpop" && pc.type != "oidc")
     return bad(where + "type", "unknown provisioner type '" + pc.type + "' (known: jwk, sshpop, oidc)");
-  if (pc.type == "oidc") {
-    SSHCA_ASSIGN_OR_RETURN(pc.oidc, readOidcConfig(p, where));
-  }
+  if (pc.type == "oidc") { SSHCA_ASSIGN_OR_RETURN(pc.oidc, readOidcConfig(p, where)); }
   if (pc.type == "jwk") {
     auto key = p.find("publicKey");
     if (key == p.end() || !key->is_object()) return bad(where + "publicKey", "is required (a JWK object)");
@@ -135,7 +132,6 @@ Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
   }
   return pc;
 }
-
 
 // One number of "server": absent keeps the default; present must be an
 // integer within [lo, hi].
@@ -201,8 +197,8 @@ Status readSections(const json& j, CaConfig& c) {
   if (j.contains("limits")) {
     const json& l = j["limits"];
     if (!l.is_object()) return bad("limits", "must be an object");
-    for (auto [name, target] : {std::pair{"perAddress", &c.limits.perAddress},
-                                std::pair{"perProvisioner", &c.limits.perProvisioner}}) {
+    for (auto [name, target] :
+         {std::pair{"perAddress", &c.limits.perAddress}, std::pair{"perProvisioner", &c.limits.perProvisioner}}) {
       if (!l.contains(name)) continue;
       const json& r = l[name];
       const std::string field = std::string("limits.") + name;
@@ -259,7 +255,8 @@ json typePolicyJson(const policy::SshTypePolicy& tp) {
 }
 
 json provisionerJson(const ProvisionerConfig& p) {
-  json out = {{"type", p.type}, {"name", p.name},
+  json out = {{"type", p.type},
+              {"name", p.name},
               {"tokenMaxLifetime", formatDuration(p.tokenMaxLifetimeSeconds)},
               {"policy", {{"user", typePolicyJson(p.policy.user)}, {"host", typePolicyJson(p.policy.host)}}}};
   if (!p.publicKeyJwk.empty()) out["publicKey"] = json::parse(p.publicKeyJwk, nullptr, false);
@@ -351,7 +348,8 @@ Result<uint64_t> parseDuration(std::string_view text) {
     uint64_t n = 0;
     size_t start = i;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (n > 1000000000) return makeError(ErrorCode::InvalidArgument, "duration '" + std::string(text) + "' is too large");
+      if (n > 1000000000)
+        return makeError(ErrorCode::InvalidArgument, "duration '" + std::string(text) + "' is too large");
       n = n * 10 + static_cast<uint64_t>(text[i++] - '0');
     }
     if (i == start || i == text.size())

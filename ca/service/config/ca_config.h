@@ -56,8 +56,8 @@ struct LimitsConfig {
 // "server" in ca.json: the front door (docs/configuration.md, "Exposing
 // the service"). Absent fields keep these defaults.
 struct ServerConfig {
-  int threads = 8;       // the authority's pool: one per HSM session
-  int ioThreads = 0;     // threads owning the connections; 0 = one per core
+  int threads = 8;    // the authority's pool: one per HSM session
+  int ioThreads = 0;  // threads owning the connections; 0 = one per core
   size_t maxBodyBytes = 64 * 1024;
   int tlsHandshakeMs = 10'000;
   int requestHeadMs = 10'000;
@@ -97,7 +97,7 @@ struct ProvisionerConfig {
   // grace). Resolved from renewalGracePeriod and allowRenewalAfterExpiry.
   uint64_t renewalGraceSeconds = 0;
   bool renewalGraceWritten = false;  // renewalGracePeriod was in ca.json
-  OidcConfig oidc;                       // oidc: issuer, client, principal rules (oidc_config.h)
+  OidcConfig oidc;                   // oidc: issuer, client, principal rules (oidc_config.h)
   policy::SshPolicy policy;
 };
 

@@ -93,8 +93,8 @@ Status checkIssuerUrl(const std::string& url) {
   std::string authority = rest.substr(0, rest.find('/'));
   if (authority.empty()) return fail("has no host");
   if (url.find_first_of("?#") != std::string::npos) return fail("must not have a query or fragment");
-  std::string host = authority[0] == '[' ? authority.substr(0, authority.find(']') + 1)
-                                         : authority.substr(0, authority.find(':'));
+  std::string host =
+      authority[0] == '[' ? authority.substr(0, authority.find(']') + 1) : authority.substr(0, authority.find(':'));
   if (http && !isLoopbackHost(host))
     return fail("uses plain http: only https is accepted, or http on a loopback address (tests)");
   return okStatus();

@@ -3,10 +3,10 @@
 // principal rules (policy/principal_rules.h) its users are mapped by.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/result.h"
 #include "ca/service/policy/principal_rules.h"
@@ -14,10 +14,9 @@
 namespace sshca::config {
 
 struct OidcConfig {
-  std::string issuer;            // exactly the "iss" of its ID tokens; discovery below it
-  std::string clientId;          // "aud" must contain it; "azp", if present, must equal it
-  std::vector<std::string> algorithms{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-                                      "ES256", "ES384", "ES512"};
+  std::string issuer;    // exactly the "iss" of its ID tokens; discovery below it
+  std::string clientId;  // "aud" must contain it; "azp", if present, must equal it
+  std::vector<std::string> algorithms{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"};
   policy::PrincipalRules rules{{policy::PrincipalClaim::EmailLocal}, {}, {}, {}, true};
 };
 

@@ -55,28 +55,29 @@ void countApiRequest(Registry& registry, const api::RequestLogEntry& entry) {
   registry.countRequest(route, entry.status, entry.latencyMs / 1000.0);
   const std::string operation = operationOf(route);
   if (operation.empty()) return;
-  if (entry.status < 400) registry.countCertificate(operation, entry.fields.provisioner);
-  else registry.countRefusal(operation, entry.fields.errorCode.empty() ? "http_" + std::to_string(entry.status)
-                                                                        : entry.fields.errorCode);
+  if (entry.status < 400)
+    registry.countCertificate(operation, entry.fields.provisioner);
+  else
+    registry.countRefusal(
+        operation, entry.fields.errorCode.empty() ? "http_" + std::to_string(entry.status) : entry.fields.errorCode);
 }
 
 void addCaGauges(Registry& registry, api::AuthorityApi& authority, const config::CaConfig& config) {
-  registry.addGauge("sshca_health_up", "1 when the part answers (hsm: the token; db: the database), else 0.",
-                    [&authority] {
-                      api::HealthReport h = authority.health();
-                      return std::vector<GaugeSample>{{"part=\"hsm\"", h.hsmOk ? 1.0 : 0.0},
-                                                      {"part=\"db\"", h.dbOk ? 1.0 : 0.0}};
-                    });
-  registry.addGauge("sshca_certificate_expiry_timestamp_seconds",
-                    "When the CA's X.509 certificates end (root, intermediate, TLS), seconds since the epoch.",
-                    [root = config.x509.rootCert, intermediate = config.x509.intermediateCert,
-                     tls = config.tls.certChain] {
-                      std::vector<GaugeSample> out;
-                      for (auto [which, path] : {std::pair{"root", root}, std::pair{"intermediate", intermediate},
-                                                 std::pair{"tls", tls}})
-                        for (auto& s : expiryOf(which, path)) out.push_back(std::move(s));
-                      return out;
-                    });
+  registry.addGauge(
+      "sshca_health_up", "1 when the part answers (hsm: the token; db: the database), else 0.", [&authority] {
+        api::HealthReport h = authority.health();
+        return std::vector<GaugeSample>{{"part=\"hsm\"", h.hsmOk ? 1.0 : 0.0}, {"part=\"db\"", h.dbOk ? 1.0 : 0.0}};
+      });
+  registry.addGauge(
+      "sshca_certificate_expiry_timestamp_seconds",
+      "When the CA's X.509 certificates end (root, intermediate, TLS), seconds since the epoch.",
+      [root = config.x509.rootCert, intermediate = config.x509.intermediateCert, tls = config.tls.certChain] {
+        std::vector<GaugeSample> out;
+        for (auto [which, path] :
+             {std::pair{"root", root}, std::pair{"intermediate", intermediate}, std::pair{"tls", tls}})
+          for (auto& s : expiryOf(which, path)) out.push_back(std::move(s));
+        return out;
+      });
   registry.addGauge("sshca_krl_version", "The version of the KRL GET /ssh/krl serves.",
                     [&authority] { return krlSamples(authority, 0); });
   registry.addGauge("sshca_krl_bytes", "The size of the KRL GET /ssh/krl serves.",

@@ -2,16 +2,16 @@
 
 #include <charconv>
 #include <cmath>
-#include <system_error>
 #include <mutex>
+#include <system_error>
 
 namespace sshca::metrics {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> kRoutes{"/health",     "/roots",     "/root",         "/ssh/roots",
-                                                   "/ssh/sign",   "/ssh/renew", "/ssh/rekey",    "/ssh/revoke",
-                                                   "/ssh/krl",    "/ssh/krl.sig", "/provisioners", "/version"};
+constexpr std::array<std::string_view, 12> kRoutes{"/health",   "/roots",       "/root",         "/ssh/roots",
+                                                   "/ssh/sign", "/ssh/renew",   "/ssh/rekey",    "/ssh/revoke",
+                                                   "/ssh/krl",  "/ssh/krl.sig", "/provisioners", "/version"};
 
 // The shortest text that reads back as `v` ("0.005", not "0.0050000000000000001").
 std::string number(double v) {
@@ -43,10 +43,14 @@ void counterFamily(std::string& out, std::string_view name, std::string_view hel
 std::string labelValue(std::string_view value) {
   std::string out;
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -120,8 +124,10 @@ std::string Registry::render() const {
       for (size_t i = 0; i < kLatencyBuckets.size(); ++i)
         sample(out, "sshca_http_request_duration_seconds_bucket", labels + ",le=\"" + number(kLatencyBuckets[i]) + "\"",
                std::to_string(h->buckets[i].load()));
-      sample(out, "sshca_http_request_duration_seconds_bucket", labels + ",le=\"+Inf\"", std::to_string(h->count.load()));
-      sample(out, "sshca_http_request_duration_seconds_sum", labels, number(static_cast<double>(h->sumMicros.load()) / 1e6));
+      sample(out, "sshca_http_request_duration_seconds_bucket", labels + ",le=\"+Inf\"",
+             std::to_string(h->count.load()));
+      sample(out, "sshca_http_request_duration_seconds_sum", labels,
+             number(static_cast<double>(h->sumMicros.load()) / 1e6));
       sample(out, "sshca_http_request_duration_seconds_count", labels, std::to_string(h->count.load()));
     }
     counterFamily(out, "sshca_certificates_total", "SSH certificate operations that succeeded, by provisioner.",

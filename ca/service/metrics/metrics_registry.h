@@ -29,8 +29,7 @@ struct GaugeSample {
 class Registry {
  public:
   // Latency buckets in seconds (upper bounds; +Inf is implied).
-  static constexpr std::array<double, 10> kLatencyBuckets{0.005, 0.01, 0.025, 0.05, 0.1,
-                                                          0.25,  0.5,  1,     2.5,  10};
+  static constexpr std::array<double, 10> kLatencyBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
 
   // One HTTP request: its route (see routeOf), status and latency.
   void countRequest(std::string_view route, int status, double seconds);
@@ -62,9 +61,9 @@ class Registry {
                                  const std::string& labels);
   Histogram& histogram(const std::string& labels);
 
-  mutable std::shared_mutex mu_;  // guards the maps' shapes, not the values
-  std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>> requests_;      // route, status
-  std::map<std::string, std::unique_ptr<Histogram>> latency_;                  // route
+  mutable std::shared_mutex mu_;                                            // guards the maps' shapes, not the values
+  std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>> requests_;  // route, status
+  std::map<std::string, std::unique_ptr<Histogram>> latency_;               // route
   std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>> certificates_;  // operation, provisioner
   std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>> refusals_;      // operation, code
   std::vector<Gauge> gauges_;

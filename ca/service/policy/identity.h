@@ -21,7 +21,7 @@ struct Identity {
   std::string email;
   bool emailVerified = false;
   std::string preferredUsername;
-  std::string tokenId;      // one-time-use key (jti); empty if the credential is not one-time
+  std::string tokenId;  // one-time-use key (jti); empty if the credential is not one-time
   // Where tokenId is unique, for replay protection: empty means the
   // provisioner's name (its own tokens name it as issuer). OIDC sets
   // "oidc <issuer>": an ID token's issuer is outside the CA, and renaming

@@ -37,8 +37,8 @@ std::vector<store::DenyKey> denyKeysFor(const Identity& who, const ssh::CertTemp
 Status refuseIfDenied(const std::vector<store::DeniedIdentity>& found) {
   if (found.empty()) return okStatus();
   const store::DeniedIdentity& d = found.front();
-  return makeError(ErrorCode::PermissionDenied, "the " + d.key.kind + " \"" + d.key.value +
-                                                    "\" is denied by this CA (" + d.reason + ")");
+  return makeError(ErrorCode::PermissionDenied,
+                   "the " + d.key.kind + " \"" + d.key.value + "\" is denied by this CA (" + d.reason + ")");
 }
 
 Result<store::DenyKey> normalizedDenyKey(const std::string& kind, const std::string& value) {

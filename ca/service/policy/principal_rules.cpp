@@ -38,10 +38,14 @@ bool usablePrincipal(std::string_view p) {
 
 std::string claimValue(const Identity& who, PrincipalClaim claim) {
   switch (claim) {
-    case PrincipalClaim::EmailLocal: return std::string(localPart(who.email));
-    case PrincipalClaim::EmailLocalSanitized: return sanitizedEmailLocal(who.email);
-    case PrincipalClaim::PreferredUsername: return who.preferredUsername;
-    case PrincipalClaim::Subject: return who.sub;
+    case PrincipalClaim::EmailLocal:
+      return std::string(localPart(who.email));
+    case PrincipalClaim::EmailLocalSanitized:
+      return sanitizedEmailLocal(who.email);
+    case PrincipalClaim::PreferredUsername:
+      return who.preferredUsername;
+    case PrincipalClaim::Subject:
+      return who.sub;
   }
   return {};
 }
@@ -84,10 +88,14 @@ Result<PrincipalClaim> parsePrincipalClaim(std::string_view name) {
 
 std::string_view principalClaimName(PrincipalClaim claim) {
   switch (claim) {
-    case PrincipalClaim::EmailLocal: return "email-local";
-    case PrincipalClaim::EmailLocalSanitized: return "email-local-sanitized";
-    case PrincipalClaim::PreferredUsername: return "preferred_username";
-    case PrincipalClaim::Subject: return "sub";
+    case PrincipalClaim::EmailLocal:
+      return "email-local";
+    case PrincipalClaim::EmailLocalSanitized:
+      return "email-local-sanitized";
+    case PrincipalClaim::PreferredUsername:
+      return "preferred_username";
+    case PrincipalClaim::Subject:
+      return "sub";
   }
   return "";
 }

@@ -88,7 +88,8 @@ Result<ssh::CertTemplate> applySshPolicy(const Identity& who, const SshSignReque
     return denied(std::string("the credential allows a ") + typeName(who.certType) + " certificate, not a " +
                   typeName(req.certType) + " certificate");
   if (!req.keyId.empty() && req.keyId != who.subject)
-    return denied("key ID " + quoteCaller(req.keyId) + " does not match the authenticated subject " + quoteCaller(who.subject));
+    return denied("key ID " + quoteCaller(req.keyId) + " does not match the authenticated subject " +
+                  quoteCaller(who.subject));
   SSHCA_RETURN_IF_ERROR(ssh::checkSubjectKey(req.key));
   const SshTypePolicy& tp = req.certType == ssh::CertType::User ? policy.user : policy.host;
   SSHCA_ASSIGN_OR_RETURN(auto principals, choosePrincipals(who, req));

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "ca/core/common/result.h"
-#include "ca/service/policy/identity.h"
 #include "ca/core/ssh/ssh_cert.h"
+#include "ca/service/policy/identity.h"
 
 namespace sshca::policy {
 

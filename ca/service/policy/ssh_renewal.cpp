@@ -55,7 +55,8 @@ Status checkPresentedCertificateTime(const ssh::Certificate& cert, uint64_t now,
                                      uint64_t expiredGraceSeconds) {
   if (cert.validAfter > now + leewaySeconds)
     return makeError(ErrorCode::Unauthenticated, "the certificate is not valid yet (valid after " +
-                                                     std::to_string(cert.validAfter) + ", now " + std::to_string(now) + ")");
+                                                     std::to_string(cert.validAfter) + ", now " + std::to_string(now) +
+                                                     ")");
   if (now < cert.validBefore) return okStatus();
   const uint64_t length = cert.validBefore > cert.validAfter ? cert.validBefore - cert.validAfter : 0;
   const uint64_t grace = std::min(expiredGraceSeconds, length);

@@ -9,8 +9,8 @@
 #include <cstdint>
 
 #include "ca/core/common/result.h"
-#include "ca/service/policy/ssh_policy.h"
 #include "ca/core/ssh/ssh_cert.h"
+#include "ca/service/policy/ssh_policy.h"
 
 namespace sshca::policy {
 

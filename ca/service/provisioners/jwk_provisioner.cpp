@@ -74,9 +74,8 @@ std::vector<std::string> tokenAudiences(const TokenContext& ctx) {
   return stepAudiences(ctx.caUrl, ctx.caNames, ctx.endpoint);
 }
 
-JwkProvisioner::JwkProvisioner(std::string name, PublicKey key, std::string kid, std::string alg,
-                               uint64_t maxLifetime, policy::SshPolicy policy, std::string publicInfo,
-                               std::string encryptedKey)
+JwkProvisioner::JwkProvisioner(std::string name, PublicKey key, std::string kid, std::string alg, uint64_t maxLifetime,
+                               policy::SshPolicy policy, std::string publicInfo, std::string encryptedKey)
     : name_(std::move(name)),
       key_(std::move(key)),
       kid_(std::move(kid)),
@@ -129,8 +128,7 @@ Status JwkProvisioner::checkRegisteredClaims(const Json& payload, const TokenCon
   return jose::checkClaims(payload, checks);
 }
 
-Result<policy::Identity> JwkProvisioner::authorizeSshSign(const jose::JwsParts& token,
-                                                          const TokenContext& ctx) const {
+Result<policy::Identity> JwkProvisioner::authorizeSshSign(const jose::JwsParts& token, const TokenContext& ctx) const {
   // An empty CA URL would make "/1.0/ssh/sign" alone an accepted audience.
   if (ctx.caUrl.empty() || ctx.endpoint.empty())
     return makeError(ErrorCode::Internal, "token context has no CA URL or endpoint");

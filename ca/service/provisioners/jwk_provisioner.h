@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "ca/service/config/ca_config.h"
 #include "ca/core/keys/public_key.h"
+#include "ca/service/config/ca_config.h"
 #include "ca/service/provisioners/provisioner.h"
 
 namespace sshca::provisioners {

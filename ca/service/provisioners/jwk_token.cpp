@@ -102,7 +102,8 @@ Result<std::optional<uint64_t>> readTime(const Json& ssh, const char* name, int6
   if (!it->is_string()) return refused(std::string("step.ssh.") + name + " is not a string");
   auto t = parseTimeOrDuration(it->get_ref<const std::string&>(), now);
   if (!t.ok() || *t < 0)
-    return refused(std::string("step.ssh.") + name + " is neither an RFC 3339 time after 1970 nor a duration like \"2h\"");
+    return refused(std::string("step.ssh.") + name +
+                   " is neither an RFC 3339 time after 1970 nor a duration like \"2h\"");
   return std::optional<uint64_t>(static_cast<uint64_t>(*t));
 }
 

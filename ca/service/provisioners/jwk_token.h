@@ -16,12 +16,12 @@
 // and may leave principals out: the subject stands for both.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "ca/core/common/random.h"
 #include "ca/core/common/result.h"
@@ -65,6 +65,5 @@ struct StepSshClaim {
 // "user"/"host", keyID not a string, principals not a list of non-empty
 // strings, validAfter/validBefore neither RFC 3339 nor a duration.
 Result<StepSshClaim> parseStepSshClaim(const nlohmann::json& payload, int64_t now);
-
 
 }  // namespace sshca::provisioners

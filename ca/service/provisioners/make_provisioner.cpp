@@ -20,8 +20,8 @@ Result<ProvisionerPtr> makeProvisioner(const config::ProvisionerConfig& config) 
     SSHCA_ASSIGN_OR_RETURN(auto oidc, OidcProvisioner::create(config));
     return ProvisionerPtr(std::move(oidc));
   }
-  return makeError(ErrorCode::Unsupported,
-                   "provisioner \"" + config.name + "\": unknown type '" + config.type + "' (known: jwk, sshpop, oidc)");
+  return makeError(ErrorCode::Unsupported, "provisioner \"" + config.name + "\": unknown type '" + config.type +
+                                               "' (known: jwk, sshpop, oidc)");
 }
 
 }  // namespace sshca::provisioners

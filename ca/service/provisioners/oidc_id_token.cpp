@@ -1,8 +1,8 @@
 #include "ca/service/provisioners/oidc_id_token.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
+
+#include <openssl/evp.h>
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/jose/jwt_claims.h"
@@ -61,7 +61,9 @@ Status checkAzpAndNonce(const Json& payload, const IdTokenChecks& checks) {
 
 }  // namespace
 
-std::string compactOf(const jose::JwsParts& token) { return token.signingInput + "." + base64UrlEncode(token.signature); }
+std::string compactOf(const jose::JwsParts& token) {
+  return token.signingInput + "." + base64UrlEncode(token.signature);
+}
 
 Status checkIdTokenHeader(const jose::JwsParts& token, const IdTokenChecks& checks) {
   auto alg = token.header.find("alg");
@@ -100,7 +102,8 @@ Result<policy::Identity> identityFromIdToken(const jose::JwsParts& token, const 
   // signature: an ECDSA signature (r, s) has a twin (r, n - s) that verifies
   // too, and must not make the same token new.
   std::string jti = optionalString(payload, "jti");
-  who.tokenId = !jti.empty() && jti.size() <= jose::kMaxJtiLength ? "jti:" + jti : "sha256:" + sha256Hex(token.signingInput);
+  who.tokenId =
+      !jti.empty() && jti.size() <= jose::kMaxJtiLength ? "jti:" + jti : "sha256:" + sha256Hex(token.signingInput);
   who.tokenUsableUntil = static_cast<int64_t>(payload.at("exp").get<double>()) + checks.leewaySeconds;
   who.tokenScope = "oidc " + checks.issuer;
   who.certType = ssh::CertType::User;

@@ -20,8 +20,8 @@ struct IdTokenChecks {
   std::string clientId;                 // "aud" must contain it; "azp" if present must equal it
   std::vector<std::string> algorithms;  // header "alg" must be one of these (asymmetric only)
   int64_t now = 0;
-  int64_t leewaySeconds = 60;           // exp, nbf, iat
-  std::optional<std::string> nonce{};   // when the client sent one, "nonce" must equal it
+  int64_t leewaySeconds = 60;          // exp, nbf, iat
+  std::optional<std::string> nonce{};  // when the client sent one, "nonce" must equal it
 };
 
 // Before any crypto: "alg" is in the allow-list (never "none" or HS*) and

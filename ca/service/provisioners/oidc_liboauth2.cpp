@@ -1,13 +1,14 @@
 #include "ca/service/provisioners/oidc_liboauth2.h"
 
 extern "C" {
+#include <jansson.h>
+
 #include <oauth2/cfg.h>
 #include <oauth2/http.h>
 #include <oauth2/log.h>
 #include <oauth2/mem.h>
 #include <oauth2/oauth2.h>
 #include <oauth2/util.h>
-#include <jansson.h>
 }
 
 #include <mutex>
@@ -48,7 +49,8 @@ Result<std::string> oauth2HttpGet(const std::string& url) {
   bool ok = oauth2_http_get(quietLog(), url.c_str(), nullptr, ctx.get(), &raw, &status);
   std::unique_ptr<char, OAuth2Free> body(raw);
   if (!ok) return makeError(ErrorCode::Unavailable, "GET " + url + " failed (not reachable)");
-  if (status != 200) return makeError(ErrorCode::Unavailable, "GET " + url + " answered HTTP " + std::to_string(status));
+  if (status != 200)
+    return makeError(ErrorCode::Unavailable, "GET " + url + " answered HTTP " + std::to_string(status));
   return std::string(body ? body.get() : "");
 }
 

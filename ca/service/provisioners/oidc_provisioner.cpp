@@ -44,7 +44,8 @@ Result<OidcDiscovery> discoverOidc(const std::string& issuer) {
   d.authorizationEndpoint = member(*doc, "authorization_endpoint");
   d.tokenEndpoint = member(*doc, "token_endpoint");
   d.deviceAuthorizationEndpoint = member(*doc, "device_authorization_endpoint");
-  if (d.jwksUri.empty()) return makeError(ErrorCode::InvalidFormat, "the discovery document of " + issuer + " has no jwks_uri");
+  if (d.jwksUri.empty())
+    return makeError(ErrorCode::InvalidFormat, "the discovery document of " + issuer + " has no jwks_uri");
   if (auto s = config::checkIssuerUrl(d.jwksUri); !s.ok())
     return makeError(ErrorCode::InvalidFormat, "jwks_uri of " + issuer + ": " + s.error().message);
   return d;
@@ -103,7 +104,10 @@ bool OidcProvisioner::claimsToken(const Json& payload) const {
 }
 
 std::string OidcProvisioner::publicInfoJson() const {
-  Json info{{"type", "OIDC"}, {"name", name_}, {"issuer", config_.issuer}, {"clientID", config_.clientId},
+  Json info{{"type", "OIDC"},
+            {"name", name_},
+            {"issuer", config_.issuer},
+            {"clientID", config_.clientId},
             {"scopes", kScopes}};
   // Best effort: an unreachable issuer leaves the device flow unknown.
   auto found = discovered();

@@ -7,8 +7,8 @@ namespace sshca::provisioners {
 namespace {
 
 Error cannot(const Provisioner& p, std::string_view what) {
-  return makeError(ErrorCode::Unauthenticated, "provisioner \"" + p.name() + "\" (" + p.type() +
-                                                   ") cannot authorize " + std::string(what));
+  return makeError(ErrorCode::Unauthenticated,
+                   "provisioner \"" + p.name() + "\" (" + p.type() + ") cannot authorize " + std::string(what));
 }
 
 }  // namespace

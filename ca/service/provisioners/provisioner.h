@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "ca/core/common/result.h"
-#include "ca/service/config/ca_config.h"
-#include "ca/core/keys/public_key.h"
 #include "ca/core/jose/jws.h"
+#include "ca/core/keys/public_key.h"
+#include "ca/service/config/ca_config.h"
 #include "ca/service/policy/identity.h"
 #include "ca/service/policy/principal_rules.h"
 #include "ca/service/policy/ssh_policy.h"

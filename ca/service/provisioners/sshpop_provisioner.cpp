@@ -101,8 +101,7 @@ Result<std::shared_ptr<const SshpopProvisioner>> SshpopProvisioner::create(const
   if (c.name.empty()) return makeError(ErrorCode::InvalidArgument, "sshpop provisioner: the name is empty");
   if (c.tokenMaxLifetimeSeconds == 0)
     return makeError(ErrorCode::InvalidArgument, "provisioner \"" + c.name + "\": tokenMaxLifetime must be positive");
-  return std::make_shared<const SshpopProvisioner>(c.name, c.tokenMaxLifetimeSeconds, c.renewalGraceSeconds,
-                                                   c.policy);
+  return std::make_shared<const SshpopProvisioner>(c.name, c.tokenMaxLifetimeSeconds, c.renewalGraceSeconds, c.policy);
 }
 
 std::string SshpopProvisioner::publicInfoJson() const {
@@ -122,8 +121,8 @@ Result<CertificateProof> SshpopProvisioner::prove(const jose::JwsParts& token, c
     return makeError(ErrorCode::Internal, "token context has no CA URL or endpoint");
   SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert, certificateFromHeader(token.header));
   SSHCA_RETURN_IF_ERROR(checkIssuedHere(cert, ctx));
-  SSHCA_RETURN_IF_ERROR(policy::checkPresentedCertificateTime(cert, static_cast<uint64_t>(ctx.now), kLeewaySeconds,
-                                                              graceSeconds));
+  SSHCA_RETURN_IF_ERROR(
+      policy::checkPresentedCertificateTime(cert, static_cast<uint64_t>(ctx.now), kLeewaySeconds, graceSeconds));
   SSHCA_RETURN_IF_ERROR(checkSignedByCertificateKey(token, cert));
   jose::ClaimChecks checks;
   checks.issuer = name_;

@@ -9,17 +9,21 @@ namespace {
 constexpr size_t kMaxNameLength = 64;
 
 bool nameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 Result<std::string> jwsAlgFor(const PublicKey& key) {
   switch (key.algorithm()) {
-    case KeyAlgorithm::EcdsaP256: return std::string("ES256");
-    case KeyAlgorithm::EcdsaP384: return std::string("ES384");
-    case KeyAlgorithm::EcdsaP521: return std::string("ES512");
-    case KeyAlgorithm::Ed25519: return std::string("EdDSA");
-    case KeyAlgorithm::Rsa: return std::string("RS256");
+    case KeyAlgorithm::EcdsaP256:
+      return std::string("ES256");
+    case KeyAlgorithm::EcdsaP384:
+      return std::string("ES384");
+    case KeyAlgorithm::EcdsaP521:
+      return std::string("ES512");
+    case KeyAlgorithm::Ed25519:
+      return std::string("EdDSA");
+    case KeyAlgorithm::Rsa:
+      return std::string("RS256");
   }
   return makeError(ErrorCode::Internal, "unknown key algorithm");
 }

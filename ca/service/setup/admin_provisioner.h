@@ -8,8 +8,8 @@
 #include <string>
 
 #include "ca/core/common/result.h"
-#include "ca/service/config/ca_config.h"
 #include "ca/core/keys/public_key.h"
+#include "ca/service/config/ca_config.h"
 
 namespace sshca::setup {
 

@@ -1,15 +1,20 @@
 #include "ca/service/setup/ca_init.h"
 
-#include <openssl/evp.h>
-
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <system_error>
 
+#include <openssl/evp.h>
+
 #include "ca/core/common/file_io.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/core/x509/ca_hierarchy.h"
+#include "ca/core/x509/issuing_ca.h"
+#include "ca/core/x509/x509_pem.h"
+#include "ca/core/x509/x509_signing.h"
 #include "ca/service/setup/admin_provisioner.h"
 #include "ca/service/setup/ca_token_keys.h"
 #include "ca/service/setup/embedded_token.h"
@@ -17,14 +22,9 @@
 #include "ca/service/setup/secret_files.h"
 #include "ca/service/setup/server_certificate.h"
 #include "ca/service/setup/software_key.h"
-#include "ca/core/ssh/ssh_pubkey.h"
-#include "ca/service/store/sqlite/sqlite_x509_store.h"
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
+#include "ca/service/store/sqlite/sqlite_x509_store.h"
 #include "ca/service/store/x509_record.h"
-#include "ca/core/x509/ca_hierarchy.h"
-#include "ca/core/x509/issuing_ca.h"
-#include "ca/core/x509/x509_pem.h"
-#include "ca/core/x509/x509_signing.h"
 
 namespace sshca::setup {
 namespace {
@@ -126,8 +126,8 @@ Result<X509Set> issueCertificates(const InitOptions& o, const Plan& p, const CaT
   X509_up_ref(ca.intermediate.get());  // one reference for the IssuingCa, one for the caller
   SSHCA_ASSIGN_OR_RETURN(x509::IssuingCa issuer,
                          x509::IssuingCa::create(ossl::X509Ptr(ca.intermediate.get()), keys.intermediate, now));
-  SSHCA_ASSIGN_OR_RETURN(ossl::X509Ptr server, issueServerCertificate(issuer, o.dnsNames, tls,
-                                                                       kServerCertificateDays, now, systemRandom()));
+  SSHCA_ASSIGN_OR_RETURN(ossl::X509Ptr server,
+                         issueServerCertificate(issuer, o.dnsNames, tls, kServerCertificateDays, now, systemRandom()));
   return X509Set{std::move(ca.root), std::move(ca.intermediate), std::move(server)};
 }
 
@@ -139,7 +139,8 @@ Status createDatabase(const CaLayout& l, const X509Set& certs) {
     ssh->close();
   }
   SSHCA_ASSIGN_OR_RETURN(auto db, store::openSqliteCertificateStore(l.dbFile));
-  SSHCA_ASSIGN_OR_RETURN(store::CertificateRecord inter, store::certificateRecordOf(*certs.intermediate, "intermediate"));
+  SSHCA_ASSIGN_OR_RETURN(store::CertificateRecord inter,
+                         store::certificateRecordOf(*certs.intermediate, "intermediate"));
   SSHCA_RETURN_IF_ERROR(db->addCertificate(inter));
   SSHCA_ASSIGN_OR_RETURN(store::CertificateRecord server, store::certificateRecordOf(*certs.server, "server"));
   return db->addCertificate(server);
@@ -199,8 +200,8 @@ struct Steps {
     SSHCA_RETURN_IF_ERROR(writeSecretFile(keyFile, provisioner.pem));
     SSHCA_ASSIGN_OR_RETURN(config::ProvisionerConfig pc,
                            jwkProvisionerConfig(o.provisioner, provisioner.publicKey, keyFile));
-    config::CaConfig cfg = caConfigFor(
-        {o.name, plan.url, o.address, o.dnsNames, token.kms, token.softhsm2Conf, std::move(pc)}, l);
+    config::CaConfig cfg =
+        caConfigFor({o.name, plan.url, o.address, o.dnsNames, token.kms, token.softhsm2Conf, std::move(pc)}, l);
     SSHCA_RETURN_IF_ERROR(config::saveCaConfig(l.configFile, cfg));
     return cfg;
   }

@@ -21,9 +21,9 @@ struct InitOptions {
   std::string dir;
   std::string name = "sshca";  // X.509 subjects: O=NAME, CN=NAME Root CA / NAME Intermediate CA
   std::vector<std::string> dnsNames{"localhost", "127.0.0.1"};  // TLS SANs; IPs become IP SANs
-  std::string address = "127.0.0.1:8443";  // where `sshca serve` listens
-  std::string url;                         // default https://<first dns name>:<port of address>
-  std::string kms;                         // empty: an embedded SoftHSM2 token in DIR
+  std::string address = "127.0.0.1:8443";                       // where `sshca serve` listens
+  std::string url;                                              // default https://<first dns name>:<port of address>
+  std::string kms;                                              // empty: an embedded SoftHSM2 token in DIR
   std::string sshKeyType = "ecdsa-p256";
   std::string provisioner = "admin";
   int64_t now = 0;  // seconds since the epoch: when the certificates start (the caller reads the clock)

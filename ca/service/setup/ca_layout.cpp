@@ -55,7 +55,8 @@ Status refuseExistingCa(const CaLayout& l) {
     if (exists(*p))
       return makeError(ErrorCode::AlreadyExists, *p + " exists but " + l.configFile +
                                                      " does not (an unfinished init?); refusing to touch it: "
-                                                     "move " + l.dir + " away, or choose another --dir");
+                                                     "move " +
+                                                     l.dir + " away, or choose another --dir");
   return okStatus();
 }
 

@@ -6,8 +6,8 @@
 
 #include "ca/core/common/result.h"
 #include "ca/core/keys/key_spec.h"
-#include "ca/core/kms/key_manager.h"
 #include "ca/core/keys/signer.h"
+#include "ca/core/kms/key_manager.h"
 
 namespace sshca::setup {
 

@@ -19,10 +19,13 @@ constexpr size_t kPinBytes = 8;
 
 Status writeSoftHsmConf(const CaLayout& l) {
   SSHCA_RETURN_IF_ERROR(makeDirectory(l.tokensDir, 0700));
-  std::string conf = "# SoftHSM2 configuration of the embedded token (written by sshca init)\n"
-                     "directories.tokendir = " + l.tokensDir + "\n"
-                     "objectstore.backend = file\n"
-                     "log.level = ERROR\n";
+  std::string conf =
+      "# SoftHSM2 configuration of the embedded token (written by sshca init)\n"
+      "directories.tokendir = " +
+      l.tokensDir +
+      "\n"
+      "objectstore.backend = file\n"
+      "log.level = ERROR\n";
   SSHCA_RETURN_IF_ERROR(writeFileAtomic(l.softhsm2Conf, conf, 0644));
   if (::setenv("SOFTHSM2_CONF", l.softhsm2Conf.c_str(), 1) != 0)
     return makeError(ErrorCode::IoError, "cannot set SOFTHSM2_CONF");

@@ -23,8 +23,7 @@ Result<std::vector<x509::SubjectAltName>> subjectAltNamesFor(const std::vector<s
 
 // CN = the first name; serverAuth; `days` capped by nothing but the
 // intermediate's own validity (issueLeafCertificate refuses beyond it).
-Result<ossl::X509Ptr> issueServerCertificate(const x509::IssuingCa& intermediate,
-                                             const std::vector<std::string>& names, const PublicKey& key, int days,
-                                             std::time_t now, RandomSource& rng);
+Result<ossl::X509Ptr> issueServerCertificate(const x509::IssuingCa& intermediate, const std::vector<std::string>& names,
+                                             const PublicKey& key, int days, std::time_t now, RandomSource& rng);
 
 }  // namespace sshca::setup

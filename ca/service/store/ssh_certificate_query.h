@@ -11,8 +11,8 @@
 namespace sshca::store {
 
 struct SshCertificateQuery {
-  std::optional<uint64_t> serial;  // of any CA key
-  std::optional<std::string> certType;  // "user" or "host"
+  std::optional<uint64_t> serial;        // of any CA key
+  std::optional<std::string> certType;   // "user" or "host"
   std::optional<std::string> principal;  // one of the certificate's principals
   std::optional<std::string> keyId;
   std::optional<std::string> subject;

@@ -18,7 +18,7 @@ struct SshCertificateRecord {
   std::string keyId;
   std::vector<std::string> principals;
   uint64_t validAfter = 0;
-  uint64_t validBefore = 0;  // UINT64_MAX is "forever" (draft-miller-ssh-cert)
+  uint64_t validBefore = 0;    // UINT64_MAX is "forever" (draft-miller-ssh-cert)
   std::string keyFingerprint;  // "SHA256:..." of the certified key
   std::string provisioner;
   std::string subject;  // who asked, as the provisioner authenticated them

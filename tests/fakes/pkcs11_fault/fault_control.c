@@ -7,7 +7,8 @@
 
 #include "fault_functions.h"
 
-#define CKR_NAME(x) {#x, x}
+#define CKR_NAME(x) \
+  { #x, x }
 static const struct {
   const char* name;
   CK_RV rv;
@@ -91,10 +92,14 @@ static void parse_line(char* line, struct fault_control* out) {
   char* key = trim(line);
   char* value = trim(eq + 1);
   if (strcmp(key, "token") == 0) {
-    if (strcmp(value, "present") == 0) out->token = FAULT_TOKEN_PRESENT;
-    else if (strcmp(value, "absent") == 0) out->token = FAULT_TOKEN_ABSENT;
-    else if (strcmp(value, "no-slot") == 0) out->token = FAULT_TOKEN_NO_SLOT;
-    else fprintf(stderr, "pkcs11_fault: token = present | absent | no-slot, not '%s'\n", value);
+    if (strcmp(value, "present") == 0)
+      out->token = FAULT_TOKEN_PRESENT;
+    else if (strcmp(value, "absent") == 0)
+      out->token = FAULT_TOKEN_ABSENT;
+    else if (strcmp(value, "no-slot") == 0)
+      out->token = FAULT_TOKEN_NO_SLOT;
+    else
+      fprintf(stderr, "pkcs11_fault: token = present | absent | no-slot, not '%s'\n", value);
   } else if (strcmp(key, "sign-delay-ms") == 0) {
     out->sign_delay_ms = strtol(value, NULL, 10);
   } else if (strcmp(key, "fail") == 0) {

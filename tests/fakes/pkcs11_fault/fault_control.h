@@ -26,9 +26,9 @@
 enum fault_token_state { FAULT_TOKEN_PRESENT, FAULT_TOKEN_ABSENT, FAULT_TOKEN_NO_SLOT };
 
 struct fault_rule {
-  int function;     /* index into fault_function_names */
+  int function; /* index into fault_function_names */
   CK_RV rv;
-  long remaining;   /* < 0: every call */
+  long remaining; /* < 0: every call */
 };
 
 struct fault_control {

@@ -39,8 +39,8 @@
 
 _Static_assert(sizeof(CK_ULONG) >= 8, "handles carry the epoch in their upper 32 bits");
 
-static CK_FUNCTION_LIST* real;      /* the real module's functions */
-static CK_FUNCTION_LIST ours;       /* ours, filled in by C_GetFunctionList */
+static CK_FUNCTION_LIST* real; /* the real module's functions */
+static CK_FUNCTION_LIST ours;  /* ours, filled in by C_GetFunctionList */
 static pthread_once_t gLoadOnce = PTHREAD_ONCE_INIT;
 static CK_RV gLoadResult = CKR_GENERAL_ERROR;
 
@@ -50,11 +50,11 @@ static pthread_rwlock_t gRw = PTHREAD_RWLOCK_INITIALIZER;
 static CK_ULONG gEpoch = 1; /* guarded by gRw */
 
 static pthread_mutex_t gCtlMu = PTHREAD_MUTEX_INITIALIZER;
-static const char* gCtlPath;           /* NULL: forward only */
-static struct fault_control gCtl;      /* guarded by gCtlMu */
-static struct stat gCtlStat;           /* the file as last read; guarded by gCtlMu */
-static int gCtlSeen;                   /* guarded by gCtlMu */
-static int gRemovalPending;            /* guarded by gCtlMu */
+static const char* gCtlPath;      /* NULL: forward only */
+static struct fault_control gCtl; /* guarded by gCtlMu */
+static struct stat gCtlStat;      /* the file as last read; guarded by gCtlMu */
+static int gCtlSeen;              /* guarded by gCtlMu */
+static int gRemovalPending;       /* guarded by gCtlMu */
 static atomic_long gSignsInFlight;
 
 /* ---- loading the real module --------------------------------------------- */
@@ -223,9 +223,9 @@ static CK_RV slot_state(enum fault_token_state state) {
 
 /* ---- module and slot functions -------------------------------------------- */
 
-#define ENTER(name)                              \
-  enum fault_token_state st;                     \
-  CK_RV rv = enter(FN_##name, &st);              \
+#define ENTER(name)                 \
+  enum fault_token_state st;        \
+  CK_RV rv = enter(FN_##name, &st); \
   if (rv != CKR_OK) return rv
 
 static CK_RV f_Initialize(CK_VOID_PTR args) {
@@ -279,13 +279,13 @@ static CK_RV f_GetSlotInfo(CK_SLOT_ID slot, CK_SLOT_INFO_PTR info) {
   return rv;
 }
 
-#define WRAP_SLOT(name, decl, call)                    \
-  static CK_RV f_##name decl {                         \
-    ENTER(C_##name);                                   \
-    rv = slot_state(st);                               \
-    if (rv == CKR_OK) rv = real->C_##name call;        \
-    leave();                                           \
-    return rv;                                         \
+#define WRAP_SLOT(name, decl, call)             \
+  static CK_RV f_##name decl {                  \
+    ENTER(C_##name);                            \
+    rv = slot_state(st);                        \
+    if (rv == CKR_OK) rv = real->C_##name call; \
+    leave();                                    \
+    return rv;                                  \
   }
 
 WRAP_SLOT(GetTokenInfo, (CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info), (slot, info))
@@ -305,9 +305,12 @@ static CK_RV f_OpenSession(CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR app, CK_
 
 static CK_RV f_CloseAllSessions(CK_SLOT_ID slot) {
   ENTER(C_CloseAllSessions);
-  if (st == FAULT_TOKEN_NO_SLOT) rv = CKR_SLOT_ID_INVALID;
-  else if (st == FAULT_TOKEN_ABSENT) rv = CKR_OK; /* closed when the token left */
-  else rv = real->C_CloseAllSessions(slot);
+  if (st == FAULT_TOKEN_NO_SLOT)
+    rv = CKR_SLOT_ID_INVALID;
+  else if (st == FAULT_TOKEN_ABSENT)
+    rv = CKR_OK; /* closed when the token left */
+  else
+    rv = real->C_CloseAllSessions(slot);
   leave();
   return rv;
 }
@@ -320,14 +323,14 @@ static CK_RV f_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR slot, CK_VOID_PTR
 
 /* ---- session functions without object handles ----------------------------- */
 
-#define WRAP_SESSION(name, decl, call)                  \
-  static CK_RV f_##name decl {                          \
-    ENTER(C_##name);                                    \
-    CK_SESSION_HANDLE s = CK_INVALID_HANDLE;            \
-    rv = session_in(h, st, &s);                         \
-    if (rv == CKR_OK) rv = real->C_##name call;         \
-    leave();                                            \
-    return rv;                                          \
+#define WRAP_SESSION(name, decl, call)          \
+  static CK_RV f_##name decl {                  \
+    ENTER(C_##name);                            \
+    CK_SESSION_HANDLE s = CK_INVALID_HANDLE;    \
+    rv = session_in(h, st, &s);                 \
+    if (rv == CKR_OK) rv = real->C_##name call; \
+    leave();                                    \
+    return rv;                                  \
   }
 
 WRAP_SESSION(CloseSession, (CK_SESSION_HANDLE h), (s))
@@ -364,14 +367,14 @@ WRAP_SESSION(VerifyUpdate, (CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn), (s
 WRAP_SESSION(VerifyFinal, (CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sn), (s, sig, sn))
 WRAP_SESSION(VerifyRecover, (CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sn, CK_BYTE_PTR o, CK_ULONG_PTR on),
              (s, sig, sn, o, on))
-WRAP_SESSION(DigestEncryptUpdate,
-             (CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn, CK_BYTE_PTR o, CK_ULONG_PTR on), (s, d, dn, o, on))
-WRAP_SESSION(DecryptDigestUpdate,
-             (CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn, CK_BYTE_PTR o, CK_ULONG_PTR on), (s, d, dn, o, on))
-WRAP_SESSION(SignEncryptUpdate,
-             (CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn, CK_BYTE_PTR o, CK_ULONG_PTR on), (s, d, dn, o, on))
-WRAP_SESSION(DecryptVerifyUpdate,
-             (CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn, CK_BYTE_PTR o, CK_ULONG_PTR on), (s, d, dn, o, on))
+WRAP_SESSION(DigestEncryptUpdate, (CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn, CK_BYTE_PTR o, CK_ULONG_PTR on),
+             (s, d, dn, o, on))
+WRAP_SESSION(DecryptDigestUpdate, (CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn, CK_BYTE_PTR o, CK_ULONG_PTR on),
+             (s, d, dn, o, on))
+WRAP_SESSION(SignEncryptUpdate, (CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn, CK_BYTE_PTR o, CK_ULONG_PTR on),
+             (s, d, dn, o, on))
+WRAP_SESSION(DecryptVerifyUpdate, (CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn, CK_BYTE_PTR o, CK_ULONG_PTR on),
+             (s, d, dn, o, on))
 WRAP_SESSION(SeedRandom, (CK_SESSION_HANDLE h, CK_BYTE_PTR seed, CK_ULONG n), (s, seed, n))
 WRAP_SESSION(GenerateRandom, (CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG n), (s, out, n))
 WRAP_SESSION(GetFunctionStatus, (CK_SESSION_HANDLE h), (s))
@@ -393,16 +396,16 @@ static CK_RV f_SetOperationState(CK_SESSION_HANDLE h, CK_BYTE_PTR state, CK_ULON
 
 /* ---- functions that take one object or key handle ------------------------- */
 
-#define WRAP_OBJECT(name, stale, decl, call)                    \
-  static CK_RV f_##name decl {                                  \
-    ENTER(C_##name);                                            \
-    CK_SESSION_HANDLE s = CK_INVALID_HANDLE;                    \
-    CK_OBJECT_HANDLE o = CK_INVALID_HANDLE;                     \
-    rv = session_in(h, st, &s);                                 \
-    if (rv == CKR_OK) rv = object_in(obj, stale, &o);           \
-    if (rv == CKR_OK) rv = real->C_##name call;                 \
-    leave();                                                    \
-    return rv;                                                  \
+#define WRAP_OBJECT(name, stale, decl, call)          \
+  static CK_RV f_##name decl {                        \
+    ENTER(C_##name);                                  \
+    CK_SESSION_HANDLE s = CK_INVALID_HANDLE;          \
+    CK_OBJECT_HANDLE o = CK_INVALID_HANDLE;           \
+    rv = session_in(h, st, &s);                       \
+    if (rv == CKR_OK) rv = object_in(obj, stale, &o); \
+    if (rv == CKR_OK) rv = real->C_##name call;       \
+    leave();                                          \
+    return rv;                                        \
   }
 
 WRAP_OBJECT(DestroyObject, CKR_OBJECT_HANDLE_INVALID, (CK_SESSION_HANDLE h, CK_OBJECT_HANDLE obj), (s, o))
@@ -419,12 +422,12 @@ WRAP_OBJECT(DecryptInit, CKR_KEY_HANDLE_INVALID, (CK_SESSION_HANDLE h, CK_MECHAN
 WRAP_OBJECT(DigestKey, CKR_KEY_HANDLE_INVALID, (CK_SESSION_HANDLE h, CK_OBJECT_HANDLE obj), (s, o))
 WRAP_OBJECT(SignInit, CKR_KEY_HANDLE_INVALID, (CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE obj),
             (s, m, o))
-WRAP_OBJECT(SignRecoverInit, CKR_KEY_HANDLE_INVALID,
-            (CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE obj), (s, m, o))
+WRAP_OBJECT(SignRecoverInit, CKR_KEY_HANDLE_INVALID, (CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE obj),
+            (s, m, o))
 WRAP_OBJECT(VerifyInit, CKR_KEY_HANDLE_INVALID, (CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE obj),
             (s, m, o))
-WRAP_OBJECT(VerifyRecoverInit, CKR_KEY_HANDLE_INVALID,
-            (CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE obj), (s, m, o))
+WRAP_OBJECT(VerifyRecoverInit, CKR_KEY_HANDLE_INVALID, (CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE obj),
+            (s, m, o))
 
 /* ---- functions that hand out object handles ------------------------------- */
 
@@ -523,8 +526,8 @@ static CK_RV f_UnwrapKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HAND
   return rv;
 }
 
-static CK_RV f_DeriveKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE base, CK_ATTRIBUTE_PTR t,
-                         CK_ULONG n, CK_OBJECT_HANDLE_PTR key) {
+static CK_RV f_DeriveKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE base, CK_ATTRIBUTE_PTR t, CK_ULONG n,
+                         CK_OBJECT_HANDLE_PTR key) {
   ENTER(C_DeriveKey);
   CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
   CK_OBJECT_HANDLE b = CK_INVALID_HANDLE;
@@ -540,8 +543,7 @@ static CK_RV f_DeriveKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HAND
 
 static void sleep_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
 }
 
 /* The delay comes before the control file is read for the call itself, so
@@ -579,18 +581,22 @@ static CK_RV f_Sign(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG dn, CK_BYTE_PTR
 static void fill_list(void) {
   ours.version = real->version;
 #define SET(name) ours.C_##name = f_##name;
-  SET(Initialize) SET(Finalize) SET(GetInfo) SET(GetFunctionList) SET(GetSlotList) SET(GetSlotInfo)
-  SET(GetTokenInfo) SET(GetMechanismList) SET(GetMechanismInfo) SET(InitToken) SET(InitPIN) SET(SetPIN)
-  SET(OpenSession) SET(CloseSession) SET(CloseAllSessions) SET(GetSessionInfo) SET(GetOperationState)
-  SET(SetOperationState) SET(Login) SET(Logout) SET(CreateObject) SET(CopyObject) SET(DestroyObject)
-  SET(GetObjectSize) SET(GetAttributeValue) SET(SetAttributeValue) SET(FindObjectsInit) SET(FindObjects)
-  SET(FindObjectsFinal) SET(EncryptInit) SET(Encrypt) SET(EncryptUpdate) SET(EncryptFinal) SET(DecryptInit)
-  SET(Decrypt) SET(DecryptUpdate) SET(DecryptFinal) SET(DigestInit) SET(Digest) SET(DigestUpdate)
-  SET(DigestKey) SET(DigestFinal) SET(SignInit) SET(Sign) SET(SignUpdate) SET(SignFinal) SET(SignRecoverInit)
-  SET(SignRecover) SET(VerifyInit) SET(Verify) SET(VerifyUpdate) SET(VerifyFinal) SET(VerifyRecoverInit)
-  SET(VerifyRecover) SET(DigestEncryptUpdate) SET(DecryptDigestUpdate) SET(SignEncryptUpdate)
-  SET(DecryptVerifyUpdate) SET(GenerateKey) SET(GenerateKeyPair) SET(WrapKey) SET(UnwrapKey) SET(DeriveKey)
-  SET(SeedRandom) SET(GenerateRandom) SET(GetFunctionStatus) SET(CancelFunction) SET(WaitForSlotEvent)
+  SET(Initialize)
+  SET(Finalize) SET(GetInfo) SET(GetFunctionList) SET(GetSlotList) SET(GetSlotInfo) SET(GetTokenInfo)
+      SET(GetMechanismList) SET(GetMechanismInfo) SET(InitToken) SET(InitPIN) SET(SetPIN) SET(OpenSession)
+          SET(CloseSession) SET(CloseAllSessions) SET(GetSessionInfo) SET(GetOperationState) SET(SetOperationState)
+              SET(Login) SET(Logout) SET(CreateObject) SET(CopyObject) SET(DestroyObject) SET(GetObjectSize)
+                  SET(GetAttributeValue) SET(SetAttributeValue) SET(FindObjectsInit) SET(FindObjects)
+                      SET(FindObjectsFinal) SET(EncryptInit) SET(Encrypt) SET(EncryptUpdate) SET(EncryptFinal)
+                          SET(DecryptInit) SET(Decrypt) SET(DecryptUpdate) SET(DecryptFinal) SET(DigestInit) SET(Digest)
+                              SET(DigestUpdate) SET(DigestKey) SET(DigestFinal) SET(SignInit) SET(Sign) SET(SignUpdate)
+                                  SET(SignFinal) SET(SignRecoverInit) SET(SignRecover) SET(VerifyInit) SET(Verify)
+                                      SET(VerifyUpdate) SET(VerifyFinal) SET(VerifyRecoverInit) SET(VerifyRecover)
+                                          SET(DigestEncryptUpdate) SET(DecryptDigestUpdate) SET(SignEncryptUpdate)
+                                              SET(DecryptVerifyUpdate) SET(GenerateKey) SET(GenerateKeyPair)
+                                                  SET(WrapKey) SET(UnwrapKey) SET(DeriveKey) SET(SeedRandom)
+                                                      SET(GenerateRandom) SET(GetFunctionStatus) SET(CancelFunction)
+                                                          SET(WaitForSlotEvent)
 #undef SET
 }
 

@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
-
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
+
+#include <catch2/catch.hpp>
 
 #include "pam/agent_socket.h"
 #include "tests/unit/support/ssh_fixtures.h"
@@ -37,7 +37,10 @@ TEST_CASE("PamAgentCallerMustBeRootOrTheUser") {
 }
 
 TEST_CASE("PamAgentSocketOwnerAndTypeAreChecked") {
-  if (geteuid() != 0) { WARN("skipped: needs root (chown, the user's identity)"); return; }
+  if (geteuid() != 0) {
+    WARN("skipped: needs root (chown, the user's identity)");
+    return;
+  }
   auto root = lookupUser("root");
   REQUIRE(root.ok());
   test::TempDir dir;

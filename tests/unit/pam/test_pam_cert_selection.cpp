@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "ca/core/common/random.h"
-#include "pam/cert_selection.h"
 #include "ca/core/ssh/ssh_pubkey.h"
+#include "pam/cert_selection.h"
 #include "tests/fakes/evp_test_signer.h"
 #include "tests/unit/support/ssh_fixtures.h"
 

@@ -15,9 +15,9 @@ TEST_CASE("PamArgsDefaultsAndEveryOption") {
   CHECK_FALSE(a->requireCert);
   CHECK(a->agentTimeoutSeconds == 30);
 
-  auto b = parseModuleArgs({"ca_file=/c", "krl_file=/k", "authorized_principals_file=/p/%u", "principal=ops",
-                            "group=wheel", "on_failure=ignore", "require_cert", "agent_timeout=5", "log_file=/l",
-                            "debug"});
+  auto b =
+      parseModuleArgs({"ca_file=/c", "krl_file=/k", "authorized_principals_file=/p/%u", "principal=ops", "group=wheel",
+                       "on_failure=ignore", "require_cert", "agent_timeout=5", "log_file=/l", "debug"});
   REQUIRE(b.ok());
   CHECK(*b->krlFile == "/k");
   CHECK(*b->authorizedPrincipalsFile == "/p/%u");

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "ca/core/common/random.h"
-#include "pam/possession_proof.h"
 #include "ca/core/ssh/ssh_signature.h"
 #include "ca/core/ssh/sshsig.h"
+#include "pam/possession_proof.h"
 #include "tests/fakes/evp_test_signer.h"
 #include "tests/unit/support/ssh_fixtures.h"
 
@@ -67,7 +67,9 @@ TEST_CASE("PamPossessionProofRefusesAnAgentWithoutTheKey") {
   auto impostor = test::EvpTestSigner::generate(KeyAlgorithm::Ed25519);
   const auto cert = certFor(*user, *ca);
 
-  AgentSignFn wrongKey = [&](std::span<const uint8_t>, std::span<const uint8_t> data) { return ssh::makeSignatureBlob(*impostor, data); };
+  AgentSignFn wrongKey = [&](std::span<const uint8_t>, std::span<const uint8_t> data) {
+    return ssh::makeSignatureBlob(*impostor, data);
+  };
   auto r = provePossession(wrongKey, cert, systemRandom());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::Unauthenticated);
@@ -77,7 +79,9 @@ TEST_CASE("PamPossessionProofRefusesAnAgentWithoutTheKey") {
   };
   CHECK_FALSE(provePossession(replay, cert, systemRandom()).ok());
 
-  AgentSignFn garbage = [](std::span<const uint8_t>, std::span<const uint8_t>) -> Result<Bytes> { return Bytes{1, 2, 3}; };
+  AgentSignFn garbage = [](std::span<const uint8_t>, std::span<const uint8_t>) -> Result<Bytes> {
+    return Bytes{1, 2, 3};
+  };
   CHECK_FALSE(provePossession(garbage, cert, systemRandom()).ok());
 
   AgentSignFn refusing = [](std::span<const uint8_t>, std::span<const uint8_t>) -> Result<Bytes> {

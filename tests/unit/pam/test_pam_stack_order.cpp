@@ -1,10 +1,10 @@
 // Where pam_sshca's session line sits in its service's PAM stack
 // (pam/pam_stack_order.h): above every pam_env line, following @include,
 // include and substack, as Debian's /etc/pam.d/sshd is written.
-#include <catch2/catch.hpp>
-
 #include <fstream>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "pam/pam_stack_order.h"
 #include "tests/unit/support/temp_dir.h"

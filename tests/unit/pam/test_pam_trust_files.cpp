@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pam/trust_files.h"
+#include <catch2/catch.hpp>
+
 #include "ca/core/ssh/ssh_pubkey.h"
+#include "pam/trust_files.h"
 #include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
@@ -14,8 +14,8 @@ TEST_CASE("PamCaFileReadsKeyLinesLikeTrustedUserCAKeys") {
   test::TempDir dir;
   test::makeSshKey(dir, "a", "ed25519");
   test::makeSshKey(dir, "b", "ecdsa", 384);
-  const std::string content = "# sshca user CAs\n\n" + test::readText(dir.file("a.pub")) + "  " +
-                              test::readText(dir.file("b.pub"));
+  const std::string content =
+      "# sshca user CAs\n\n" + test::readText(dir.file("a.pub")) + "  " + test::readText(dir.file("b.pub"));
   auto keys = parseCaKeys(content);
   REQUIRE(keys.ok());
   REQUIRE(keys->size() == 2);
@@ -33,7 +33,10 @@ TEST_CASE("PamPrincipalsFileListsPlainPrincipals") {
 }
 
 TEST_CASE("PamTrustFilesMustBeRootOwnedAndNotWritableByOthers") {
-  if (geteuid() != 0) { WARN("skipped: needs root to chown"); return; }
+  if (geteuid() != 0) {
+    WARN("skipped: needs root to chown");
+    return;
+  }
   test::TempDir dir;
   const std::string path = dir.file("ca.pub");
   test::writeText(path, "x\n");

@@ -5,12 +5,12 @@
 // passes with a warning (SKIP_WITHOUT_POSTGRES).
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <cstdlib>
 #include <random>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "ca/service/store/postgres/postgres_connection.h"
 
@@ -61,10 +61,10 @@ class PgSchema {
 inline constexpr const char* kPostgresSkipped =
     "SSHCA_TEST_PG_DSN is not set: skipped (tests/e2e/postgres_store.sh runs these on a private server)";
 
-#define SKIP_WITHOUT_POSTGRES(schema) \
-  if (!(schema).enabled()) {          \
+#define SKIP_WITHOUT_POSTGRES(schema)    \
+  if (!(schema).enabled()) {             \
     WARN(sshca::test::kPostgresSkipped); \
-    return;                           \
+    return;                              \
   }
 
 }  // namespace sshca::test

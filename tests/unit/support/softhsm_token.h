@@ -25,10 +25,11 @@ class SoftHsmToken {
     dir_ = tmpl;
     std::filesystem::create_directory(dir_ / "tokens");
     std::ofstream(dir_ / "softhsm2.conf") << "directories.tokendir = " << (dir_ / "tokens").string()
-                                           << "\nobjectstore.backend = file\nlog.level = ERROR\n";
+                                          << "\nobjectstore.backend = file\nlog.level = ERROR\n";
     setenv("SOFTHSM2_CONF", (dir_ / "softhsm2.conf").c_str(), 1);
     std::ofstream(dir_ / "pin") << kPin << "\n";
-    std::filesystem::permissions(dir_ / "pin", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::permissions(dir_ / "pin",
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     addToken(label_);
   }
   ~SoftHsmToken() {

@@ -1,8 +1,6 @@
 // Test helpers for running the real ssh-keygen in a private temp directory.
 #pragma once
 
-#include "tests/unit/support/temp_dir.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -17,6 +15,7 @@
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/random.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace sshca::test {
 

@@ -5,23 +5,23 @@
 // test moves.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "ca/service/authority/authority.h"
+#include <nlohmann/json.hpp>
+
 #include "ca/core/jose/jwk.h"
 #include "ca/core/jose/jwk_thumbprint.h"
 #include "ca/core/jose/jws.h"
 #include "ca/core/jose/sshpop_token.h"
+#include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/service/authority/authority.h"
 #include "ca/service/provisioners/jwk_revoke_token.h"
 #include "ca/service/provisioners/jwk_token.h"
 #include "ca/service/provisioners/provisioner.h"
-#include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
 #include "tests/fakes/evp_test_signer.h"
 #include "tests/unit/support/temp_dir.h"
@@ -76,9 +76,8 @@ struct SshpopFixture {
     if (!opened.ok()) throw std::runtime_error(opened.error().message);
     store = opened->get();
     parts.store = std::move(opened).value();
-    parts.provisioners = authority::ProvisionerSet::fromList(
-                             {make(adminConfig()), make(sshpopConfig("sshpop", false)),
-                              make(sshpopConfig("sshpop-late", true))})
+    parts.provisioners = authority::ProvisionerSet::fromList({make(adminConfig()), make(sshpopConfig("sshpop", false)),
+                                                              make(sshpopConfig("sshpop-late", true))})
                              .value();
     parts.clock = [this] { return now; };
     authority = authority::Authority::fromParts(std::move(parts)).value();
@@ -126,7 +125,9 @@ struct SshpopFixture {
     if (!signed_.ok()) throw std::runtime_error(signed_.error().message);
     return HostCert{key, ssh::parseCertificate(signed_->certificate).value()};
   }
-  HostCert issueHost(const std::string& name = "web1") { return issue(ssh::CertType::Host, name, {name, name + ".example.com"}); }
+  HostCert issueHost(const std::string& name = "web1") {
+    return issue(ssh::CertType::Host, name, {name, name + ".example.com"});
+  }
 
   std::string sshpop(const HostCert& hc, const std::string& endpoint, const std::string& provisioner = "sshpop") {
     jose::SshpopTokenRequest r{provisioner, kSshpopCaUrl, endpoint, hc.cert.wire, hc.cert.serial, now};

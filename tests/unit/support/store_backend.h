@@ -4,11 +4,6 @@
 // and a look at its tables beside the store.
 #pragma once
 
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/pg_test_schema.h"
-#include "tests/unit/support/temp_dir.h"
-
 #include <sqlite3.h>
 
 #include <cstddef>
@@ -16,11 +11,15 @@
 #include <memory>
 #include <string>
 
+#include <catch2/catch.hpp>
+
 #include "ca/service/config/ca_config.h"
 #include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/ssh_issuance_store.h"
 #include "ca/service/store/store_factory.h"
+#include "tests/unit/support/pg_test_schema.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace sshca::test {
 

@@ -8,9 +8,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/unit/support/store_backend.h"
-
 #include "ca/core/common/result.h"
+#include "tests/unit/support/store_backend.h"
 
 namespace sshca::test {
 
@@ -27,12 +26,10 @@ inline void runStoreContract(const StoreBackend& backend, StoreContractBody body
 }  // namespace sshca::test
 
 #define STORE_CONTRACT_CASE(name) STORE_CONTRACT_CASE_AS(name, SSHCA_CONCAT(storeContractCase, __LINE__))
-#define STORE_CONTRACT_CASE_AS(name, body)                             \
-  static void body(const sshca::test::StoreBackend& backend);          \
-  TEST_CASE(name "/sqlite", "[store][sqlite]") {                       \
-    sshca::test::runStoreContract(sshca::test::SqliteBackend(), body); \
-  }                                                                    \
-  TEST_CASE(name "/postgresql", "[store][postgres]") {                 \
-    sshca::test::runStoreContract(sshca::test::PostgresBackend(), body); \
-  }                                                                    \
+#define STORE_CONTRACT_CASE_AS(name, body)                                                                            \
+  static void body(const sshca::test::StoreBackend& backend);                                                         \
+  TEST_CASE(name "/sqlite", "[store][sqlite]") { sshca::test::runStoreContract(sshca::test::SqliteBackend(), body); } \
+  TEST_CASE(name "/postgresql", "[store][postgres]") {                                                                \
+    sshca::test::runStoreContract(sshca::test::PostgresBackend(), body);                                              \
+  }                                                                                                                   \
   static void body(const sshca::test::StoreBackend& backend)

@@ -10,8 +10,8 @@ namespace sshca::test {
 
 struct CsrOptions {
   std::string commonName = "www.example.com";
-  std::string sans;            // x509v3 syntax, e.g. "DNS:www.example.com,IP:192.0.2.1"
-  bool askCa = false;          // basicConstraints CA:TRUE in extensionRequest
+  std::string sans;    // x509v3 syntax, e.g. "DNS:www.example.com,IP:192.0.2.1"
+  bool askCa = false;  // basicConstraints CA:TRUE in extensionRequest
   bool corruptSignature = false;
 };
 

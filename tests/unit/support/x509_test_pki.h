@@ -5,11 +5,11 @@
 #include <stdexcept>
 
 #include "ca/core/common/random.h"
-#include "tests/fakes/evp_test_signer.h"
 #include "ca/core/x509/ca_certificates.h"
 #include "ca/core/x509/distinguished_name.h"
 #include "ca/core/x509/issuing_ca.h"
 #include "ca/core/x509/x509_signing.h"
+#include "tests/fakes/evp_test_signer.h"
 
 namespace sshca::test {
 
@@ -33,8 +33,8 @@ struct TestPki {
     root = must(x509::createRootCertificate(*rootName, *rootKey, hash, 3650, now, systemRandom()));
     auto interName = must(x509::parseDistinguishedName("O=Test,CN=Test Intermediate CA"));
     auto rootCa = must(x509::IssuingCa::create(ossl::X509Ptr(X509_dup(root.get())), rootKey, now));
-    intermediate = must(x509::createIntermediateCertificate(*interName, intermediateKey->publicKey(), rootCa, 1825,
-                                                            now, systemRandom()));
+    intermediate = must(x509::createIntermediateCertificate(*interName, intermediateKey->publicKey(), rootCa, 1825, now,
+                                                            systemRandom()));
   }
 
   x509::IssuingCa intermediateCa() const {

@@ -2,12 +2,12 @@
 // an import template holds private key material).
 #pragma once
 
-#include <p11-kit/pkcs11.h>
-
 #include <deque>
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include <p11-kit/pkcs11.h>
 
 #include "ca/core/common/secret.h"
 

@@ -10,7 +10,8 @@ struct Name {
   const char* name;
 };
 
-#define SSHCA_CKR(x) {x, #x}
+#define SSHCA_CKR(x) \
+  { x, #x }
 constexpr Name kNames[] = {
     SSHCA_CKR(CKR_OK),
     SSHCA_CKR(CKR_CANCEL),
@@ -137,18 +138,23 @@ bool needsReconnect(CK_RV rv) {
 static ErrorCode codeFor(CK_RV rv) {
   if (needsReconnect(rv)) return ErrorCode::Unavailable;
   switch (rv) {
-    case CKR_PIN_INCORRECT: return ErrorCode::PinIncorrect;
-    case CKR_PIN_LOCKED: return ErrorCode::PinLocked;
+    case CKR_PIN_INCORRECT:
+      return ErrorCode::PinIncorrect;
+    case CKR_PIN_LOCKED:
+      return ErrorCode::PinLocked;
     case CKR_PIN_INVALID:
     case CKR_PIN_LEN_RANGE:
-    case CKR_PIN_TOO_WEAK: return ErrorCode::InvalidArgument;
+    case CKR_PIN_TOO_WEAK:
+      return ErrorCode::InvalidArgument;
     case CKR_MECHANISM_INVALID:
     case CKR_MECHANISM_PARAM_INVALID:
     case CKR_CURVE_NOT_SUPPORTED:
     case CKR_DOMAIN_PARAMS_INVALID:
     case CKR_KEY_SIZE_RANGE:
-    case CKR_FUNCTION_NOT_SUPPORTED: return ErrorCode::Unsupported;
-    default: return ErrorCode::CryptoFailure;
+    case CKR_FUNCTION_NOT_SUPPORTED:
+      return ErrorCode::Unsupported;
+    default:
+      return ErrorCode::CryptoFailure;
   }
 }
 

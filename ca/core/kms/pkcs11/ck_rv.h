@@ -1,10 +1,10 @@
 // PKCS#11 return values (CKR_*) as names and as project Errors.
 #pragma once
 
-#include <p11-kit/pkcs11.h>
-
 #include <string>
 #include <string_view>
+
+#include <p11-kit/pkcs11.h>
 
 #include "ca/core/common/result.h"
 

@@ -17,11 +17,16 @@ bool same(std::span<const uint8_t> a, const Bytes& b) { return std::ranges::equa
 
 Result<Bytes> ecParamsFor(KeyAlgorithm alg) {
   switch (alg) {
-    case KeyAlgorithm::EcdsaP256: return kP256;
-    case KeyAlgorithm::EcdsaP384: return kP384;
-    case KeyAlgorithm::EcdsaP521: return kP521;
-    case KeyAlgorithm::Ed25519: return kEd25519Oid;
-    default: return makeError(ErrorCode::InvalidArgument, "not an EC key type");
+    case KeyAlgorithm::EcdsaP256:
+      return kP256;
+    case KeyAlgorithm::EcdsaP384:
+      return kP384;
+    case KeyAlgorithm::EcdsaP521:
+      return kP521;
+    case KeyAlgorithm::Ed25519:
+      return kEd25519Oid;
+    default:
+      return makeError(ErrorCode::InvalidArgument, "not an EC key type");
   }
 }
 

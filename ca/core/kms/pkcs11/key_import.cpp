@@ -25,10 +25,14 @@ Result<SecretBytes> bnParam(EVP_PKEY* key, const char* name, int width = 0) {
 
 Status addRsa(EVP_PKEY* key, AttributeTemplate& priv, AttributeTemplate& pub) {
   const std::pair<CK_ATTRIBUTE_TYPE, const char*> parts[] = {
-      {CKA_MODULUS, OSSL_PKEY_PARAM_RSA_N},           {CKA_PUBLIC_EXPONENT, OSSL_PKEY_PARAM_RSA_E},
-      {CKA_PRIVATE_EXPONENT, OSSL_PKEY_PARAM_RSA_D},  {CKA_PRIME_1, OSSL_PKEY_PARAM_RSA_FACTOR1},
-      {CKA_PRIME_2, OSSL_PKEY_PARAM_RSA_FACTOR2},     {CKA_EXPONENT_1, OSSL_PKEY_PARAM_RSA_EXPONENT1},
-      {CKA_EXPONENT_2, OSSL_PKEY_PARAM_RSA_EXPONENT2}, {CKA_COEFFICIENT, OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
+      {CKA_MODULUS, OSSL_PKEY_PARAM_RSA_N},
+      {CKA_PUBLIC_EXPONENT, OSSL_PKEY_PARAM_RSA_E},
+      {CKA_PRIVATE_EXPONENT, OSSL_PKEY_PARAM_RSA_D},
+      {CKA_PRIME_1, OSSL_PKEY_PARAM_RSA_FACTOR1},
+      {CKA_PRIME_2, OSSL_PKEY_PARAM_RSA_FACTOR2},
+      {CKA_EXPONENT_1, OSSL_PKEY_PARAM_RSA_EXPONENT1},
+      {CKA_EXPONENT_2, OSSL_PKEY_PARAM_RSA_EXPONENT2},
+      {CKA_COEFFICIENT, OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
   };
   for (const auto& [type, name] : parts) {
     SSHCA_ASSIGN_OR_RETURN(SecretBytes v, bnParam(key, name));
@@ -42,8 +46,8 @@ Status addRsa(EVP_PKEY* key, AttributeTemplate& priv, AttributeTemplate& pub) {
 
 Status addEc(EVP_PKEY* key, const PublicKey& pk, AttributeTemplate& priv, AttributeTemplate& pub) {
   SSHCA_ASSIGN_OR_RETURN(Bytes params, ecParamsFor(pk.algorithm()));
-  SSHCA_ASSIGN_OR_RETURN(SecretBytes d, bnParam(key, OSSL_PKEY_PARAM_PRIV_KEY,
-                                                static_cast<int>(ecdsaFieldBytes(pk.algorithm()))));
+  SSHCA_ASSIGN_OR_RETURN(SecretBytes d,
+                         bnParam(key, OSSL_PKEY_PARAM_PRIV_KEY, static_cast<int>(ecdsaFieldBytes(pk.algorithm()))));
   SSHCA_ASSIGN_OR_RETURN(Bytes point, ecPointOf(pk));
   priv.addUlong(CKA_KEY_TYPE, CKK_EC).add(CKA_EC_PARAMS, params).add(CKA_VALUE, d.span());
   pub.addUlong(CKA_KEY_TYPE, CKK_EC).add(CKA_EC_PARAMS, params).add(CKA_EC_POINT, wrapEcPoint(point));
@@ -69,8 +73,10 @@ Status addKeyMaterial(EVP_PKEY* key, const PublicKey& pk, AttributeTemplate& pri
       if (pk.bits() < 2048 || pk.bits() > 4096)
         return makeError(ErrorCode::Unsupported, "RSA keys must have 2048 to 4096 bits");
       return addRsa(key, priv, pub);
-    case KeyAlgorithm::Ed25519: return addEd25519(key, pk, priv, pub);
-    default: return addEc(key, pk, priv, pub);
+    case KeyAlgorithm::Ed25519:
+      return addEd25519(key, pk, priv, pub);
+    default:
+      return addEc(key, pk, priv, pub);
   }
 }
 

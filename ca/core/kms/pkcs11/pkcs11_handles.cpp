@@ -18,7 +18,9 @@ std::map<std::string, std::weak_ptr<Module>>& modules() {
 }
 
 struct DlCloser {
-  void operator()(void* h) const { if (h) dlclose(h); }
+  void operator()(void* h) const {
+    if (h) dlclose(h);
+  }
 };
 using DlHandle = std::unique_ptr<void, DlCloser>;
 

@@ -5,12 +5,12 @@
 // C_CloseSession, C_Logout or C_FindObjectsFinal call appears elsewhere.
 #pragma once
 
-#include <p11-kit/pkcs11.h>
-#include <p11-kit/uri.h>
-
 #include <memory>
 #include <span>
 #include <string>
+
+#include <p11-kit/pkcs11.h>
+#include <p11-kit/uri.h>
 
 #include "ca/core/common/result.h"
 #include "ca/core/common/secret.h"
@@ -19,7 +19,9 @@ namespace sshca::pkcs11 {
 
 // p11-kit's URI object.
 struct UriDeleter {
-  void operator()(P11KitUri* u) const { if (u) p11_kit_uri_free(u); }
+  void operator()(P11KitUri* u) const {
+    if (u) p11_kit_uri_free(u);
+  }
 };
 using UriPtr = std::unique_ptr<P11KitUri, UriDeleter>;
 
@@ -46,8 +48,8 @@ class Module {
 
  private:
   std::string path_;
-  void* dl_;               // dlopen handle, dlclose'd after C_Finalize
-  CK_FUNCTION_LIST* fn_;   // owned by the module's code
+  void* dl_;              // dlopen handle, dlclose'd after C_Finalize
+  CK_FUNCTION_LIST* fn_;  // owned by the module's code
 };
 using ModulePtr = std::shared_ptr<Module>;
 
@@ -101,8 +103,6 @@ class FindObjectsGuard {
 };
 
 // A PIN as PKCS#11 wants it (CK_UTF8CHAR*, not NUL-terminated). Borrowed.
-inline CK_UTF8CHAR_PTR pinPtr(const SecretBytes& pin) {
-  return const_cast<CK_UTF8CHAR_PTR>(pin.data());
-}
+inline CK_UTF8CHAR_PTR pinPtr(const SecretBytes& pin) { return const_cast<CK_UTF8CHAR_PTR>(pin.data()); }
 
 }  // namespace sshca::pkcs11

@@ -41,8 +41,7 @@ Result<Bytes> readAttribute(const Session& s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE
   CK_ATTRIBUTE a{type, nullptr, 0};
   CK_RV rv = s.fn()->C_GetAttributeValue(s.handle(), obj, &a, 1);
   if (rv != CKR_OK) return ckError("C_GetAttributeValue", rv);
-  if (a.ulValueLen == CK_UNAVAILABLE_INFORMATION)
-    return makeError(ErrorCode::NotFound, "attribute not available");
+  if (a.ulValueLen == CK_UNAVAILABLE_INFORMATION) return makeError(ErrorCode::NotFound, "attribute not available");
   Bytes out(a.ulValueLen);
   a.pValue = out.data();
   rv = s.fn()->C_GetAttributeValue(s.handle(), obj, &a, 1);

@@ -1,11 +1,11 @@
 // Finding objects and reading their attributes.
 #pragma once
 
-#include <p11-kit/pkcs11.h>
-
 #include <span>
 #include <string>
 #include <vector>
+
+#include <p11-kit/pkcs11.h>
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/result.h"

@@ -40,10 +40,13 @@ Result<CK_OBJECT_HANDLE> matchingPublicObject(const Session& s, CK_OBJECT_HANDLE
 Result<PublicKey> readPublicKey(const Session& s, CK_OBJECT_HANDLE obj) {
   SSHCA_ASSIGN_OR_RETURN(CK_ULONG type, readUlong(s, obj, CKA_KEY_TYPE));
   switch (type) {
-    case CKK_RSA: return readRsa(s, obj);
+    case CKK_RSA:
+      return readRsa(s, obj);
     case CKK_EC:
-    case CKK_EC_EDWARDS: return readEc(s, obj);
-    default: return makeError(ErrorCode::Unsupported, "key type " + std::to_string(type) + " is not supported");
+    case CKK_EC_EDWARDS:
+      return readEc(s, obj);
+    default:
+      return makeError(ErrorCode::Unsupported, "key type " + std::to_string(type) + " is not supported");
   }
 }
 

@@ -6,8 +6,8 @@
 // signer signs with the same key found again, or not at all.
 #pragma once
 
-#include "ca/core/kms/pkcs11/pkcs11_token.h"
 #include "ca/core/keys/signer.h"
+#include "ca/core/kms/pkcs11/pkcs11_token.h"
 
 namespace sshca::pkcs11 {
 

@@ -110,10 +110,9 @@ Result<PooledSession> Token::sessionLocked(std::unique_lock<std::mutex>& lock) {
   while (isReady(state_) && borrowed_ >= maxSessions_) {
     if (sessionFreed_.wait_until(lock, deadline) == std::cv_status::timeout && borrowed_ >= maxSessions_ &&
         isReady(state_)) {
-      return makeError(ErrorCode::Unavailable,
-                       "token '" + label_ + "' is busy: " + std::to_string(maxSessions_) +
-                           " signatures in progress and none finished within " +
-                           std::to_string(capacity_.wait.count()) + " ms");
+      return makeError(ErrorCode::Unavailable, "token '" + label_ + "' is busy: " + std::to_string(maxSessions_) +
+                                                   " signatures in progress and none finished within " +
+                                                   std::to_string(capacity_.wait.count()) + " ms");
     }
   }
   if (!isReady(state_)) return unavailableLocked();
@@ -153,8 +152,10 @@ void Token::giveBack(Session s, uint64_t generation, bool discarded) {
   std::lock_guard lock(mu_);
   --borrowed_;
   sessionFreed_.notify_one();
-  if (!discarded && generation == generation_ && isReady(state_)) idle_.push_back(std::move(s));
-  else closing.emplace(std::move(s));
+  if (!discarded && generation == generation_ && isReady(state_))
+    idle_.push_back(std::move(s));
+  else
+    closing.emplace(std::move(s));
 }
 
 size_t Token::bindKey(const KeyRef& ref, CK_OBJECT_HANDLE handle, const PublicKey& publicKey) {
@@ -286,8 +287,8 @@ TokenHealth Token::health(std::chrono::milliseconds budget) {
   std::optional<Status> probed = monitor_->probe(budget);
   std::lock_guard lock(mu_);
   if (!isReady(state_)) return {state_, reason_};
-  if (!probed) return {state_, "busy: the token did not answer a status check within " +
-                                   std::to_string(budget.count()) + " ms"};
+  if (!probed)
+    return {state_, "busy: the token did not answer a status check within " + std::to_string(budget.count()) + " ms"};
   if (!probed->ok()) return {TokenHealth::State::Away, probed->error().message};
   return {};
 }

@@ -150,18 +150,18 @@ class Token : public std::enable_shared_from_this<Token> {
 
   mutable std::mutex mu_;
   std::condition_variable sessionFreed_;
-  Connection conn_;                       // guarded by mu_
-  uint64_t generation_ = 1;               // guarded by mu_; +1 each time the token goes away
+  Connection conn_;                                       // guarded by mu_
+  uint64_t generation_ = 1;                               // guarded by mu_; +1 each time the token goes away
   TokenHealth::State state_ = TokenHealth::State::Ready;  // guarded by mu_
-  std::string reason_;                    // guarded by mu_: why away or refused
-  std::optional<SecretBytes> pin_;        // guarded by mu_; set by loginUser
-  LoginOptions loginOptions_;             // guarded by mu_
-  std::vector<BoundKey> keys_;            // guarded by mu_
-  std::vector<Session> idle_;             // guarded by mu_
-  size_t borrowed_ = 0;                   // guarded by mu_
-  TokenCapacity capacity_;                // guarded by mu_
+  std::string reason_;                                    // guarded by mu_: why away or refused
+  std::optional<SecretBytes> pin_;                        // guarded by mu_; set by loginUser
+  LoginOptions loginOptions_;                             // guarded by mu_
+  std::vector<BoundKey> keys_;                            // guarded by mu_
+  std::vector<Session> idle_;                             // guarded by mu_
+  size_t borrowed_ = 0;                                   // guarded by mu_
+  TokenCapacity capacity_;                                // guarded by mu_
   size_t maxSessions_ = TokenCapacity::kDefaultSessions;  // guarded by mu_
-  std::unique_ptr<TokenMonitor> monitor_; // made in the constructor; stopped first in the destructor
+  std::unique_ptr<TokenMonitor> monitor_;                 // made in the constructor; stopped first in the destructor
 };
 
 }  // namespace sshca::pkcs11

@@ -16,9 +16,12 @@ const Bytes kSha512Prefix = {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x4
 
 const Bytes& digestInfoPrefix(HashAlg hash) {
   switch (hash) {
-    case HashAlg::Sha384: return kSha384Prefix;
-    case HashAlg::Sha512: return kSha512Prefix;
-    default: return kSha256Prefix;
+    case HashAlg::Sha384:
+      return kSha384Prefix;
+    case HashAlg::Sha512:
+      return kSha512Prefix;
+    default:
+      return kSha256Prefix;
   }
 }
 

@@ -3,9 +3,9 @@
 // by label and/or serial; a slot-id in the URI must also match them.
 #pragma once
 
-#include <p11-kit/pkcs11.h>
-
 #include <vector>
+
+#include <p11-kit/pkcs11.h>
 
 #include "ca/core/common/result.h"
 #include "ca/core/kms/kms_uri.h"

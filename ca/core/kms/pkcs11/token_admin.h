@@ -20,7 +20,7 @@ struct TokenStatus {
   std::string label, manufacturer, model, serial;
   std::string userPin;  // "ok" or e.g. "PIN count low, final try"
   std::string soPin;
-  std::string flags;    // "token initialized, user PIN initialized, login required, ..."
+  std::string flags;  // "token initialized, user PIN initialized, login required, ..."
 };
 
 Result<TokenStatus> tokenStatus(const KmsUri& uri);

@@ -18,8 +18,7 @@ Result<CK_SLOT_ID> findSlot(const Module& module, const TokenIdentity& token) {
     if (SSHCA_TOKEN_FIELD(t.info, label) == token.label && SSHCA_TOKEN_FIELD(t.info, serialNumber) == token.serial)
       return t.slot;
   }
-  return makeError(ErrorCode::Unavailable,
-                   "token '" + token.label + "' (serial " + token.serial + ") is not present");
+  return makeError(ErrorCode::Unavailable, "token '" + token.label + "' (serial " + token.serial + ") is not present");
 }
 
 bool refusedLogin(ErrorCode code) {

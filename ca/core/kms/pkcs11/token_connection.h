@@ -4,12 +4,12 @@
 // signs with, which must still have the public key it had.
 #pragma once
 
-#include <p11-kit/pkcs11.h>
-
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <p11-kit/pkcs11.h>
 
 #include "ca/core/common/result.h"
 #include "ca/core/common/secret.h"

@@ -1,9 +1,9 @@
 // CK_TOKEN_INFO flags in words, for messages and `sshca hsm status`.
 #pragma once
 
-#include <p11-kit/pkcs11.h>
-
 #include <string>
+
+#include <p11-kit/pkcs11.h>
 
 namespace sshca::pkcs11 {
 

@@ -39,13 +39,17 @@ Result<bool> login(const Session& session, CK_SLOT_ID slot, const SecretBytes& p
   SSHCA_RETURN_IF_ERROR(checkPinState(info.flags, opts));
   CK_RV rv = session.fn()->C_Login(session.handle(), opts.userType, pinPtr(pin), pin.size());
   switch (rv) {
-    case CKR_OK: return true;
-    case CKR_USER_ALREADY_LOGGED_IN: return false;
-    case CKR_PIN_INCORRECT: return incorrectPinError(session, slot, opts.userType);
+    case CKR_OK:
+      return true;
+    case CKR_USER_ALREADY_LOGGED_IN:
+      return false;
+    case CKR_PIN_INCORRECT:
+      return incorrectPinError(session, slot, opts.userType);
     case CKR_PIN_LOCKED:
       return makeError(ErrorCode::PinLocked,
                        std::string("the token reports the ") + who(opts.userType) + " locked (CKR_PIN_LOCKED)");
-    default: return ckError("C_Login", rv);
+    default:
+      return ckError("C_Login", rv);
   }
 }
 

@@ -69,8 +69,10 @@ void TokenMonitor::run() {
       }
       continue;
     }
-    if (reconnecting_) cv_.wait_until(lock, nextAttempt_);
-    else cv_.wait(lock);
+    if (reconnecting_)
+      cv_.wait_until(lock, nextAttempt_);
+    else
+      cv_.wait(lock);
   }
 }
 

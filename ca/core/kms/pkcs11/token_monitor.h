@@ -54,16 +54,16 @@ class TokenMonitor {
   Hooks hooks_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::thread thread_;                          // guarded by mu_
-  bool stopping_ = false;                       // guarded by mu_
-  bool reconnecting_ = false;                   // guarded by mu_
-  Clock::time_point nextAttempt_;               // guarded by mu_
-  ReconnectBackoff backoff_;                    // guarded by mu_
-  bool probeWanted_ = false;                    // guarded by mu_
-  bool probeRunning_ = false;                   // guarded by mu_
-  uint64_t probesDone_ = 0;                     // guarded by mu_
-  std::optional<Status> lastProbe_;             // guarded by mu_
-  Clock::time_point lastProbeAt_;               // guarded by mu_
+  std::thread thread_;               // guarded by mu_
+  bool stopping_ = false;            // guarded by mu_
+  bool reconnecting_ = false;        // guarded by mu_
+  Clock::time_point nextAttempt_;    // guarded by mu_
+  ReconnectBackoff backoff_;         // guarded by mu_
+  bool probeWanted_ = false;         // guarded by mu_
+  bool probeRunning_ = false;        // guarded by mu_
+  uint64_t probesDone_ = 0;          // guarded by mu_
+  std::optional<Status> lastProbe_;  // guarded by mu_
+  Clock::time_point lastProbeAt_;    // guarded by mu_
 };
 
 }  // namespace sshca::pkcs11

@@ -1,9 +1,9 @@
 #include "ca/core/kms/soft/soft_signer.h"
 
-#include <openssl/pem.h>
-
 #include <cstdio>
 #include <memory>
+
+#include <openssl/pem.h>
 
 #include "ca/core/common/secret.h"
 #include "ca/core/keys/signature.h"

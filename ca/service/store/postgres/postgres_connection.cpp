@@ -19,8 +19,10 @@ Result<std::map<std::string, std::string>> parseDsn(const std::string& dsn) {
   char* err = nullptr;
   Conninfo options(PQconninfoParse(dsn.c_str(), &err));
   if (err) PQfreemem(err);
-  if (!options) return makeError(ErrorCode::InvalidArgument, "the PostgreSQL DSN does not parse (see libpq's "
-                                                             "connection strings: key=value or postgresql://)");
+  if (!options)
+    return makeError(ErrorCode::InvalidArgument,
+                     "the PostgreSQL DSN does not parse (see libpq's "
+                     "connection strings: key=value or postgresql://)");
   std::map<std::string, std::string> out;
   for (const PQconninfoOption* o = options.get(); o->keyword; ++o)
     if (o->val && *o->val) out[o->keyword] = o->val;

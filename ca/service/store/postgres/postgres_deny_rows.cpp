@@ -17,8 +17,8 @@ Result<std::vector<DeniedIdentity>> selectWhere(PGconn* conn, const std::string&
   SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn, kSelect + where, params, "reading denied identities"));
   std::vector<DeniedIdentity> out;
   for (int i = 0; i < PQntuples(r.get()); ++i)
-    out.push_back(DeniedIdentity{{pgText(r.get(), i, 0), pgText(r.get(), i, 1)}, pgText(r.get(), i, 2),
-                                 pgInt64(r.get(), i, 3)});
+    out.push_back(
+        DeniedIdentity{{pgText(r.get(), i, 0), pgText(r.get(), i, 1)}, pgText(r.get(), i, 2), pgInt64(r.get(), i, 3)});
   return out;
 }
 
@@ -26,8 +26,7 @@ Result<std::vector<DeniedIdentity>> selectWhere(PGconn* conn, const std::string&
 
 Status pgInsertDenied(PGconn* conn, const DeniedIdentity& d) {
   auto done = pgExec(conn, "INSERT INTO denied_identities (kind, value, reason, added_at) VALUES ($1, $2, $3, $4)",
-                     PgParams().add(d.key.kind).add(d.key.value).add(d.reason).add(d.addedAt),
-                     "denying an identity");
+                     PgParams().add(d.key.kind).add(d.key.value).add(d.reason).add(d.addedAt), "denying an identity");
   if (!done.ok() && done.error().code == ErrorCode::AlreadyExists)
     return makeError(ErrorCode::AlreadyExists, describe(d.key) + " is already denied");
   if (!done.ok()) return std::move(done).error();
@@ -42,7 +41,9 @@ Status pgDeleteDenied(PGconn* conn, const DenyKey& key) {
   return okStatus();
 }
 
-Result<std::vector<DeniedIdentity>> pgSelectDenied(PGconn* conn) { return selectWhere(conn, "ORDER BY id", PgParams()); }
+Result<std::vector<DeniedIdentity>> pgSelectDenied(PGconn* conn) {
+  return selectWhere(conn, "ORDER BY id", PgParams());
+}
 
 Result<std::vector<DeniedIdentity>> pgSelectDeniedAmong(PGconn* conn, const std::vector<DenyKey>& keys) {
   if (keys.empty()) return std::vector<DeniedIdentity>();

@@ -3,9 +3,9 @@
 // provides, inside the caller's transaction for writes.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <vector>
+
+#include <libpq-fe.h>
 
 #include "ca/core/common/result.h"
 #include "ca/service/store/denied_identity.h"

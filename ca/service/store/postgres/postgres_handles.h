@@ -2,9 +2,9 @@
 // anywhere else.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <memory>
+
+#include <libpq-fe.h>
 
 namespace sshca::store {
 

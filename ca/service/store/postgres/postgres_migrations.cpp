@@ -88,8 +88,8 @@ constexpr std::array<const char*, 3> kMigrations{
 };
 
 Result<int> currentVersion(PGconn* conn) {
-  SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn, "SELECT COALESCE(max(version), 0) FROM schema_version",
-                                            "reading the schema version"));
+  SSHCA_ASSIGN_OR_RETURN(
+      PgResult r, pgExec(conn, "SELECT COALESCE(max(version), 0) FROM schema_version", "reading the schema version"));
   return static_cast<int>(pgInt64(r.get(), 0, 0));
 }
 

@@ -3,20 +3,20 @@
 #include <filesystem>
 
 #include "ca/service/store/postgres/postgres_connection.h"
-#include "ca/service/store/postgres/postgres_ssh_krl.h"
+#include "ca/service/store/postgres/postgres_deny_rows.h"
 #include "ca/service/store/postgres/postgres_migrations.h"
 #include "ca/service/store/postgres/postgres_ssh_chain.h"
+#include "ca/service/store/postgres/postgres_ssh_krl.h"
 #include "ca/service/store/postgres/postgres_ssh_rows.h"
 #include "ca/service/store/postgres/postgres_token_rows.h"
 #include "ca/service/store/postgres/postgres_transaction.h"
 #include "ca/service/store/sqlite/sqlite_connection.h"
+#include "ca/service/store/sqlite/sqlite_deny_rows.h"
 #include "ca/service/store/sqlite/sqlite_migrations.h"
-#include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/sqlite_ssh_chain.h"
 #include "ca/service/store/sqlite/sqlite_ssh_krl.h"
-#include "ca/service/store/postgres/postgres_deny_rows.h"
-#include "ca/service/store/sqlite/sqlite_deny_rows.h"
 #include "ca/service/store/sqlite/sqlite_ssh_rows.h"
+#include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/sqlite_token_rows.h"
 
 namespace sshca::store {

@@ -30,7 +30,6 @@ constexpr int64_t kImportTokenMarginSeconds = 3600;
 // writers. AlreadyExists (and nothing copied) if the target holds any SSH
 // certificate, used token or KRL version: records are never merged into a
 // live database or copied twice. `now`: for which tokens are still valid.
-Result<SqliteImportCounts> importSqliteIntoPostgres(const std::string& sqlitePath, const std::string& dsn,
-                                                    int64_t now);
+Result<SqliteImportCounts> importSqliteIntoPostgres(const std::string& sqlitePath, const std::string& dsn, int64_t now);
 
 }  // namespace sshca::store

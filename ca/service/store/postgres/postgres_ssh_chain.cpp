@@ -40,11 +40,12 @@ Status pgLockChainsExclusive(PGconn* conn) {
 Status pgInsertReplacement(PGconn* conn, const std::string& caFingerprint, uint64_t oldSerial, uint64_t newSerial,
                            int64_t at) {
   SSHCA_ASSIGN_OR_RETURN(
-      PgResult r, pgExec(conn,
-                         "INSERT INTO ssh_certificate_replacements (ca_fingerprint, old_serial, new_serial, "
-                         "replaced_at) VALUES ($1, $2, $3, $4) ON CONFLICT (ca_fingerprint, old_serial) DO NOTHING",
-                         PgParams().add(caFingerprint).add(serialToColumn(oldSerial)).add(serialToColumn(newSerial)).add(at),
-                         "recording the replacement of serial " + std::to_string(oldSerial)));
+      PgResult r,
+      pgExec(conn,
+             "INSERT INTO ssh_certificate_replacements (ca_fingerprint, old_serial, new_serial, "
+             "replaced_at) VALUES ($1, $2, $3, $4) ON CONFLICT (ca_fingerprint, old_serial) DO NOTHING",
+             PgParams().add(caFingerprint).add(serialToColumn(oldSerial)).add(serialToColumn(newSerial)).add(at),
+             "recording the replacement of serial " + std::to_string(oldSerial)));
   if (std::string_view(PQcmdTuples(r.get())) == "1") return okStatus();
   SSHCA_ASSIGN_OR_RETURN(auto earlier, pgSelectReplacementOf(conn, caFingerprint, oldSerial));
   return certificateAlreadyReplaced(oldSerial, earlier.value_or(0));
@@ -77,12 +78,12 @@ Result<std::vector<uint64_t>> pgRevokeSshChain(PGconn* conn, const std::string& 
   const std::string linked = reason + " (renewal chain of serial " + std::to_string(serial) + ")";
   for (size_t i = 1; i < chain.size(); ++i) {
     // Only a link still unrevoked changes: one revoked before keeps its date and reason.
-    SSHCA_ASSIGN_OR_RETURN(
-        PgResult r, pgExec(conn,
-                           "UPDATE ssh_certificates SET revoked_at = $1, revocation_reason = $2 "
-                           "WHERE ca_fingerprint = $3 AND serial = $4 AND revoked_at IS NULL",
-                           PgParams().add(at).add(linked).add(caFingerprint).add(serialToColumn(chain[i])),
-                           "revoking a renewal chain"));
+    SSHCA_ASSIGN_OR_RETURN(PgResult r,
+                           pgExec(conn,
+                                  "UPDATE ssh_certificates SET revoked_at = $1, revocation_reason = $2 "
+                                  "WHERE ca_fingerprint = $3 AND serial = $4 AND revoked_at IS NULL",
+                                  PgParams().add(at).add(linked).add(caFingerprint).add(serialToColumn(chain[i])),
+                                  "revoking a renewal chain"));
     if (std::string_view(PQcmdTuples(r.get())) == "1") revoked.push_back(chain[i]);
   }
   return revoked;

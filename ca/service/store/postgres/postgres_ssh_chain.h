@@ -4,12 +4,12 @@
 // caller provides, inside the caller's transaction for writes.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <libpq-fe.h>
 
 #include "ca/core/common/result.h"
 

@@ -3,9 +3,9 @@
 // queue on the row lock: each gets its own value, none is handed out twice.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <cstdint>
+
+#include <libpq-fe.h>
 
 #include "ca/core/common/result.h"
 

@@ -1,6 +1,7 @@
 #include "ca/service/store/postgres/postgres_ssh_rows.h"
 
 #include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "ca/service/store/integer_columns.h"
@@ -127,8 +128,8 @@ Status pgInsertSshCertificate(PGconn* conn, const SshCertificateRecord& r) {
 }
 
 Result<std::optional<SshCertificateRecord>> pgSelectSshCertificateBySerial(PGconn* conn,
-                                                                          const std::string& caFingerprint,
-                                                                          uint64_t serial) {
+                                                                           const std::string& caFingerprint,
+                                                                           uint64_t serial) {
   SSHCA_ASSIGN_OR_RETURN(auto found, selectRecords(conn, "WHERE c.ca_fingerprint = $1 AND c.serial = $2",
                                                    PgParams().add(caFingerprint).add(serialToColumn(serial))));
   if (found.empty()) return std::optional<SshCertificateRecord>();
@@ -147,28 +148,27 @@ static std::string asciiLower(std::string s) {
 }
 
 Result<bool> pgSelectHostPrincipalExists(PGconn* conn, const std::string& principal, int64_t now) {
-  SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn,
-                                            "SELECT 1 FROM ssh_certificate_principals p "
-                                            "JOIN ssh_certificates c ON c.id = p.certificate_id "
-                                            "WHERE p.principal IN ($1, $2) AND c.cert_type = 'host' "
-                                            "AND c.revoked_at IS NULL AND c.valid_before > $3 LIMIT 1",
-                                            PgParams().add(principal).add(asciiLower(principal)).add(now),
-                                            "looking up a host principal"));
+  SSHCA_ASSIGN_OR_RETURN(
+      PgResult r, pgExec(conn,
+                         "SELECT 1 FROM ssh_certificate_principals p "
+                         "JOIN ssh_certificates c ON c.id = p.certificate_id "
+                         "WHERE p.principal IN ($1, $2) AND c.cert_type = 'host' "
+                         "AND c.revoked_at IS NULL AND c.valid_before > $3 LIMIT 1",
+                         PgParams().add(principal).add(asciiLower(principal)).add(now), "looking up a host principal"));
   return PQntuples(r.get()) == 1;
 }
 
 Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial) {
-  SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn,
-                                            "SELECT revoked_at FROM ssh_certificates "
-                                            "WHERE ca_fingerprint = $1 AND serial = $2 FOR SHARE",
-                                            PgParams().add(caFingerprint).add(serialToColumn(serial)),
-                                            "reading the renewed certificate"));
+  SSHCA_ASSIGN_OR_RETURN(
+      PgResult r, pgExec(conn,
+                         "SELECT revoked_at FROM ssh_certificates "
+                         "WHERE ca_fingerprint = $1 AND serial = $2 FOR SHARE",
+                         PgParams().add(caFingerprint).add(serialToColumn(serial)), "reading the renewed certificate"));
   return PQntuples(r.get()) == 1 && !pgOptionalInt64(r.get(), 0, 0).has_value();
 }
 
-Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn* conn,
-                                                                        const std::string& caFingerprint,
-                                                                        int64_t now) {
+Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn* conn, const std::string& caFingerprint,
+                                                                         int64_t now) {
   return selectRecords(conn,
                        "WHERE c.ca_fingerprint = $1 AND c.revoked_at IS NOT NULL AND c.valid_before > $2 "
                        "ORDER BY c.id",
@@ -179,12 +179,12 @@ Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn*
 // in the same transaction tells "unknown" from "revoked already".
 Status pgRevokeSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial,
                               const std::string& reason, int64_t at) {
-  SSHCA_ASSIGN_OR_RETURN(
-      PgResult r, pgExec(conn,
-                         "UPDATE ssh_certificates SET revoked_at = $1, revocation_reason = $2 "
-                         "WHERE ca_fingerprint = $3 AND serial = $4 AND revoked_at IS NULL",
-                         PgParams().add(at).add(reason).add(caFingerprint).add(serialToColumn(serial)),
-                         "revoking " + what(caFingerprint, serial)));
+  SSHCA_ASSIGN_OR_RETURN(PgResult r,
+                         pgExec(conn,
+                                "UPDATE ssh_certificates SET revoked_at = $1, revocation_reason = $2 "
+                                "WHERE ca_fingerprint = $3 AND serial = $4 AND revoked_at IS NULL",
+                                PgParams().add(at).add(reason).add(caFingerprint).add(serialToColumn(serial)),
+                                "revoking " + what(caFingerprint, serial)));
   if (std::string_view(PQcmdTuples(r.get())) == "1") return okStatus();
   SSHCA_ASSIGN_OR_RETURN(auto existing, pgSelectSshCertificateBySerial(conn, caFingerprint, serial));
   if (!existing)

@@ -4,12 +4,12 @@
 // transaction where it writes.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <libpq-fe.h>
 
 #include "ca/core/common/result.h"
 #include "ca/service/store/ssh_certificate_query.h"
@@ -22,8 +22,8 @@ namespace sshca::store {
 Status pgInsertSshCertificate(PGconn* conn, const SshCertificateRecord& record);
 
 Result<std::optional<SshCertificateRecord>> pgSelectSshCertificateBySerial(PGconn* conn,
-                                                                          const std::string& caFingerprint,
-                                                                          uint64_t serial);
+                                                                           const std::string& caFingerprint,
+                                                                           uint64_t serial);
 Result<std::vector<SshCertificateRecord>> pgSelectSshCertificatesByKeyId(PGconn* conn, const std::string& keyId);
 // The records the query matches, oldest first.
 Result<std::vector<SshCertificateRecord>> pgSelectSshCertificates(PGconn* conn, const SshCertificateQuery& query);
@@ -31,9 +31,8 @@ Result<bool> pgSelectHostPrincipalExists(PGconn* conn, const std::string& princi
 // Whether the certificate is on record and not revoked, its row locked
 // FOR SHARE until the transaction ends.
 Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial);
-Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn* conn,
-                                                                        const std::string& caFingerprint,
-                                                                        int64_t now);
+Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn* conn, const std::string& caFingerprint,
+                                                                         int64_t now);
 
 // NotFound for an unknown serial, AlreadyExists if revoked already. Two
 // instances revoking one certificate at once: the row lock orders them and

@@ -3,10 +3,10 @@
 #include <optional>
 
 #include "ca/service/store/postgres/postgres_connection.h"
-#include "ca/service/store/postgres/postgres_ssh_chain.h"
 #include "ca/service/store/postgres/postgres_deny_rows.h"
-#include "ca/service/store/postgres/postgres_ssh_krl.h"
 #include "ca/service/store/postgres/postgres_migrations.h"
+#include "ca/service/store/postgres/postgres_ssh_chain.h"
+#include "ca/service/store/postgres/postgres_ssh_krl.h"
 #include "ca/service/store/postgres/postgres_ssh_rows.h"
 #include "ca/service/store/postgres/postgres_token_rows.h"
 #include "ca/service/store/postgres/postgres_transaction.h"
@@ -93,8 +93,8 @@ Result<std::vector<uint64_t>> PostgresSshStore::revoke(const std::string& caFing
 }
 
 Result<std::optional<uint64_t>> PostgresSshStore::replacementOf(const std::string& caFingerprint, uint64_t serial) {
-  return readValue<std::optional<uint64_t>>(
-      *pool_, [&](PGconn* c) { return pgSelectReplacementOf(c, caFingerprint, serial); });
+  return readValue<std::optional<uint64_t>>(*pool_,
+                                            [&](PGconn* c) { return pgSelectReplacementOf(c, caFingerprint, serial); });
 }
 
 Status PostgresSshStore::revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason,

@@ -25,21 +25,18 @@ class PostgresSshStore final : public SshIssuanceStore {
   static Result<std::unique_ptr<PostgresSshStore>> open(const std::string& dsn, size_t connections);
 
   Status insert(const SshCertificateRecord& record) override;
-  Result<std::optional<SshCertificateRecord>> findBySerial(const std::string& caFingerprint,
-                                                           uint64_t serial) override;
+  Result<std::optional<SshCertificateRecord>> findBySerial(const std::string& caFingerprint, uint64_t serial) override;
   Result<std::vector<SshCertificateRecord>> findByKeyId(const std::string& keyId) override;
   Result<std::vector<SshCertificateRecord>> list(const SshCertificateQuery& query) override;
   Result<bool> hasHostPrincipal(const std::string& principal, int64_t now) override;
   Result<std::vector<uint64_t>> revoke(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                                        int64_t at) override;
   Result<std::optional<uint64_t>> replacementOf(const std::string& caFingerprint, uint64_t serial) override;
-  Result<std::vector<SshCertificateRecord>> revokedNotExpired(const std::string& caFingerprint,
-                                                              int64_t now) override;
+  Result<std::vector<SshCertificateRecord>> revokedNotExpired(const std::string& caFingerprint, int64_t now) override;
   Result<uint64_t> krlVersion() override;
 
   Result<bool> tokenUsed(const std::string& tokenId, const std::string& provisioner) override;
-  Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
-                  int64_t now) override;
+  Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt, int64_t now) override;
   Status pruneExpired(int64_t now) override;
 
   Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) override;

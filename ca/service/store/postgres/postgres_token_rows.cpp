@@ -5,10 +5,9 @@
 namespace sshca::store {
 
 Status pgInsertUsedToken(PGconn* conn, const TokenUse& use) {
-  auto done = pgExec(conn,
-                     "INSERT INTO used_tokens (provisioner, token_id, expires_at, used_at) VALUES ($1, $2, $3, $4)",
-                     PgParams().add(use.provisioner).add(use.tokenId).add(use.expiresAt).add(use.now),
-                     "recording a one-time token");
+  auto done = pgExec(
+      conn, "INSERT INTO used_tokens (provisioner, token_id, expires_at, used_at) VALUES ($1, $2, $3, $4)",
+      PgParams().add(use.provisioner).add(use.tokenId).add(use.expiresAt).add(use.now), "recording a one-time token");
   // The token ID is the caller's secret-ish handle: not in the message.
   if (!done.ok() && done.error().code == ErrorCode::AlreadyExists)
     return makeError(ErrorCode::Replayed,

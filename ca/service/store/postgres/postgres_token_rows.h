@@ -2,9 +2,9 @@
 // connection inside the caller's transaction.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <cstdint>
+
+#include <libpq-fe.h>
 
 #include "ca/core/common/result.h"
 #include "ca/service/store/token_replay_store.h"

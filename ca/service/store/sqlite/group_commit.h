@@ -77,7 +77,7 @@ class GroupCommitter {
   Status runOne(Pending& pending);
   void recordBatch(size_t size, bool committed);
 
-  SqliteDb db_;  // only the writer thread touches it
+  SqliteDb db_;                                 // only the writer thread touches it
   SqliteStatementCache statements_{db_.get()};  // dies before db_ closes
   const size_t maxBatch_;
   mutable std::mutex mu_;

@@ -25,8 +25,9 @@ Result<std::vector<DeniedIdentity>> collect(SqliteStatement& stmt) {
 
 Status insertDeniedRow(SqliteConn db, const DeniedIdentity& d) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "INSERT INTO denied_identities (kind, value, reason, added_at) "
-                                                      "VALUES (?, ?, ?, ?)"));
+                         SqliteStatement::prepare(db,
+                                                  "INSERT INTO denied_identities (kind, value, reason, added_at) "
+                                                  "VALUES (?, ?, ?, ?)"));
   stmt.bind(1, d.key.kind).bind(2, d.key.value).bind(3, d.reason).bind(4, d.addedAt);
   Status s = stmt.run();
   if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)

@@ -25,9 +25,10 @@ constexpr const char* kChainSql = R"sql(
 Result<bool> revokeIfLive(SqliteConn db, const std::string& caFingerprint, uint64_t serial, const std::string& reason,
                           int64_t at) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "UPDATE ssh_certificates SET revoked_at = ?, "
-                                                      "revocation_reason = ? WHERE ca_fingerprint = ? AND "
-                                                      "serial = ? AND revoked_at IS NULL"));
+                         SqliteStatement::prepare(db,
+                                                  "UPDATE ssh_certificates SET revoked_at = ?, "
+                                                  "revocation_reason = ? WHERE ca_fingerprint = ? AND "
+                                                  "serial = ? AND revoked_at IS NULL"));
   stmt.bind(1, at).bind(2, reason).bind(3, caFingerprint).bind(4, serialToColumn(serial));
   SSHCA_RETURN_IF_ERROR(stmt.run());
   return sqlite3_changes(db) == 1;
@@ -40,17 +41,19 @@ Status insertReplacementRow(SqliteConn db, const std::string& caFingerprint, uin
   SSHCA_ASSIGN_OR_RETURN(auto earlier, selectReplacementOf(db, caFingerprint, oldSerial));
   if (earlier) return certificateAlreadyReplaced(oldSerial, *earlier);
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "INSERT INTO ssh_certificate_replacements "
-                                                      "(ca_fingerprint, old_serial, new_serial, replaced_at) "
-                                                      "VALUES (?, ?, ?, ?)"));
+                         SqliteStatement::prepare(db,
+                                                  "INSERT INTO ssh_certificate_replacements "
+                                                  "(ca_fingerprint, old_serial, new_serial, replaced_at) "
+                                                  "VALUES (?, ?, ?, ?)"));
   stmt.bind(1, caFingerprint).bind(2, serialToColumn(oldSerial)).bind(3, serialToColumn(newSerial)).bind(4, at);
   return stmt.run();
 }
 
 Result<std::optional<uint64_t>> selectReplacementOf(SqliteConn db, const std::string& caFingerprint, uint64_t serial) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "SELECT new_serial FROM ssh_certificate_replacements "
-                                                      "WHERE ca_fingerprint = ? AND old_serial = ?"));
+                         SqliteStatement::prepare(db,
+                                                  "SELECT new_serial FROM ssh_certificate_replacements "
+                                                  "WHERE ca_fingerprint = ? AND old_serial = ?"));
   stmt.bind(1, caFingerprint).bind(2, serialToColumn(serial));
   SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
   if (!row) return std::optional<uint64_t>();
@@ -83,8 +86,9 @@ Result<std::vector<uint64_t>> revokeSshChainRows(SqliteConn db, const std::strin
 
 Status forEachReplacementRow(SqliteConn db, const std::function<Status(const ReplacementRow&)>& visit) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "SELECT ca_fingerprint, old_serial, new_serial, replaced_at "
-                                                      "FROM ssh_certificate_replacements"));
+                         SqliteStatement::prepare(db,
+                                                  "SELECT ca_fingerprint, old_serial, new_serial, replaced_at "
+                                                  "FROM ssh_certificate_replacements"));
   for (;;) {
     SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (!row) return okStatus();

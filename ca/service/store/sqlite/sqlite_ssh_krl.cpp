@@ -8,9 +8,10 @@ namespace sshca::store {
 // returned is exactly the one this transaction wrote.
 Result<uint64_t> bumpKrlVersion(SqliteConn db) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "INSERT INTO krl_state (id, version) VALUES (1, 1) "
-                                                      "ON CONFLICT (id) DO UPDATE SET version = version + 1 "
-                                                      "RETURNING version"));
+                         SqliteStatement::prepare(db,
+                                                  "INSERT INTO krl_state (id, version) VALUES (1, 1) "
+                                                  "ON CONFLICT (id) DO UPDATE SET version = version + 1 "
+                                                  "RETURNING version"));
   SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
   if (!row) return makeError(ErrorCode::Internal, "database: the KRL version was not returned");
   int64_t version = stmt.integer(0);

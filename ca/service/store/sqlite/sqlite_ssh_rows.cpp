@@ -42,8 +42,9 @@ SshCertificateRecord recordFrom(const SqliteStatement& row) {
 
 Result<std::vector<std::string>> selectPrincipals(SqliteConn db, int64_t certificateId) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "SELECT principal FROM ssh_certificate_principals "
-                                                      "WHERE certificate_id = ? ORDER BY position"));
+                         SqliteStatement::prepare(db,
+                                                  "SELECT principal FROM ssh_certificate_principals "
+                                                  "WHERE certificate_id = ? ORDER BY position"));
   stmt.bind(1, certificateId);
   std::vector<std::string> out;
   for (;;) {
@@ -139,10 +140,11 @@ Result<std::vector<SshCertificateRecord>> selectSshCertificates(SqliteConn db, c
 Status insertSshCertificateRow(SqliteConn db, const SshCertificateRecord& r) {
   SSHCA_ASSIGN_OR_RETURN(
       SqliteStatement stmt,
-      SqliteStatement::prepare(db, "INSERT INTO ssh_certificates (ca_fingerprint, serial, cert_type, key_id, "
-                                   "valid_after, valid_before, key_fingerprint, provisioner, subject, certificate, "
-                                   "issued_at, revoked_at, revocation_reason) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BLOB), ?, ?, ?)"));
+      SqliteStatement::prepare(db,
+                               "INSERT INTO ssh_certificates (ca_fingerprint, serial, cert_type, key_id, "
+                               "valid_after, valid_before, key_fingerprint, provisioner, subject, certificate, "
+                               "issued_at, revoked_at, revocation_reason) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BLOB), ?, ?, ?)"));
   stmt.bind(1, r.caFingerprint).bind(2, serialToColumn(r.serial)).bind(3, r.certType).bind(4, r.keyId);
   stmt.bind(5, timeToColumn(r.validAfter)).bind(6, timeToColumn(r.validBefore));
   stmt.bind(7, r.keyFingerprint).bind(8, r.provisioner).bind(9, r.subject);
@@ -150,17 +152,18 @@ Status insertSshCertificateRow(SqliteConn db, const SshCertificateRecord& r) {
   bindRevocation(stmt, r);
   Status s = stmt.run();
   if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)
-    return makeError(ErrorCode::AlreadyExists, "serial " + std::to_string(r.serial) + " of CA " + r.caFingerprint +
-                                                   " is already recorded");
+    return makeError(ErrorCode::AlreadyExists,
+                     "serial " + std::to_string(r.serial) + " of CA " + r.caFingerprint + " is already recorded");
   SSHCA_RETURN_IF_ERROR(s);
   return insertPrincipals(db, sqlite3_last_insert_rowid(db), r.principals);
 }
 
-Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteConn db, const std::string& caFingerprint,
-                                                                        uint64_t serial) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, std::string(kSelect) +
-                                                          "WHERE ca_fingerprint = ? AND serial = ?"));
+Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteConn db,
+                                                                         const std::string& caFingerprint,
+                                                                         uint64_t serial) {
+  SSHCA_ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      SqliteStatement::prepare(db, std::string(kSelect) + "WHERE ca_fingerprint = ? AND serial = ?"));
   stmt.bind(1, caFingerprint).bind(2, serialToColumn(serial));
   SSHCA_ASSIGN_OR_RETURN(std::vector<SshCertificateRecord> found, collect(db, stmt));
   if (found.empty()) return std::optional<SshCertificateRecord>();
@@ -184,19 +187,20 @@ static std::string asciiLower(std::string s) {
 // The principal index answers both spellings; no scan of the table.
 Result<bool> selectHostPrincipalExists(SqliteConn db, const std::string& principal, int64_t now) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "SELECT 1 FROM ssh_certificate_principals p "
-                                                      "JOIN ssh_certificates c ON c.id = p.certificate_id "
-                                                      "WHERE p.principal IN (?, ?) AND c.cert_type = 'host' "
-                                                      "AND c.revoked_at IS NULL AND c.valid_before > ? LIMIT 1"));
+                         SqliteStatement::prepare(db,
+                                                  "SELECT 1 FROM ssh_certificate_principals p "
+                                                  "JOIN ssh_certificates c ON c.id = p.certificate_id "
+                                                  "WHERE p.principal IN (?, ?) AND c.cert_type = 'host' "
+                                                  "AND c.revoked_at IS NULL AND c.valid_before > ? LIMIT 1"));
   stmt.bind(1, principal).bind(2, asciiLower(principal)).bind(3, now);
   return stmt.step();
 }
 
 Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
-                                                                      int64_t now) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, std::string(kSelect) +
-                                                          "WHERE ca_fingerprint = ? AND revoked_at IS NOT NULL "
+                                                                       int64_t now) {
+  SSHCA_ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      SqliteStatement::prepare(db, std::string(kSelect) + "WHERE ca_fingerprint = ? AND revoked_at IS NOT NULL "
                                                           "AND valid_before > ? ORDER BY id"));
   stmt.bind(1, caFingerprint).bind(2, now);
   return collect(db, stmt);
@@ -212,9 +216,10 @@ Status forEachSshCertificateRow(SqliteConn db, const SshCertificateVisitor& visi
 Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
                                const std::string& reason, int64_t at) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "UPDATE ssh_certificates SET revoked_at = ?, "
-                                                      "revocation_reason = ? WHERE ca_fingerprint = ? AND "
-                                                      "serial = ? AND revoked_at IS NULL"));
+                         SqliteStatement::prepare(db,
+                                                  "UPDATE ssh_certificates SET revoked_at = ?, "
+                                                  "revocation_reason = ? WHERE ca_fingerprint = ? AND "
+                                                  "serial = ? AND revoked_at IS NULL"));
   stmt.bind(1, at).bind(2, reason).bind(3, caFingerprint).bind(4, serialToColumn(serial));
   SSHCA_RETURN_IF_ERROR(stmt.run());
   if (sqlite3_changes(db) == 1) return okStatus();

@@ -22,12 +22,13 @@ namespace sshca::store {
 // AlreadyExists if the CA's serial is taken (the UNIQUE constraint).
 Status insertSshCertificateRow(SqliteConn db, const SshCertificateRecord& record);
 
-Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteConn db, const std::string& caFingerprint,
-                                                                        uint64_t serial);
+Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteConn db,
+                                                                         const std::string& caFingerprint,
+                                                                         uint64_t serial);
 Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(SqliteConn db, const std::string& keyId);
 Result<bool> selectHostPrincipalExists(SqliteConn db, const std::string& principal, int64_t now);
 Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
-                                                                      int64_t now);
+                                                                       int64_t now);
 // The records the query matches, oldest first.
 Result<std::vector<SshCertificateRecord>> selectSshCertificates(SqliteConn db, const SshCertificateQuery& query);
 

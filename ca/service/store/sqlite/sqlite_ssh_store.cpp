@@ -1,8 +1,8 @@
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
 
 #include "ca/service/store/sqlite/sqlite_connection.h"
-#include "ca/service/store/sqlite/sqlite_ssh_chain.h"
 #include "ca/service/store/sqlite/sqlite_deny_rows.h"
+#include "ca/service/store/sqlite/sqlite_ssh_chain.h"
 #include "ca/service/store/sqlite/sqlite_ssh_krl.h"
 #include "ca/service/store/sqlite/sqlite_ssh_rows.h"
 #include "ca/service/store/sqlite/sqlite_token_rows.h"
@@ -138,8 +138,8 @@ Status SqliteSshStore::recordReplacement(const SshCertificateRecord& record, con
     SSHCA_ASSIGN_OR_RETURN(auto old, selectSshCertificateBySerial(db, replaced.caFingerprint, replaced.serial));
     if (!old || old->revokedAt) return replacedCertificateRevoked(replaced);
     SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));  // a replayed token is Replayed, before anything else
-    SSHCA_RETURN_IF_ERROR(insertReplacementRow(db, replaced.caFingerprint, replaced.serial, record.serial,
-                                               record.issuedAt));
+    SSHCA_RETURN_IF_ERROR(
+        insertReplacementRow(db, replaced.caFingerprint, replaced.serial, record.serial, record.issuedAt));
     return insertSshCertificateRow(db, record);
   });
 }

@@ -57,7 +57,8 @@ Status SqliteStatement::run() {
 
 std::string SqliteStatement::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_.get(), column);
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), column)))
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), column)))
            : std::string();
 }
 

@@ -27,7 +27,7 @@ class SqliteConn {
   SqliteStatementCache* cache() const { return cache_; }
 
  private:
-  sqlite3* handle_;               // borrowed
+  sqlite3* handle_;              // borrowed
   SqliteStatementCache* cache_;  // borrowed, may be null
 };
 

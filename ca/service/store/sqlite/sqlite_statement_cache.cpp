@@ -8,8 +8,8 @@ sqlite3_stmt* SqliteStatementCache::acquire(std::string_view sql) {
   if (it == entries_.end()) {
     if (entries_.size() >= kMaxStatements) return nullptr;
     sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
-                                nullptr);
+    int rc =
+        sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
     SqliteStmt stmt(raw);
     if (rc != SQLITE_OK || !stmt) return nullptr;
     it = entries_.emplace(std::string(sql), Entry{std::move(stmt), false}).first;

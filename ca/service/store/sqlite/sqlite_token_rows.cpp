@@ -6,20 +6,22 @@ namespace sshca::store {
 
 Status insertUsedTokenRow(SqliteConn db, const TokenUse& use) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "INSERT INTO used_tokens (provisioner, token_id, expires_at, "
-                                                      "used_at) VALUES (?, ?, ?, ?)"));
+                         SqliteStatement::prepare(db,
+                                                  "INSERT INTO used_tokens (provisioner, token_id, expires_at, "
+                                                  "used_at) VALUES (?, ?, ?, ?)"));
   stmt.bind(1, use.provisioner).bind(2, use.tokenId).bind(3, use.expiresAt).bind(4, use.now);
   Status s = stmt.run();
   // The token ID is the caller's secret-ish handle: not in the message.
   if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)
-    return makeError(ErrorCode::Replayed, "this one-time token of provisioner '" + use.provisioner +
-                                              "' was used before");
+    return makeError(ErrorCode::Replayed,
+                     "this one-time token of provisioner '" + use.provisioner + "' was used before");
   return s;
 }
 
 Result<bool> selectUsedTokenRow(SqliteConn db, const std::string& tokenId, const std::string& provisioner) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "SELECT 1 FROM used_tokens WHERE provisioner = ? AND token_id = ?"));
+  SSHCA_ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      SqliteStatement::prepare(db, "SELECT 1 FROM used_tokens WHERE provisioner = ? AND token_id = ?"));
   stmt.bind(1, provisioner).bind(2, tokenId);
   return stmt.step();
 }
@@ -33,8 +35,9 @@ Status deleteExpiredTokenRows(SqliteConn db, int64_t now) {
 
 Status forEachUsedTokenRow(SqliteConn db, int64_t expiresFrom, const TokenUseVisitor& visit) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db, "SELECT token_id, provisioner, expires_at, used_at "
-                                                      "FROM used_tokens WHERE expires_at >= ?"));
+                         SqliteStatement::prepare(db,
+                                                  "SELECT token_id, provisioner, expires_at, used_at "
+                                                  "FROM used_tokens WHERE expires_at >= ?"));
   stmt.bind(1, expiresFrom);
   for (;;) {
     SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());

@@ -1,9 +1,8 @@
 #include "ca/service/store/sqlite/sqlite_x509_store.h"
 
-#include "ca/service/store/sqlite/sqlite_connection.h"
-
 #include <mutex>
 
+#include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_handles.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/sqlite_transaction.h"
@@ -83,8 +82,9 @@ class SqliteCertificateStore final : public CertificateStore {
     if (current.revokedAt)
       return makeError(ErrorCode::AlreadyExists, "certificate " + serialHex + " is already revoked");
     SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                           SqliteStatement::prepare(db_.get(), "UPDATE x509_certificates SET revoked_at = ?, "
-                                                               "reason = ? WHERE serial = ?"));
+                           SqliteStatement::prepare(db_.get(),
+                                                    "UPDATE x509_certificates SET revoked_at = ?, "
+                                                    "reason = ? WHERE serial = ?"));
     stmt.bind(1, static_cast<int64_t>(at)).bind(2, static_cast<int64_t>(reason)).bind(3, serialHex);
     SSHCA_RETURN_IF_ERROR(stmt.run());
     return tx.commit();
@@ -111,14 +111,16 @@ class SqliteCertificateStore final : public CertificateStore {
     std::lock_guard lock(mu_);
     SSHCA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::begin(db_.get()));
     SSHCA_ASSIGN_OR_RETURN(SqliteStatement next,
-                           SqliteStatement::prepare(db_.get(), "SELECT COALESCE(MAX(number), 0) + 1 FROM x509_crls "
-                                                               "WHERE issuer = ?"));
+                           SqliteStatement::prepare(db_.get(),
+                                                    "SELECT COALESCE(MAX(number), 0) + 1 FROM x509_crls "
+                                                    "WHERE issuer = ?"));
     next.bind(1, issuer);
     SSHCA_ASSIGN_OR_RETURN(bool row, next.step());
     int64_t number = row ? next.integer(0) : 1;
     SSHCA_ASSIGN_OR_RETURN(SqliteStatement insert,
-                           SqliteStatement::prepare(db_.get(), "INSERT INTO x509_crls (issuer, number, issued_at) "
-                                                               "VALUES (?, ?, ?)"));
+                           SqliteStatement::prepare(db_.get(),
+                                                    "INSERT INTO x509_crls (issuer, number, issued_at) "
+                                                    "VALUES (?, ?, ?)"));
     insert.bind(1, issuer).bind(2, number).bind(3, static_cast<int64_t>(at));
     SSHCA_RETURN_IF_ERROR(insert.run());
     SSHCA_RETURN_IF_ERROR(tx.commit());

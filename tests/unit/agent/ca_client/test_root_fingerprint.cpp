@@ -2,15 +2,15 @@
 // fingerprint as people type it, and picking the pinned root out of what
 // /roots served. The expected fingerprints come from `openssl x509`, not
 // from our own hashing.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cctype>
 
+#include <catch2/catch.hpp>
+
 #include "agent/ca_client/root_fingerprint.h"
+#include "ca/core/x509/x509_pem.h"
 #include "tests/unit/support/ssh_fixtures.h"
 #include "tests/unit/support/x509_test_pki.h"
-#include "ca/core/x509/x509_pem.h"
 
 using namespace sshca;
 using sshca::agent::normalizeFingerprint;
@@ -47,8 +47,8 @@ TEST_CASE("FingerprintRefusesOtherLengthsAndNonHex", "[agent-bootstrap]") {
   auto sha1 = normalizeFingerprint(std::string(40, 'a'));
   REQUIRE_FALSE(sha1.ok());
   CHECK_THAT(sha1.error().message, Catch::Contains("a SHA-256 fingerprint has 64"));
-  for (const char* bad : {"SHA256:abc", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg",
-                          "01 23", ""}) {
+  for (const char* bad :
+       {"SHA256:abc", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg", "01 23", ""}) {
     auto r = normalizeFingerprint(bad);
     INFO(bad);
     CHECK_FALSE(r.ok());

@@ -49,7 +49,8 @@ TEST_CASE("IssuedHostCertificateIsAcceptedWhenItIsOurs", "[agent-host]") {
   auto cert = lab.issue(kNow - 300, kNow + 30 * 86400);
   CHECK(checkIssuedHostCertificate(cert, lab.hostKey->publicKey(), lab.pinned, kNow).ok());
   // The CA's clock a little ahead of ours is fine.
-  CHECK(checkIssuedHostCertificate(lab.issue(kNow + 240, kNow + 86400), lab.hostKey->publicKey(), lab.pinned, kNow).ok());
+  CHECK(
+      checkIssuedHostCertificate(lab.issue(kNow + 240, kNow + 86400), lab.hostKey->publicKey(), lab.pinned, kNow).ok());
 }
 
 TEST_CASE("IssuedHostCertificateRefusedWhenNotValidNow", "[agent-host]") {
@@ -67,7 +68,7 @@ TEST_CASE("IssuedHostCertificateRefusedWhenNotForUsOrNotPinned", "[agent-host]")
   CHECK_THAT(refusal(lab, lab.issue(kNow - 300, kNow + 86400), otherKey->publicKey()),
              Catch::Contains("for another key"));
   auto otherCa = EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
-  CHECK_THAT(refusal(lab, lab.issue(kNow - 300, kNow + 86400, ssh::CertType::Host, otherCa.get()),
-                     lab.hostKey->publicKey()),
-             Catch::Contains("not by the host CA key pinned at bootstrap"));
+  CHECK_THAT(
+      refusal(lab, lab.issue(kNow - 300, kNow + 86400, ssh::CertType::Host, otherCa.get()), lab.hostKey->publicKey()),
+      Catch::Contains("not by the host CA key pinned at bootstrap"));
 }

@@ -1,9 +1,9 @@
 // host renew --rekey's new key (agent/host/new_host_key.h): made beside the old
 // one, moved into place, and put back the other way when the certificate
 // that must follow it cannot be written.
-#include <catch2/catch.hpp>
-
 #include <filesystem>
+
+#include <catch2/catch.hpp>
 
 #include "agent/host/new_host_key.h"
 #include "tests/unit/support/ssh_fixtures.h"

@@ -58,8 +58,7 @@ TEST_CASE("DefaultHostKeysAreTheSortedSshHostKeys", "[agent-config]") {
 
 TEST_CASE("DropinBeforeEnrollmentAndFirstKrlSync", "[agent-config]") {
   test::TempDir dir;
-  DropinInputs in{dir.file("user_ca.pub"), dir.file("revoked.krl"),
-                  {files(dir.file("ssh_host_ed25519_key.pub"))}};
+  DropinInputs in{dir.file("user_ca.pub"), dir.file("revoked.krl"), {files(dir.file("ssh_host_ed25519_key.pub"))}};
   std::string text = agent::renderSshdDropin(in);
   CHECK(hasLine(text, "TrustedUserCAKeys " + dir.file("user_ca.pub")));
   CHECK(text.find("\nHostCertificate ") == std::string::npos);
@@ -73,9 +72,9 @@ TEST_CASE("DropinNamesTheCertificatesAndKrlThatExist", "[agent-config]") {
   test::TempDir dir;
   test::writeText(dir.file("ssh_host_ed25519_key-cert.pub"), "cert\n");
   test::writeText(dir.file("revoked.krl"), "");
-  DropinInputs in{dir.file("user_ca.pub"), dir.file("revoked.krl"),
-                  {files(dir.file("ssh_host_ed25519_key.pub")),
-                   files(dir.file("ssh_host_rsa_key.pub"))}};
+  DropinInputs in{dir.file("user_ca.pub"),
+                  dir.file("revoked.krl"),
+                  {files(dir.file("ssh_host_ed25519_key.pub")), files(dir.file("ssh_host_rsa_key.pub"))}};
   std::string text = agent::renderSshdDropin(in);
   CHECK(hasLine(text, "HostCertificate " + dir.file("ssh_host_ed25519_key-cert.pub")));
   CHECK_FALSE(hasLine(text, "HostCertificate " + dir.file("ssh_host_rsa_key-cert.pub")));

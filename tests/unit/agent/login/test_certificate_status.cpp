@@ -33,7 +33,7 @@ TEST_CASE("AgentStatusMarksRevokedExpiredAndExpiringCertificates", "[agent]") {
 
   const uint64_t later = kNow + 8 * 3600;
   CHECK(certificateMark(certificate(7, later, ca), krl, kNow) == "REVOKED (in the KRL)");
-  CHECK(certificateMark(certificate(8, later, ca), krl, kNow).empty());  // serial 8 of another CA
+  CHECK(certificateMark(certificate(8, later, ca), krl, kNow).empty());           // serial 8 of another CA
   CHECK(certificateMark(certificate(7, later, ca), std::nullopt, kNow).empty());  // no KRL: not checked
   CHECK(certificateMark(certificate(9, kNow, ca), krl, kNow) == "EXPIRED");
   CHECK(certificateMark(certificate(9, kNow + 600, ca), krl, kNow) == "EXPIRES SOON");

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <openssl/evp.h>
 
 #include "ca/core/jose/jwk.h"

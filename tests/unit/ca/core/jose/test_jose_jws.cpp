@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <openssl/evp.h>
 
 #include "ca/core/jose/jwk.h"
@@ -41,8 +40,7 @@ std::string signedToken(const Signer& s, const Json& header = Json::object(), co
   return *token;
 }
 
-std::string verifyError(std::string_view token, const PublicKey& key,
-                        const std::vector<std::string>& algs = kAllAlgs) {
+std::string verifyError(std::string_view token, const PublicKey& key, const std::vector<std::string>& algs = kAllAlgs) {
   auto parts = parseCompact(token);
   if (!parts.ok()) return parts.error().message;
   auto st = verifyCompact(*parts, key, algs);
@@ -131,8 +129,7 @@ TEST_CASE("JwsVerifiesRfc8037AppendixA4Ed25519Example") {
 TEST_CASE("JwsRefusesASignatureFromAnotherKey") {
   SignerPtr s = p256();
   SignerPtr forger = p256();
-  CHECK(verifyError(signedToken(*forger), s->publicKey()) ==
-        "JWS: signature does not verify with the ecdsa-p256 key");
+  CHECK(verifyError(signedToken(*forger), s->publicKey()) == "JWS: signature does not verify with the ecdsa-p256 key");
 }
 
 TEST_CASE("JwsRefusesAFlippedPayloadBit") {
@@ -233,8 +230,7 @@ TEST_CASE("JwsParseRefusesMalformedTokens") {
   CHECK(parseError("e30=." + token.substr(dot1 + 1)) == "JWS: header is not canonical base64url");
   CHECK(parseError("e31." + token.substr(dot1 + 1)) == "JWS: header is not canonical base64url");
   CHECK(parseError(b64("[1]") + token.substr(dot1)) == "JWS: header is not a JSON object");
-  CHECK(parseError(b64(R"({"alg":"ES256","alg":"none"})") + token.substr(dot1)) ==
-        "JWS: header repeats a member name");
+  CHECK(parseError(b64(R"({"alg":"ES256","alg":"none"})") + token.substr(dot1)) == "JWS: header repeats a member name");
   CHECK(parseError(b64("{\"alg\":") + token.substr(dot1)) == "JWS: header is not valid JSON");
   std::string big(kMaxCompactJwsBytes + 1, 'A');
   CHECK(parseError(big) == "JWS: token is larger than 16384 bytes");

@@ -13,7 +13,7 @@ constexpr int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
 const std::string kAud = "https://ca.example/1.0/ssh/sign";
 
 Json goodClaims() {
-  return {{"iss", "admin"}, {"aud", kAud},      {"sub", "host.example"}, {"iat", kNow - 10},
+  return {{"iss", "admin"},   {"aud", kAud},       {"sub", "host.example"},      {"iat", kNow - 10},
           {"nbf", kNow - 10}, {"exp", kNow + 290}, {"jti", std::string(64, 'a')}};
 }
 

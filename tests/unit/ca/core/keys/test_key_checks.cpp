@@ -39,9 +39,9 @@ TEST_CASE("RefusesEveryEd25519SmallOrderEncodingWithEitherSign") {
 }
 
 TEST_CASE("AcceptsAGeneratedEd25519KeyAndEveryOtherSupportedKind") {
-  for (auto spec : {KeySpec{KeyAlgorithm::Ed25519, 0}, KeySpec{KeyAlgorithm::EcdsaP256, 0},
-                    KeySpec{KeyAlgorithm::EcdsaP384, 0}, KeySpec{KeyAlgorithm::EcdsaP521, 0},
-                    KeySpec{KeyAlgorithm::Rsa, 2048}}) {
+  for (auto spec :
+       {KeySpec{KeyAlgorithm::Ed25519, 0}, KeySpec{KeyAlgorithm::EcdsaP256, 0}, KeySpec{KeyAlgorithm::EcdsaP384, 0},
+        KeySpec{KeyAlgorithm::EcdsaP521, 0}, KeySpec{KeyAlgorithm::Rsa, 2048}}) {
     auto priv = generatePrivateKey(spec);
     REQUIRE(priv.ok());
     auto pub = PublicKey::fromEvp(priv->get());

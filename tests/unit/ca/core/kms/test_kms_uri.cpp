@@ -1,12 +1,12 @@
 // kms and key URI parsing (RFC 7512 through p11-kit) and PIN sources.
-#include <catch2/catch.hpp>
-
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include <catch2/catch.hpp>
 
 #include "ca/core/kms/kms_uri.h"
 
@@ -78,8 +78,8 @@ TEST_CASE("KmsUriReadsSlotIdAndSerial") {
 }
 
 TEST_CASE("KmsUriRejectsBadUris") {
-  const char* bad[] = {"", "token=sshca", "http://x", "pkcs11:token=%zz", "pkcs11:module-path=/x.so",
-                       "pkcs11:token=a;bogus-attr=1"};
+  const char* bad[] = {
+      "", "token=sshca", "http://x", "pkcs11:token=%zz", "pkcs11:module-path=/x.so", "pkcs11:token=a;bogus-attr=1"};
   for (const char* s : bad) {
     INFO(s);
     auto uri = parseKmsUri(s);

@@ -1,24 +1,23 @@
 // KRLs (PROTOCOL.krl) against the real ssh-keygen: ours are read by
 // `ssh-keygen -Q` exactly as we read them, ssh-keygen's are read by ours,
 // and malformed ones are refused with a reason.
-#include <catch2/catch.hpp>
-
-#include <openssl/evp.h>
-
 #include <ctime>
 #include <limits>
 #include <map>
 #include <sstream>
+
+#include <catch2/catch.hpp>
+#include <openssl/evp.h>
 
 #include "ca/core/common/random.h"
 #include "ca/core/kms/soft/soft_signer.h"
 #include "ca/core/ssh/krl.h"
 #include "ca/core/ssh/ssh_cert.h"
 #include "ca/core/ssh/ssh_pubkey.h"
-#include "tests/unit/support/ssh_fixtures.h"
 #include "ca/core/wire/limits.h"
 #include "ca/core/wire/reader.h"
 #include "ca/core/wire/writer.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::ssh;
@@ -111,8 +110,10 @@ std::map<std::string, bool> keygenRevoked(const std::string& krlPath, const std:
   std::istringstream in(r.output);
   for (std::string line; std::getline(in, line);) {
     std::string path = line.substr(0, line.find(' '));
-    if (line.ends_with(": REVOKED")) out[path] = true;
-    else if (line.ends_with(": ok")) out[path] = false;
+    if (line.ends_with(": REVOKED"))
+      out[path] = true;
+    else if (line.ends_with(": ok"))
+      out[path] = false;
   }
   INFO(r.output);
   REQUIRE(out.size() == certs.size());
@@ -187,10 +188,10 @@ void ourKrlMatchesKeygen(const std::string& caType, int caBits) {
   krl.generatedDate = 1700000000;
   krl.comment = "sshca test";
   KrlCertificates byCa{pubOf(ca), {}, {"revoked-id"}};
-  for (uint64_t s = 1000; s <= 1100; ++s) byCa.serials.push_back(s);             // a range record
+  for (uint64_t s = 1000; s <= 1100; ++s) byCa.serials.push_back(s);                  // a range record
   for (uint64_t s : {2000, 2002, 2003, 2005, 2007, 2010}) byCa.serials.push_back(s);  // a bitmap record
-  for (uint64_t s : {kFar, kTop - 1, uint64_t{5000000}}) byCa.serials.push_back(s);    // list records
-  byCa.serials.push_back(1050);  // duplicates are fine
+  for (uint64_t s : {kFar, kTop - 1, uint64_t{5000000}}) byCa.serials.push_back(s);   // list records
+  byCa.serials.push_back(1050);                                                       // duplicates are fine
   krl.certificates.push_back(byCa);
   krl.certificates.push_back(KrlCertificates{std::nullopt, {}, {"wild-id"}});
   krl.explicitKeys.push_back(pubOf(explicitSub));
@@ -206,24 +207,26 @@ void ourKrlMatchesKeygen(const std::string& caType, int caBits) {
 
   for (bool ours : {false, true}) {
     auto cert = [&](const std::string& caPath, const std::string& s, const std::string& id, uint64_t serial, bool rev) {
-      if (ours) lab.ourCert(caPath, s, id, serial, rev);
-      else lab.keygenCert(caPath, s, id, serial, rev);
+      if (ours)
+        lab.ourCert(caPath, s, id, serial, rev);
+      else
+        lab.keygenCert(caPath, s, id, serial, rev);
     };
-    for (uint64_t s : {uint64_t{1000}, uint64_t{1050}, uint64_t{1100}, uint64_t{2000}, uint64_t{2005},
-                       uint64_t{2010}, uint64_t{5000000}, kFar, kTop - 1}) {
+    for (uint64_t s : {uint64_t{1000}, uint64_t{1050}, uint64_t{1100}, uint64_t{2000}, uint64_t{2005}, uint64_t{2010},
+                       uint64_t{5000000}, kFar, kTop - 1}) {
       cert(ca, sub, "user", s, true);
     }
-    for (uint64_t s : {uint64_t{999}, uint64_t{1101}, uint64_t{2001}, uint64_t{2004}, uint64_t{4999999},
-                       kFar + 1, kTop}) {
+    for (uint64_t s :
+         {uint64_t{999}, uint64_t{1101}, uint64_t{2001}, uint64_t{2004}, uint64_t{4999999}, kFar + 1, kTop}) {
       cert(ca, sub, "user", s, false);
     }
     cert(ca, sub, "revoked-id", 77, true);
     cert(ca, sub, "revoked-id-not", 78, false);
-    cert(other, sub, "user", 1000, false);       // same serial, another CA
-    cert(other, sub, "revoked-id", 79, false);   // key ID revoked for the first CA only
-    cert(other, sub, "wild-id", 80, true);       // wildcard CA section
-    cert(ca, explicitSub, "user", 81, true);     // explicit key
-    cert(ca, hashedSub, "user", 82, true);       // SHA256 fingerprint
+    cert(other, sub, "user", 1000, false);      // same serial, another CA
+    cert(other, sub, "revoked-id", 79, false);  // key ID revoked for the first CA only
+    cert(other, sub, "wild-id", 80, true);      // wildcard CA section
+    cert(ca, explicitSub, "user", 81, true);    // explicit key
+    cert(ca, hashedSub, "user", 82, true);      // SHA256 fingerprint
   }
   auto parsed = parseKrl(bytes);
   REQUIRE(parsed.ok());
@@ -267,11 +270,11 @@ TEST_CASE("KrlSshKeygenWrittenIsParsedAndAgreesAndRoundTrips", "[krl]") {
   std::string explicitSub = lab.key("explicit", "ecdsa", 384);
   std::string hashedSub = lab.key("hashed", "ed25519");
   std::string hashLineSub = lab.key("hashline", "ed25519");
-  test::writeText(lab.file("spec"), "serial: 5-100\nserial: 200\nserial: 202\nserial: 204\nserial: 9000000000\n"
-                                    "id: alice\nid: bob@example.com\nkey: " +
-                                        test::readText(explicitSub + ".pub") +
-                                        "sha256: " + test::readText(hashedSub + ".pub") + "hash: " +
-                                        fingerprintSha256(pubOf(hashLineSub)) + "\n");
+  test::writeText(lab.file("spec"),
+                  "serial: 5-100\nserial: 200\nserial: 202\nserial: 204\nserial: 9000000000\n"
+                  "id: alice\nid: bob@example.com\nkey: " +
+                      test::readText(explicitSub + ".pub") + "sha256: " + test::readText(hashedSub + ".pub") +
+                      "hash: " + fingerprintSha256(pubOf(hashLineSub)) + "\n");
   auto made = test::run("ssh-keygen -k -f " + lab.file("krl") + " -z 42 -s " + ca + ".pub " + lab.file("spec"));
   INFO(made.output);
   REQUIRE(made.status == 0);

@@ -2,8 +2,6 @@
 // a socket in a temp dir, killed at the end) and ssh-add. Only the hostile
 // agent cases use a fake on a socketpair: no real agent sends oversized or
 // malformed replies.
-#include <catch2/catch.hpp>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -15,13 +13,15 @@
 #include <filesystem>
 #include <thread>
 
+#include <catch2/catch.hpp>
+
 #include "ca/core/keys/key_generation.h"
 #include "ca/core/ssh/ssh_agent_client.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/ssh/ssh_signature.h"
+#include "ca/core/wire/writer.h"
 #include "tests/fakes/evp_test_signer.h"
 #include "tests/unit/support/ssh_fixtures.h"
-#include "ca/core/wire/writer.h"
 
 extern char** environ;
 
@@ -96,8 +96,12 @@ KeyWithCert newKeyWithCert(KeySpec spec) {
   // A soft CA key signs through our own signCertificate.
   auto ca = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
   uint64_t now = static_cast<uint64_t>(time(nullptr));
-  CertTemplate t{.key = *pub, .keyId = "alice@sshca", .principals = {"alice"}, .validAfter = now - 300,
-                 .validBefore = now + 3600, .extensions = defaultUserExtensions()};
+  CertTemplate t{.key = *pub,
+                 .keyId = "alice@sshca",
+                 .principals = {"alice"},
+                 .validAfter = now - 300,
+                 .validBefore = now + 3600,
+                 .extensions = defaultUserExtensions()};
   auto cert = signCertificate(t, *ca, systemRandom());
   REQUIRE(cert.ok());
   return {std::move(key).value(), *pub, *cert};
@@ -169,8 +173,7 @@ class FakeAgent {
       if (n <= 0) break;
       off += static_cast<size_t>(n);
     }
-    while (recv(serverFd_, buf, sizeof buf, 0) > 0) {
-    }
+    while (recv(serverFd_, buf, sizeof buf, 0) > 0) {}
   }
   int clientFd_ = -1;
   int serverFd_ = -1;

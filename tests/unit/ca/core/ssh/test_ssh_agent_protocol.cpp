@@ -5,12 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include "ca/core/keys/key_generation.h"
-#include "ca/core/ssh/ssh_agent_protocol.h"
 #include "ca/core/ssh/openssh_private_key.h"
+#include "ca/core/ssh/ssh_agent_protocol.h"
 #include "ca/core/ssh/ssh_pubkey.h"
-#include "tests/fakes/evp_test_signer.h"
 #include "ca/core/wire/reader.h"
 #include "ca/core/wire/writer.h"
+#include "tests/fakes/evp_test_signer.h"
 
 using namespace sshca;
 using namespace sshca::ssh;
@@ -173,7 +173,10 @@ TEST_CASE("AgentParsesSignResponse") {
 }
 
 TEST_CASE("AgentPlainPrivateKeyFieldsAreTheOpenSshKeyFormat") {
-  struct Case { KeyAlgorithm alg; int bits; };
+  struct Case {
+    KeyAlgorithm alg;
+    int bits;
+  };
   for (auto c : {Case{KeyAlgorithm::Ed25519, 0}, Case{KeyAlgorithm::EcdsaP256, 0}, Case{KeyAlgorithm::EcdsaP384, 0},
                  Case{KeyAlgorithm::EcdsaP521, 0}, Case{KeyAlgorithm::Rsa, 2048}}) {
     auto key = newKey(c.alg, c.bits);
@@ -269,8 +272,8 @@ TEST_CASE("AgentRefusesAddOfCertificateForAnotherKeyZeroLifetimeOrNoKey") {
 }
 
 TEST_CASE("KeyGenerationMakesEveryTypeAndRefusesShortRsa") {
-  for (KeyAlgorithm alg : {KeyAlgorithm::Ed25519, KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384,
-                           KeyAlgorithm::EcdsaP521}) {
+  for (KeyAlgorithm alg :
+       {KeyAlgorithm::Ed25519, KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::EcdsaP521}) {
     auto key = generatePrivateKey({alg, 0});
     REQUIRE(key.ok());
     CHECK(pubOf(*key).algorithm() == alg);

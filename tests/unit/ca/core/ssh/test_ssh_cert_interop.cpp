@@ -63,10 +63,11 @@ void roundTripsKeygenCertificates(KeyType caType) {
     CHECK(cert->criticalOptions ==
           std::vector<std::pair<std::string, std::string>>{{"force-command", "/usr/bin/true"},
                                                            {"source-address", "10.0.0.0/8,2001:db8::/32"}});
-    CHECK(cert->extensions == std::vector<std::pair<std::string, std::string>>{
-                                  {"login@example.com", "alice"}, {"permit-X11-forwarding", ""},
-                                  {"permit-agent-forwarding", ""}, {"permit-port-forwarding", ""},
-                                  {"permit-user-rc", ""}});
+    CHECK(cert->extensions == std::vector<std::pair<std::string, std::string>>{{"login@example.com", "alice"},
+                                                                               {"permit-X11-forwarding", ""},
+                                                                               {"permit-agent-forwarding", ""},
+                                                                               {"permit-port-forwarding", ""},
+                                                                               {"permit-user-rc", ""}});
     Bytes host = keygenSign(ca, s, "-h -I host1 -n host1.example.com,10.1.2.3 -V -5m:+52w");
     checkRoundTrip(host, pubOf(s), pubOf(ca));
     CHECK(parseCertificate(host)->type == CertType::Host);
@@ -116,8 +117,8 @@ void keygenAcceptsOurCertificate(KeyType caType, const char* caLabel, const char
   CHECK(has(out, "                bob\n                deploy\n"));
   CHECK(has(out, "force-command /bin/echo hi"));
   CHECK(has(out, "source-address 192.168.0.0/16,::1"));
-  for (const char* ext : {"permit-X11-forwarding", "permit-agent-forwarding", "permit-port-forwarding",
-                          "permit-pty", "permit-user-rc"})
+  for (const char* ext :
+       {"permit-X11-forwarding", "permit-agent-forwarding", "permit-port-forwarding", "permit-pty", "permit-user-rc"})
     CHECK(has(out, std::string("                ") + ext + "\n"));
   CHECK(has(out, "session@example.com UNKNOWN OPTION"));
   auto line = parseCertificateLine(test::readText(certPath));
@@ -125,8 +126,12 @@ void keygenAcceptsOurCertificate(KeyType caType, const char* caLabel, const char
   CHECK(line->wire == cert->wire);
 
   // Host certificate from the same CA.
-  CertTemplate h{.key = pubOf(sub), .type = CertType::Host, .keyId = "host1", .principals = {"host1.example.com"},
-                 .validAfter = 1700000000, .validBefore = 1800000000};
+  CertTemplate h{.key = pubOf(sub),
+                 .type = CertType::Host,
+                 .keyId = "host1",
+                 .principals = {"host1.example.com"},
+                 .validAfter = 1700000000,
+                 .validBefore = 1800000000};
   auto hc = signCertificate(h, **ca, systemRandom());
   REQUIRE(hc.ok());
   CHECK(hc->serial != 0);
@@ -200,7 +205,8 @@ TEST_CASE("SshKeygenVerifiesOurCertificateAgainstItsKrlCheck") {
   auto clean = test::run("ssh-keygen -Q -f " + dir.file("krl") + " " + dir.file("sub-cert.pub"));
   CHECK(clean.status == 0);
   test::writeText(dir.file("spec"), "serial: 5\n");
-  REQUIRE(test::run("ssh-keygen -q -k -f " + dir.file("krl") + " -s " + caPath + ".pub " + dir.file("spec")).status == 0);
+  REQUIRE(test::run("ssh-keygen -q -k -f " + dir.file("krl") + " -s " + caPath + ".pub " + dir.file("spec")).status ==
+          0);
   auto revoked = test::run("ssh-keygen -Q -f " + dir.file("krl") + " " + dir.file("sub-cert.pub"));
   CHECK(revoked.status != 0);
 }

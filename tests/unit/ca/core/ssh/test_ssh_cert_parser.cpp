@@ -1,12 +1,12 @@
 // parseCertificate on hostile input: truncation, bit flips, caps, order.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "ca/core/kms/soft/soft_signer.h"
 #include "ca/core/ssh/ssh_cert.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/wire/writer.h"
-
-#include <algorithm>
 
 using namespace sshca;
 using namespace sshca::ssh;

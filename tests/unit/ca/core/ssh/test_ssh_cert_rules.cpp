@@ -1,7 +1,7 @@
 // Every refusal of validateTemplate, with its message.
-#include <catch2/catch.hpp>
-
 #include <functional>
+
+#include <catch2/catch.hpp>
 
 #include "ca/core/kms/soft/soft_signer.h"
 #include "ca/core/ssh/ssh_cert.h"
@@ -70,10 +70,12 @@ TEST_CASE("RejectsEmptyPrincipalList") {
   expectRefused([](auto& t) { t.principals.clear(); }, "principal list is empty (it would mean any principal)");
 }
 TEST_CASE("RejectsCertWith257Principals") {
-  expectRefused([](auto& t) {
-    t.principals.clear();
-    for (int i = 0; i < 257; ++i) t.principals.push_back("u" + std::to_string(i));
-  }, "257 principals exceed the maximum of 256");
+  expectRefused(
+      [](auto& t) {
+        t.principals.clear();
+        for (int i = 0; i < 257; ++i) t.principals.push_back("u" + std::to_string(i));
+      },
+      "257 principals exceed the maximum of 256");
 }
 TEST_CASE("RejectsEmptyPrincipal") {
   expectRefused([](auto& t) { t.principals = {"alice", ""}; }, "principal is empty");
@@ -90,12 +92,14 @@ TEST_CASE("RejectsPrincipalWithComma") {
   expectRefused([](auto& t) { t.principals = {"alice,root"}; }, "principal 'alice,root' contains a comma");
 }
 TEST_CASE("RejectsPrincipalWithControlCharacter") {
-  expectRefused([](auto& t) { t.principals = {std::string("a\nb")}; }, "principal 'a\\x0ab' contains a control character");
+  expectRefused([](auto& t) { t.principals = {std::string("a\nb")}; },
+                "principal 'a\\x0ab' contains a control character");
   expectRefused([](auto& t) { t.principals = {std::string("a\0b", 3)}; },
                 "principal 'a\\x00b' contains a control character");
 }
 TEST_CASE("RejectsPrincipalWithNonAsciiByte") {
-  expectRefused([](auto& t) { t.principals = {"j\xc3\xa9"}; }, "principal 'j\\xc3\\xa9' contains a non-ASCII character");
+  expectRefused([](auto& t) { t.principals = {"j\xc3\xa9"}; },
+                "principal 'j\\xc3\\xa9' contains a non-ASCII character");
 }
 TEST_CASE("RejectsPatternCharactersInUserPrincipals") {
   expectRefused([](auto& t) { t.principals = {"*"}; }, "user principal '*' contains the pattern character '*'");
@@ -136,7 +140,8 @@ TEST_CASE("RejectsVerifyRequiredWithValue") {
 }
 TEST_CASE("RejectsMalformedSourceAddresses") {
   auto bad = [](std::string value, std::string why) {
-    expectRefused([&](auto& t) { t.criticalOptions["source-address"] = value; }, "critical option source-address: " + why);
+    expectRefused([&](auto& t) { t.criticalOptions["source-address"] = value; },
+                  "critical option source-address: " + why);
   };
   bad("", "source-address is empty");
   bad("10.0.0.0/8,", "source-address has an empty entry");
@@ -150,19 +155,24 @@ TEST_CASE("RejectsMalformedSourceAddresses") {
   bad("256.0.0.1", "source-address entry '256.0.0.1' is not an IPv4 or IPv6 address");
 }
 TEST_CASE("RejectsCriticalOptionsOnHostCertificates") {
-  expectRefused([](auto& t) {
-    t.type = CertType::Host;
-    t.extensions.clear();
-  }, "critical option 'force-command' given, but host certificates have no critical options");
+  expectRefused(
+      [](auto& t) {
+        t.type = CertType::Host;
+        t.extensions.clear();
+      },
+      "critical option 'force-command' given, but host certificates have no critical options");
 }
 TEST_CASE("RejectsUserExtensionsOnHostCertificates") {
-  expectRefused([](auto& t) {
-    t.type = CertType::Host;
-    t.criticalOptions.clear();
-  }, "extension 'permit-X11-forwarding' applies only to user certificates");
+  expectRefused(
+      [](auto& t) {
+        t.type = CertType::Host;
+        t.criticalOptions.clear();
+      },
+      "extension 'permit-X11-forwarding' applies only to user certificates");
 }
 TEST_CASE("RejectsKnownExtensionWithValue") {
-  expectRefused([](auto& t) { t.extensions["permit-pty"] = "yes"; }, "extension 'permit-pty' is a flag and takes no value");
+  expectRefused([](auto& t) { t.extensions["permit-pty"] = "yes"; },
+                "extension 'permit-pty' is a flag and takes no value");
 }
 TEST_CASE("RejectsUnknownExtensionWithoutDomain") {
   expectRefused([](auto& t) { t.extensions["permit-everything"] = ""; },
@@ -210,8 +220,7 @@ TEST_CASE("SignCertificateRefusesRsa1024Ca") {
   REQUIRE(ca.ok());
   auto r = signCertificate(goodUser(), **ca, systemRandom());
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().message ==
-        "memory: CA key: RSA key of 1024 bits is too small; at least 2048 bits are required");
+  CHECK(r.error().message == "memory: CA key: RSA key of 1024 bits is too small; at least 2048 bits are required");
 }
 
 TEST_CASE("CheckValidAtHonoursHalfOpenInterval") {

@@ -28,7 +28,10 @@ Bytes dearmor(const std::string& text) {
 
 TEST_CASE("ParsesUnencryptedOpenSshPrivateKeysOfEveryType") {
   TempDir dir;
-  struct Case { const char* type; int bits; };
+  struct Case {
+    const char* type;
+    int bits;
+  };
   for (auto c : {Case{"ed25519", 0}, Case{"ecdsa", 256}, Case{"ecdsa", 384}, Case{"ecdsa", 521}, Case{"rsa", 2048}}) {
     std::string path = test::makeSshKey(dir, std::string(c.type) + std::to_string(c.bits), c.type, c.bits);
     REQUIRE_FALSE(path.empty());

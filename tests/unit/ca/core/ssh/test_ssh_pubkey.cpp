@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "ca/core/ssh/ssh_pubkey.h"
-#include "tests/unit/support/ssh_fixtures.h"
 #include "ca/core/wire/writer.h"
+#include "tests/unit/support/ssh_fixtures.h"
 
 using namespace sshca;
 using namespace sshca::ssh;
@@ -26,7 +26,11 @@ std::string keygenFingerprint(const std::string& pubPath) {
 
 TEST_CASE("PublicKeyLinesFromSshKeygenRoundTripWithMatchingFingerprints") {
   TempDir dir;
-  struct Case { const char* type; int bits; KeyAlgorithm alg; };
+  struct Case {
+    const char* type;
+    int bits;
+    KeyAlgorithm alg;
+  };
   for (auto c : {Case{"ed25519", 0, KeyAlgorithm::Ed25519}, Case{"ecdsa", 256, KeyAlgorithm::EcdsaP256},
                  Case{"ecdsa", 384, KeyAlgorithm::EcdsaP384}, Case{"ecdsa", 521, KeyAlgorithm::EcdsaP521},
                  Case{"rsa", 2048, KeyAlgorithm::Rsa}}) {

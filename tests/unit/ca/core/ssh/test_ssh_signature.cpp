@@ -14,11 +14,21 @@ namespace {
 SignerPtr generated(KeyAlgorithm alg) {
   EVP_PKEY* raw = nullptr;
   switch (alg) {
-    case KeyAlgorithm::Ed25519: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
-    case KeyAlgorithm::EcdsaP256: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-    case KeyAlgorithm::EcdsaP384: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
-    case KeyAlgorithm::EcdsaP521: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521"); break;
-    case KeyAlgorithm::Rsa: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}); break;
+    case KeyAlgorithm::Ed25519:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+      break;
+    case KeyAlgorithm::EcdsaP256:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+      break;
+    case KeyAlgorithm::EcdsaP384:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+      break;
+    case KeyAlgorithm::EcdsaP521:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
+      break;
+    case KeyAlgorithm::Rsa:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
+      break;
   }
   auto s = softSignerFromEvp(ossl::EvpPkey(raw));
   REQUIRE(s.ok());
@@ -35,7 +45,11 @@ Bytes blobWith(std::string_view alg, std::span<const uint8_t> sig) {
 }  // namespace
 
 TEST_CASE("PicksSshAlgorithmAndHashPerCaKeyType") {
-  struct Case { KeyAlgorithm alg; const char* name; HashAlg hash; };
+  struct Case {
+    KeyAlgorithm alg;
+    const char* name;
+    HashAlg hash;
+  };
   for (auto c : {Case{KeyAlgorithm::Ed25519, "ssh-ed25519", HashAlg::None},
                  Case{KeyAlgorithm::EcdsaP256, "ecdsa-sha2-nistp256", HashAlg::Sha256},
                  Case{KeyAlgorithm::EcdsaP384, "ecdsa-sha2-nistp384", HashAlg::Sha384},

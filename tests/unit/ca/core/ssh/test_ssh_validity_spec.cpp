@@ -69,7 +69,8 @@ TEST_CASE("ValidityRefusesGarbage") {
   CHECK(err("+1h:+2h:+3h") == "validity '+1h:+2h:+3h': more than one ':'");
   CHECK(err("forever:+1h") == "validity 'forever:+1h': 'forever' can only end an interval");
   CHECK(err("+1h:always") == "validity '+1h:always': 'always' can only start an interval");
-  CHECK(err("+99999999999999999999s") == "validity '+99999999999999999999s': expected a number in '99999999999999999999s'");
+  CHECK(err("+99999999999999999999s") ==
+        "validity '+99999999999999999999s': expected a number in '99999999999999999999s'");
 }
 
 TEST_CASE("ValidityRefusesEndNotAfterStart") {

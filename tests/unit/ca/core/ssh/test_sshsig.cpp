@@ -1,8 +1,8 @@
 // SSHSIG (PROTOCOL.sshsig) against the real `ssh-keygen -Y sign/verify`,
 // with file keys and with keys on a SoftHSM2 token.
-#include <catch2/catch.hpp>
-
 #include <cstdio>
+
+#include <catch2/catch.hpp>
 
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"
@@ -10,9 +10,9 @@
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/core/ssh/ssh_signature.h"
 #include "ca/core/ssh/sshsig.h"
+#include "ca/core/wire/reader.h"
 #include "tests/unit/support/softhsm_token.h"
 #include "tests/unit/support/ssh_fixtures.h"
-#include "ca/core/wire/reader.h"
 
 using namespace sshca;
 using namespace sshca::ssh;
@@ -39,8 +39,8 @@ PublicKey pubOf(const std::string& path) {
 test::CommandResult keygenVerify(const TempDir& dir, const PublicKey& trusted, std::string_view ns,
                                  const std::string& sigPath, const std::string& msgPath) {
   test::writeText(dir.file("allowed_signers"), "signer@test " + formatPublicKeyLine(trusted, "") + "\n");
-  return test::run("ssh-keygen -Y verify -f " + dir.file("allowed_signers") + " -I signer@test -n " +
-                   std::string(ns) + " -s " + sigPath + " < " + msgPath);
+  return test::run("ssh-keygen -Y verify -f " + dir.file("allowed_signers") + " -I signer@test -n " + std::string(ns) +
+                   " -s " + sigPath + " < " + msgPath);
 }
 
 Bytes keygenSign(const TempDir& dir, const std::string& key, std::string_view ns) {

@@ -1,11 +1,11 @@
 // Root and intermediate CA certificates: extensions, chain, and refusals.
 #include <catch2/catch.hpp>
 
-#include "tests/unit/support/x509_test_pki.h"
-#include "tests/unit/support/x509_verify.h"
 #include "ca/core/x509/certificate_info.h"
 #include "ca/core/x509/x509_extensions.h"
 #include "ca/core/x509/x509_time.h"
+#include "tests/unit/support/x509_test_pki.h"
+#include "tests/unit/support/x509_verify.h"
 
 using namespace sshca;
 using sshca::test::EvpTestSigner;
@@ -15,7 +15,8 @@ using sshca::test::TestPki;
 namespace {
 
 ossl::BasicConstraints basicConstraints(const X509& cert, int* crit) {
-  return ossl::BasicConstraints(static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(&cert, NID_basic_constraints, crit, nullptr)));
+  return ossl::BasicConstraints(
+      static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(&cert, NID_basic_constraints, crit, nullptr)));
 }
 
 Bytes octets(const ASN1_OCTET_STRING* s) {
@@ -23,7 +24,8 @@ Bytes octets(const ASN1_OCTET_STRING* s) {
 }
 
 Bytes akidOf(const X509& cert) {
-  ossl::AuthorityKeyId akid(static_cast<AUTHORITY_KEYID*>(X509_get_ext_d2i(&cert, NID_authority_key_identifier, nullptr, nullptr)));
+  ossl::AuthorityKeyId akid(
+      static_cast<AUTHORITY_KEYID*>(X509_get_ext_d2i(&cert, NID_authority_key_identifier, nullptr, nullptr)));
   return akid && akid->keyid ? octets(akid->keyid) : Bytes{};
 }
 

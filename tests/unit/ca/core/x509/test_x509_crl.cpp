@@ -2,14 +2,14 @@
 // certificate failing chain verification with CRL checking.
 #include <catch2/catch.hpp>
 
-#include "tests/unit/support/test_csr.h"
-#include "tests/unit/support/x509_test_pki.h"
-#include "tests/unit/support/x509_verify.h"
 #include "ca/core/x509/certificate_info.h"
 #include "ca/core/x509/certificate_request.h"
 #include "ca/core/x509/crl.h"
 #include "ca/core/x509/leaf_certificate.h"
 #include "ca/core/x509/serial_number.h"
+#include "tests/unit/support/test_csr.h"
+#include "tests/unit/support/x509_test_pki.h"
+#include "tests/unit/support/x509_verify.h"
 
 using namespace sshca;
 using sshca::test::EvpTestSigner;
@@ -39,7 +39,8 @@ TEST_CASE("CrlIsV2WithNumberAuthorityKeyIdAndReasons", "[x509]") {
   };
   auto crl = must(x509::createCrl(pki.intermediateCa(), revoked, {42, pki.now, 7}));
   CHECK(X509_CRL_get_version(crl.get()) == X509_CRL_VERSION_2);
-  ossl::Asn1Integer number(static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl.get(), NID_crl_number, nullptr, nullptr)));
+  ossl::Asn1Integer number(
+      static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl.get(), NID_crl_number, nullptr, nullptr)));
   REQUIRE(number);
   CHECK(ASN1_INTEGER_get(number.get()) == 42);
   CHECK(X509_CRL_get_ext_by_NID(crl.get(), NID_authority_key_identifier, -1) >= 0);
@@ -49,7 +50,8 @@ TEST_CASE("CrlIsV2WithNumberAuthorityKeyIdAndReasons", "[x509]") {
   for (int i = 0; i < 2; ++i) {
     const X509_REVOKED* e = sk_X509_REVOKED_value(entries, i);
     std::string serial = must(x509::serialToHex(X509_REVOKED_get0_serialNumber(e)));
-    ossl::Asn1Enumerated reason(static_cast<ASN1_ENUMERATED*>(X509_REVOKED_get_ext_d2i(e, NID_crl_reason, nullptr, nullptr)));
+    ossl::Asn1Enumerated reason(
+        static_cast<ASN1_ENUMERATED*>(X509_REVOKED_get_ext_d2i(e, NID_crl_reason, nullptr, nullptr)));
     if (serial == "4ABC") {
       REQUIRE(reason);
       CHECK(ASN1_ENUMERATED_get(reason.get()) == 1);

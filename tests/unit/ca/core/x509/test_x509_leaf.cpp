@@ -2,12 +2,12 @@
 // and the refusals (CA:TRUE, bad signature, no SAN, too long).
 #include <catch2/catch.hpp>
 
-#include "tests/unit/support/test_csr.h"
-#include "tests/unit/support/x509_test_pki.h"
-#include "tests/unit/support/x509_verify.h"
 #include "ca/core/x509/certificate_info.h"
 #include "ca/core/x509/certificate_request.h"
 #include "ca/core/x509/leaf_certificate.h"
+#include "tests/unit/support/test_csr.h"
+#include "tests/unit/support/x509_test_pki.h"
+#include "tests/unit/support/x509_verify.h"
 
 using namespace sshca;
 using sshca::test::CsrOptions;
@@ -126,8 +126,9 @@ TEST_CASE("RefusesValidityPastTheIntermediate", "[x509]") {
 TEST_CASE("RefusesRequestedSansOfOtherKindsOrBadHostNames", "[x509]") {
   TestPki pki;
   auto key = EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
-  auto sans = GENERATE(std::string("email:a@example.com"), std::string("DNS:bad_name.example.com"),
-                       std::string("DNS:*.com"), std::string("DNS:a.*.example.com"), std::string("URI:https://x.example"));
+  auto sans =
+      GENERATE(std::string("email:a@example.com"), std::string("DNS:bad_name.example.com"), std::string("DNS:*.com"),
+               std::string("DNS:a.*.example.com"), std::string("URI:https://x.example"));
   auto req = sshca::test::makeCsr(*key, opts(sans));
   auto r = issueFromCsr(pki, *req, x509::LeafProfile::Server);
   REQUIRE_FALSE(r.ok());

@@ -3,11 +3,11 @@
 // whose signatures do not verify.
 #include <catch2/catch.hpp>
 
-#include "tests/fakes/evp_test_signer.h"
-#include "tests/unit/support/x509_test_pki.h"
 #include "ca/core/x509/certificate_request.h"
 #include "ca/core/x509/crl.h"
 #include "ca/core/x509/x509_signing.h"
+#include "tests/fakes/evp_test_signer.h"
+#include "tests/unit/support/x509_test_pki.h"
 
 using namespace sshca;
 using sshca::test::EvpTestSigner;

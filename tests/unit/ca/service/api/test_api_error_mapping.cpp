@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "ca/service/api/error_mapping.h"
@@ -7,7 +6,10 @@
 using namespace sshca;
 
 TEST_CASE("MapsEveryErrorCodeToTheDocumentedStatus", "[api]") {
-  struct Row { ErrorCode code; int status; };
+  struct Row {
+    ErrorCode code;
+    int status;
+  };
   const Row table[] = {
       {ErrorCode::InvalidArgument, 400},  {ErrorCode::InvalidFormat, 400}, {ErrorCode::Unsupported, 400},
       {ErrorCode::NotFound, 404},         {ErrorCode::AlreadyExists, 409}, {ErrorCode::Unauthenticated, 401},

@@ -24,9 +24,9 @@ std::string failureOf(const Result<SignSshRequest>& r) {
 }  // namespace
 
 TEST_CASE("ParsesSignRequestWithEveryField", "[api]") {
-  auto r = parseSignSshRequest(signBody(
-      R"(,"certType":"host","keyID":"web1","principals":["web1","web1.example"],)"
-      R"("validAfter":"-5m","validBefore":"2030-01-01T00:00:00Z","identityCSR":"ignored","x":{"y":1})"));
+  auto r = parseSignSshRequest(
+      signBody(R"(,"certType":"host","keyID":"web1","principals":["web1","web1.example"],)"
+               R"("validAfter":"-5m","validBefore":"2030-01-01T00:00:00Z","identityCSR":"ignored","x":{"y":1})"));
   REQUIRE(r.ok());
   CHECK(r->publicKey == Bytes{0, 1, 2, 3});
   CHECK(r->ott == kToken);
@@ -53,8 +53,10 @@ TEST_CASE("SignRequestRefusalsNameTheField", "[api]") {
         std::string::npos);
   CHECK(failureOf(parseSignSshRequest(R"({"publicKey":7,"ott":"x"})")).find("\"publicKey\" must be a string") !=
         std::string::npos);
-  CHECK(failureOf(parseSignSshRequest(signBody(R"(,"principals":"root")"))).find("\"principals\"") != std::string::npos);
-  CHECK(failureOf(parseSignSshRequest(signBody(R"(,"principals":["a",1])"))).find("\"principals\"") != std::string::npos);
+  CHECK(failureOf(parseSignSshRequest(signBody(R"(,"principals":"root")"))).find("\"principals\"") !=
+        std::string::npos);
+  CHECK(failureOf(parseSignSshRequest(signBody(R"(,"principals":["a",1])"))).find("\"principals\"") !=
+        std::string::npos);
   CHECK(failureOf(parseSignSshRequest(signBody(R"(,"certType":"admin")"))).find("\"certType\"") != std::string::npos);
   CHECK(failureOf(parseSignSshRequest(signBody(R"(,"keyID":false)"))).find("\"keyID\"") != std::string::npos);
 }

@@ -1,14 +1,6 @@
 // The HTTPS server against a fake authority: real TLS (a throw-away CA made
 // here), cpp-httplib's client with CA verification, and the real curl.
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/temp_dir.h"
-
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
-
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -16,9 +8,15 @@
 #include <mutex>
 #include <thread>
 
-#include "ca/service/api/https_server.h"
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
 #include "ca/core/common/ossl.h"
+#include "ca/service/api/https_server.h"
 #include "tests/fakes/fake_authority.h"
+#include "tests/unit/support/temp_dir.h"
 
 using namespace sshca;
 using nlohmann::json;
@@ -146,8 +144,8 @@ struct Fixture {
 };
 
 std::string signBody() {
-  return json{{"publicKey", "AAECAw=="}, {"ott", kToken}, {"certType", "user"}, {"keyID", "alice"},
-              {"principals", {"alice"}}, {"validBefore", "16h"}}
+  return json{{"publicKey", "AAECAw=="}, {"ott", kToken},           {"certType", "user"},
+              {"keyID", "alice"},        {"principals", {"alice"}}, {"validBefore", "16h"}}
       .dump();
 }
 
@@ -285,7 +283,10 @@ TEST_CASE("RenewRekeyAndRevokeReachTheAuthority", "[api]") {
 
 TEST_CASE("AuthorityErrorsMapToStatusAndJsonBody", "[api]") {
   Fixture f;
-  struct Row { ErrorCode code; int status; };
+  struct Row {
+    ErrorCode code;
+    int status;
+  };
   const Row table[] = {
       {ErrorCode::InvalidArgument, 400},  {ErrorCode::InvalidFormat, 400}, {ErrorCode::Unsupported, 400},
       {ErrorCode::NotFound, 404},         {ErrorCode::AlreadyExists, 409}, {ErrorCode::Unauthenticated, 401},
@@ -300,8 +301,10 @@ TEST_CASE("AuthorityErrorsMapToStatusAndJsonBody", "[api]") {
     auto res = c->Post("/ssh/sign", signBody(), "application/json");
     checkJsonError(res, row.status, std::string(errorCodeName(row.code)));
     // A 5xx body says only what kind of failure it was; the log line says why.
-    if (row.status < 500) CHECK(json::parse(res->body)["error"] == "refused for a reason");
-    else CHECK(json::parse(res->body)["error"] != "refused for a reason");
+    if (row.status < 500)
+      CHECK(json::parse(res->body)["error"] == "refused for a reason");
+    else
+      CHECK(json::parse(res->body)["error"] != "refused for a reason");
     // 503 and 429 say when to come back.
     CHECK(res->has_header("Retry-After") == (row.status == 503 || row.status == 429));
   }
@@ -355,7 +358,8 @@ TEST_CASE("CurlWithCacertReadsHealthAndSigns", "[api]") {
   std::string curl = "curl -sS --max-time 10 --cacert '" + f.tls.caPem.string() + "' -w '\\n%{http_code}' ";
   auto health = run(curl + "'" + f.url("/health") + "'");
   CHECK(health.status == 0);
-  CHECK(health.out == R"({"db":"ok","hsm":"ok","status":"ok"})" "\n200");
+  CHECK(health.out == R"({"db":"ok","hsm":"ok","status":"ok"})"
+                      "\n200");
 
   fs::path body = fs::path(f.tls.dir.path()) / "sign.json";
   {
@@ -368,11 +372,13 @@ TEST_CASE("CurlWithCacertReadsHealthAndSigns", "[api]") {
   auto sign = run(curl + "-H 'Content-Type: application/json' --data-binary @'" + body.string() + "' '" +
                   f.url("/1.0/ssh/sign") + "'");
   CHECK(sign.status == 0);
-  CHECK(sign.out == R"({"crt":"3q2+7w=="})" "\n201");
+  CHECK(sign.out == R"({"crt":"3q2+7w=="})"
+                    "\n201");
 
   auto missing = run(curl + "-d '{}' '" + f.url("/ssh/sign") + "'");
   CHECK(missing.out == R"({"code":"invalid_argument","error":"field \"publicKey\" is required",)"
-                      R"("message":"field \"publicKey\" is required","status":400})" "\n400");
+                       R"("message":"field \"publicKey\" is required","status":400})"
+                       "\n400");
 }
 
 TEST_CASE("RefusesTls11AcceptsTls12", "[api]") {

@@ -1,11 +1,11 @@
 // The front door's parts that need no socket: the authority's bounded pool
 // (load shedding), the route table and the connection caps.
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 #include "ca/service/api/authority_pool.h"
 #include "ca/service/api/connection_limits.h"
@@ -29,7 +29,7 @@ TEST_CASE("AuthorityPoolRefusesBeyondItsQueueAndShedsLateJobsUnstarted", "[api]"
   auto count = [&](bool started) { ++(started ? ran : shed); };
   CHECK(pool.submit(count));
   CHECK(pool.submit(count));
-  CHECK_FALSE(pool.submit(count));  // the queue holds two
+  CHECK_FALSE(pool.submit(count));     // the queue holds two
   std::this_thread::sleep_for(100ms);  // past both queued jobs' deadline
   release.set_value();
   for (int i = 0; i < 500 && shed + ran < 2; ++i) std::this_thread::sleep_for(10ms);

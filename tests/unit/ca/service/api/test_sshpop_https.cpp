@@ -2,13 +2,13 @@
 // authority (software CA keys, SQLite): the bodies step clients send, the
 // statuses they get, both route prefixes, and the KRL signature checked by
 // the real `ssh-keygen -Y verify`.
-#include <catch2/catch.hpp>
-
 #include <httplib.h>
+
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ca/service/api/https_server.h"
 #include "ca/core/ssh/krl.h"
+#include "ca/service/api/https_server.h"
 #include "tests/unit/support/ssh_fixtures.h"
 #include "tests/unit/support/sshpop_fixture.h"
 
@@ -25,9 +25,10 @@ struct ServerUnderTest {
   std::unique_ptr<api::HttpsServer> server;
 
   ServerUnderTest() {
-    auto made = test::run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
-                          "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-                          key + " -out " + cert);
+    auto made = test::run(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + cert);
     INFO(made.output);
     REQUIRE(made.status == 0);
     api::HttpsServerOptions o;
@@ -138,8 +139,7 @@ TEST_CASE("HttpsRevokeThenKrlAndItsSignatureVerifyWithSshKeygen", "[sshpop][api]
   INFO(verified.output);
   CHECK(verified.status == 0);
   // Another namespace must not verify.
-  CHECK(test::run("ssh-keygen -Y verify -f " + signers + " -I sshca-krl@test -n file -s " + sigFile + " < " +
-                  krlFile)
+  CHECK(test::run("ssh-keygen -Y verify -f " + signers + " -I sshca-krl@test -n file -s " + sigFile + " < " + krlFile)
             .status != 0);
 
   // ssh-keygen -Q reads our KRL: alice's certificate revoked, bob's not.

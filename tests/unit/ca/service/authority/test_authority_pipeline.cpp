@@ -5,11 +5,10 @@
 // before signing, the certificate and the spent token commit together, a
 // replay gets no certificate, a reload swaps provisioners atomically.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
-#include "ca/service/authority/authority.h"
 #include "ca/core/ssh/ssh_pubkey.h"
+#include "ca/service/authority/authority.h"
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
 #include "tests/fakes/evp_test_signer.h"
 #include "tests/unit/support/ssh_fixtures.h"
@@ -167,7 +166,9 @@ TEST_CASE("AuthorityRefusalsRecordNothing", "[authority]") {
     r.publicKey = Bytes{1, 2, 3};
     CHECK(f.refusal(r) == ErrorCode::InvalidFormat);
   }
-  SECTION("short RSA key") { CHECK(f.refusal(request(aliceClaims(), keyWire(KeyAlgorithm::Rsa, 1024))) == ErrorCode::Unsupported); }
+  SECTION("short RSA key") {
+    CHECK(f.refusal(request(aliceClaims(), keyWire(KeyAlgorithm::Rsa, 1024))) == ErrorCode::Unsupported);
+  }
   SECTION("not a JWS") {
     auto r = request(aliceClaims());
     r.ott = "garbage";
@@ -311,8 +312,9 @@ TEST_CASE("AuthorityRefusesADeniedIdentityAndSpendsNothing", "[authority][deny]"
   Fixture f;
   Bytes key = keyWire();
   auto keyFingerprint = ssh::fingerprintSha256(ssh::parsePublicKeyWire(key).value());
-  const std::vector<store::DenyKey> names = {
-      {store::kDenySubject, "alice"}, {store::kDenyKeyId, "alice (admin)"}, {store::kDenyKeyFingerprint, keyFingerprint}};
+  const std::vector<store::DenyKey> names = {{store::kDenySubject, "alice"},
+                                             {store::kDenyKeyId, "alice (admin)"},
+                                             {store::kDenyKeyFingerprint, keyFingerprint}};
   for (const auto& name : names) {
     INFO(name.kind);
     REQUIRE(f.store->addDenied({name, "left the company", kNow}).ok());

@@ -3,8 +3,8 @@
 // refusal asserts its code and that no certificate row was added.
 #include <catch2/catch.hpp>
 
-#include "tests/unit/support/sshpop_fixture.h"
 #include "ca/core/wire/writer.h"
+#include "tests/unit/support/sshpop_fixture.h"
 
 using namespace sshca;
 using test::HostCert;
@@ -21,8 +21,7 @@ api::RekeySshRequest rekeyRequest(std::string ott, const PublicKey& key) {
 }
 
 // Refused with `code`, and the database holds exactly what it held before.
-void checkRenewRefused(SshpopFixture& f, const std::string& ott, ErrorCode code,
-                       const std::string& keyId = kWebKeyId) {
+void checkRenewRefused(SshpopFixture& f, const std::string& ott, ErrorCode code, const std::string& keyId = kWebKeyId) {
   size_t before = f.rows(keyId);
   auto out = f.authority->renewSsh(renewRequest(ott));
   REQUIRE_FALSE(out.ok());
@@ -297,18 +296,16 @@ TEST_CASE("SshpopRekeyRefusesDsaAndShortRsaKeys", "[sshpop]") {
   HostCert web = f.issueHost();
   checkRekeyRefused(f, f.sshpop(web, "rekey"), dsaKeyWire(), ErrorCode::Unsupported);
   auto shortRsa = test::EvpTestSigner::generate(KeyAlgorithm::Rsa, 1024);
-  checkRekeyRefused(f, f.sshpop(web, "rekey"), ssh::encodePublicKeyWire(shortRsa->publicKey()),
-                    ErrorCode::Unsupported);
+  checkRekeyRefused(f, f.sshpop(web, "rekey"), ssh::encodePublicKeyWire(shortRsa->publicKey()), ErrorCode::Unsupported);
 }
 
 TEST_CASE("SshpopRenewRefusesJwkTokensAndSshpopSignRefusesAll", "[sshpop]") {
   SshpopFixture f;
   HostCert web = f.issueHost();
   // A JWK provisioner cannot renew: its tokens name no certificate.
-  provisioners::JwkTokenRequest t{"admin", test::kSshpopCaUrl, "web1", ssh::CertType::Host, {"web1"}, 300, {}, {},
-                                  f.now, {}};
-  checkRenewRefused(f, provisioners::mintJwkToken(t, *f.adminKey, systemRandom()).value(),
-                    ErrorCode::Unauthenticated);
+  provisioners::JwkTokenRequest t{
+      "admin", test::kSshpopCaUrl, "web1", ssh::CertType::Host, {"web1"}, 300, {}, {}, f.now, {}};
+  checkRenewRefused(f, provisioners::mintJwkToken(t, *f.adminKey, systemRandom()).value(), ErrorCode::Unauthenticated);
   // An SSHPOP token cannot get a new certificate from /ssh/sign.
   api::SignSshRequest sign;
   sign.publicKey = ssh::encodePublicKeyWire(web.key->publicKey());
@@ -349,8 +346,8 @@ TEST_CASE("SshpopRenewAndRekeyOfADeniedIdentityAreRefused", "[sshpop][deny]") {
   SshpopFixture f;
   HostCert web = f.issueHost();
   auto newKey = test::EvpTestSigner::generate(KeyAlgorithm::Ed25519);
-  for (const store::DenyKey& name : {store::DenyKey{store::kDenySubject, "web1"},
-                                     store::DenyKey{store::kDenyKeyId, kWebKeyId}}) {
+  for (const store::DenyKey& name :
+       {store::DenyKey{store::kDenySubject, "web1"}, store::DenyKey{store::kDenyKeyId, kWebKeyId}}) {
     INFO(name.kind);
     REQUIRE(f.store->addDenied({name, "decommissioned", f.now}).ok());
     std::string renewOtt = f.sshpop(web, "renew");

@@ -2,8 +2,8 @@
 // as step clients send them.
 #include <catch2/catch.hpp>
 
-#include "ca/service/authority/request_time.h"
 #include "ca/core/common/utc_time.h"
+#include "ca/service/authority/request_time.h"
 
 using namespace sshca;
 using namespace sshca::authority;

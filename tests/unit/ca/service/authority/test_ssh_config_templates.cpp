@@ -21,8 +21,8 @@ const api::SshConfigTemplate& named(const std::vector<api::SshConfigTemplate>& l
 }  // namespace
 
 TEST_CASE("SshConfigUserTemplatesAsStepCaRendersThem", "[ssh-config]") {
-  auto out = renderSshConfig(ssh::CertType::User,
-                             {{"StepPath", "/home/a/.step"}, {"GOOS", "linux"}, {"StepSSHTemplateVersion", "v2"}}, kKeys);
+  auto out = renderSshConfig(
+      ssh::CertType::User, {{"StepPath", "/home/a/.step"}, {"GOOS", "linux"}, {"StepSSHTemplateVersion", "v2"}}, kKeys);
   REQUIRE(out.ok());
   REQUIRE(out->size() == 4);
   CHECK(named(*out, "config.tpl").content == "Host *\n\tInclude \"/home/a/.step/ssh/includes\"");

@@ -153,8 +153,9 @@ TEST_CASE("RevokeRefusals", "[sshpop][krl]") {
   SECTION("token signed by another key") {
     auto intruder = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
     provisioners::JwkRevokeTokenRequest r{"admin", test::kSshpopCaUrl, web.cert.serial, 300, f.now};
-    checkRevokeRefused(f, revokeRequest(web.cert.serial, provisioners::mintJwkRevokeToken(r, *intruder, systemRandom()).value()),
-                       ErrorCode::Unauthenticated);
+    checkRevokeRefused(
+        f, revokeRequest(web.cert.serial, provisioners::mintJwkRevokeToken(r, *intruder, systemRandom()).value()),
+        ErrorCode::Unauthenticated);
   }
   SECTION("not passive") {
     auto r = revokeRequest(web.cert.serial, f.adminRevokeToken(web.cert.serial));

@@ -1,7 +1,6 @@
 // ca.json's "server" object: the front door's deadlines and limits
 // (docs/configuration.md, "Exposing the service").
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "ca/service/config/ca_config.h"
@@ -32,11 +31,20 @@ TEST_CASE("ServerConfigKeepsDefaultsAndReadsEveryLimit", "[config]") {
   CHECK(plain->server.threads == 8);
   CHECK(plain->server.requestHeadMs == 10'000);
   CHECK(plain->server.maxHeaderCount == 100);
-  j["server"] = {{"threads", 4},           {"ioThreads", 2},         {"tlsHandshakeMs", 1500},
-                 {"requestHeadMs", 2000},  {"requestBodyMs", 3000},  {"writeMs", 4000},
-                 {"idleSeconds", 30},      {"maxHeaderBytes", 8192}, {"maxHeaderCount", 50},
-                 {"maxConnections", 100},  {"maxConnectionsPerSource", 10},
-                 {"queueLength", 64},      {"queueWaitMs", 250},     {"drainSeconds", 5}};
+  j["server"] = {{"threads", 4},
+                 {"ioThreads", 2},
+                 {"tlsHandshakeMs", 1500},
+                 {"requestHeadMs", 2000},
+                 {"requestBodyMs", 3000},
+                 {"writeMs", 4000},
+                 {"idleSeconds", 30},
+                 {"maxHeaderBytes", 8192},
+                 {"maxHeaderCount", 50},
+                 {"maxConnections", 100},
+                 {"maxConnectionsPerSource", 10},
+                 {"queueLength", 64},
+                 {"queueWaitMs", 250},
+                 {"drainSeconds", 5}};
   auto set = config::parseCaConfig(j.dump());
   REQUIRE(set.ok());
   const config::ServerConfig& s = set->server;
@@ -57,9 +65,12 @@ TEST_CASE("ServerConfigKeepsDefaultsAndReadsEveryLimit", "[config]") {
 }
 
 TEST_CASE("ServerConfigRefusesOutOfRangeAndNonIntegerLimitsNamingTheField", "[config]") {
-  for (auto [field, value] : {std::pair<const char*, json>{"threads", 0}, {"requestHeadMs", 0},
-                              {"maxHeaderBytes", 100}, {"maxConnectionsPerSource", -1},
-                              {"queueWaitMs", "5s"}, {"idleSeconds", 1.5}}) {
+  for (auto [field, value] : {std::pair<const char*, json>{"threads", 0},
+                              {"requestHeadMs", 0},
+                              {"maxHeaderBytes", 100},
+                              {"maxConnectionsPerSource", -1},
+                              {"queueWaitMs", "5s"},
+                              {"idleSeconds", 1.5}}) {
     json j = minimalConfig();
     j["server"] = {{field, value}};
     auto c = config::parseCaConfig(j.dump());

@@ -2,11 +2,11 @@
 // histogram, gauges read at render time, routes folded into a closed set
 // and label values escaped. promtool's own check is in
 // tests/e2e/serve_metrics.sh.
-#include <catch2/catch.hpp>
-
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "ca/service/metrics/metrics_registry.h"
 

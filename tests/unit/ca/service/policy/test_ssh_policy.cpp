@@ -1,6 +1,5 @@
 // The SSH policy: requests only narrow what the credential allows.
 #include <catch2/catch.hpp>
-
 #include <openssl/evp.h>
 
 #include "ca/service/policy/ssh_policy.h"

@@ -1,10 +1,10 @@
 // How late an expired certificate may still serve for a renewal
 // (policy/ssh_renewal.h): within the provisioner's grace, never longer than
 // the certificate's own validity length, never without a grace.
-#include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <limits>
+
+#include <catch2/catch.hpp>
 
 #include "ca/service/policy/ssh_renewal.h"
 #include "tests/fakes/evp_test_signer.h"

@@ -1,7 +1,6 @@
 // The JWK provisioner: tokens minted by mintJwkToken authorize; every kind
 // of bad token is refused as unauthenticated with a message naming the check.
 #include <catch2/catch.hpp>
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -98,9 +97,7 @@ std::string signClaims(const Json& claims, const Signer& key, const std::string&
   REQUIRE(token.ok());
   return *token;
 }
-std::string signClaims(const Json& claims) {
-  return signClaims(claims, *provisionerKey(), kidOf(*provisionerKey()));
-}
+std::string signClaims(const Json& claims) { return signClaims(claims, *provisionerKey(), kidOf(*provisionerKey())); }
 
 std::string b64(std::string_view s) { return base64UrlEncode(asBytes(s)); }
 
@@ -190,8 +187,7 @@ TEST_CASE("JwkRefusesTokenIssuedInTheFuture", "[jwk]") {
 
 TEST_CASE("JwkRefusesWrongAudience", "[jwk]") {
   std::string token = mint();
-  CHECK_THAT(refusal(token, TokenContext{"https://other-ca.example.com", "/1.0/ssh/sign", kNow}),
-             Contains("audience"));
+  CHECK_THAT(refusal(token, TokenContext{"https://other-ca.example.com", "/1.0/ssh/sign", kNow}), Contains("audience"));
   CHECK_THAT(refusal(token, TokenContext{kCaUrl, "/1.0/ssh/renew", kNow}), Contains("audience"));
   Json claims = goodClaims();
   claims["aud"] = kCaUrl + "/1.0/ssh/revoke";

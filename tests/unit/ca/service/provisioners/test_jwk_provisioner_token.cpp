@@ -1,12 +1,11 @@
 // mintJwkToken writes exactly docs/protocol/tokens.md's format; RFC 3339 both ways.
 #include <catch2/catch.hpp>
-
 #include <openssl/evp.h>
 
+#include "ca/core/common/utc_time.h"
 #include "ca/core/jose/jwk_thumbprint.h"
 #include "ca/core/jose/jws.h"
 #include "ca/core/kms/soft/soft_signer.h"
-#include "ca/core/common/utc_time.h"
 #include "ca/service/provisioners/jwk_token.h"
 
 using namespace sshca;
@@ -36,9 +35,7 @@ JwkTokenRequest hostRequest() {
   return r;
 }
 
-bool isLowerHex(const std::string& s) {
-  return s.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
+bool isLowerHex(const std::string& s) { return s.find_first_not_of("0123456789abcdef") == std::string::npos; }
 
 }  // namespace
 
@@ -124,9 +121,9 @@ TEST_CASE("JwkTokenRfc3339", "[jwk]") {
   CHECK(formatUtc(1800086400) == "2027-01-16T08:00:00Z");
   // The parser is general; step.ssh times before 1970 are refused by the token reader.
   CHECK(parseRfc3339("1969-12-31T23:59:59Z").value() == -1);
-  for (const char* bad : {"", "2027-01-16", "2027-01-16T08:00:00", "2027-01-16 08:00:00Z", "2023-02-29T00:00:00Z",
-                          "2027-13-01T00:00:00Z", "2027-01-16T24:00:00Z", "2027-01-16T08:00:00.Z",
-                          "2027-01-16T08:00:00+0200", "16h", "2027-01-16T08:00:00Zx"}) {
+  for (const char* bad :
+       {"", "2027-01-16", "2027-01-16T08:00:00", "2027-01-16 08:00:00Z", "2023-02-29T00:00:00Z", "2027-13-01T00:00:00Z",
+        "2027-01-16T24:00:00Z", "2027-01-16T08:00:00.Z", "2027-01-16T08:00:00+0200", "16h", "2027-01-16T08:00:00Zx"}) {
     INFO(bad);
     CHECK_FALSE(parseRfc3339(bad).ok());
   }

@@ -16,21 +16,27 @@ constexpr int64_t kNow = 1800000000;
 const std::string kIssuer = "https://login.example.com";
 
 Json claims() {
-  return {{"iss", kIssuer}, {"sub", "248289761001"}, {"aud", "sshca"}, {"iat", kNow - 10},
-          {"exp", kNow + 600}, {"email", "alice@example.com"}, {"email_verified", true},
-          {"preferred_username", "alice"}, {"groups", {"admins", "ssh-users"}}};
+  return {{"iss", kIssuer},
+          {"sub", "248289761001"},
+          {"aud", "sshca"},
+          {"iat", kNow - 10},
+          {"exp", kNow + 600},
+          {"email", "alice@example.com"},
+          {"email_verified", true},
+          {"preferred_username", "alice"},
+          {"groups", {"admins", "ssh-users"}}};
 }
 
-std::string b64(const std::string& s) { return base64UrlEncode(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size())); }
+std::string b64(const std::string& s) {
+  return base64UrlEncode(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
+}
 
 jose::JwsParts token(const Json& payload, const Json& header = {{"alg", "RS256"}, {"kid", "k1"}},
                      const std::string& signature = "signature") {
   return jose::parseCompact(b64(header.dump()) + "." + b64(payload.dump()) + "." + b64(signature)).value();
 }
 
-IdTokenChecks checks() {
-  return {"corp", kIssuer, "sshca", {"RS256", "ES256"}, kNow, 60};
-}
+IdTokenChecks checks() { return {"corp", kIssuer, "sshca", {"RS256", "ES256"}, kNow, 60}; }
 
 std::string refusal(const Json& payload) {
   auto who = identityFromIdToken(token(payload), checks());

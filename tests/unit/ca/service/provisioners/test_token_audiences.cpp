@@ -1,9 +1,9 @@
 // Token audiences as step-ca 0.19 builds and compares them: every name of
 // the CA, with and without "/1.0", step's generic sign path for /ssh/sign,
 // the SSHPOP fragment, and the port left out of the comparison.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+
+#include <catch2/catch.hpp>
 
 #include "ca/core/jose/audience_url.h"
 #include "ca/core/jose/jwt_claims.h"

@@ -3,20 +3,18 @@
 // whole initCa into a temp directory on an embedded SoftHSM2 token.
 #include <sys/stat.h>
 
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/temp_dir.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
+#include <catch2/catch.hpp>
+
 #include "ca/core/common/random.h"
-#include "ca/service/config/ca_config.h"
 #include "ca/core/jose/jwk.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/service/config/ca_config.h"
 #include "ca/service/setup/admin_provisioner.h"
 #include "ca/service/setup/ca_init.h"
 #include "ca/service/setup/ca_layout.h"
@@ -24,6 +22,7 @@
 #include "ca/service/setup/secret_files.h"
 #include "ca/service/setup/server_certificate.h"
 #include "ca/service/setup/software_key.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace sshca;

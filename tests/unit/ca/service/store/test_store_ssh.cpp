@@ -2,20 +2,19 @@
 // committed, later ones refused), a file that cannot be opened, and the
 // whole-table readers that `sshca db migrate` copies from. The contract it
 // shares with PostgreSQL is in test_store_ssh_contract.cpp.
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/ssh_store_records.h"
-#include "tests/unit/support/temp_dir.h"
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_ssh_krl.h"
 #include "ca/service/store/sqlite/sqlite_ssh_rows.h"
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
 #include "ca/service/store/sqlite/sqlite_token_rows.h"
+#include "tests/unit/support/ssh_store_records.h"
+#include "tests/unit/support/temp_dir.h"
 
 using namespace sshca;
 using store::SqliteSshStore;

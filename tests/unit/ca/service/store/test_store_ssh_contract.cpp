@@ -5,20 +5,18 @@
 // Each case runs on SQLite and on PostgreSQL (support/store_contract_case.h);
 // backend-only behaviour is in test_store_ssh.cpp (SQLite) and
 // test_store_postgres.cpp.
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/ssh_store_records.h"
-#include "tests/unit/support/store_contract_case.h"
-
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <set>
-#include <vector>
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "ca/service/store/store_factory.h"
+#include "tests/unit/support/ssh_store_records.h"
+#include "tests/unit/support/store_contract_case.h"
 
 using namespace sshca;
 using store::SshCertificateRecord;
@@ -362,7 +360,8 @@ STORE_CONTRACT_CASE("SshStoreRevokesAWholeRenewalChain") {
   CHECK(revoked->front() == 2);
   CHECK(std::set<uint64_t>(revoked->begin(), revoked->end()) == std::set<uint64_t>{1, 2, 3, 4});
   CHECK(*db->krlVersion() == before + 1);
-  for (uint64_t s = 1; s <= 4; ++s) CHECK((*db->findBySerial(kUserCa, s))->revokedAt == std::optional<int64_t>(1750000000));
+  for (uint64_t s = 1; s <= 4; ++s)
+    CHECK((*db->findBySerial(kUserCa, s))->revokedAt == std::optional<int64_t>(1750000000));
   CHECK((*db->findBySerial(kUserCa, 2))->revocationReason == "host compromised");
   CHECK_THAT((*db->findBySerial(kUserCa, 4))->revocationReason, Catch::Contains("renewal chain of serial 2"));
   CHECK(db->revokedNotExpired(kUserCa, 1750000000)->size() == 4);
@@ -390,8 +389,7 @@ STORE_CONTRACT_CASE("SshStoreRevokesWithATokenInOneTransaction") {
   CHECK(db->findBySerial(kUserCa, 1).value()->revokedAt == std::optional<int64_t>(1700000000));
   CHECK(db->krlVersion().value() == version + 1);
   // The token is spent with it: a replay is Replayed, before anything else.
-  CHECK(db->revokeWithToken(kUserCa, 1, "again", 1700000001, tokenUse("revoke-1")).error().code ==
-        ErrorCode::Replayed);
+  CHECK(db->revokeWithToken(kUserCa, 1, "again", 1700000001, tokenUse("revoke-1")).error().code == ErrorCode::Replayed);
   // A revocation that fails leaves its token unused, and the KRL alone.
   CHECK(db->revokeWithToken(kUserCa, 1, "again", 1700000001, tokenUse("revoke-2")).error().code ==
         ErrorCode::AlreadyExists);
@@ -409,7 +407,7 @@ STORE_CONTRACT_CASE("SshStorePruneForgetsOnlyExpiredTokens") {
   REQUIRE(db->useToken("fresh", "jwk", 1700000900, 1700000000).ok());
   REQUIRE(db->pruneExpired(1700000200).ok());
   CHECK(backend.count("used_tokens") == 2);
-  CHECK(db->useToken("old", "jwk", 1700000100, 1700000300).ok());  // forgotten
+  CHECK(db->useToken("old", "jwk", 1700000100, 1700000300).ok());                                  // forgotten
   CHECK(db->useToken("edge", "jwk", 1700000200, 1700000300).error().code == ErrorCode::Replayed);  // exp == now kept
   CHECK(db->useToken("fresh", "jwk", 1700000900, 1700000300).error().code == ErrorCode::Replayed);
 }

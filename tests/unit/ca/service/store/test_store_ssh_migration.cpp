@@ -1,20 +1,19 @@
 // A database written by schema version 1 (X.509 only) is migrated in
 // place to version 2 by the SSH store, and its X.509 records stay.
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/temp_dir.h"
-
 #include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <optional>
 
+#include <catch2/catch.hpp>
+
 #include "ca/service/store/sqlite/sqlite_handles.h"
 #include "ca/service/store/sqlite/sqlite_migrations.h"
+#include "ca/service/store/sqlite/sqlite_ssh_store.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/sqlite_x509_store.h"
-#include "ca/service/store/sqlite/sqlite_ssh_store.h"
+#include "tests/unit/support/temp_dir.h"
 
 using namespace sshca;
 

@@ -1,13 +1,12 @@
 // The PKCS#11 KeyManager and Signer against a real SoftHSM2 token.
-#include <catch2/catch.hpp>
-
-#include <openssl/evp.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstring>
 #include <iostream>
 #include <thread>
+
+#include <catch2/catch.hpp>
+#include <openssl/evp.h>
 
 #include "ca/core/common/ossl.h"
 #include "ca/core/keys/signature.h"
@@ -41,10 +40,14 @@ KeySpec spec(const char* name) {
 
 HashAlg hashFor(KeyAlgorithm alg) {
   switch (alg) {
-    case KeyAlgorithm::Ed25519: return HashAlg::None;
-    case KeyAlgorithm::EcdsaP384: return HashAlg::Sha384;
-    case KeyAlgorithm::Rsa: return HashAlg::Sha512;
-    default: return HashAlg::Sha256;
+    case KeyAlgorithm::Ed25519:
+      return HashAlg::None;
+    case KeyAlgorithm::EcdsaP384:
+      return HashAlg::Sha384;
+    case KeyAlgorithm::Rsa:
+      return HashAlg::Sha512;
+    default:
+      return HashAlg::Sha256;
   }
 }
 
@@ -131,8 +134,7 @@ TEST_CASE("DuplicateLabelOrIdIsRefused") {
 TEST_CASE("PrivateKeysAreSensitiveAndNeverExtractable") {
   SoftHsmToken token;
   auto km = openManager(token);
-  for (const char* t : {"ecdsa-p256", "rsa-2048", "ed25519"})
-    REQUIRE(km->createKey(KeyRef{t, {}}, spec(t)).ok());
+  for (const char* t : {"ecdsa-p256", "rsa-2048", "ed25519"}) REQUIRE(km->createKey(KeyRef{t, {}}, spec(t)).ok());
   auto tok = openedToken(token);
   auto s = tok->session();
   REQUIRE(s.ok());
@@ -208,8 +210,14 @@ TEST_CASE("WrongHashForKeyTypeIsRefused") {
 TEST_CASE("ImportedKeysSignAndStaySensitive") {
   SoftHsmToken token;
   auto km = openManager(token);
-  struct Case { const char* label; int type; const char* curve; int bits; };
-  const Case cases[] = {{"imp-ec", EVP_PKEY_EC, "P-256", 0}, {"imp-rsa", EVP_PKEY_RSA, nullptr, 2048},
+  struct Case {
+    const char* label;
+    int type;
+    const char* curve;
+    int bits;
+  };
+  const Case cases[] = {{"imp-ec", EVP_PKEY_EC, "P-256", 0},
+                        {"imp-rsa", EVP_PKEY_RSA, nullptr, 2048},
                         {"imp-ed", EVP_PKEY_ED25519, nullptr, 0}};
   for (const auto& c : cases) {
     INFO(c.label);

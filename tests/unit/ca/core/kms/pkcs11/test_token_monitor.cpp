@@ -1,11 +1,11 @@
 // The token's background thread (kms/pkcs11/token_monitor.h): reconnect
 // attempts with a bounded, growing backoff until one says done; probes that
 // never make the caller wait longer than its budget.
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 #include "ca/core/kms/pkcs11/reconnect_backoff.h"
 #include "ca/core/kms/pkcs11/token_monitor.h"
@@ -46,7 +46,7 @@ TEST_CASE("TokenMonitorProbeNeverWaitsPastItsBudget", "[pkcs11]") {
                     return Status(makeError(ErrorCode::Unavailable, "gone"));
                   }});
   auto start = std::chrono::steady_clock::now();
-  CHECK_FALSE(m.probe(50ms).has_value());  // the probe hangs: no answer
+  CHECK_FALSE(m.probe(50ms).has_value());                // the probe hangs: no answer
   CHECK(std::chrono::steady_clock::now() - start < 5s);  // generous: only "not stuck"
   release = true;
   std::optional<Status> later;

@@ -4,11 +4,6 @@
 // with SQLite is in test_store_ssh_contract.cpp. Tagged [postgres]; they
 // need SSHCA_TEST_PG_DSN and pass with a warning without it.
 // tests/e2e/postgres_store.sh starts a private server and runs them.
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/pg_test_schema.h"
-#include "tests/unit/support/ssh_store_records.h"
-
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -16,9 +11,13 @@
 #include <thread>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "ca/service/store/postgres/postgres_migrations.h"
 #include "ca/service/store/postgres/postgres_ssh_store.h"
 #include "ca/service/store/store_factory.h"
+#include "tests/unit/support/pg_test_schema.h"
+#include "tests/unit/support/ssh_store_records.h"
 
 using namespace sshca;
 using store::PostgresSshStore;

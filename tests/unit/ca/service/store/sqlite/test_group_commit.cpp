@@ -1,9 +1,5 @@
 // Group commit: many writers share one fsynced COMMIT, each write's own
 // failure stays its own, and shutdown loses nothing queued.
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/temp_dir.h"
-
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -14,10 +10,13 @@
 #include <thread>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "ca/service/store/sqlite/group_commit.h"
-#include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
+#include "ca/service/store/sqlite/sqlite_statement.h"
+#include "tests/unit/support/temp_dir.h"
 
 using namespace sshca;
 using store::GroupCommitter;
@@ -171,8 +170,7 @@ TEST_CASE("ShutdownDrainsPendingWrites", "[store]") {
   committer->submit(gate.write(), [](const Status&) {});
   gate.waitEntered();
   std::atomic<int> ok{0};
-  for (int i = 0; i < kWrites; ++i)
-    committer->submit(insertValue(i), [&](const Status& s) { ok += s.ok() ? 1 : 0; });
+  for (int i = 0; i < kWrites; ++i) committer->submit(insertValue(i), [&](const Status& s) { ok += s.ok() ? 1 : 0; });
   std::thread opener([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     gate.open = true;

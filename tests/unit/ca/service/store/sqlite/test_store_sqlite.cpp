@@ -1,17 +1,16 @@
 // The SQLite certificate store: records, uniqueness, revocation, CRL
 // numbers, schema versioning, persistence.
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/temp_dir.h"
-
 #include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
 
+#include <catch2/catch.hpp>
+
 #include "ca/service/store/sqlite/sqlite_handles.h"
 #include "ca/service/store/sqlite/sqlite_migrations.h"
 #include "ca/service/store/sqlite/sqlite_x509_store.h"
+#include "tests/unit/support/temp_dir.h"
 
 using namespace sshca;
 using store::CertificateRecord;

@@ -1,10 +1,6 @@
 // The WAL checkpointer: with the writer's automatic checkpoint off, it
 // copies committed pages into the database file, on demand and from its
 // own thread, while the data stays readable throughout.
-#include <catch2/catch.hpp>
-
-#include "tests/unit/support/temp_dir.h"
-
 #include <sqlite3.h>
 
 #include <chrono>
@@ -13,9 +9,12 @@
 #include <string>
 #include <thread>
 
+#include <catch2/catch.hpp>
+
 #include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/wal_checkpointer.h"
+#include "tests/unit/support/temp_dir.h"
 
 using namespace sshca;
 using store::WalCheckpointer;
