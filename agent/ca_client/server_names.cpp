@@ -22,7 +22,8 @@ Result<ossl::X509Ptr> fetchLeaf(const std::string& host, int port) {
   if (ssl == nullptr) return ossl::error("creating a TLS connection");
   SSL_set_tlsext_host_name(ssl, host.c_str());
   if (BIO_do_connect(bio.get()) <= 0 || BIO_do_handshake(bio.get()) <= 0)
-    return makeError(ErrorCode::Unavailable, "no TLS answer from " + target + " (" + ossl::drainErrors() + ")");
+    return makeError(ErrorCode::Unavailable, "no TLS answer from " + target + " (" + ossl::drainErrors() +
+                                                 "): is sshca serve running, and is this its address and port?");
   ossl::X509Ptr leaf(SSL_get1_peer_certificate(ssl));
   if (!leaf) return makeError(ErrorCode::InvalidFormat, target + " presented no certificate");
   return leaf;

@@ -18,14 +18,14 @@ CONF="$T/agent"
 
 BIG_PORT=$(free_port)
 python3 - "$BIG_PORT" "$(jq -r .tls.certChain "$CFG")" "$(jq -r .tls.key "$CFG")" "$ROOT" >"$T/big.log" 2>&1 <<'PY' &
-import http.server, ssl, sys
+import http.server, json, ssl, sys
 port, chain, key, root = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 SIZES = {"/ssh/krl": 300 << 20, "/1.0/ssh/krl": 300 << 20, "/ssh/roots": 2 << 20, "/1.0/ssh/roots": 2 << 20}
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_GET(self):
         if self.path in ("/roots", "/1.0/roots"):  # the real root: bootstrap gets as far as /ssh/roots
-            data = open(root, "rb").read()
+            data = json.dumps({"crts": [open(root).read()]}).encode()  # step-ca's JSON /roots
             self.send_response(200); self.send_header("Content-Length", str(len(data))); self.end_headers()
             self.wfile.write(data); return
         size = SIZES.get(self.path)

@@ -8,7 +8,7 @@
 // fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
 // fuzz-sources: ca/core/common/utc_time.cpp
 // fuzz-sources: ca/core/jose/base64url_strict.cpp ca/core/jose/json_object.cpp ca/core/jose/jws.cpp
-// fuzz-sources: ca/core/jose/jws_algorithm.cpp ca/core/jose/jwt_claims.cpp
+// fuzz-sources: ca/core/jose/jws_algorithm.cpp ca/core/jose/jwt_claims.cpp ca/core/jose/audience_url.cpp
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
