@@ -5,10 +5,9 @@
 //
 // fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
 // fuzz-sources: ca/core/wire/reader.cpp ca/core/wire/writer.cpp
-// fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp ca/core/keys/key_checks.cpp
-// ca/core/keys/signature.cpp fuzz-sources: ca/core/ssh/ssh_pubkey.cpp ca/core/ssh/krl.cpp ca/core/ssh/ssh_cert.cpp
-// ca/core/ssh/cert_options.cpp fuzz-sources: ca/core/ssh/ssh_signature.cpp ca/core/ssh/cert_rules.cpp
-// ca/core/common/quote_caller.cpp
+// fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp ca/core/keys/key_checks.cpp ca/core/keys/signature.cpp
+// fuzz-sources: ca/core/ssh/ssh_pubkey.cpp ca/core/ssh/krl.cpp ca/core/ssh/ssh_cert.cpp ca/core/ssh/cert_options.cpp
+// fuzz-sources: ca/core/ssh/ssh_signature.cpp ca/core/ssh/cert_rules.cpp ca/core/common/quote_caller.cpp
 #include <cstdint>
 #include <cstdlib>
 #include <span>

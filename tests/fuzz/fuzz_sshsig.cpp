@@ -5,9 +5,8 @@
 //
 // fuzz-sources: ca/core/common/bytes.cpp ca/core/common/ossl.cpp ca/core/common/result.cpp ca/core/common/digest.cpp
 // fuzz-sources: ca/core/wire/reader.cpp ca/core/wire/writer.cpp
-// fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp ca/core/keys/key_checks.cpp
-// ca/core/keys/signature.cpp fuzz-sources: ca/core/ssh/ssh_pubkey.cpp ca/core/ssh/ssh_signature.cpp
-// ca/core/ssh/sshsig.cpp
+// fuzz-sources: ca/core/keys/key_spec.cpp ca/core/keys/public_key.cpp ca/core/keys/key_checks.cpp ca/core/keys/signature.cpp
+// fuzz-sources: ca/core/ssh/ssh_pubkey.cpp ca/core/ssh/ssh_signature.cpp ca/core/ssh/sshsig.cpp
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
