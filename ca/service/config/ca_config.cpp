@@ -147,24 +147,52 @@ Status readBounded(const json& s, const char* key, T& out, long long lo, long lo
   return okStatus();
 }
 
-Status readServer(const json& s, ServerConfig& c) {
+// Every "server" key with its range, in one list: the reader and the writer
+// both walk it, so rewriting ca.json (provisioner add/update/remove) keeps
+// every limit an admin set. `visit(key, field, lo, hi)` returns a Status.
+template <typename Config, typename Visit>
+Status visitServerFields(Config& c, Visit visit) {
   constexpr long long kHour = 3600'000;
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "threads", c.threads, 1, 256));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "ioThreads", c.ioThreads, 0, 256));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxBodyBytes", c.maxBodyBytes, 1, 16 << 20));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "tlsHandshakeMs", c.tlsHandshakeMs, 1, kHour));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "requestHeadMs", c.requestHeadMs, 1, kHour));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "requestBodyMs", c.requestBodyMs, 1, kHour));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "writeMs", c.writeMs, 1, kHour));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "idleSeconds", c.idleSeconds, 1, 86'400));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxHeaderBytes", c.maxHeaderBytes, 1024, 1 << 20));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxHeaderCount", c.maxHeaderCount, 8, 10'000));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxConnections", c.maxConnections, 1, 1'000'000));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "maxConnectionsPerSource", c.maxConnectionsPerSource, 1, 1'000'000));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "queueLength", c.queueLength, 1, 1'000'000));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "queueWaitMs", c.queueWaitMs, 1, kHour));
-  SSHCA_RETURN_IF_ERROR(readBounded(s, "drainSeconds", c.drainSeconds, 0, 3'600));
+  SSHCA_RETURN_IF_ERROR(visit("threads", c.threads, 1, 256));
+  SSHCA_RETURN_IF_ERROR(visit("ioThreads", c.ioThreads, 0, 256));
+  SSHCA_RETURN_IF_ERROR(visit("maxBodyBytes", c.maxBodyBytes, 1, 16 << 20));
+  SSHCA_RETURN_IF_ERROR(visit("tlsHandshakeMs", c.tlsHandshakeMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(visit("requestHeadMs", c.requestHeadMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(visit("requestBodyMs", c.requestBodyMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(visit("writeMs", c.writeMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(visit("idleSeconds", c.idleSeconds, 1, 86'400));
+  SSHCA_RETURN_IF_ERROR(visit("maxHeaderBytes", c.maxHeaderBytes, 1024, 1 << 20));
+  SSHCA_RETURN_IF_ERROR(visit("maxHeaderCount", c.maxHeaderCount, 8, 10'000));
+  SSHCA_RETURN_IF_ERROR(visit("maxConnections", c.maxConnections, 1, 1'000'000));
+  SSHCA_RETURN_IF_ERROR(visit("maxConnectionsPerSource", c.maxConnectionsPerSource, 1, 1'000'000));
+  SSHCA_RETURN_IF_ERROR(visit("queueLength", c.queueLength, 1, 1'000'000));
+  SSHCA_RETURN_IF_ERROR(visit("queueWaitMs", c.queueWaitMs, 1, kHour));
+  SSHCA_RETURN_IF_ERROR(visit("drainSeconds", c.drainSeconds, 0, 3'600));
   return okStatus();
+}
+
+Status readServer(const json& s, ServerConfig& c) {
+  return visitServerFields(
+      c, [&s](const char* key, auto& field, long long lo, long long hi) { return readBounded(s, key, field, lo, hi); });
+}
+
+// threads and maxBodyBytes always (as before), every other key when it is
+// not its default.
+json serverJson(const ServerConfig& c) {
+  auto collect = [](json& out) {
+    return [&out](const char* key, const auto& field, long long, long long) {
+      out[key] = field;
+      return okStatus();
+    };
+  };
+  json all = json::object(), defaults = json::object();
+  const ServerConfig d;
+  (void)visitServerFields(c, collect(all));
+  (void)visitServerFields(d, collect(defaults));
+  json out = {{"threads", c.threads}, {"maxBodyBytes", c.maxBodyBytes}};
+  for (const auto& [key, value] : all.items())
+    if (value != defaults[key]) out[key] = value;
+  return out;
 }
 
 Status readSections(const json& j, CaConfig& c) {
@@ -313,7 +341,7 @@ std::string serializeCaConfig(const CaConfig& c) {
               {"intermediateKey", c.x509.intermediateKey}}},
             {"tls", {{"certChain", c.tls.certChain}, {"key", c.tls.key}}},
             {"db", {{"type", c.db.type}, {"path", c.db.path}}},
-            {"server", {{"threads", c.server.threads}, {"maxBodyBytes", c.server.maxBodyBytes}}}};
+            {"server", serverJson(c.server)}};
   if (!c.softhsm2Conf.empty()) j["softhsm2Conf"] = c.softhsm2Conf;
   const LimitsConfig defaultLimits;
   auto limitJson = [](const RateLimitConfig& r) { return json{{"perSecond", r.perSecond}, {"burst", r.burst}}; };

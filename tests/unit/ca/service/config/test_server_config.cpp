@@ -79,3 +79,29 @@ TEST_CASE("ServerConfigRefusesOutOfRangeAndNonIntegerLimitsNamingTheField", "[co
     CHECK(c.error().message.find(std::string("server.") + field) != std::string::npos);
   }
 }
+
+TEST_CASE("ServerConfigSurvivesARewriteOfCaJson", "[config]") {
+  // provisioner add/update/remove rewrite ca.json: no server limit may fall
+  // back to its default on the way.
+  json j = minimalConfig();
+  j["server"] = {{"threads", 4},
+                 {"ioThreads", 2},
+                 {"requestHeadMs", 2000},
+                 {"maxHeaderCount", 50},
+                 {"maxConnectionsPerSource", 7},
+                 {"queueWaitMs", 900},
+                 {"drainSeconds", 3}};
+  auto first = config::parseCaConfig(j.dump());
+  REQUIRE(first.ok());
+  auto again = config::parseCaConfig(config::serializeCaConfig(*first));
+  INFO((again.ok() ? "" : again.error().message));
+  REQUIRE(again.ok());
+  CHECK(again->server.threads == 4);
+  CHECK(again->server.ioThreads == 2);
+  CHECK(again->server.requestHeadMs == 2000);
+  CHECK(again->server.maxHeaderCount == 50);
+  CHECK(again->server.maxConnectionsPerSource == 7);
+  CHECK(again->server.queueWaitMs == 900);
+  CHECK(again->server.drainSeconds == 3);
+  CHECK(again->server.writeMs == 10'000);
+}
