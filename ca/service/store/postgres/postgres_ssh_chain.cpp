@@ -77,14 +77,8 @@ Result<std::vector<uint64_t>> pgRevokeSshChain(PGconn* conn, const std::string& 
   std::vector<uint64_t> revoked{serial};
   const std::string linked = reason + " (renewal chain of serial " + std::to_string(serial) + ")";
   for (size_t i = 1; i < chain.size(); ++i) {
-    // Only a link still unrevoked changes: one revoked before keeps its date and reason.
-    SSHCA_ASSIGN_OR_RETURN(PgResult r,
-                           pgExec(conn,
-                                  "UPDATE ssh_certificates SET revoked_at = $1, revocation_reason = $2 "
-                                  "WHERE ca_fingerprint = $3 AND serial = $4 AND revoked_at IS NULL",
-                                  PgParams().add(at).add(linked).add(caFingerprint).add(serialToColumn(chain[i])),
-                                  "revoking a renewal chain"));
-    if (std::string_view(PQcmdTuples(r.get())) == "1") revoked.push_back(chain[i]);
+    SSHCA_ASSIGN_OR_RETURN(bool changed, pgMarkSshCertificateRevoked(conn, caFingerprint, chain[i], linked, at));
+    if (changed) revoked.push_back(chain[i]);
   }
   return revoked;
 }

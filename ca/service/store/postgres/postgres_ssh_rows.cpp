@@ -177,15 +177,21 @@ Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn*
 
 // The UPDATE only touches an unrevoked row; when it touches none, a lookup
 // in the same transaction tells "unknown" from "revoked already".
-Status pgRevokeSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial,
-                              const std::string& reason, int64_t at) {
+Result<bool> pgMarkSshCertificateRevoked(PGconn* conn, const std::string& caFingerprint, uint64_t serial,
+                                         const std::string& reason, int64_t at) {
   SSHCA_ASSIGN_OR_RETURN(PgResult r,
                          pgExec(conn,
                                 "UPDATE ssh_certificates SET revoked_at = $1, revocation_reason = $2 "
                                 "WHERE ca_fingerprint = $3 AND serial = $4 AND revoked_at IS NULL",
                                 PgParams().add(at).add(reason).add(caFingerprint).add(serialToColumn(serial)),
                                 "revoking " + what(caFingerprint, serial)));
-  if (std::string_view(PQcmdTuples(r.get())) == "1") return okStatus();
+  return std::string_view(PQcmdTuples(r.get())) == "1";
+}
+
+Status pgRevokeSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial,
+                              const std::string& reason, int64_t at) {
+  SSHCA_ASSIGN_OR_RETURN(bool changed, pgMarkSshCertificateRevoked(conn, caFingerprint, serial, reason, at));
+  if (changed) return okStatus();
   SSHCA_ASSIGN_OR_RETURN(auto existing, pgSelectSshCertificateBySerial(conn, caFingerprint, serial));
   if (!existing)
     return makeError(ErrorCode::NotFound, "no certificate with " + what(caFingerprint, serial) + " in the database");

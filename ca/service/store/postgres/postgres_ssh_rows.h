@@ -34,6 +34,11 @@ Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFi
 Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn* conn, const std::string& caFingerprint,
                                                                          int64_t now);
 
+// Revokes the row if it is not revoked yet; false when nothing changed (an
+// unknown serial, or one revoked before, which keeps its date and reason).
+Result<bool> pgMarkSshCertificateRevoked(PGconn* conn, const std::string& caFingerprint, uint64_t serial,
+                                         const std::string& reason, int64_t at);
+
 // NotFound for an unknown serial, AlreadyExists if revoked already. Two
 // instances revoking one certificate at once: the row lock orders them and
 // the second finds it revoked.

@@ -72,8 +72,7 @@ namespace {
 Result<std::vector<uint64_t>> pgRevokeAndBump(PGconn* c, const std::string& caFingerprint, uint64_t serial,
                                               const std::string& reason, int64_t at) {
   SSHCA_ASSIGN_OR_RETURN(std::vector<uint64_t> revoked, pgRevokeSshChain(c, caFingerprint, serial, reason, at));
-  SSHCA_ASSIGN_OR_RETURN(uint64_t version, pgBumpKrlVersion(c));
-  (void)version;
+  SSHCA_RETURN_IF_ERROR(pgBumpKrlVersion(c));
   return revoked;
 }
 

@@ -20,20 +20,6 @@ constexpr const char* kChainSql = R"sql(
   SELECT s FROM up WHERE s <> ?2 UNION SELECT s FROM down WHERE s <> ?2
 )sql";
 
-// Only a row still unrevoked changes: a link revoked before keeps its date
-// and reason.
-Result<bool> revokeIfLive(SqliteConn db, const std::string& caFingerprint, uint64_t serial, const std::string& reason,
-                          int64_t at) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                         SqliteStatement::prepare(db,
-                                                  "UPDATE ssh_certificates SET revoked_at = ?, "
-                                                  "revocation_reason = ? WHERE ca_fingerprint = ? AND "
-                                                  "serial = ? AND revoked_at IS NULL"));
-  stmt.bind(1, at).bind(2, reason).bind(3, caFingerprint).bind(4, serialToColumn(serial));
-  SSHCA_RETURN_IF_ERROR(stmt.run());
-  return sqlite3_changes(db) == 1;
-}
-
 }  // namespace
 
 Status insertReplacementRow(SqliteConn db, const std::string& caFingerprint, uint64_t oldSerial, uint64_t newSerial,
@@ -78,7 +64,7 @@ Result<std::vector<uint64_t>> revokeSshChainRows(SqliteConn db, const std::strin
   std::vector<uint64_t> revoked{serial};
   const std::string linked = reason + " (renewal chain of serial " + std::to_string(serial) + ")";
   for (size_t i = 1; i < chain.size(); ++i) {
-    SSHCA_ASSIGN_OR_RETURN(bool changed, revokeIfLive(db, caFingerprint, chain[i], linked, at));
+    SSHCA_ASSIGN_OR_RETURN(bool changed, markSshCertificateRevoked(db, caFingerprint, chain[i], linked, at));
     if (changed) revoked.push_back(chain[i]);
   }
   return revoked;

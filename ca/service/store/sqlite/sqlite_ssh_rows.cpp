@@ -213,8 +213,8 @@ Status forEachSshCertificateRow(SqliteConn db, const SshCertificateVisitor& visi
 
 // The UPDATE only touches an unrevoked row; when it touches none, a lookup
 // in the same transaction tells "unknown" from "revoked already".
-Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
-                               const std::string& reason, int64_t at) {
+Result<bool> markSshCertificateRevoked(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
+                                       const std::string& reason, int64_t at) {
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
                          SqliteStatement::prepare(db,
                                                   "UPDATE ssh_certificates SET revoked_at = ?, "
@@ -222,7 +222,13 @@ Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, 
                                                   "serial = ? AND revoked_at IS NULL"));
   stmt.bind(1, at).bind(2, reason).bind(3, caFingerprint).bind(4, serialToColumn(serial));
   SSHCA_RETURN_IF_ERROR(stmt.run());
-  if (sqlite3_changes(db) == 1) return okStatus();
+  return sqlite3_changes(db) == 1;
+}
+
+Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
+                               const std::string& reason, int64_t at) {
+  SSHCA_ASSIGN_OR_RETURN(bool changed, markSshCertificateRevoked(db, caFingerprint, serial, reason, at));
+  if (changed) return okStatus();
   SSHCA_ASSIGN_OR_RETURN(auto existing, selectSshCertificateBySerial(db, caFingerprint, serial));
   std::string what = "serial " + std::to_string(serial) + " of CA " + caFingerprint;
   if (!existing) return makeError(ErrorCode::NotFound, "no certificate with " + what + " in the database");

@@ -38,6 +38,11 @@ Result<std::vector<SshCertificateRecord>> selectSshCertificates(SqliteConn db, c
 using SshCertificateVisitor = std::function<Status(SshCertificateRecord)>;
 Status forEachSshCertificateRow(SqliteConn db, const SshCertificateVisitor& visit);
 
+// Revokes the row if it is not revoked yet; false when nothing changed (an
+// unknown serial, or one revoked before, which keeps its date and reason).
+Result<bool> markSshCertificateRevoked(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
+                                       const std::string& reason, int64_t at);
+
 // NotFound for an unknown serial, AlreadyExists if revoked already.
 Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
                                const std::string& reason, int64_t at);

@@ -63,8 +63,7 @@ namespace {
 Result<std::vector<uint64_t>> revokeAndBump(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
                                             const std::string& reason, int64_t at) {
   SSHCA_ASSIGN_OR_RETURN(std::vector<uint64_t> revoked, revokeSshChainRows(db, caFingerprint, serial, reason, at));
-  SSHCA_ASSIGN_OR_RETURN(uint64_t version, bumpKrlVersion(db));
-  (void)version;
+  SSHCA_RETURN_IF_ERROR(bumpKrlVersion(db));
   return revoked;
 }
 
