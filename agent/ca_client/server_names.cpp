@@ -1,5 +1,7 @@
 #include "agent/ca_client/server_names.h"
 
+#include <vector>
+
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -59,11 +61,6 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 }  // namespace
-
-Result<std::vector<std::string>> serverCertificateNames(const std::string& host, int port) {
-  SSHCA_ASSIGN_OR_RETURN(ossl::X509Ptr leaf, fetchLeaf(host, port));
-  return namesOf(leaf.get());
-}
 
 Status checkServerNamesHost(const std::string& host, int port) {
   SSHCA_ASSIGN_OR_RETURN(ossl::X509Ptr leaf, fetchLeaf(host, port));

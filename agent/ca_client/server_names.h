@@ -5,15 +5,10 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "ca/core/common/result.h"
 
 namespace sshca::agent {
-
-// The DNS and IP names of the leaf certificate `host`:`port` presents
-// (fetched without verifying it: the caller only compares names).
-Result<std::vector<std::string>> serverCertificateNames(const std::string& host, int port);
 
 // Ok when the certificate at `host`:`port` is valid for `host` (DNS name
 // or IP address, as TLS clients check it); InvalidArgument naming the
