@@ -1,9 +1,10 @@
 #include "pam/pam_stack_order.h"
 
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <vector>
+
+#include "pam/trust_files.h"
 
 namespace sshca::pam {
 namespace {
@@ -72,8 +73,12 @@ Result<bool> visitRule(const std::string& dir, const std::vector<std::string>& w
 Status walk(const std::string& dir, const std::string& file, int depth, Found& found) {
   if (depth > kMaxIncludeDepth)
     return makeError(ErrorCode::PermissionDenied, "PAM configuration includes nest too deep at " + file);
-  std::ifstream in(file);
-  if (!in) return makeError(ErrorCode::PermissionDenied, "cannot read the PAM configuration " + file);
+  // Root's, as the stack PAM itself runs: a file someone else could write
+  // would let them vouch for an order that is not there.
+  auto content = readTrustedFile(file);
+  if (!content.ok())
+    return makeError(ErrorCode::PermissionDenied, "cannot read the PAM configuration: " + content.error().message);
+  std::istringstream in(*content);
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     auto w = words(line);

@@ -20,7 +20,7 @@ inline constexpr const char* kPamConfigDir = "/etc/pam.d";
 // PermissionDenied when a session line of pam_env.so precedes the first
 // session line of pam_sshca.so in `configDir`/`service`, or when that
 // line cannot be found (another file name, /etc/pam.conf, an unreadable
-// file): the order cannot be vouched for. The message names the file and
+// file, or one not owned by root or writable by group or others): the order cannot be vouched for. The message names the file and
 // line.
 Status checkSessionEnvironmentIsSshds(const std::string& configDir, const std::string& service);
 

@@ -1,6 +1,9 @@
 // Where pam_sshca's session line sits in its service's PAM stack
 // (pam/pam_stack_order.h): above every pam_env line, following @include,
 // include and substack, as Debian's /etc/pam.d/sshd is written.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <string>
 
@@ -68,4 +71,20 @@ TEST_CASE("PamStackOrderRefusesWhenItCannotFindItsOwnLine") {
   CHECK_FALSE(checkSessionEnvironmentIsSshds(dir.path(), "../sshd").ok());
   write(dir, "loop", "@include loop\n");
   CHECK_THAT(checkSessionEnvironmentIsSshds(dir.path(), "loop").error().message, Catch::Contains("nest too deep"));
+}
+
+TEST_CASE("PamStackOrderRefusesAnIncludedFileOthersCanWrite") {
+  if (geteuid() != 0) {
+    WARN("skipped: the files must be root's, as PAM's are");
+    return;
+  }
+  test::TempDir dir;
+  write(dir, "common-session", kCommonSession);
+  write(dir, "sshd", "@include common-session\nsession required pam_sshca.so ca_file=/etc/ssh/ca.pub\n");
+  REQUIRE(checkSessionEnvironmentIsSshds(dir.path(), "sshd").ok());
+  chmod(dir.file("common-session").c_str(), 0666);  // anyone could now add a pam_env line above ours
+  auto refused = checkSessionEnvironmentIsSshds(dir.path(), "sshd");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::PermissionDenied);
+  CHECK_THAT(refused.error().message, Catch::Contains("writable by group or others"));
 }
