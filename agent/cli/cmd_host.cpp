@@ -44,8 +44,11 @@ Status reloadAfterChange(const HostOptions& o) {
   }
   Status reloaded = reloadSshd(command);
   if (!reloaded.ok()) {
-    (void)writeFileAtomic(pending, "a host certificate changed; sshd was not reloaded\n", 0644);
-    return reloaded;
+    Status marked = writeFileAtomic(pending, "a host certificate changed; sshd was not reloaded\n", 0644);
+    if (marked.ok()) return reloaded;
+    // Without the marker the next run sees nothing to do: say so now.
+    const std::string lost = "; the next run will not retry the reload (" + marked.error().message + ")";
+    return makeError(reloaded.error().code, reloaded.error().message + lost + ": reload sshd by hand");
   }
   std::filesystem::remove(pending, ec);
   std::cerr << "sshca-agent: sshd reloaded\n";
