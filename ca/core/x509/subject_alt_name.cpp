@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ca/core/common/ascii_case.h"
+
 namespace sshca::x509 {
 
 namespace {
@@ -34,12 +36,6 @@ std::vector<std::string_view> labelsOf(std::string_view name) {
   }
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 Result<std::string> canonicalIp(std::span<const uint8_t> octets) {
   char buf[INET6_ADDRSTRLEN];
   int family = octets.size() == 4 ? AF_INET : octets.size() == 16 ? AF_INET6 : 0;
@@ -59,7 +55,7 @@ Result<SubjectAltName> parseIp(std::string_view text) {
 
 Result<SubjectAltName> parseDns(std::string_view text) {
   SSHCA_RETURN_IF_ERROR(checkDnsName(text));
-  return SubjectAltName{SubjectAltName::Kind::Dns, lower(text)};
+  return SubjectAltName{SubjectAltName::Kind::Dns, asciiLower(text)};
 }
 
 Result<SubjectAltName> fromGeneralName(const GENERAL_NAME* gn) {
@@ -119,7 +115,7 @@ Result<SubjectAltName> parseSubjectAltName(std::string_view text) {
   size_t colon = text.find(':');
   if (colon == std::string_view::npos)
     return makeError(ErrorCode::InvalidArgument, "SAN '" + std::string(text) + "' must be DNS:name or IP:address");
-  std::string kind = lower(text.substr(0, colon));
+  std::string kind = asciiLower(text.substr(0, colon));
   std::string_view value = text.substr(colon + 1);
   if (kind == "dns") return parseDns(value);
   if (kind == "ip") return parseIp(value);

@@ -1,18 +1,13 @@
 #include "ca/service/policy/identity_denial.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "ca/core/common/ascii_case.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 
 namespace sshca::policy {
 
 namespace {
-
-std::string lowerCase(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 void addOnce(std::vector<store::DenyKey>& keys, const char* kind, const std::string& value) {
   if (value.empty()) return;
@@ -26,9 +21,9 @@ std::vector<store::DenyKey> denyKeysFor(const Identity& who, const ssh::CertTemp
   std::vector<store::DenyKey> keys;
   addOnce(keys, store::kDenySubject, who.subject);
   addOnce(keys, store::kDenySubject, who.sub);
-  addOnce(keys, store::kDenyEmail, lowerCase(who.email));
+  addOnce(keys, store::kDenyEmail, asciiLower(who.email));
   // An OIDC subject is the email when the identity provider gave one.
-  if (who.subject.find('@') != std::string::npos) addOnce(keys, store::kDenyEmail, lowerCase(who.subject));
+  if (who.subject.find('@') != std::string::npos) addOnce(keys, store::kDenyEmail, asciiLower(who.subject));
   addOnce(keys, store::kDenyKeyId, tmpl.keyId);
   addOnce(keys, store::kDenyKeyFingerprint, ssh::fingerprintSha256(tmpl.key));
   return keys;
@@ -43,7 +38,7 @@ Status refuseIfDenied(const std::vector<store::DeniedIdentity>& found) {
 
 Result<store::DenyKey> normalizedDenyKey(const std::string& kind, const std::string& value) {
   if (value.empty()) return makeError(ErrorCode::InvalidArgument, "a denied " + kind + " must not be empty");
-  if (kind == store::kDenyEmail) return store::DenyKey{kind, lowerCase(value)};
+  if (kind == store::kDenyEmail) return store::DenyKey{kind, asciiLower(value)};
   if (kind == store::kDenySubject || kind == store::kDenyKeyId || kind == store::kDenyKeyFingerprint)
     return store::DenyKey{kind, value};
   return makeError(ErrorCode::InvalidArgument, "unknown kind of denial: " + kind);

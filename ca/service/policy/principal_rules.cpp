@@ -1,20 +1,14 @@
 #include "ca/service/policy/principal_rules.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "ca/core/common/ascii_case.h"
 #include "ca/core/common/quote_caller.h"
 
 namespace sshca::policy {
 namespace {
 
 Error denied(std::string why) { return makeError(ErrorCode::PermissionDenied, std::move(why)); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 std::string_view localPart(std::string_view email) {
   size_t at = email.rfind('@');
@@ -23,7 +17,7 @@ std::string_view localPart(std::string_view email) {
 
 std::string domainOf(std::string_view email) {
   size_t at = email.rfind('@');
-  return at == std::string_view::npos ? std::string{} : lower(email.substr(at + 1));
+  return at == std::string_view::npos ? std::string{} : asciiLower(email.substr(at + 1));
 }
 
 // The same characters ssh::validateTemplate refuses in user principals,
@@ -62,7 +56,7 @@ Status checkAdmission(const Identity& who, const PrincipalRules& rules) {
   if (!rules.allowedDomains.empty()) {
     std::string domain = domainOf(who.email);
     bool allowed = std::any_of(rules.allowedDomains.begin(), rules.allowedDomains.end(),
-                               [&](const std::string& d) { return lower(d) == domain; });
+                               [&](const std::string& d) { return asciiLower(d) == domain; });
     if (!allowed) return denied("the email domain of " + quoteCaller(name) + " is not one this provisioner accepts");
   }
   for (const auto& g : rules.requiredGroups)
@@ -101,7 +95,7 @@ std::string_view principalClaimName(PrincipalClaim claim) {
 }
 
 std::string sanitizedEmailLocal(std::string_view email) {
-  std::string local = lower(localPart(email));
+  std::string local = asciiLower(localPart(email));
   if (size_t plus = local.find('+'); plus != std::string::npos) local.erase(plus);
   for (char& c : local) {
     bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
