@@ -107,10 +107,10 @@ ApiResponse ApiHandlers::sshConfig(std::string_view body) {
   return jsonResponse(200, renderSshConfig(request->type, *templates));
 }
 
-ApiResponse ApiHandlers::sshCheckHost(std::string_view body) {
+ApiResponse ApiHandlers::sshCheckHost(std::string_view body, const std::string& clientAddress) {
   auto principal = parseSshCheckHostRequest(body);
   if (!principal.ok()) return errorResponse(principal.error());
-  auto exists = authority_.sshHostExists(*principal);
+  auto exists = authority_.sshHostExists(*principal, clientAddress);
   if (!exists.ok()) return errorResponse(exists.error());
   return jsonResponse(200, renderHostExists(*exists));
 }

@@ -54,7 +54,7 @@ class ApiHandlers {
   // POST /ssh/config: {"userTemplates"|"hostTemplates": [...]}.
   ApiResponse sshConfig(std::string_view body);
   // POST /ssh/check-host: {"exists": bool}.
-  ApiResponse sshCheckHost(std::string_view body);
+  ApiResponse sshCheckHost(std::string_view body, const std::string& clientAddress);
   // GET /provisioners/{kid}/encrypted-key: {"key": JWE}.
   ApiResponse provisionerEncryptedKey(std::string_view kid);
   ApiResponse signSsh(std::string_view body, const std::string& clientAddress);

@@ -142,7 +142,9 @@ class AuthorityApi {
     return makeError(ErrorCode::NotFound, "this CA serves no SSH configuration templates");
   }
   // Whether an unexpired, unrevoked host certificate names `principal`.
-  virtual Result<bool> sshHostExists(const std::string& /*principal*/) {
+  // Unauthenticated, so the address limit applies as to every other call
+  // that reads the database.
+  virtual Result<bool> sshHostExists(const std::string& /*principal*/, const std::string& /*clientAddress*/) {
     return makeError(ErrorCode::Unsupported, "this CA does not answer host checks");
   }
   // A JWK provisioner's encrypted private key (step's encryptedKey, a JWE),

@@ -77,10 +77,10 @@ RouteTable apiRoutes(ApiHandlers& h) {
   // step-ca also routes /ssh/config/{type}; the body's type decides.
   for (const char* path : {"/ssh/config", "/ssh/config/user", "/ssh/config/host"})
     t.add("POST", path, [&h](const RouteRequest& r) { return h.sshConfig(r.body); });
-  t.add("POST", "/ssh/check-host", [&h](const RouteRequest& r) { return h.sshCheckHost(r.body); });
   get("/ssh/krl", [&h] { return h.krl(); });
   get("/ssh/krl.sig", [&h] { return h.krlSignature(); });
   get("/provisioners", [&h] { return h.provisioners(); });
+  post("/ssh/check-host", &ApiHandlers::sshCheckHost);
   post("/ssh/sign", &ApiHandlers::signSsh);
   post("/ssh/renew", &ApiHandlers::renewSsh);
   post("/ssh/rekey", &ApiHandlers::rekeySsh);

@@ -132,7 +132,8 @@ Result<std::vector<api::SshConfigTemplate>> Authority::sshConfig(const api::SshC
   return renderSshConfig(request.type, request.data, keys);
 }
 
-Result<bool> Authority::sshHostExists(const std::string& principal) {
+Result<bool> Authority::sshHostExists(const std::string& principal, const std::string& clientAddress) {
+  SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(clientAddress));
   return store_->hasHostPrincipal(principal, static_cast<uint64_t>(clock_()));
 }
 

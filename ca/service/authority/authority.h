@@ -79,7 +79,7 @@ class Authority final : public api::AuthorityApi {
   Result<std::string> krlSignature() override;
   Result<std::vector<api::ProvisionerInfo>> provisioners() override;
   Result<std::vector<api::SshConfigTemplate>> sshConfig(const api::SshConfigRequest& request) override;
-  Result<bool> sshHostExists(const std::string& principal) override;
+  Result<bool> sshHostExists(const std::string& principal, const std::string& clientAddress) override;
   Result<std::string> provisionerEncryptedKey(const std::string& kid) override;
 
  private:

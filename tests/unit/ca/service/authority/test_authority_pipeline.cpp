@@ -84,7 +84,7 @@ struct Fixture {
   int64_t now = kNow;
   std::unique_ptr<Authority> authority;
 
-  Fixture() {
+  explicit Fixture(const std::function<void(AuthorityParts&)>& adjust = {}) {
     AuthorityParts parts;
     parts.caUrl = "https://ca.test:8443";
     parts.userCa = userCa;
@@ -100,6 +100,7 @@ struct Fixture {
       return makeError(ErrorCode::Unavailable, "token gone");
     };
     parts.clock = [this] { return now; };
+    if (adjust) adjust(parts);
     authority = Authority::fromParts(std::move(parts)).value();
   }
 
@@ -332,4 +333,43 @@ TEST_CASE("AuthorityRefusesADeniedIdentityAndSpendsNothing", "[authority][deny]"
   REQUIRE(f.store->addDenied({{store::kDenySubject, "alice"}, "left", kNow}).ok());
   json bob = {{"iss", "admin"}, {"sub", "bob"}, {"jti", "bob-1"}, {"principals", {"bob"}}};
   CHECK(f.authority->signSsh(request(bob)).ok());
+}
+
+TEST_CASE("AuthorityRefusesADeniedEmailInAnyCase", "[authority][deny]") {
+  Fixture f;
+  REQUIRE(f.store->addDenied({{store::kDenyEmail, "alice@example.com"}, "offboarded", kNow}).ok());
+  json claims = aliceClaims("email-1");
+  claims["sub"] = "Alice@Example.COM";  // an OIDC subject is the email when the IdP gave one
+  auto out = f.authority->signSsh(request(claims));
+  REQUIRE_FALSE(out.ok());
+  CHECK(out.error().code == ErrorCode::PermissionDenied);
+  CHECK_THAT(out.error().message, Catch::Contains("offboarded"));
+  CHECK(f.rows("Alice@Example.COM (admin)") == 0);
+  REQUIRE(f.store->removeDenied({store::kDenyEmail, "alice@example.com"}).ok());
+  CHECK(f.authority->signSsh(request(claims)).ok());  // the refused token was not spent
+}
+
+// A request over its provisioner's share is refused before anything is
+// signed: no row, and its token is not spent (it works once the bucket
+// refills, which here takes 1,000 s).
+TEST_CASE("AuthorityRateLimitRefusesBeforeSpendingTheToken", "[authority][rate-limit]") {
+  Fixture f([](AuthorityParts& parts) { parts.perProvisioner = {0.001, 1}; });
+  REQUIRE(f.authority->signSsh(request(aliceClaims("first"))).ok());
+  const size_t before = f.rows();
+  auto out = f.authority->signSsh(request(aliceClaims("second")));
+  REQUIRE_FALSE(out.ok());
+  CHECK(out.error().code == ErrorCode::RateLimited);
+  CHECK(f.rows() == before);
+  CHECK_FALSE(f.store->tokenUsed("second", "admin").value());
+  CHECK(f.store->tokenUsed("first", "admin").value());
+}
+
+TEST_CASE("AuthorityLimitsHostChecksByAddress", "[authority][rate-limit]") {
+  Fixture f([](AuthorityParts& parts) { parts.perAddress = {0.001, 2}; });
+  CHECK(f.authority->sshHostExists("web1", "192.0.2.1").ok());
+  CHECK(f.authority->sshHostExists("web2", "192.0.2.1").ok());
+  auto third = f.authority->sshHostExists("web3", "192.0.2.1");
+  REQUIRE_FALSE(third.ok());
+  CHECK(third.error().code == ErrorCode::RateLimited);
+  CHECK(f.authority->sshHostExists("web3", "192.0.2.2").ok());  // another source is served
 }
