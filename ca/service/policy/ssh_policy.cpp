@@ -90,7 +90,6 @@ Result<ssh::CertTemplate> applySshPolicy(const Identity& who, const SshSignReque
   if (!req.keyId.empty() && req.keyId != who.subject)
     return denied("key ID " + quoteCaller(req.keyId) + " does not match the authenticated subject " +
                   quoteCaller(who.subject));
-  SSHCA_RETURN_IF_ERROR(ssh::checkSubjectKey(req.key));
   const SshTypePolicy& tp = req.certType == ssh::CertType::User ? policy.user : policy.host;
   SSHCA_ASSIGN_OR_RETURN(auto principals, choosePrincipals(who, req));
   SSHCA_RETURN_IF_ERROR(checkPatterns(principals, tp));

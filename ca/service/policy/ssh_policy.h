@@ -33,7 +33,7 @@ struct SshPolicy {
 
 // What the caller asked for (the body of POST /ssh/sign, parsed).
 struct SshSignRequest {
-  PublicKey key;
+  PublicKey key;  // already passed checkSubjectKey: the authority checks it before the token
   ssh::CertType certType = ssh::CertType::User;
   std::string keyId{};                    // must equal identity.subject when given
   std::vector<std::string> principals{};  // empty = everything the identity allows

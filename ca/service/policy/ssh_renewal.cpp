@@ -75,7 +75,6 @@ Result<ssh::CertTemplate> applySshRenewPolicy(const ssh::Certificate& current, c
 
 Result<ssh::CertTemplate> applySshRekeyPolicy(const ssh::Certificate& current, const PublicKey& newKey,
                                               const SshPolicy& policy, uint64_t now) {
-  SSHCA_RETURN_IF_ERROR(ssh::checkSubjectKey(newKey));
   return replacement(current, newKey, policy, now);
 }
 
