@@ -2,6 +2,7 @@
 #pragma once
 
 #include <iostream>
+#include <string>
 
 #include "ca/core/common/result.h"
 
@@ -15,6 +16,9 @@ struct CliExit {
 };
 
 [[noreturn]] inline void fail(Error e) { throw CliExit{std::move(e)}; }
+
+// Arguments that do not fit together, found after parsing: `fail(usage(...))`.
+inline Error usage(std::string message) { return makeError(ErrorCode::InvalidArgument, std::move(message)); }
 
 // Unwraps a Result or fails the command with its error.
 template <class T>

@@ -29,8 +29,6 @@ struct CertListOptions {
 // shown with U+FFFD rather than failing the listing.
 constexpr auto kReplaceInvalid = nlohmann::json::error_handler_t::replace;
 
-Error usage(std::string message) { return makeError(ErrorCode::InvalidArgument, std::move(message)); }
-
 std::optional<std::string> given(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }

@@ -28,8 +28,6 @@ struct DenyOptions {
 // shown with U+FFFD rather than failing the listing.
 constexpr auto kReplaceInvalid = nlohmann::json::error_handler_t::replace;
 
-Error usage(std::string message) { return makeError(ErrorCode::InvalidArgument, std::move(message)); }
-
 store::DenyKey keyFrom(const DenyOptions& o) {
   int given = !o.subject.empty() + !o.email.empty() + !o.keyId.empty() + !o.fingerprint.empty();
   if (given != 1) fail(usage("give exactly one of --subject, --email, --key-id and --key-fingerprint"));

@@ -20,8 +20,6 @@ struct OidcAddOptions {
   bool allowUnverifiedEmail = false;
 };
 
-Error usage(std::string message) { return makeError(ErrorCode::InvalidArgument, std::move(message)); }
-
 // GROUP=PRINCIPAL; an empty principal ("ssh-users=") admits the group
 // without granting a name (useful with --required-group).
 void addGroupRule(policy::PrincipalRules& rules, const std::string& spec) {

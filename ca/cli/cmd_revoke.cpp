@@ -33,8 +33,6 @@ struct CaFingerprint {
   std::string fingerprint;
 };
 
-Error usage(std::string message) { return makeError(ErrorCode::InvalidArgument, std::move(message)); }
-
 // The store keys certificates by their CA key's fingerprint: read the
 // public halves from the token (the same keys serve signs with). Public key
 // objects need no login, so revoking never reads the PIN.

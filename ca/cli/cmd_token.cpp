@@ -28,8 +28,6 @@ struct TokenOptions {
 // many tokens instead of one each.
 constexpr unsigned kMaxTokenCount = 100000;
 
-Error usage(std::string message) { return makeError(ErrorCode::InvalidArgument, std::move(message)); }
-
 std::vector<std::string> splitPrincipals(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;
