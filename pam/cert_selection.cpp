@@ -9,12 +9,6 @@
 namespace sshca::pam {
 namespace {
 
-Status checkPrincipal(const ssh::Certificate& cert, const std::vector<std::string>& accepted) {
-  for (const auto& p : cert.principals)
-    if (std::find(accepted.begin(), accepted.end(), p) != accepted.end()) return okStatus();
-  return makeError(ErrorCode::PermissionDenied, "no principal of the certificate is accepted for this user");
-}
-
 // force-command: a certificate limited to one command must not open a
 // root shell through sudo. source-address: honoured against PAM_RHOST when
 // that is a literal address; otherwise refused (fail closed). Anything
@@ -73,9 +67,15 @@ Result<ssh::Certificate> checkAuthCertificate(std::span<const uint8_t> blob, con
   SSHCA_RETURN_IF_ERROR(checkNotRevoked(cert, trust.krl));
   auto opts = checkCriticalOptions(cert, ctx.remoteAddress);
   if (!opts.ok()) return std::move(opts).error().context(describe(cert));
-  auto principal = checkPrincipal(cert, ctx.acceptedPrincipals);
+  auto principal = checkNamesAcceptedPrincipal(cert, ctx.acceptedPrincipals);
   if (!principal.ok()) return std::move(principal).error().context(describe(cert));
   return cert;
+}
+
+Status checkNamesAcceptedPrincipal(const ssh::Certificate& cert, const std::vector<std::string>& accepted) {
+  for (const auto& p : cert.principals)
+    if (std::find(accepted.begin(), accepted.end(), p) != accepted.end()) return okStatus();
+  return makeError(ErrorCode::PermissionDenied, "no principal of the certificate is accepted for this user");
 }
 
 Selection selectCertificates(const std::vector<Bytes>& blobs, const TrustAnchors& trust, const SelectionContext& ctx) {

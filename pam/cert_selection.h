@@ -36,6 +36,8 @@ bool isCertificateBlob(std::span<const uint8_t> blob);
 Result<ssh::Certificate> parseTrustedCertificate(std::span<const uint8_t> blob, const std::vector<PublicKey>& caKeys);
 // Unauthenticated when the KRL revokes it (no KRL: never).
 Status checkNotRevoked(const ssh::Certificate& cert, const std::optional<ssh::Krl>& krl);
+// PermissionDenied unless the certificate names one of `accepted`.
+Status checkNamesAcceptedPrincipal(const ssh::Certificate& cert, const std::vector<std::string>& accepted);
 
 // All the checks for authentication; the error says which one failed.
 Result<ssh::Certificate> checkAuthCertificate(std::span<const uint8_t> blob, const TrustAnchors& trust,

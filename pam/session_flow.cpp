@@ -1,7 +1,5 @@
 #include "pam/session_flow.h"
 
-#include <algorithm>
-
 #include "pam/auth_flow.h"
 #include "pam/auth_info.h"
 #include "pam/cert_selection.h"
@@ -15,8 +13,7 @@ namespace {
 // ours that names somebody else never opens this user's session, whatever
 // put it into SSH_AUTH_INFO_0.
 Status checkNamesUser(const ssh::Certificate& cert, const std::vector<std::string>& accepted, const std::string& user) {
-  for (const auto& p : cert.principals)
-    if (std::find(accepted.begin(), accepted.end(), p) != accepted.end()) return okStatus();
+  if (checkNamesAcceptedPrincipal(cert, accepted).ok()) return okStatus();
   return makeError(ErrorCode::PermissionDenied,
                    "certificate serial " + std::to_string(cert.serial) + " names no principal accepted for " + user);
 }
