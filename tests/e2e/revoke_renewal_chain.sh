@@ -11,19 +11,17 @@
 #    renewalGracePeriod: past it refused (nothing issued), within it ok;
 #    a grace with allowRenewalAfterExpiry false is a configuration error.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/refusals.sh"  # rows, spent, get
 require_root
 AGENT="$BUILD_DIR/bin/sshca-agent"
 start_ca
 cd "$T"
 AGENT_CA_URL=$(jq -r .url "$CFG")
 CONF="$T/agent"
-issued() { sqlite3 "$DB" 'SELECT count(*) FROM ssh_certificates'; }
-spent() { sqlite3 "$DB" 'SELECT count(*) FROM used_tokens'; }
 revoked() { sqlite3 "$DB" "SELECT count(*) FROM ssh_certificates WHERE revoked_at IS NOT NULL AND serial = $1"; }
 serial_of() { ssh-keygen -L -f "$1" | awk '/Serial:/ {print $2}'; }
 # sqlite holds serials as signed 64-bit integers.
 signed() { python3 -c 'import sys; s=int(sys.argv[1]); print(s-2**64 if s>=2**63 else s)' "$1"; }
-get() { curl -s -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" "$CA_URL$1"; }
 listed_in_krl() { [ "$(get /ssh/krl)" = 200 ] && ! ssh-keygen -Q -f "$T/out" "$1" >/dev/null 2>&1; }
 
 "$AGENT" bootstrap --ca-url "$AGENT_CA_URL" --fingerprint "$(root_fingerprint)" --config-dir "$CONF" \
@@ -44,10 +42,10 @@ renew() { # NAME: renew --force with the certificate in place; the agent's exit 
 refused_renewal() {
   cp "$3" "$T/$2/key-cert.pub"
   local before_issued before_spent
-  before_issued=$(issued); before_spent=$(spent)
+  before_issued=$(rows); before_spent=$(spent)
   expect_fail "$1" renew "$2"
   if grep -qF -- "$4" "$T/renew.err"; then pass "$1: says '$4'"; else fail "$1: no '$4' in: $(cat "$T/renew.err")"; fi
-  check "$1: nothing issued" test "$(issued)" = "$before_issued"
+  check "$1: nothing issued" test "$(rows)" = "$before_issued"
   check "$1: no token spent" test "$(spent)" = "$before_spent"
 }
 
@@ -112,10 +110,10 @@ restart
 refused_renewal "an expired certificate without a grace is refused" four "$T/four/expired" "expired at"
 set_config '(.provisioners[] | select(.type == "sshpop")) |= (del(.allowRenewalAfterExpiry) | .renewalGracePeriod = "1h")'
 restart
-before=$(issued)
+before=$(rows)
 cp "$T/four/expired" "$T/four/key-cert.pub"
 check "an expired certificate within the grace renews" renew four
-check "... one certificate issued" test "$(issued)" = $((before + 1))
+check "... one certificate issued" test "$(rows)" = $((before + 1))
 new_end=$(date -d "$(ssh-keygen -L -f "$T/four/key-cert.pub" | awk '/Valid:/ {print $5}')" +%s)
 check "... and valid now" test "$new_end" -gt "$(date +%s)"
 

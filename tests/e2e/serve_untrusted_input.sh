@@ -6,10 +6,9 @@
 # message, that the server still answers, and that nothing was recorded or
 # spent: the very token of each refused request then signs a good request.
 source "$(dirname "$0")/../lib/common.sh"
-source "$(dirname "$0")/../lib/refusals.sh"  # rows, get, post
+source "$(dirname "$0")/../lib/refusals.sh"  # rows, spent, get, post
 cd "$T"
 
-spent() { sqlite3 "$DB" 'select count(*) from used_tokens'; }
 revoked() { sqlite3 "$DB" 'select count(*) from ssh_certificates where revoked_at is not null'; }
 user_token() { "$SSHCA" token user alice --principals alice --config "$CFG"; }
 ssh-keygen -q -t ed25519 -N '' -f "$T/good"

@@ -3,6 +3,7 @@
 # and $DB, the SQLite database, as start_ca sets them):
 #
 #   rows                        the certificate rows in the database
+#   spent                       the one-time tokens recorded as used
 #   get PATH                    GET; prints the HTTP status, the body in $T/out
 #   post FILE [PATH]            POSTs FILE as the JSON body to PATH (default
 #                               $SIGN_PATH: /ssh/sign unless the test sets it
@@ -20,6 +21,7 @@
 SIGN_PATH=/ssh/sign
 
 rows() { sqlite3 "$DB" 'select count(*) from ssh_certificates'; }
+spent() { sqlite3 "$DB" 'select count(*) from used_tokens'; }
 get() { curl -s -o "$T/out" -w '%{http_code}' --max-time 10 --cacert "$ROOT" "$CA_URL$1"; }
 post() {
   curl -s -o "$T/out" -w '%{http_code}' --max-time 20 --cacert "$ROOT" -X POST \
