@@ -6,6 +6,8 @@
 namespace sshca::authority {
 namespace {
 
+constexpr double kSweepSeconds = 1;
+
 double steadySeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -16,6 +18,7 @@ RateLimiter::RateLimiter(RateLimit limit, std::string what, size_t maxKeys, std:
     : limit_(limit), what_(std::move(what)), maxKeys_(maxKeys), clock_(clock ? std::move(clock) : steadySeconds) {
   limit_.burst = std::max(limit_.burst, 1.0);
   overflow_ = {limit_.burst, clock_()};
+  lastSweep_ = overflow_.at - kSweepSeconds;
 }
 
 void RateLimiter::forgetFullLocked(double now) {
@@ -32,7 +35,10 @@ Status RateLimiter::admit(const std::string& key) {
   std::lock_guard lock(mu_);
   const double now = clock_();
   auto it = buckets_.find(key);
-  if (it == buckets_.end() && buckets_.size() >= maxKeys_) forgetFullLocked(now);
+  if (it == buckets_.end() && buckets_.size() >= maxKeys_ && now - lastSweep_ >= kSweepSeconds) {
+    forgetFullLocked(now);
+    lastSweep_ = now;
+  }
   Bucket* b = &overflow_;
   if (it != buckets_.end())
     b = &it->second;

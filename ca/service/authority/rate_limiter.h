@@ -24,7 +24,9 @@ class RateLimiter {
   // `what` names the key in messages ("from this address"). At most maxKeys
   // buckets are kept: full buckets are forgotten first (a full bucket is
   // the same as none); past that, new keys share one bucket, so a flood of
-  // addresses cannot grow memory without bound.
+  // addresses cannot grow memory without bound. Forgetting walks every
+  // bucket, so it runs at most once a second: a flood of new addresses
+  // cannot make each request pay for a walk of the whole map.
   RateLimiter(RateLimit limit, std::string what, size_t maxKeys = 100000, std::function<double()> clock = nullptr);
 
   // One request for `key`: ok, or RateLimited.
@@ -44,6 +46,7 @@ class RateLimiter {
   std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;  // guarded by mu_
   Bucket overflow_{0, 0};                            // guarded by mu_
+  double lastSweep_ = 0;                             // guarded by mu_; of clock_
 };
 
 }  // namespace sshca::authority

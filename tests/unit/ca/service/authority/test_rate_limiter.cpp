@@ -60,3 +60,21 @@ TEST_CASE("RateLimiterBoundsItsKeys", "[limits]") {
   CHECK(limiter.admit("e").ok());
   CHECK(limiter.admit("f").ok());
 }
+
+// A full map is walked at most once a second: in between, new keys share
+// the overflow bucket even when old buckets could be forgotten.
+TEST_CASE("RateLimiterForgetsAtMostOnceASecond", "[limits]") {
+  FakeClock clock;
+  RateLimiter limiter({4, 1}, "from this address", 2, clock.fn());
+  CHECK(limiter.admit("a").ok());
+  CHECK(limiter.admit("b").ok());
+  CHECK(limiter.admit("c").ok());  // walked, nothing to forget: the overflow bucket
+  clock.now += 0.5;                // a and b full again, the overflow bucket too
+  CHECK(limiter.admit("d").ok());  // no walk yet: the overflow bucket's one token
+  CHECK_FALSE(limiter.admit("e").ok());
+  clock.now += 0.6;  // a walk is due: a and b are forgotten
+  CHECK(limiter.admit("f").ok());
+  CHECK(limiter.admit("g").ok());
+  CHECK(limiter.admit("h").ok());  // the overflow bucket, refilled
+  CHECK_FALSE(limiter.admit("i").ok());
+}
