@@ -12,19 +12,10 @@
 #include <cstddef>
 #include <string>
 
+#include "agent/ca_client/response_limits.h"
 #include "ca/core/common/result.h"
 
 namespace sshca::agent {
-
-struct ResponseLimits {
-  size_t maxBytes;
-  std::chrono::seconds deadline;  // from the request's start to its last body byte
-};
-
-// JSON answers of the CA and the identity provider: a few KiB in practice.
-inline constexpr ResponseLimits kJsonAnswerLimits{1u << 20, std::chrono::seconds(120)};
-// The CA's KRL: 64 MiB holds several million revoked serials.
-inline constexpr ResponseLimits kKrlLimits{64u << 20, std::chrono::seconds(600)};
 
 struct BoundedResponse {
   int status;

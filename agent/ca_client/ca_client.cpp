@@ -144,13 +144,11 @@ Result<CaClient> CaClient::unverified(const std::string& url) {
   return CaClient(std::move(impl));
 }
 
-Result<std::string> CaClient::get(const std::string& path) const {
-  // The KRL is the one large answer; everything else is a small JSON document.
-  bool krl = path == "/ssh/krl" || path == "/1.0/ssh/krl";
+Result<std::string> CaClient::get(const std::string& path, const ResponseLimits& limits) const {
   httplib::Request req;
   req.method = "GET";
   req.path = impl_->basePath + path;
-  return impl_->exchange("GET " + path, req, krl ? kKrlLimits : kJsonAnswerLimits);
+  return impl_->exchange("GET " + path, req, limits);
 }
 
 Result<std::string> CaClient::postJson(const std::string& path, const std::string& body) const {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "agent/ca_client/response_limits.h"
 #include "ca/core/common/result.h"
 
 namespace sshca::agent {
@@ -38,9 +39,9 @@ class CaClient {
 
   // The body of a 2xx answer; otherwise an Error with the CA's message and
   // a code from the HTTP status (401 unauthenticated, 409 replayed, ...).
-  // Answers are bounded (agent/ca_client/bounded_response.h): 64 MiB and
-  // 10 min for /ssh/krl, 1 MiB and 2 min for anything else.
-  Result<std::string> get(const std::string& path) const;
+  // Answers are bounded (agent/ca_client/response_limits.h): by default
+  // 1 MiB and 2 min, a JSON answer; the KRL's caller passes kKrlLimits.
+  Result<std::string> get(const std::string& path, const ResponseLimits& limits = kJsonAnswerLimits) const;
   Result<std::string> postJson(const std::string& path, const std::string& body) const;
 
   void setRetry(RetryPolicy policy);

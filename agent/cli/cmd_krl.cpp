@@ -18,7 +18,7 @@ void runSync(const KrlOptions& o) {
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
   ca.client.setRetry(kScheduledRetry);
   KrlDownload d;
-  d.krl = orFail(ca.client.get("/ssh/krl"));
+  d.krl = orFail(ca.client.get("/ssh/krl", kKrlLimits));
   d.signature = orFail(ca.client.get("/ssh/krl.sig"));
   auto r = installVerifiedKrl(d, ca.state.userCaKeys, o.out);
   if (!r.ok()) fail(std::move(r).error().context("krl sync: " + o.out + " left as it was"));
