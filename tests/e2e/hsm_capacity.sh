@@ -6,7 +6,7 @@
 # once, answers 503 with Retry-After past hsm.signWaitMs, and /health keeps
 # answering.
 source "$(dirname "$0")/../lib/common.sh"
-source "$(dirname "$0")/../lib/refusals.sh"  # rows, get
+source "$(dirname "$0")/../lib/refusals.sh"  # rows, get, post
 source "$(dirname "$0")/../lib/fault.sh"
 require_fault_module
 LOADGEN="$BUILD_DIR/bin/sshca-loadgen"
@@ -71,11 +71,30 @@ check "at most 2 signatures at once on the token" test "$(fault_count max-concur
 # 300 ms of waiting and a 50 ms signature; generous for a loaded machine.
 check "no request waited much longer than the wait deadline" \
   python3 -c "import sys; sys.exit(0 if float('$(result max)') < 5000 else 1)"
-check "the 503s carry Retry-After, the log line says busy" grep -q '"reason":"[^"]*is busy' "$T/serve.log"
+check "the log line says the token is busy" grep -q '"reason":"[^"]*is busy' "$T/serve.log"
 echo "  ($(grep RESULT "$T/loadgen.out"))"
 
-# ---- rate limits: 429 with Retry-After, before anything is checked ----
+# ---- the 503 itself: 4 requests at once, 2 signing for 3 s each ----
+fault_set "sign-delay-ms = 3000"
+"$SSHCA" token user alice --principals alice --ttl 10m --config "$CFG" --count 4 >"$T/busy"
+pids=()
+for i in 1 2 3 4; do
+  jq -nc --arg pk "$(cut -d' ' -f2 "$T/id.pub")" --arg ott "$(sed -n "${i}p" "$T/busy")" \
+    '{publicKey: $pk, ott: $ott}' >"$T/busy.$i.json"
+  curl -s -D "$T/busy.$i.headers" -o "$T/busy.$i.out" -w '%{http_code}' --max-time 30 --cacert "$ROOT" \
+    -X POST -H 'Content-Type: application/json' --data-binary @"$T/busy.$i.json" "$CA_URL/ssh/sign" \
+    >"$T/busy.$i.status" &
+  pids+=($!)
+done
+wait "${pids[@]}" || true
+busy=$(grep -l '^503$' "$T"/busy.*.status | head -n 1)
+check "a request past the wait got 503" test -n "$busy"
+check "the 503 carries Retry-After" grep -qi '^retry-after: [0-9]' "${busy%.status}.headers"
+check "its body says unavailable" test "$(jq -r .code "${busy%.status}.out")" = unavailable
 fault_clear
+check "its token was not spent: it signs now" test "$(post "${busy%.status}.json")" = 201
+
+# ---- rate limits: 429 with Retry-After, before anything is checked ----
 kill "$CA_PID"; wait "$CA_PID" 2>/dev/null || true
 jq '.limits = {perAddress: {perSecond: 0.01, burst: 5}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new"
 mv "$CFG.new" "$CFG"
