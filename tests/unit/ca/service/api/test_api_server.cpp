@@ -334,6 +334,50 @@ TEST_CASE("OversizedBodyAnswers413Json", "[api]") {
   CHECK(f.authority.calls() == 0);
 }
 
+namespace {
+
+// The first line of the server's answer to `request`, sent byte for byte
+// over TLS (openssl s_client: no HTTP client would send these heads).
+std::string statusLineFor(Fixture& f, const std::string& request) {
+  fs::path file = fs::path(f.tls.dir.path()) / "request.raw";
+  {
+    std::FILE* out = std::fopen(file.c_str(), "w");
+    REQUIRE(out);
+    std::fwrite(request.data(), 1, request.size(), out);
+    std::fclose(out);
+  }
+  auto answer = run("timeout 20 openssl s_client -quiet -verify_return_error -CAfile '" + f.tls.caPem.string() +
+                    "' -connect 127.0.0.1:" + std::to_string(f.server->port()) + " < '" + file.string() + "'");
+  return answer.out.substr(0, answer.out.find("\r\n"));
+}
+
+}  // namespace
+
+// Heads the front door refuses, each before the authority hears of it.
+TEST_CASE("MalformedHeadsAreRefusedBeforeTheAuthority", "[api]") {
+  Fixture f;
+  const std::string body = signBody();
+  const std::string length = std::to_string(body.size());
+  const std::string sign = "POST /ssh/sign HTTP/1.1\r\nHost: ca\r\nContent-Type: application/json\r\n";
+  std::string manyHeaders = "GET /health HTTP/1.1\r\nHost: ca\r\n";
+  for (int i = 0; i < 200; ++i) manyHeaders += "X-" + std::to_string(i) + ": v\r\n";
+  const std::string bigHeader = "GET /health HTTP/1.1\r\nHost: ca\r\nX-Big: " + std::string(20 * 1024, 'a') + "\r\n";
+
+  CHECK(statusLineFor(f, manyHeaders + "\r\n") == "HTTP/1.1 431 Request Header Fields Too Large");
+  CHECK(statusLineFor(f, bigHeader + "\r\n") == "HTTP/1.1 431 Request Header Fields Too Large");
+  CHECK(statusLineFor(f, sign + "Content-Length: " + length + "\r\nContent-Length: 7\r\n\r\n" + body) ==
+        "HTTP/1.1 400 Bad Request");
+  CHECK(statusLineFor(f, sign + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == "HTTP/1.1 411 Length Required");
+  CHECK(statusLineFor(f, sign + "\r\n") == "HTTP/1.1 411 Length Required");
+  CHECK(statusLineFor(f, sign + "Content-Encoding: gzip\r\nContent-Length: " + length + "\r\n\r\n" + body) ==
+        "HTTP/1.1 415 Unsupported Media Type");
+  CHECK(f.authority.calls() == 0);
+  // The same request with one Content-Length reaches it.
+  CHECK(statusLineFor(f, sign + "Content-Length: " + length + "\r\nConnection: close\r\n\r\n" + body) ==
+        "HTTP/1.1 201 Created");
+  CHECK(f.authority.calls() == 1);
+}
+
 TEST_CASE("UnknownRouteAnswers404Json", "[api]") {
   Fixture f;
   auto c = f.client();
