@@ -16,8 +16,8 @@
 #include <sstream>
 
 #include "ca/cli/commands.h"
+#include "ca/cli/key_password.h"
 #include "ca/cli/key_source.h"
-#include "ca/cli/pin_prompt.h"
 #include "ca/core/common/file_io.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/x509/ca_certificates.h"
@@ -254,28 +254,6 @@ struct ImportOptions {
   std::string kms, key, cert, passwordFile, keyFile;
 };
 
-// The key file's password: SSHCA_KEY_PASSWORD, --password-file, or the
-// terminal. Never argv: it would show in `ps` and shell history.
-x509::PasswordSource passwordSource(const std::string& file) {
-  return [file]() -> Result<SecretBytes> {
-    if (const char* env = std::getenv("SSHCA_KEY_PASSWORD"); env && *env) return SecretBytes(std::string_view(env));
-    if (!file.empty()) {
-      // Called from inside OpenSSL's PEM reader: report, never throw.
-      std::ifstream in(file, std::ios::binary);
-      if (!in) return makeError(ErrorCode::NotFound, "cannot read " + file);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-      SecretBytes pw{std::string_view(text)};
-      OPENSSL_cleanse(text.data(), text.size());
-      return pw;
-    }
-    if (!haveTerminal())
-      return makeError(ErrorCode::NotFound,
-                       "the key file is encrypted: set SSHCA_KEY_PASSWORD or give --password-file");
-    return promptSecret("Password for the key file: ");
-  };
-}
-
 void checkImportCertificate(const ImportOptions& o, const x509::PrivateKeyFile& file, const PublicKey& key) {
   if (!o.cert.empty()) {
     ossl::X509Ptr cert = readCertificate(o.cert);
@@ -291,7 +269,7 @@ void runImport(const ImportOptions& o) {
   std::string raw = readOrFail(o.keyFile);
   data.assign(raw.begin(), raw.end());
   OPENSSL_cleanse(raw.data(), raw.size());
-  x509::PrivateKeyFile file = orFail(x509::readPrivateKeyFile(data, passwordSource(o.passwordFile)));
+  x509::PrivateKeyFile file = orFail(x509::readPrivateKeyFile(data, keyPasswordSource(o.passwordFile)));
   OPENSSL_cleanse(data.data(), data.size());
   PublicKey pub = orFail(PublicKey::fromEvp(file.key.get()));
   checkImportCertificate(o, file, pub);

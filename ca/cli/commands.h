@@ -19,5 +19,6 @@ void registerProvisionerCommands(CLI::App& app);
 void registerReloadCommands(CLI::App& app);
 void registerCertCommands(CLI::App& app);
 void registerDenyCommands(CLI::App& app);
+void registerImportCommands(CLI::App& app);
 
 }  // namespace sshca::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   sshca::cli::registerPkiCommands(app);
   sshca::cli::registerHsmCommands(app);
   sshca::cli::registerInitCommands(app);
+  sshca::cli::registerImportCommands(app);
   sshca::cli::registerTokenCommands(app);
   sshca::cli::registerServeCommands(app);
   sshca::cli::registerReloadCommands(app);
