@@ -97,8 +97,8 @@ void registerImportCommands(CLI::App& app) {
                   "resolves relative paths in step's ca.json (default: $STEPPATH, else the parent of "
                   "the directory holding it)");
   cmd->add_option("--password-file", c->passwordFile,
-                  "file holding the password of step's key files (else step's ca.json \"password\", "
-                  "$SSHCA_KEY_PASSWORD, or asked)");
+                  "file holding the password of step's key files, unless step's ca.json has a \"password\" "
+                  "or $SSHCA_KEY_PASSWORD is set (else asked when a file is encrypted)");
   cmd->add_option("--kms", o.kms,
                   "put step's key files on this token instead of a new SoftHSM2 one in DIR: "
                   "pkcs11:module-path=PATH;token=LABEL?pin-source=file:PATH");

@@ -36,10 +36,12 @@ mkdir -p "$STEP"
 printf 'correct horse\n' >"$T/step-password"
 CA_PORT=$(free_port)
 PROV=admin@example.com
-must "stepcainit makes a step-ca configuration with step-ca's own code" \
+step_init() {
   env STEPPATH="$STEP" "$GOWORK_DIR/stepcainit" -password-file "$T/step-password" -name "Step Test" \
-  -dns 127.0.0.1,localhost -address "127.0.0.1:$CA_PORT" -provisioner "$PROV" -key-out "$T/prov.pem" \
-  >"$T/stepcainit.log"
+    -dns 127.0.0.1,localhost -address "127.0.0.1:$CA_PORT" -provisioner "$PROV" -key-out "$T/prov.pem" \
+    >"$T/stepcainit.log" 2>&1 || { cat "$T/stepcainit.log" >&2; return 1; }
+}
+must "stepcainit makes a step-ca configuration with step-ca's own code" step_init
 STEP_CFG="$STEP/config/ca.json"
 check "step's SSH CA key files are encrypted" grep -q ENCRYPTED "$STEP/secrets/ssh_user_ca_key"
 # An ACME provisioner beside step's own: sshca has none, so it must be listed.

