@@ -9,8 +9,10 @@
 # the SSH CA keys and the root are step's, the keys are on the token and no
 # copy of them is in the new directory, the encryptedKey is served as step
 # wrote it, what has no equivalent is listed, and the refusals (wrong
-# password, a non-empty --dir) leave nothing behind. The Go builds are
-# cached under the build dir (shared with step_client_interop).
+# password, a non-empty --dir) leave nothing behind. Then a step-ca whose
+# keys are on a PKCS#11 token (kms type pkcs11): the import keeps them there
+# by URI and the same client runs against it. The Go builds are cached
+# under the build dir (shared with step_client_interop).
 source "$(dirname "$0")/../lib/common.sh"
 INTEROP=$(cd "$(dirname "$0")/../interop" && pwd)
 
@@ -131,4 +133,48 @@ check "ssh-keygen -L: signed by step-ca's host CA key" grep -qF "Signing CA: ECD
 check "ssh-keygen -L: the host's name" grep -q "web-imported.example.com" "$T/host-cert.txt"
 rows=$(sqlite3 "$DB" 'SELECT count(*) FROM ssh_certificates' 2>/dev/null || echo "?")
 check "the certificates issued are exactly the accepted ones (5 rows, got $rows)" [ "$rows" = 5 ]
+
+# ---- a step-ca whose keys are on a PKCS#11 token: they stay there ----
+new_token smallstep # exports SOFTHSM2_CONF; PIN 1234 in $PIN_FILE
+HSM_KMS=$KMS
+"$SSHCA" kms create --kms "$HSM_KMS" --key pkcs11:object=ssh-user-key --type ecdsa-p256 >"$T/hsm-user.pub"
+"$SSHCA" kms create --kms "$HSM_KMS" --key pkcs11:object=ssh-host-key --type ecdsa-p256 >"$T/hsm-host.pub"
+hsm_pki() { "$SSHCA" pki init --kms "$HSM_KMS" --name "Step HSM" --out "$T/hsm-pki" >"$T/hsm-pki.log" 2>&1; }
+must "root and intermediate on the token" hsm_pki
+HSM_PORT=$(free_port)
+jq --arg uri "pkcs11:module-path=$SOFTHSM_MODULE;token=smallstep" --arg root "$T/hsm-pki/root_ca.crt" \
+  --arg crt "$T/hsm-pki/intermediate_ca.crt" --arg addr "127.0.0.1:$HSM_PORT" \
+  '.kms = {type: "pkcs11", uri: $uri, pin: "1234"} | .root = $root | .crt = $crt |
+   .key = "pkcs11:object=intermediate-ca" | .ssh.userKey = "pkcs11:object=ssh-user-key" |
+   .ssh.hostKey = "pkcs11:object=ssh-host-key" | .address = $addr' "$STEP_CFG" >"$T/step-hsm.json"
+"$SSHCA" kms list --kms "$HSM_KMS" >"$T/hsm-before"
+HCA="$T/ca-hsm"
+must "import a step-ca whose keys are on a PKCS#11 token (no password needed)" \
+  "$SSHCA" import-step-ca --step-config "$T/step-hsm.json" --dir "$HCA" >"$T/import-hsm.out" 2>&1 </dev/null
+HCFG="$HCA/config/ca.json"
+check "the keys keep their URIs" \
+  [ "$(jq -r '[.ssh.userKey, .ssh.hostKey, .x509.intermediateKey] | join(" ")' "$HCFG")" = \
+  "pkcs11:object=ssh-user-key pkcs11:object=ssh-host-key pkcs11:object=intermediate-ca" ]
+check "kms is step's token, its PIN named by a file" \
+  [ "$(jq -r .kms "$HCFG")" = "pkcs11:module-path=$SOFTHSM_MODULE;token=smallstep?pin-source=file:$HCA/secrets/pin" ]
+check "the PIN file holds step's kms.pin, mode 0600" \
+  [ "$(stat -c %a "$HCA/secrets/pin"):$(cat "$HCA/secrets/pin")" = "600:1234" ]
+check "no token was made in DIR" [ ! -e "$HCA/tokens" ]
+"$SSHCA" kms list --kms "$HSM_KMS" >"$T/hsm-after"
+check "nothing was added to step's token" cmp -s "$T/hsm-before" "$T/hsm-after"
+ROOT="$HCA/certs/root_ca.crt"
+HSM_FP=$(openssl x509 -in "$ROOT" -outform DER | sha256sum | cut -d' ' -f1)
+must "sshca serve runs it on step's token" start_serve "$HCFG" "https://127.0.0.1:$HSM_PORT" "$T/serve-hsm.log"
+mkdir -p "$T/client-hsm"
+if "$GOWORK_DIR/stepclient" -ca-url "https://127.0.0.1:$HSM_PORT" -fingerprint "$HSM_FP" -root "$ROOT" \
+  -provisioner "$PROV" -provisioner-key "$T/prov.pem" -sshpop sshpop -dir "$T/client-hsm" -tag hsm \
+  >"$T/client-hsm.out" 2>&1; then
+  pass "step's client library against the CA on step's token"
+else
+  fail "step's client library against the CA on step's token"
+  sed 's/^/    /' "$T/client-hsm.out"
+fi
+HOST_CA_FP=$(ssh-keygen -lf "$T/hsm-host.pub" | cut -d' ' -f2)
+check "ssh-keygen -L: the host certificate is signed by the token's host key" \
+  bash -c 'ssh-keygen -L -f "$1" | grep -qF "Signing CA: ECDSA $2"' _ "$T/client-hsm/ssh_host_ecdsa_key_hsm-cert.pub" "$HOST_CA_FP"
 finish
