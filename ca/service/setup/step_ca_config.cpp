@@ -178,6 +178,22 @@ Status Reader::readAddress(const json& j) {
   return okStatus();
 }
 
+// `uri` without its query attribute `name` (RFC 7512 §2.3: "?a=1&b=2").
+std::string withoutQueryAttribute(const std::string& uri, std::string_view name) {
+  size_t q = uri.find('?');
+  if (q == std::string::npos) return uri;
+  std::string kept;
+  size_t start = q + 1;
+  while (start <= uri.size()) {
+    size_t end = std::min(uri.find('&', start), uri.size());
+    std::string_view attr = std::string_view(uri).substr(start, end - start);
+    if (!attr.empty() && !attr.starts_with(std::string(name) + "="))
+      kept += (kept.empty() ? "" : "&") + std::string(attr);
+    start = end + 1;
+  }
+  return uri.substr(0, q) + (kept.empty() ? "" : "?" + kept);
+}
+
 Status Reader::readKms(const json& j) {
   auto it = j.find("kms");
   if (it == j.end() || it->is_null()) return okStatus();
@@ -187,11 +203,17 @@ Status Reader::readKms(const json& j) {
   if (kmsType_ == "pkcs11") {
     SSHCA_ASSIGN_OR_RETURN(out.kms, stringAt(*it, "uri", "kms."));
     if (out.kms.empty()) return bad("kms.uri", "is required for a pkcs11 kms");
-    if (auto k = parseKmsUri(out.kms); !k.ok()) return bad("kms.uri", k.error().message);
+    auto uri = parseKmsUri(out.kms);
+    if (!uri.ok()) return bad("kms.uri", uri.error().message);
     SSHCA_ASSIGN_OR_RETURN(std::string pin, stringAt(*it, "pin", "kms."));
+    // A PIN in the URI (pin-value) moves out of it like kms.pin: ca.json
+    // and this report never show it.
+    if (pin.empty() && uri->pinValue) pin = *uri->pinValue;
+    out.kms = withoutQueryAttribute(out.kms, "pin-value");
     out.kmsPin = SecretBytes(std::string_view(pin));
+    std::fill(pin.begin(), pin.end(), '\0');
     mapped("kms pkcs11 " + out.kms + " -> kms (the same token; its keys stay where they are)" +
-           (out.kmsPin.empty() ? "" : "; kms.pin -> secrets/pin (0600), named by pin-source"));
+           (out.kmsPin.empty() ? "" : "; its PIN -> secrets/pin (0600), named by pin-source"));
   } else if (kmsType_.empty() || kmsType_ == "softkms") {
     mapped("kms " + (type.empty() ? std::string("(files)") : type) + " -> a new SoftHSM2 token (or --kms)");
   }
@@ -341,8 +363,8 @@ Status Reader::readJwk(const json& p, const std::string& where, config::Provisio
   if (!pc.encryptedKey.empty())
     mapped(where + "encryptedKey -> encryptedKey, kept as it is and served to `step ca token`");
   unmapped(where.substr(0, where.size() - 1) +
-           ": no privateKeyFile: `sshca token` cannot sign for this provisioner (step ca token can, "
-           "with its password); sshca provisioner add makes one that it can");
+           ": no privateKeyFile: `sshca token` cannot sign for this provisioner; `step ca token` "
+           "can, with the provisioner's password");
   return okStatus();
 }
 
@@ -477,7 +499,7 @@ Status Reader::readTop(const json& j) {
   std::fill(password.begin(), password.end(), '\0');
   readOther(j);
   if (j.contains("authority")) SSHCA_RETURN_IF_ERROR(readAuthority(j["authority"]));
-  if (out.provisioners.empty()) unmapped("authority.provisioners: none imported: add one with sshca provisioner add");
+  if (out.provisioners.empty()) unmapped("authority.provisioners: none imported (sshca provisioner add oidc adds one)");
   listUnknownKeys(j,
                   {"root", "federatedRoots", "crt", "key", "address", "insecureAddress", "dnsNames", "kms", "ssh",
                    "logger", "db", "monitoring", "authority", "tls", "password", "templates", "commonName"},

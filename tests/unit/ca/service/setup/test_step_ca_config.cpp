@@ -222,6 +222,19 @@ TEST_CASE("step import: keys on step's PKCS#11 token are kept by URI, its PIN mo
   CHECK_FALSE(anyLine(r->mapped, "1234"));
 }
 
+TEST_CASE("step import: a PIN in step's kms URI moves out of it and out of the report") {
+  json j = fullStepConfig();
+  j["kms"] = {{"type", "pkcs11"},
+              {"uri", "pkcs11:token=smallstep?pin-value=9876&module-path=/usr/lib/softhsm/libsofthsm2.so"}};
+  j["ssh"] = {{"hostKey", "pkcs11:object=ssh-host-key"}, {"userKey", "pkcs11:object=ssh-user-key"}};
+  auto r = setup::readStepCaConfig(j.dump(), "/steppath");
+  REQUIRE(r.ok());
+  CHECK(r->kms == "pkcs11:token=smallstep?module-path=/usr/lib/softhsm/libsofthsm2.so");
+  CHECK(r->kmsPin.view() == "9876");
+  CHECK_FALSE(anyLine(r->mapped, "9876"));
+  CHECK_FALSE(anyLine(r->unmapped, "9876"));
+}
+
 TEST_CASE("step import: refuses what no SSH CA can be made from, naming the field") {
   auto refused = [](json j, const std::string& field) {
     auto r = setup::readStepCaConfig(j.dump(), "/steppath");
