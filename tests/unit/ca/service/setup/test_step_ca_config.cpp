@@ -223,7 +223,7 @@ TEST_CASE("step import: keys on step's PKCS#11 token are kept by URI, its PIN mo
 }
 
 TEST_CASE("step import: a PIN in step's kms URI moves out of it and out of the report") {
-  json j = fullStepConfig();
+  json j = json::parse(fullStepText());
   j["kms"] = {{"type", "pkcs11"},
               {"uri", "pkcs11:token=smallstep?pin-value=9876&module-path=/usr/lib/softhsm/libsofthsm2.so"}};
   j["ssh"] = {{"hostKey", "pkcs11:object=ssh-host-key"}, {"userKey", "pkcs11:object=ssh-user-key"}};
