@@ -86,7 +86,7 @@ void runRenew(HostOptions o) {
   o.renew.keysGiven = !o.keys.empty();
   auto keys = orFail(selectHostKeys(o.keys));
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
-  ca.client.setRetry(kScheduledRetry);
+  ca.client.setRetry(scheduledRetry(std::cerr));
   RenewOutcome r = renewHostCertificates(ca, keys, o.renew, std::cerr);
   // cron must hear of a failed reload: sshd serves the old certificates.
   const bool pending = reloadPending(o);

@@ -16,7 +16,7 @@ struct KrlOptions {
 
 void runSync(const KrlOptions& o) {
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
-  ca.client.setRetry(kScheduledRetry);
+  ca.client.setRetry(scheduledRetry(std::cerr));
   KrlDownload d;
   d.krl = orFail(ca.client.get("/ssh/krl", kKrlLimits));
   d.signature = orFail(ca.client.get("/ssh/krl.sig"));
