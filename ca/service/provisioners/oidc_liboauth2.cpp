@@ -4,7 +4,6 @@ extern "C" {
 #include <jansson.h>
 
 #include <oauth2/cfg.h>
-#include <oauth2/http.h>
 #include <oauth2/log.h>
 #include <oauth2/mem.h>
 #include <oauth2/oauth2.h>
