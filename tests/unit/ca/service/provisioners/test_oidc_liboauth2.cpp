@@ -45,8 +45,7 @@ TEST_CASE("JwksVerifierChecksTokensWithTheDocumentsKeys", "[oidc]") {
   SignerPtr idp = p256Key(), other = p256Key();
   // An unknown key type and an encryption key first: neither hides the
   // signing key after them.
-  Json jwks{{"keys",
-             {Json{{"kty", "XYZ"}, {"kid", "odd"}}, jwkOf(*other, "enc"), jwkOf(*idp, "k1")}}};
+  Json jwks{{"keys", {Json{{"kty", "XYZ"}, {"kid", "odd"}}, jwkOf(*other, "enc"), jwkOf(*idp, "k1")}}};
   jwks["keys"][1]["use"] = "enc";
   auto verifier = JwksVerifier::create(jwks.dump(), "https://idp.example.com/jwks");
   REQUIRE(verifier.ok());
