@@ -37,12 +37,13 @@ RAW_FREE = re.compile(
     r"EVP_MD_CTX_free|BIO_free|BIO_free_all|X509_free|X509_REQ_free|X509_CRL_free|EC_KEY_free|"
     r"ECDSA_SIG_free|OSSL_PARAM_free|SSL_free|SSL_CTX_free|sqlite3_finalize|sqlite3_close|"
     r"sqlite3_close_v2|PQclear|PQfinish|C_CloseSession|C_Finalize|C_Logout|C_FindObjectsFinal|"
-    r"p11_kit_uri_free|p11_kit_module_release)\s*\(")
+    r"p11_kit_uri_free|p11_kit_module_release|curl_easy_cleanup)\s*\(")
 HANDLE_HOMES = {
     "ca/core/common/ossl.h",
     "ca/core/kms/pkcs11/pkcs11_handles.h",
     "ca/core/kms/pkcs11/pkcs11_handles.cpp",
     "ca/service/store/sqlite/sqlite_handles.h",
+    "ca/service/provisioners/idp_http_get.cpp",
     "ca/service/store/postgres/postgres_handles.h",
 }
 WALL_CLOCK = re.compile(

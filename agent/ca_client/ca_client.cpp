@@ -99,18 +99,26 @@ struct CaClient::Impl {
     for (int attempt = 1;; ++attempt) {
       auto res = sendBounded(*http, req, limits, what + " (" + display + ")", hintFor);
       if (res.ok() && retryable(*res) && attempt < retry.attempts) {
-        std::this_thread::sleep_for(retryAfter(*res, retry.maxWait));
+        auto wait = retryAfter(*res, retry.maxWait);
+        if (retry.notices)
+          *retry.notices << "sshca-agent: " << what << ": the CA answered " << res->status << " (" << errorMessage(*res)
+                         << "); try " << attempt + 1 << " of " << retry.attempts << " in " << wait.count() << " ms\n";
+        std::this_thread::sleep_for(wait);
         continue;
       }
-      return answer(what, std::move(res));
+      return answer(what, std::move(res), attempt);
     }
   }
 
-  Result<std::string> answer(const std::string& what, Result<BoundedResponse> res) const {
+  Result<std::string> answer(const std::string& what, Result<BoundedResponse> res, int tries) const {
     if (!res.ok()) return std::move(res).error();
-    if (res->status < 200 || res->status > 299)
-      return makeError(codeForStatus(res->status), what + ": the CA refused: " + errorMessage(*res));
-    return std::move(res->body);
+    if (res->status >= 200 && res->status <= 299) return std::move(res->body);
+    std::string message = what + ": the CA refused: " + errorMessage(*res);
+    if (retryable(*res))
+      message += " (HTTP " + std::to_string(res->status) + ", Retry-After " +
+                 (res->retryAfter.empty() ? std::string("none") : res->retryAfter.substr(0, 40)) + "; gave up after " +
+                 std::to_string(tries) + (tries == 1 ? " try)" : " tries)");
+    return makeError(codeForStatus(res->status), message);
   }
 };
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "agent/ca_client/response_limits.h"
@@ -18,10 +19,14 @@ namespace sshca::agent {
 // again is safe. At most `attempts` tries in all; before each retry the
 // wait the CA's Retry-After asks for (1 s without one), at most maxWait,
 // plus up to half of it again at random, so that a fleet's timers that
-// fired together do not come back together.
+// fired together do not come back together. Each retry is announced on
+// `notices` (borrowed; the command's stderr) so that a cron or journal log
+// shows why a run took longer; the last refusal's error names the status,
+// the Retry-After and the number of tries.
 struct RetryPolicy {
   int attempts = 1;  // 1: no retry
   std::chrono::seconds maxWait{30};
+  std::ostream* notices = nullptr;
 };
 
 class CaClient {

@@ -11,8 +11,9 @@
 namespace sshca::agent {
 
 // What the commands timers run (host renew, krl sync) do with a CA that
-// answers 503 or 429: up to 4 tries, about 2 minutes at most in all.
-inline constexpr RetryPolicy kScheduledRetry{4, std::chrono::seconds(30)};
+// answers 503 or 429: up to 4 tries, about 2 minutes at most in all, each
+// retry announced on `notices` (borrowed for the command's run).
+inline RetryPolicy scheduledRetry(std::ostream& notices) { return RetryPolicy{4, std::chrono::seconds(30), &notices}; }
 
 struct CaConnection {
   std::string configDir;

@@ -86,7 +86,7 @@ void runRenew(HostOptions o) {
   o.renew.keysGiven = !o.keys.empty();
   auto keys = orFail(selectHostKeys(o.keys));
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
-  ca.client.setRetry(kScheduledRetry);
+  ca.client.setRetry(scheduledRetry(std::cerr));
   RenewOutcome r = renewHostCertificates(ca, keys, o.renew, std::cerr);
   // cron must hear of a failed reload: sshd serves the old certificates.
   const bool pending = reloadPending(o);
@@ -131,6 +131,7 @@ void addRenew(CLI::App* host) {
   cmd->footer(cli::exitStatusHelp(true) +
               " 0: something was renewed; 1: a renewal failed.\n"
               "Keys without a certificate are skipped unless named with --key.\n"
+              "A 503 or 429 from the CA is tried again after its Retry-After (4 tries in all).\n"
               "Examples:\n"
               "  sshca-agent host renew                     # weekly, from cron or the systemd timer\n"
               "  sshca-agent host renew --force --rekey --key /etc/ssh/ssh_host_ed25519_key.pub");

@@ -16,7 +16,7 @@ struct KrlOptions {
 
 void runSync(const KrlOptions& o) {
   CaConnection ca = orFail(CaConnection::open(configDirOrDefault(o.configDir)));
-  ca.client.setRetry(kScheduledRetry);
+  ca.client.setRetry(scheduledRetry(std::cerr));
   KrlDownload d;
   d.krl = orFail(ca.client.get("/ssh/krl", kKrlLimits));
   d.signature = orFail(ca.client.get("/ssh/krl.sig"));
@@ -37,6 +37,7 @@ void registerKrlCommands(CLI::App& app) {
   sync->footer(
       "The KRL must carry an SSHSIG signature (namespace sshca-krl) by the user CA key pinned at\n"
       "bootstrap, parse as a KRL, and not be older than the installed one; otherwise nothing changes.\n"
+      "A 503 or 429 from the CA is tried again after its Retry-After (4 tries in all).\n"
       "Example:\n"
       "  sshca-agent krl sync --out /etc/ssh/sshca_revoked.krl     # every 5 minutes from the timer");
   sync->callback([o] { runSync(*o); });

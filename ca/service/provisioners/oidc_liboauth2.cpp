@@ -4,14 +4,18 @@ extern "C" {
 #include <jansson.h>
 
 #include <oauth2/cfg.h>
-#include <oauth2/http.h>
 #include <oauth2/log.h>
 #include <oauth2/mem.h>
 #include <oauth2/oauth2.h>
 #include <oauth2/util.h>
 }
 
-#include <mutex>
+#include <memory>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ca/core/jose/json_object.h"
 
 namespace sshca::provisioners {
 namespace {
@@ -28,66 +32,68 @@ oauth2_log_t* quietLog() {
   return log;
 }
 
-struct HttpCtxFree {
-  void operator()(oauth2_http_call_ctx_t* c) const { oauth2_http_call_ctx_free(quietLog(), c); }
-};
 struct OAuth2Free {
   void operator()(char* p) const { oauth2_mem_free(p); }
 };
+struct TokenVerifyFree {
+  void operator()(oauth2_cfg_token_verify_t* v) const { oauth2_cfg_token_verify_free(quietLog(), v); }
+};
+using TokenVerify = std::unique_ptr<oauth2_cfg_token_verify_t, TokenVerifyFree>;
 
-constexpr int kHttpTimeoutSeconds = 10;
+// For each key: signatures only; exp, iat and iss are skipped here:
+// oidc_id_token checks them with the 60 s leeway liboauth2 would not give.
+constexpr const char* kKeyOptions = "verify.exp=skip&verify.iat=skip&verify.iss=skip";
+
+bool usableForSignatures(const nlohmann::json& key) {
+  if (!key.is_object()) return false;
+  auto use = key.find("use");
+  return use == key.end() || (use->is_string() && use->get_ref<const std::string&>() == "sig");
+}
 
 }  // namespace
 
-Result<std::string> oauth2HttpGet(const std::string& url) {
-  std::unique_ptr<oauth2_http_call_ctx_t, HttpCtxFree> ctx(oauth2_http_call_ctx_init(quietLog()));
-  if (!ctx) return makeError(ErrorCode::Internal, "liboauth2: cannot create an HTTP context");
-  oauth2_http_call_ctx_timeout_set(quietLog(), ctx.get(), kHttpTimeoutSeconds);
-  oauth2_http_call_ctx_ssl_verify_set(quietLog(), ctx.get(), true);
-  char* raw = nullptr;
-  oauth2_http_status_code_t status = 0;
-  bool ok = oauth2_http_get(quietLog(), url.c_str(), nullptr, ctx.get(), &raw, &status);
-  std::unique_ptr<char, OAuth2Free> body(raw);
-  if (!ok) return makeError(ErrorCode::Unavailable, "GET " + url + " failed (not reachable)");
-  if (status != 200)
-    return makeError(ErrorCode::Unavailable, "GET " + url + " answered HTTP " + std::to_string(status));
-  return std::string(body ? body.get() : "");
-}
-
+// One liboauth2 verifier per key, not one list of all: liboauth2 stops
+// walking a list at an entry whose key it could not import, so one key of
+// an unknown type would hide the keys after it.
 struct JwksVerifier::Impl {
-  oauth2_cfg_token_verify_t* verify = nullptr;
-  ~Impl() {
-    if (verify) oauth2_cfg_token_verify_free(quietLog(), verify);
-  }
+  std::vector<TokenVerify> keys;
 };
 
 JwksVerifier::JwksVerifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 JwksVerifier::~JwksVerifier() = default;
 
-Result<std::unique_ptr<JwksVerifier>> JwksVerifier::create(const std::string& jwksUri) {
+Result<std::unique_ptr<JwksVerifier>> JwksVerifier::create(const std::string& jwks, const std::string& source) {
+  auto doc = jose::parseJsonObject(jwks, "the JWKS at " + source);
+  if (!doc.ok()) return makeError(ErrorCode::Unavailable, doc.error().message);
+  auto keys = doc->find("keys");
+  if (keys == doc->end() || !keys->is_array())
+    return makeError(ErrorCode::Unavailable, "the JWKS at " + source + " has no \"keys\" array");
   auto impl = std::make_unique<Impl>();
-  // The JWKS stays cached (jwks_uri.expiry, 1 h) and is refetched when no
-  // cached key verifies. exp, iat and iss are skipped here: oidc_id_token
-  // checks them with the 60 s leeway liboauth2 would not give.
-  char* err = oauth2_cfg_token_verify_add_options(
-      quietLog(), &impl->verify, "jwks_uri", jwksUri.c_str(),
-      "jwks_uri.ssl_verify=true&jwks_uri.expiry=3600&verify.exp=skip&verify.iat=skip&verify.iss=skip");
-  if (err) {
-    std::string why = err;
-    oauth2_mem_free(err);
-    return makeError(ErrorCode::InvalidArgument, "liboauth2 refused the JWKS URI " + jwksUri + ": " + why);
+  for (const auto& key : *keys) {
+    if (impl->keys.size() == kMaxKeys) break;
+    if (!usableForSignatures(key)) continue;
+    auto text = jose::dumpJson(key, "a JWKS key");
+    if (!text.ok()) continue;
+    oauth2_cfg_token_verify_t* raw = nullptr;
+    std::unique_ptr<char, OAuth2Free> err(
+        oauth2_cfg_token_verify_add_options(quietLog(), &raw, "jwk", text->c_str(), kKeyOptions));
+    TokenVerify one(raw);
+    if (!err && one) impl->keys.push_back(std::move(one));  // else a key type liboauth2 cannot import
   }
+  if (impl->keys.empty())
+    return makeError(ErrorCode::Unavailable, "the JWKS at " + source + " holds no key usable for signatures");
   return std::unique_ptr<JwksVerifier>(new JwksVerifier(std::move(impl)));
 }
 
 Status JwksVerifier::verify(const std::string& compact) const {
-  json_t* payload = nullptr;
-  bool ok = oauth2_token_verify(quietLog(), nullptr, impl_->verify, compact.c_str(), &payload);
-  if (payload) json_decref(payload);
-  if (!ok)
-    return makeError(ErrorCode::Unauthenticated,
-                     "the ID token's signature does not verify with any key of the issuer's JWKS");
-  return okStatus();
+  for (const auto& key : impl_->keys) {
+    json_t* payload = nullptr;
+    bool ok = oauth2_token_verify(quietLog(), nullptr, key.get(), compact.c_str(), &payload);
+    if (payload) json_decref(payload);
+    if (ok) return okStatus();
+  }
+  return makeError(ErrorCode::Unauthenticated,
+                   "the ID token's signature does not verify with any key of the issuer's JWKS");
 }
 
 }  // namespace sshca::provisioners

@@ -1,8 +1,9 @@
-// The parts of Debian's liboauth2 (1.4.5.4) the oidc provisioner uses,
-// behind RAII: an HTTP GET (discovery) and ID token signature checks
-// against a JWKS URI, which liboauth2 fetches, caches and refetches when
-// a token's key is not in the cached set. liboauth2 skips aud, iss, azp,
-// nbf and nonce (docs/architecture.md, "Platform facts"): oidc_id_token.h checks those.
+// The part of Debian's liboauth2 (1.4.5.4) the oidc provisioner uses,
+// behind RAII: ID token signature checks against the keys of a JWKS. The
+// JWKS is fetched by the provisioner (idp_http_get.h, bounded in size and
+// time) and handed over as a document: liboauth2's own fetch has no size
+// cap, so it is not used. liboauth2 skips aud, iss, azp, nbf and nonce
+// (docs/architecture.md, "Platform facts"): oidc_id_token.h checks those.
 // liboauth2's own log is discarded: its debug output would carry tokens.
 #pragma once
 
@@ -13,15 +14,18 @@
 
 namespace sshca::provisioners {
 
-// GET url (http on loopback or https with certificate checks); the body of
-// a 200 answer. Unavailable when the server cannot be reached or answers
-// otherwise.
-Result<std::string> oauth2HttpGet(const std::string& url);
-
 class JwksVerifier {
  public:
-  // InvalidArgument if liboauth2 refuses the URI.
-  static Result<std::unique_ptr<JwksVerifier>> create(const std::string& jwksUri);
+  // At most this many keys of a JWKS are used (each is tried in turn for a
+  // token; providers publish two or three).
+  static constexpr size_t kMaxKeys = 32;
+
+  // The keys of the JWKS document `jwks` (RFC 7517 §5), fetched from
+  // `source` (named in messages). Keys meant for encryption ("use":"enc")
+  // and keys liboauth2 cannot import (a type it does not know) are left
+  // out. Unavailable when the document is not a JWKS or holds no usable
+  // key: the caller cannot fix the provider's answer.
+  static Result<std::unique_ptr<JwksVerifier>> create(const std::string& jwks, const std::string& source);
   ~JwksVerifier();
   JwksVerifier(const JwksVerifier&) = delete;
   JwksVerifier& operator=(const JwksVerifier&) = delete;

@@ -1,6 +1,7 @@
 #include "ca/service/provisioners/oidc_provisioner.h"
 
 #include "ca/core/jose/json_object.h"
+#include "ca/service/provisioners/idp_http_get.h"
 #include "ca/service/provisioners/oidc_id_token.h"
 
 namespace sshca::provisioners {
@@ -32,7 +33,7 @@ bool audienceHas(const Json& aud, const std::string& clientId) {
 Result<OidcDiscovery> discoverOidc(const std::string& issuer) {
   std::string base = issuer;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  auto body = oauth2HttpGet(base + "/.well-known/openid-configuration");
+  auto body = idpHttpGet(base + "/.well-known/openid-configuration");
   if (!body.ok()) return std::move(body).error().context("OIDC discovery for " + issuer);
   auto doc = jose::parseJsonObject(*body, "the discovery document of " + issuer);
   if (!doc.ok()) return std::move(doc).error();
@@ -51,6 +52,11 @@ Result<OidcDiscovery> discoverOidc(const std::string& issuer) {
   return d;
 }
 
+Result<std::unique_ptr<JwksVerifier>> fetchJwks(const std::string& jwksUri) {
+  SSHCA_ASSIGN_OR_RETURN(std::string body, idpHttpGet(jwksUri));
+  return JwksVerifier::create(body, jwksUri);
+}
+
 OidcProvisioner::OidcProvisioner(std::string name, config::OidcConfig config, policy::SshPolicy policy)
     : name_(std::move(name)), config_(std::move(config)), policy_(std::move(policy)) {}
 
@@ -66,19 +72,48 @@ Result<std::shared_ptr<const OidcProvisioner>> OidcProvisioner::create(const con
 }
 
 // Discovery once, then kept for the life of this provisioner (a SIGHUP
-// builds a new one, so a changed issuer is picked up). A failure is not
-// kept: the next token tries again.
-Result<std::shared_ptr<const OidcProvisioner::Discovered>> OidcProvisioner::discovered() const {
+// builds a new one, so a changed issuer is picked up); the JWKS is fetched
+// again when older than kJwksMaxAgeSeconds. A failure is not kept: the
+// next token tries again.
+Result<std::shared_ptr<const OidcProvisioner::Discovered>> OidcProvisioner::discovered(int64_t now) const {
+  std::shared_ptr<const Discovered> kept;
   {
     std::lock_guard lock(mu_);
-    if (discovered_) return discovered_;
+    kept = discovered_;
   }
+  if (kept && (now == 0 || now - kept->fetchedAt < kJwksMaxAgeSeconds)) return kept;
+  if (kept) return refetchJwks(kept, now);
   SSHCA_ASSIGN_OR_RETURN(OidcDiscovery doc, discoverOidc(config_.issuer));
-  SSHCA_ASSIGN_OR_RETURN(auto verifier, JwksVerifier::create(doc.jwksUri));
-  auto fresh = std::make_shared<const Discovered>(Discovered{std::move(doc), std::move(verifier)});
+  SSHCA_ASSIGN_OR_RETURN(std::shared_ptr<const JwksVerifier> verifier, fetchJwks(doc.jwksUri));
+  auto fresh = std::make_shared<const Discovered>(Discovered{std::move(doc), std::move(verifier), now});
   std::lock_guard lock(mu_);
   if (!discovered_) discovered_ = std::move(fresh);
   return discovered_;
+}
+
+Result<std::shared_ptr<const OidcProvisioner::Discovered>> OidcProvisioner::refetchJwks(
+    const std::shared_ptr<const Discovered>& old, int64_t now) const {
+  SSHCA_ASSIGN_OR_RETURN(std::shared_ptr<const JwksVerifier> verifier, fetchJwks(old->doc.jwksUri));
+  auto fresh = std::make_shared<const Discovered>(Discovered{old->doc, std::move(verifier), now});
+  std::lock_guard lock(mu_);
+  discovered_ = fresh;
+  return fresh;
+}
+
+// With the kept JWKS; when no key of it verifies, once more with a fresh
+// JWKS (the IdP may have rotated its keys), at most every
+// kJwksRefetchSeconds.
+Status OidcProvisioner::verifySignature(const jose::JwsParts& token, int64_t now) const {
+  SSHCA_ASSIGN_OR_RETURN(auto found, discovered(now));
+  Status first = found->verifier->verify(compactOf(token));
+  if (first.ok()) return first;
+  {
+    std::lock_guard lock(mu_);
+    if (now - lastJwksFetch_ < kJwksRefetchSeconds) return first;
+    lastJwksFetch_ = now;
+  }
+  SSHCA_ASSIGN_OR_RETURN(auto fresh, refetchJwks(found, now));
+  return fresh->verifier->verify(compactOf(token));
 }
 
 Result<policy::Identity> OidcProvisioner::authorizeSshSign(const jose::JwsParts& token, const TokenContext& ctx) const {
@@ -88,8 +123,7 @@ Result<policy::Identity> OidcProvisioner::authorizeSshSign(const jose::JwsParts&
     // Claims first: refusing a stale or foreign token needs no network and
     // gives the precise reason; nothing is trusted until the signature is.
     SSHCA_ASSIGN_OR_RETURN(policy::Identity who, identityFromIdToken(token, checks));
-    SSHCA_ASSIGN_OR_RETURN(auto found, discovered());
-    SSHCA_RETURN_IF_ERROR(found->verifier->verify(compactOf(token)));
+    SSHCA_RETURN_IF_ERROR(verifySignature(token, ctx.now));
     return who;
   }();
   if (!identity.ok()) return std::move(identity).error().context("OIDC provisioner \"" + name_ + "\"");
@@ -110,7 +144,7 @@ std::string OidcProvisioner::publicInfoJson() const {
             {"clientID", config_.clientId},
             {"scopes", kScopes}};
   // Best effort: an unreachable issuer leaves the device flow unknown.
-  auto found = discovered();
+  auto found = discovered(0);
   if (found.ok()) {
     info["deviceAuthorization"] = !(*found)->doc.deviceAuthorizationEndpoint.empty();
     if (!(*found)->doc.deviceAuthorizationEndpoint.empty())

@@ -26,6 +26,12 @@ struct OidcDiscovery {
 class OidcProvisioner final : public Provisioner {
  public:
   static constexpr int64_t kLeewaySeconds = 60;
+  // The JWKS is kept this long, then fetched again before the next check.
+  static constexpr int64_t kJwksMaxAgeSeconds = 3600;
+  // A token whose key is not in the kept JWKS (the IdP rotated its keys)
+  // fetches it again, but not more often than this: forged tokens with
+  // made-up key IDs must not turn the CA into a client hammering the IdP.
+  static constexpr int64_t kJwksRefetchSeconds = 60;
 
   // InvalidArgument for a bad issuer URL, an empty client ID or no rule.
   // No network: discovery happens on first use and is kept.
@@ -56,20 +62,31 @@ class OidcProvisioner final : public Provisioner {
  private:
   struct Discovered {
     OidcDiscovery doc;
-    std::unique_ptr<JwksVerifier> verifier;
+    std::shared_ptr<const JwksVerifier> verifier;
+    int64_t fetchedAt = 0;  // the JWKS's; 0: not known (fetched without a token's `now`)
   };
-  Result<std::shared_ptr<const Discovered>> discovered() const;
+  // `now` 0: whatever is kept (publicInfoJson has no clock).
+  Result<std::shared_ptr<const Discovered>> discovered(int64_t now) const;
+  // The JWKS fetched again (the discovery document kept).
+  Result<std::shared_ptr<const Discovered>> refetchJwks(const std::shared_ptr<const Discovered>& old,
+                                                        int64_t now) const;
+  Status verifySignature(const jose::JwsParts& token, int64_t now) const;
 
   std::string name_;
   config::OidcConfig config_;
   policy::SshPolicy policy_;
-  mutable std::mutex mu_;  // guards discovered_ only; never held during HTTP
+  mutable std::mutex mu_;  // guards discovered_ and lastJwksFetch_; never held during HTTP
   mutable std::shared_ptr<const Discovered> discovered_;
+  mutable int64_t lastJwksFetch_ = 0;  // the last refetch started for an unknown key
 };
 
-// Fetches and checks issuer/.well-known/openid-configuration: its
-// "issuer" must equal `issuer` exactly, jwks_uri must be https (http only
-// on loopback). Unavailable when unreachable; InvalidFormat when wrong.
+// Fetches and checks issuer/.well-known/openid-configuration (bounded:
+// idp_http_get.h): its "issuer" must equal `issuer` exactly, jwks_uri must
+// be https (http only on loopback). Unavailable when unreachable, too
+// large or too slow; InvalidFormat when wrong.
 Result<OidcDiscovery> discoverOidc(const std::string& issuer);
+
+// Fetches the JWKS at `jwksUri` (bounded: idp_http_get.h) and reads its keys.
+Result<std::unique_ptr<JwksVerifier>> fetchJwks(const std::string& jwksUri);
 
 }  // namespace sshca::provisioners

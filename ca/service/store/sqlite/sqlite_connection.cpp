@@ -1,6 +1,9 @@
 #include "ca/service/store/sqlite/sqlite_connection.h"
 
+#include <string>
+
 #include "ca/service/store/sqlite/sqlite_migrations.h"
+#include "ca/service/store/sqlite/wal_checkpointer.h"
 
 namespace sshca::store {
 
@@ -37,7 +40,8 @@ Result<SqliteDb> openWriterConnection(const std::string& path, int threading) {
   // burst, a RESTART that waited behind a long batch, crash rounds that
   // left a grown WAL to recover) it would keep. SQLite truncates it to this
   // limit each time the log starts over: the WalCheckpointer's 64 MiB.
-  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA journal_size_limit = 67108864"));
+  const std::string sizeLimit = std::to_string(WalCheckpointer::kDefaultSizeLimitBytes);
+  SSHCA_RETURN_IF_ERROR(exec(db.get(), ("PRAGMA journal_size_limit = " + sizeLimit).c_str()));
   SSHCA_RETURN_IF_ERROR(migrate(db.get()));
   return db;
 }

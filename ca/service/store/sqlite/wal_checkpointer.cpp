@@ -1,13 +1,20 @@
 #include "ca/service/store/sqlite/wal_checkpointer.h"
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 
 #include "ca/service/store/sqlite/sqlite_statement.h"
 
 namespace sshca::store {
 
-WalCheckpointer::WalCheckpointer(SqliteDb db, std::chrono::milliseconds interval, int restartFrames)
-    : db_(std::move(db)), interval_(interval), restartFrames_(restartFrames), thread_([this] { run(); }) {}
+WalCheckpointer::WalCheckpointer(SqliteDb db, std::chrono::milliseconds interval, int restartFrames,
+                                 int64_t sizeLimitBytes)
+    : db_(std::move(db)),
+      interval_(interval),
+      restartFrames_(restartFrames),
+      sizeLimitBytes_(sizeLimitBytes),
+      thread_([this] { run(); }) {}
 
 WalCheckpointer::~WalCheckpointer() {
   {
@@ -25,6 +32,21 @@ Result<WalCheckpointer::Progress> WalCheckpointer::checkpointNow() {
   return passive;
 }
 
+Result<bool> WalCheckpointer::truncateIfGrown() {
+  std::lock_guard lock(dbMu_);
+  if (walFileBytes() <= sizeLimitBytes_) return true;
+  SSHCA_ASSIGN_OR_RETURN(Progress p, checkpoint("PRAGMA wal_checkpoint(TRUNCATE)"));
+  return !p.busy;
+}
+
+int64_t WalCheckpointer::walFileBytes() const {
+  const char* main = sqlite3_db_filename(db_.get(), "main");
+  if (!main || !*main) return 0;
+  std::error_code ec;
+  auto size = std::filesystem::file_size(std::string(main) + "-wal", ec);
+  return ec ? 0 : static_cast<int64_t>(size);
+}
+
 // Through the PRAGMA rather than sqlite3_wal_checkpoint_v2(): on a
 // connection that has not read the database yet the C call finds no WAL
 // open and does nothing; the statement opens it first.
@@ -32,15 +54,22 @@ Result<WalCheckpointer::Progress> WalCheckpointer::checkpoint(const char* pragma
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db_.get(), pragma));
   SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
   if (!row) return makeError(ErrorCode::Internal, std::string("database: ") + pragma + " returned no row");
-  return Progress{static_cast<int>(stmt.integer(1)), static_cast<int>(stmt.integer(2))};
+  return Progress{static_cast<int>(stmt.integer(1)), static_cast<int>(stmt.integer(2)), stmt.integer(0) != 0};
 }
 
 // A failed checkpoint (the database busy, a full disk) is tried again at
 // the next tick; the WAL only grows meanwhile.
+// The start-up truncation first, tried again at each tick until done.
 void WalCheckpointer::run() {
+  auto first = truncateIfGrown();
+  bool withinLimit = first.ok() && *first;
   std::unique_lock lock(mu_);
   while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
     lock.unlock();
+    if (!withinLimit) {
+      auto done = truncateIfGrown();
+      withinLimit = done.ok() && *done;
+    }
     (void)checkpointNow();
     lock.lock();
   }

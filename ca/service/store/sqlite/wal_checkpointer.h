@@ -15,10 +15,19 @@
 // `restartFrames`, right after a PASSIVE pass (little left to copy), a
 // RESTART checkpoint briefly holds the writer back and the WAL starts over.
 // That pause comes every `restartFrames` pages, not every 1000.
+//
+// SQLite reuses the WAL file instead of shrinking it; the writer's
+// journal_size_limit cuts it back to `sizeLimitBytes` at the first commit
+// after the log starts over. A WAL a crash left larger than that (a kill
+// during a long batch, crash rounds) would keep its size while the CA is
+// idle, so the thread's first pass, at start-up before any load, copies it
+// all and truncates the file (a TRUNCATE checkpoint) when it is over the
+// limit.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 
@@ -31,10 +40,12 @@ class WalCheckpointer {
  public:
   static constexpr std::chrono::milliseconds kDefaultInterval{200};
   static constexpr int kDefaultRestartFrames = 16384;  // 64 MiB of 4 KiB pages
+  // The writer's journal_size_limit (sqlite_connection.cpp) is the same.
+  static constexpr int64_t kDefaultSizeLimitBytes = 64 << 20;
 
   // Takes its own connection to the database and starts the thread.
   explicit WalCheckpointer(SqliteDb db, std::chrono::milliseconds interval = kDefaultInterval,
-                           int restartFrames = kDefaultRestartFrames);
+                           int restartFrames = kDefaultRestartFrames, int64_t sizeLimitBytes = kDefaultSizeLimitBytes);
   ~WalCheckpointer();  // stops the thread
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
@@ -42,18 +53,25 @@ class WalCheckpointer {
   struct Progress {
     int walFrames = 0;     // frames in the WAL
     int checkpointed = 0;  // of which now in the database file
+    bool busy = false;     // a RESTART or TRUNCATE could not finish (readers, the writer)
   };
   // One pass now, on the caller's thread (tests): PASSIVE, then RESTART
   // if the WAL is over the limit. The PASSIVE pass's progress.
   Result<Progress> checkpointNow();
+  // The start-up pass: a TRUNCATE checkpoint if the WAL file is larger
+  // than sizeLimitBytes. True once the file is within the limit (false:
+  // the checkpoint was busy; the thread tries again at the next tick).
+  Result<bool> truncateIfGrown();
 
  private:
   void run();
   Result<Progress> checkpoint(const char* pragma);
+  int64_t walFileBytes() const;
 
   SqliteDb db_;
   const std::chrono::milliseconds interval_;
   const int restartFrames_;
+  const int64_t sizeLimitBytes_;
   std::mutex dbMu_;  // the thread and checkpointNow() share db_
   std::mutex mu_;
   std::condition_variable wake_;

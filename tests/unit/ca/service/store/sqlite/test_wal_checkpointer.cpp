@@ -95,3 +95,38 @@ TEST_CASE("WalCheckpointerStartsALongWalOver", "[store]") {
   REQUIRE(second.ok());
   CHECK(second->walFrames < 10);
 }
+
+// A WAL a crash left larger than the limit is copied and the file cut to
+// nothing at start-up, without waiting for a write; the rows stay.
+TEST_CASE("WalCheckpointerTruncatesAGrownWalAtStartUp", "[store]") {
+  WalWithRows wal;
+  const std::string walPath = wal.path + "-wal";
+  REQUIRE(fileSize(walPath) > 100 * 1024);
+  auto conn = store::openCheckpointConnection(wal.path);
+  REQUIRE(conn.ok());
+  WalCheckpointer checkpointer(std::move(conn).value(), std::chrono::hours(1), 100000, 64 * 1024);
+  auto done = checkpointer.truncateIfGrown();
+  REQUIRE(done.ok());
+  CHECK(*done);
+  CHECK(fileSize(walPath) == 0);
+  wal.insertRow();
+  auto reader = store::openReaderConnection(wal.path);
+  REQUIRE(reader.ok());
+  auto stmt = store::SqliteStatement::prepare(reader->get(), "SELECT count(*) FROM t");
+  REQUIRE(stmt.ok());
+  REQUIRE(*stmt->step());
+  CHECK(stmt->integer(0) == 201);
+}
+
+TEST_CASE("WalCheckpointerLeavesAWalWithinTheLimitAlone", "[store]") {
+  WalWithRows wal;
+  const std::string walPath = wal.path + "-wal";
+  auto before = fileSize(walPath);
+  auto conn = store::openCheckpointConnection(wal.path);
+  REQUIRE(conn.ok());
+  WalCheckpointer checkpointer(std::move(conn).value(), std::chrono::hours(1));
+  auto done = checkpointer.truncateIfGrown();
+  REQUIRE(done.ok());
+  CHECK(*done);
+  CHECK(fileSize(walPath) == before);
+}
