@@ -3,6 +3,7 @@
 #include "ca/service/store/postgres/postgres_connection.h"
 #include "ca/service/store/postgres/postgres_ssh_store.h"
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
+#include "ca/service/store/sqlite/sqlite_x509_store.h"
 
 namespace sshca::store {
 
@@ -19,6 +20,16 @@ Result<std::unique_ptr<SshIssuanceStore>> openSshIssuanceStore(const config::DbC
     return std::unique_ptr<SshIssuanceStore>(std::move(opened).value());
   }
   return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported (sqlite, postgresql)");
+}
+
+Result<std::unique_ptr<CertificateStore>> openCertificateStore(const config::DbConfig& db) {
+  if (db.type == "sqlite") {
+    auto opened = openSqliteCertificateStore(db.path);
+    if (!opened.ok()) return std::move(opened).error().context("database " + db.path);
+    return opened;
+  }
+  return makeError(ErrorCode::Unsupported,
+                   "TLS certificates are recorded in SQLite only; this CA's database is " + db.type);
 }
 
 }  // namespace sshca::store
