@@ -1,5 +1,7 @@
 #include "agent/host/host_tls.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -25,6 +27,14 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char* kTlsDir = "tls";
+
+// A new key is 0600; a replaced one keeps the group bits an admin gave it
+// (Debian's ssl-cert group reads /etc/ssl/private: 0640), never others'.
+mode_t keyFileMode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0600;
+  return (st.st_mode & 0770) | 0600;
+}
 
 Result<std::vector<x509::SubjectAltName>> sansOf(const std::vector<std::string>& names) {
   if (names.empty()) return makeError(ErrorCode::InvalidArgument, "give at least one --name");
@@ -95,7 +105,7 @@ Status issue(CaConnection& ca, const TlsRequest& r, const std::vector<x509::Subj
   SSHCA_ASSIGN_OR_RETURN(TlsCertificateAnswer answer, signTlsCertificate(ca.client, csr, sshpop));
   SSHCA_RETURN_IF_ERROR(checkIssued(answer.certificatePem, key->publicKey(), sans));
   // Key first, then the certificate: a server reads both only when reloaded, after both.
-  SSHCA_RETURN_IF_ERROR(writeFileAtomic(r.outKey, keyPem.view(), 0600));
+  SSHCA_RETURN_IF_ERROR(writeFileAtomic(r.outKey, keyPem.view(), keyFileMode(r.outKey)));
   return writeFileAtomic(r.outCert, answer.chainPem, 0644);
 }
 
