@@ -10,8 +10,8 @@
 #include "agent/host/host_keys.h"
 #include "agent/host/host_renew.h"
 #include "agent/host/host_tls.h"
-#include "agent/os/subprocess.h"
 #include "agent/host/sshd_reload.h"
+#include "agent/os/subprocess.h"
 #include "ca/core/common/file_io.h"
 
 namespace sshca::agent {

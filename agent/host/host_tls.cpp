@@ -143,8 +143,7 @@ Status rememberTlsRequest(const std::string& configDir, const TlsRequest& r) {
             {"outCert", fs::absolute(r.outCert).string()},
             {"hostKey", fs::absolute(r.hostKey).string()},
             {"reloadCommand", r.reloadCommand}};
-  return writeFileAtomic((fs::path(configDir) / kTlsDir / rememberedName(r.outCert)).string(), j.dump(2) + "\n",
-                         0644);
+  return writeFileAtomic((fs::path(configDir) / kTlsDir / rememberedName(r.outCert)).string(), j.dump(2) + "\n", 0644);
 }
 
 Result<std::vector<TlsRequest>> rememberedTlsRequests(const std::string& configDir) {

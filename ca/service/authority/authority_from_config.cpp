@@ -7,8 +7,8 @@
 #include "ca/core/common/file_io.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"
-#include "ca/service/authority/authority.h"
 #include "ca/core/x509/x509_pem.h"
+#include "ca/service/authority/authority.h"
 #include "ca/service/store/store_factory.h"
 
 namespace sshca::authority {
@@ -44,15 +44,12 @@ std::string withoutTrailingSlash(std::string url) {
 }
 
 // The X.509 intermediate, when ca.json names its key and certificate: it
-// signs the TLS certificates of POST /x509/sign. Its record is in SQLite
-// only (store_factory.h): on PostgreSQL the CA issues no TLS certificates.
+// signs the TLS certificates of POST /x509/sign. Their record
+// is in the CA's database, beside the SSH certificates.
 Status openIntermediate(const config::CaConfig& config, KeyManager& keys, AuthorityParts& parts) {
   if (config.x509.intermediateKey.empty() || config.x509.intermediateCert.empty()) return okStatus();
-  auto certificates = store::openCertificateStore(config.db);
-  if (!certificates.ok()) {
-    if (certificates.error().code == ErrorCode::Unsupported) return okStatus();
-    return std::move(certificates).error();
-  }
+  size_t threads = static_cast<size_t>(config.server.threads > 0 ? config.server.threads : 1);
+  SSHCA_ASSIGN_OR_RETURN(auto certificates, store::openCertificateStore(config.db, threads));
   SSHCA_ASSIGN_OR_RETURN(SignerPtr signer, openCaSigner(keys, config.x509.intermediateKey, "X.509 intermediate key"));
   auto pem = readFile(config.x509.intermediateCert);
   if (!pem.ok()) return std::move(pem).error().context("the intermediate certificate");
@@ -64,7 +61,7 @@ Status openIntermediate(const config::CaConfig& config, KeyManager& keys, Author
   auto ca = x509::IssuingCa::create(std::move(cert).value(), std::move(signer), now);
   if (!ca.ok()) return std::move(ca).error().context(config.x509.intermediateCert);
   parts.intermediate.emplace(std::move(ca).value());
-  parts.certificates = std::move(certificates).value();
+  parts.certificates = std::move(certificates);
   return okStatus();
 }
 

@@ -86,8 +86,8 @@ Result<api::X509Certificate> Authority::issueTlsCertificate(const x509::RequestC
   noteCommit(recorded);
   if (!recorded.ok()) return std::move(recorded).error().context("recording the TLS certificate");
   SSHCA_ASSIGN_OR_RETURN(std::string chain, x509::toPem(intermediate_->certificate()));
-  return api::X509Certificate{std::move(row.pem), {std::move(chain)}, row.serialHex, issuedTo.provisioner,
-                              issuedTo.subject};
+  return api::X509Certificate{
+      std::move(row.pem), {std::move(chain)}, row.serialHex, issuedTo.provisioner, issuedTo.subject};
 }
 
 // Refusals first, each before the token is spent or the HSM asked: a
@@ -108,8 +108,8 @@ Result<api::X509Certificate> Authority::signX509(const api::X509SignRequest& req
   SSHCA_RETURN_IF_ERROR(provisionerLimiter_.admit(proven.provisioner->name()));
   const ssh::Certificate& host = proven.proof.certificate;
   const policy::TlsPolicy& tls = proven.provisioner->tlsPolicy();
-  SSHCA_ASSIGN_OR_RETURN(auto names, policy::authorisedTlsNames(host, csr.subjectAltNames,
-                                                                x509::commonNameOf(csr.subject.get()), tls));
+  SSHCA_ASSIGN_OR_RETURN(
+      auto names, policy::authorisedTlsNames(host, csr.subjectAltNames, x509::commonNameOf(csr.subject.get()), tls));
   SSHCA_ASSIGN_OR_RETURN(auto validity, policy::tlsValidity(host, notAfter, tls, now));
   const policy::Identity& who = proven.proof.identity;
   SSHCA_RETURN_IF_ERROR(refuseSpentToken(who, now));

@@ -27,7 +27,8 @@ Result<std::vector<x509::SubjectAltName>> namesAsked(const std::vector<x509::Sub
                                                      const std::string& commonName) {
   if (!requested.empty()) return requested;
   if (commonName.empty())
-    return makeError(ErrorCode::InvalidArgument, "the request names nothing: give a DNS or IP subject alternative name");
+    return makeError(ErrorCode::InvalidArgument,
+                     "the request names nothing: give a DNS or IP subject alternative name");
   auto ip = x509::parseSubjectAltName("IP:" + commonName);
   if (ip.ok()) return std::vector<x509::SubjectAltName>{*ip};
   auto dns = x509::parseSubjectAltName("DNS:" + commonName);
@@ -94,7 +95,7 @@ Result<std::pair<std::time_t, std::time_t>> tlsValidity(const ssh::Certificate& 
   if (end <= start) return denied("the host certificate has expired: renew it before asking for a TLS certificate");
   const uint64_t kMaxTime = static_cast<uint64_t>(INT64_MAX);
   return std::pair<std::time_t, std::time_t>{now - static_cast<int64_t>(policy.backdateSeconds),
-                                              static_cast<std::time_t>(std::min(end, kMaxTime))};
+                                             static_cast<std::time_t>(std::min(end, kMaxTime))};
 }
 
 }  // namespace sshca::policy

@@ -2,6 +2,7 @@
 
 #include "ca/service/store/postgres/postgres_connection.h"
 #include "ca/service/store/postgres/postgres_ssh_store.h"
+#include "ca/service/store/postgres/postgres_x509_store.h"
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
 #include "ca/service/store/sqlite/sqlite_x509_store.h"
 
@@ -22,14 +23,14 @@ Result<std::unique_ptr<SshIssuanceStore>> openSshIssuanceStore(const config::DbC
   return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported (sqlite, postgresql)");
 }
 
-Result<std::unique_ptr<CertificateStore>> openCertificateStore(const config::DbConfig& db) {
+Result<std::unique_ptr<CertificateStore>> openCertificateStore(const config::DbConfig& db, size_t connections) {
   if (db.type == "sqlite") {
     auto opened = openSqliteCertificateStore(db.path);
     if (!opened.ok()) return std::move(opened).error().context("database " + db.path);
     return opened;
   }
-  return makeError(ErrorCode::Unsupported,
-                   "TLS certificates are recorded in SQLite only; this CA's database is " + db.type);
+  if (db.type == "postgresql") return openPostgresCertificateStore(db.dsn, connections);
+  return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported (sqlite, postgresql)");
 }
 
 }  // namespace sshca::store

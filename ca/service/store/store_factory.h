@@ -18,8 +18,7 @@ namespace sshca::store {
 Result<std::unique_ptr<SshIssuanceStore>> openSshIssuanceStore(const config::DbConfig& db, size_t threads);
 
 // The record of X.509 certificates (TLS certificates of POST /x509/sign)
-// in the same database. SQLite only for now: Unsupported on PostgreSQL,
-// where the CA then issues no TLS certificates.
-Result<std::unique_ptr<CertificateStore>> openCertificateStore(const config::DbConfig& db);
+// in the same database, SQLite or PostgreSQL (`connections` as `threads`).
+Result<std::unique_ptr<CertificateStore>> openCertificateStore(const config::DbConfig& db, size_t connections);
 
 }  // namespace sshca::store
