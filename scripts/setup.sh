@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   build-essential cmake pkg-config git python3 curl jq
+  python3-cryptography  # tests/lib/sshpop_token.py mints attack tokens (tests/e2e/x509_sign.sh)
   libssl-dev openssl
   libp11-kit-dev p11-kit libp11-dev libengine-pkcs11-openssl
   opensc opensc-pkcs11 softhsm2

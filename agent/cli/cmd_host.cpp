@@ -1,4 +1,4 @@
-// sshca-agent host enroll | renew: this host's certificates.
+// sshca-agent host enroll | renew | tls: this host's certificates.
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -9,7 +9,9 @@
 #include "agent/host/host_enroll.h"
 #include "agent/host/host_keys.h"
 #include "agent/host/host_renew.h"
+#include "agent/host/host_tls.h"
 #include "agent/host/sshd_reload.h"
+#include "agent/os/subprocess.h"
 #include "ca/core/common/file_io.h"
 
 namespace sshca::agent {
@@ -82,6 +84,31 @@ void runEnroll(const HostOptions& o) {
     std::cerr << "sshca-agent: warning: sshd not reloaded: " << s.error().message << "\n";
 }
 
+// The TLS certificates `host tls` was asked for, renewed when due; each
+// changed one's reload command run. Returns how many changed and failed.
+std::pair<int, int> renewTlsCertificates(CaConnection& ca, const std::string& configDir) {
+  auto requests = rememberedTlsRequests(configDir);
+  if (!requests.ok()) {
+    std::cerr << "sshca-agent: " << requests.error().message << "\n";
+    return {0, 1};
+  }
+  int changed = 0, failed = 0;
+  for (const TlsRequest& r : *requests) {
+    auto outcome = ensureTlsCertificate(ca, r, false, std::time(nullptr));
+    Status done = outcome.ok() ? okStatus() : Status(std::move(outcome).error());
+    if (done.ok() && *outcome == TlsOutcome::Issued) {
+      ++changed;
+      std::cerr << "sshca-agent: renewed " << r.outCert << "\n";
+      if (!r.reloadCommand.empty()) done = runShellCommand(r.reloadCommand);
+    }
+    if (!done.ok()) {
+      ++failed;
+      std::cerr << "sshca-agent: " << r.outCert << ": " << done.error().message << "\n";
+    }
+  }
+  return {changed, failed};
+}
+
 void runRenew(HostOptions o) {
   o.renew.keysGiven = !o.keys.empty();
   auto keys = orFail(selectHostKeys(o.keys));
@@ -91,7 +118,10 @@ void runRenew(HostOptions o) {
   // cron must hear of a failed reload: sshd serves the old certificates.
   const bool pending = reloadPending(o);
   if (r.renewed > 0 || pending) orFail(reloadAfterChange(o));
-  if (r.failed > 0) throw ExitWith{kExitFailed};
+  // The TLS certificates ride on the same weekly run (their own reloads).
+  auto [tlsChanged, tlsFailed] = renewTlsCertificates(ca, configDirOrDefault(o.configDir));
+  r.renewed += tlsChanged;
+  if (r.failed > 0 || tlsFailed > 0) throw ExitWith{kExitFailed};
   if (r.renewed == 0 && r.notDue == 0)
     fail(makeError(ErrorCode::NotFound,
                    "no host certificate (ssh_host_*_key-cert.pub) to renew: run `sshca-agent host enroll` first"));
@@ -138,13 +168,74 @@ void addRenew(CLI::App* host) {
   cmd->callback([o] { runRenew(*o); });
 }
 
+struct TlsOptions {
+  std::string configDir;
+  TlsRequest request;
+  bool force = false;
+};
+
+// --key, else the first default host key that has a certificate.
+std::string provingHostKey(const std::string& given) {
+  if (!given.empty()) return given;
+  for (const HostKeyFiles& f : orFail(selectHostKeys({}))) {
+    std::error_code ec;
+    if (std::filesystem::exists(f.certificate, ec)) return f.publicKey;
+  }
+  fail(makeError(ErrorCode::NotFound,
+                 "no host certificate (ssh_host_*_key-cert.pub) proves this host's names: run `sshca-agent host "
+                 "enroll` first, or name one with --key"));
+}
+
+void runTls(TlsOptions o) {
+  o.request.hostKey = provingHostKey(o.request.hostKey);
+  const std::string configDir = configDirOrDefault(o.configDir);
+  CaConnection ca = orFail(CaConnection::open(configDir));
+  TlsOutcome outcome = orFail(ensureTlsCertificate(ca, o.request, o.force, std::time(nullptr)));
+  // Remembered after a success only: `host renew` renews what worked once.
+  orFail(rememberTlsRequest(configDir, o.request));
+  if (outcome == TlsOutcome::NotDue) {
+    std::cerr << "sshca-agent: " << o.request.outCert << " is not due for renewal\n";
+    throw ExitWith{kExitNotDue};
+  }
+  std::cerr << "sshca-agent: wrote " << o.request.outCert << " and " << o.request.outKey << "\n";
+  if (!o.request.reloadCommand.empty()) orFail(runShellCommand(o.request.reloadCommand));
+}
+
+void addTls(CLI::App* host) {
+  auto o = std::make_shared<TlsOptions>();
+  auto* cmd = host->add_subcommand(
+      "tls", "Get a TLS server certificate for this host's names, proven by its SSH host certificate");
+  addConfigDirOption(cmd, o->configDir);
+  cmd->add_option("--name", o->request.names,
+                  "a DNS name or IP address for the certificate, repeatable; each must be a principal of the "
+                  "host certificate")
+      ->required();
+  cmd->add_option("--out-key", o->request.outKey, "the private key (PEM), made here; a new file is 0600")->required();
+  cmd->add_option("--out-cert", o->request.outCert, "the certificate followed by its chain (PEM)")->required();
+  cmd->add_option("--key", o->request.hostKey,
+                  "the SSH host public key whose certificate proves the names (default: the first "
+                  "/etc/ssh/ssh_host_*_key.pub with a certificate)");
+  cmd->add_option("--reload-command", o->request.reloadCommand,
+                  "run with /bin/sh after the certificate changed (e.g. 'systemctl reload nginx')");
+  cmd->add_flag("--force", o->force, "get a new certificate even when not due");
+  cmd->footer(cli::exitStatusHelp(true) +
+              " 0: a certificate was written; 2: it was not due (less than a third of its validity left,\n"
+              "or other names asked, makes it due).\n"
+              "The request is remembered in the config directory: `sshca-agent host renew` (the weekly job)\n"
+              "renews it too. Examples: tls-snippets/ (nginx, Apache).\n"
+              "  sshca-agent host tls --name web1.example.com --out-key /etc/ssl/private/web1.key \\\n"
+              "    --out-cert /etc/ssl/certs/web1.pem --reload-command 'systemctl reload nginx'");
+  cmd->callback([o] { runTls(*o); });
+}
+
 }  // namespace
 
 void registerHostCommands(CLI::App& app) {
-  auto* host = app.add_subcommand("host", "This host's SSH certificates: enroll, renew");
+  auto* host = app.add_subcommand("host", "This host's certificates: enroll, renew (SSH), tls");
   host->require_subcommand(1);
   addEnroll(host);
   addRenew(host);
+  addTls(host);
 }
 
 }  // namespace sshca::agent

@@ -13,6 +13,8 @@ namespace {
 
 using Json = nlohmann::json;
 
+constexpr const char* kX509SignEndpoint = "x509/sign";
+
 Error badRequest(std::string message) { return makeError(ErrorCode::InvalidArgument, "SSHPOP token: " + message); }
 
 std::string trimmedUrl(std::string url) {
@@ -23,8 +25,8 @@ std::string trimmedUrl(std::string url) {
 Status checkRequest(const SshpopTokenRequest& r) {
   if (r.provisioner.empty()) return badRequest("the provisioner name is empty");
   if (r.caUrl.empty()) return badRequest("the CA URL is empty");
-  if (r.endpoint != "renew" && r.endpoint != "rekey" && r.endpoint != "revoke")
-    return badRequest("endpoint \"" + r.endpoint + "\" is not renew, rekey or revoke");
+  if (r.endpoint != "renew" && r.endpoint != "rekey" && r.endpoint != "revoke" && r.endpoint != kX509SignEndpoint)
+    return badRequest("endpoint \"" + r.endpoint + "\" is not renew, rekey, revoke or x509/sign");
   if (r.certificate.empty()) return badRequest("no certificate given");
   if (r.now < 0) return badRequest("the current time is negative");
   return okStatus();
@@ -47,7 +49,8 @@ Status checkCertificateMatches(const SshpopTokenRequest& r, const Signer& certKe
 }  // namespace
 
 std::string sshpopAudience(const std::string& caUrl, const std::string& endpoint, const std::string& provisioner) {
-  return trimmedUrl(caUrl) + "/1.0/ssh/" + endpoint + "#sshpop/" + provisioner;
+  const std::string path = endpoint == kX509SignEndpoint ? "/1.0/" + endpoint : "/1.0/ssh/" + endpoint;
+  return trimmedUrl(caUrl) + path + "#sshpop/" + provisioner;
 }
 
 Result<std::string> mintSshpopToken(const SshpopTokenRequest& request, const Signer& certKey, RandomSource& rng) {

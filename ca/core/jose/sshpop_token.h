@@ -20,13 +20,15 @@ inline constexpr int64_t kSshpopTokenLifetimeSeconds = 300;
 struct SshpopTokenRequest {
   std::string provisioner;  // the SSHPOP provisioner's name: "iss" and the aud fragment
   std::string caUrl;        // the CA's URL, no trailing slash
-  std::string endpoint;     // "renew", "rekey" or "revoke"
+  std::string endpoint;     // "renew", "rekey", "revoke" or "x509/sign"
   Bytes certificate;        // wire form of the certificate whose key signs
   uint64_t serial = 0;      // that certificate's serial ("sub", decimal)
   int64_t now = 0;          // iat and nbf; exp = now + kSshpopTokenLifetimeSeconds
 };
 
-// "<caUrl>/1.0/ssh/<endpoint>#sshpop/<provisioner>", as step-ca expects.
+// "<caUrl>/1.0/ssh/<endpoint>#sshpop/<provisioner>", as step-ca expects;
+// "<caUrl>/1.0/x509/sign#sshpop/<provisioner>" for a TLS certificate, so a
+// token made for one endpoint is refused at every other.
 std::string sshpopAudience(const std::string& caUrl, const std::string& endpoint, const std::string& provisioner);
 
 // Header {alg, typ: JWT, kid: RFC 7638 thumbprint of the key, sshpop:

@@ -41,6 +41,25 @@ Result<ossl::X509Req> createCertificateRequest(const X509_NAME& subject, const S
   return signRequest(*req, signer, hash);
 }
 
+Result<ossl::X509Req> createCertificateRequest(const X509_NAME& subject, const Signer& signer, HashAlg hash,
+                                               std::span<const SubjectAltName> sans) {
+  ossl::X509Req req(X509_REQ_new());
+  if (!req) return ossl::error("X509_REQ_new");
+  if (X509_REQ_set_version(req.get(), X509_REQ_VERSION_1) != 1 || X509_REQ_set_subject_name(req.get(), &subject) != 1 ||
+      X509_REQ_set_pubkey(req.get(), signer.publicKey().evp()) != 1)
+    return ossl::error("filling in the request");
+  if (!sans.empty()) {
+    SSHCA_ASSIGN_OR_RETURN(ossl::GeneralNames names, toGeneralNames(sans));
+    ossl::X509Ext ext(X509V3_EXT_i2d(NID_subject_alt_name, 0, names.get()));
+    ossl::X509ExtStack exts(sk_X509_EXTENSION_new_null());
+    if (!ext || !exts || sk_X509_EXTENSION_push(exts.get(), ext.get()) <= 0)
+      return ossl::error("building the subjectAltName request");
+    ext.release();  // owned by the stack now
+    if (X509_REQ_add_extensions(req.get(), exts.get()) != 1) return ossl::error("adding the subjectAltName request");
+  }
+  return signRequest(*req, signer, hash);
+}
+
 Result<RequestContents> readCertificateRequest(X509_REQ& req) {
   ossl::ErrorQueueGuard guard;
   SSHCA_RETURN_IF_ERROR(verifySelfSignature(req));

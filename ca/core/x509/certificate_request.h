@@ -3,6 +3,7 @@
 // request: the self-signature is verified first and every name checked.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "ca/core/common/ossl.h"
@@ -15,6 +16,9 @@ namespace sshca::x509 {
 
 // A request with this subject for the Signer's key, signed by it.
 Result<ossl::X509Req> createCertificateRequest(const X509_NAME& subject, const Signer& signer, HashAlg hash);
+// The same with a subjectAltName extension request (a TLS server's names).
+Result<ossl::X509Req> createCertificateRequest(const X509_NAME& subject, const Signer& signer, HashAlg hash,
+                                               std::span<const SubjectAltName> sans);
 
 struct RequestContents {
   ossl::X509Name subject;

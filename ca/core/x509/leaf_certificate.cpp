@@ -44,6 +44,13 @@ Status addLeafExtensions(X509& cert, const LeafRequest& r, const X509& issuer) {
   return addSubjectAltNames(cert, r.subjectAltNames);
 }
 
+Result<std::pair<std::time_t, std::time_t>> validityOf(const LeafRequest& r, std::time_t now) {
+  if (!r.validity) return validityFor(r.days, now);
+  if (r.validity->second <= r.validity->first)
+    return makeError(ErrorCode::InvalidArgument, "the certificate's validity ends before it starts");
+  return *r.validity;
+}
+
 }  // namespace
 
 Result<LeafProfile> parseLeafProfile(std::string_view name) {
@@ -59,13 +66,13 @@ Result<LeafRequest> leafRequestFrom(const RequestContents& csr, LeafProfile prof
   if (csr.requestsCa)
     return makeError(ErrorCode::PermissionDenied,
                      "the request asks for CA:TRUE; this command issues end-entity certificates only");
-  return LeafRequest{profile, commonNameOf(csr.subject.get()), sans ? *sans : csr.subjectAltNames, csr.key, days};
+  return LeafRequest{profile, commonNameOf(csr.subject.get()), sans ? *sans : csr.subjectAltNames, csr.key, days, {}};
 }
 
 Result<ossl::X509Ptr> issueLeafCertificate(const LeafRequest& r, const IssuingCa& ca, std::time_t now,
                                            RandomSource& rng) {
   SSHCA_RETURN_IF_ERROR(checkRequest(r));
-  SSHCA_ASSIGN_OR_RETURN(auto validity, validityFor(r.days, now));
+  SSHCA_ASSIGN_OR_RETURN(auto validity, validityOf(r, now));
   SSHCA_RETURN_IF_ERROR(ca.checkWithin(validity.second));
   SSHCA_ASSIGN_OR_RETURN(ossl::X509Name subject, subjectFor(r.commonName));
   CertificateFields fields{subject.get(), X509_get_subject_name(&ca.certificate()), &r.key, validity.first,

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ca/core/common/ossl.h"
@@ -31,6 +32,9 @@ struct LeafRequest {
   std::vector<SubjectAltName> subjectAltNames;
   PublicKey key;
   int days = 90;
+  // When set, the exact validity (notBefore, notAfter) instead of `days`
+  // from now: the online CA's policy decides it to the second.
+  std::optional<std::pair<std::time_t, std::time_t>> validity;
 };
 
 // From a verified request: its CN, and its SANs unless `sans` replaces them

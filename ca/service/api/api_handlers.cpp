@@ -6,6 +6,7 @@
 #include "ca/service/api/error_mapping.h"
 #include "ca/service/api/request_parsing.h"
 #include "ca/service/api/response_json.h"
+#include "ca/service/api/x509_sign_json.h"
 
 namespace sshca::api {
 namespace {
@@ -156,6 +157,17 @@ ApiResponse ApiHandlers::revokeSsh(std::string_view body, const std::string& cli
   if (!revoked.ok()) return errorResponse(revoked.error());
   ApiResponse out = jsonResponse(200, renderRevoked());
   out.log = {revoked->provisioner, revoked->subject, {}, {}, {}};
+  return out;
+}
+
+ApiResponse ApiHandlers::signX509(std::string_view body, const std::string& clientAddress) {
+  auto request = parseX509SignRequest(body);
+  if (!request.ok()) return errorResponse(request.error());
+  request->clientAddress = clientAddress;
+  auto issued = authority_.signX509(*request);
+  if (!issued.ok()) return errorResponse(issued.error());
+  ApiResponse out = jsonResponse(201, renderX509Certificate(*issued));  // as step-ca's /sign
+  out.log = {issued->provisioner, issued->subject, {}, {}, {}};
   return out;
 }
 

@@ -61,6 +61,8 @@ class ApiHandlers {
   ApiResponse renewSsh(std::string_view body, const std::string& clientAddress);
   ApiResponse rekeySsh(std::string_view body, const std::string& clientAddress);
   ApiResponse revokeSsh(std::string_view body, const std::string& clientAddress);
+  // POST /x509/sign: 201 {"crt", "ca", "certChain"} (x509_sign_json.h).
+  ApiResponse signX509(std::string_view body, const std::string& clientAddress);
   ApiResponse krl();
   // The armoured SSHSIG of the KRL (text/plain), for `ssh-keygen -Y verify`.
   ApiResponse krlSignature();

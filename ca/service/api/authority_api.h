@@ -115,6 +115,28 @@ struct SshConfigTemplate {
   std::string content;
 };
 
+// POST /x509/sign (step-ca's /sign body): a PKCS#10 request in PEM and an
+// SSHPOP token over the host certificate whose principals name the host.
+// notBefore/notAfter as step sends them (RFC 3339 or a Go duration), empty
+// for the policy's default.
+struct X509SignRequest {
+  std::string csrPem;
+  std::string ott;  // never logged
+  std::string notBefore;
+  std::string notAfter;
+  std::string clientAddress;
+};
+
+// An issued TLS certificate: PEM, with the CA certificates that chain it
+// to the root (nearest first, the root itself not included).
+struct X509Certificate {
+  std::string certificatePem;
+  std::vector<std::string> chainPem;
+  std::string serialHex;
+  std::string provisioner;
+  std::string subject;  // the host certificate's key ID, for the log line
+};
+
 class AuthorityApi {
  public:
   virtual ~AuthorityApi() = default;
@@ -146,6 +168,10 @@ class AuthorityApi {
   // that reads the database.
   virtual Result<bool> sshHostExists(const std::string& /*principal*/, const std::string& /*clientAddress*/) {
     return makeError(ErrorCode::Unsupported, "this CA does not answer host checks");
+  }
+  // POST /x509/sign. Not pure, like krlSignature.
+  virtual Result<X509Certificate> signX509(const X509SignRequest& /*request*/) {
+    return makeError(ErrorCode::Unsupported, "this CA issues no TLS certificates");
   }
   // A JWK provisioner's encrypted private key (step's encryptedKey, a JWE),
   // by the key's kid; NotFound when none is configured.

@@ -85,6 +85,7 @@ RouteTable apiRoutes(ApiHandlers& h) {
   post("/ssh/renew", &ApiHandlers::renewSsh);
   post("/ssh/rekey", &ApiHandlers::rekeySsh);
   post("/ssh/revoke", &ApiHandlers::revokeSsh);
+  post("/x509/sign", &ApiHandlers::signX509);
   return t;
 }
 

@@ -47,6 +47,8 @@ Result<std::unique_ptr<Authority>> Authority::fromParts(AuthorityParts parts) {
   if (!parts.store) return makeError(ErrorCode::InvalidArgument, "the authority needs a database");
   if (!parts.provisioners) return makeError(ErrorCode::InvalidArgument, "the authority needs a provisioner set");
   if (parts.caUrl.empty()) return makeError(ErrorCode::InvalidArgument, "the authority needs its URL");
+  if (parts.intermediate.has_value() != (parts.certificates != nullptr))
+    return makeError(ErrorCode::InvalidArgument, "the authority needs both the X.509 intermediate and its record");
   if (!parts.hsmProbe) {
     parts.hsmProbe = [user = parts.userCa, host = parts.hostCa]() -> Status {
       // One token usually holds both keys: the second check reuses the
@@ -71,7 +73,9 @@ Authority::Authority(AuthorityParts parts)
       rng_(parts.rng ? *parts.rng : systemRandom()),
       provisioners_(std::move(parts.provisioners)),
       addressLimiter_(parts.perAddress, "from this address"),
-      provisionerLimiter_(parts.perProvisioner, "for this provisioner") {
+      provisionerLimiter_(parts.perProvisioner, "for this provisioner"),
+      intermediate_(std::move(parts.intermediate)),
+      certificates_(std::move(parts.certificates)) {
   // The user CA key signs the KRL: hosts already trust it for user
   // certificates (TrustedUserCAKeys), which is what the KRL is about.
   std::vector<KrlCaKey> cas{{userCa_.signer->publicKey(), userCa_.fingerprint},

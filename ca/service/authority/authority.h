@@ -17,12 +17,17 @@
 #include "ca/core/common/random.h"
 #include "ca/core/common/result.h"
 #include "ca/core/keys/signer.h"
+#include "ca/core/x509/certificate_request.h"
+#include "ca/core/x509/issuing_ca.h"
+#include "ca/core/x509/leaf_certificate.h"
+#include "ca/core/x509/subject_alt_name.h"
 #include "ca/service/api/authority_api.h"
 #include "ca/service/authority/krl_cache.h"
 #include "ca/service/authority/provisioner_set.h"
 #include "ca/service/authority/rate_limiter.h"
 #include "ca/service/authority/root_certificate.h"
 #include "ca/service/config/ca_config.h"
+#include "ca/service/store/certificate_store.h"
 #include "ca/service/store/ssh_issuance_store.h"
 
 namespace sshca::authority {
@@ -44,6 +49,18 @@ struct AuthorityParts {
   RandomSource* rng = nullptr;     // serials and nonces; default: systemRandom(); borrowed
   RateLimit perAddress;            // requests per client address; default: none
   RateLimit perProvisioner;        // authenticated requests per provisioner; default: none
+  // The X.509 intermediate (its key on the token) and the record of the TLS
+  // certificates it issues. Both or neither: without them /x509/sign
+  // answers Unsupported.
+  std::optional<x509::IssuingCa> intermediate;
+  std::unique_ptr<store::CertificateStore> certificates;
+};
+
+// Who a TLS certificate is issued to, for its database record.
+struct TlsIssuedTo {
+  std::string provisioner;
+  std::optional<uint64_t> sshSerial;  // the SSH host certificate proven (POST /x509/sign)
+  std::string subject;                // for the log line
 };
 
 class Authority final : public api::AuthorityApi {
@@ -81,6 +98,19 @@ class Authority final : public api::AuthorityApi {
   Result<std::vector<api::SshConfigTemplate>> sshConfig(const api::SshConfigRequest& request) override;
   Result<bool> sshHostExists(const std::string& principal, const std::string& clientAddress) override;
   Result<std::string> provisionerEncryptedKey(const std::string& kid) override;
+  Result<api::X509Certificate> signX509(const api::X509SignRequest& request) override;
+
+  // Issues a TLS server certificate for a verified request, for names the
+  // caller has already authorised (policy for /x509/sign, the order's
+  // authorizations for ACME): the certificate carries exactly
+  // `authorisedNames`, and a request asking for a name outside them, or
+  // for CA:TRUE, is refused (PermissionDenied) before the token is asked.
+  // Signed by the intermediate on the token, the signature checked, the
+  // certificate recorded, then returned with its chain.
+  Result<api::X509Certificate> issueTlsCertificate(const x509::RequestContents& csr,
+                                                   const std::vector<x509::SubjectAltName>& authorisedNames,
+                                                   std::pair<std::time_t, std::time_t> validity,
+                                                   const TlsIssuedTo& issuedTo);
 
  private:
   struct CaKey {
@@ -121,6 +151,7 @@ class Authority final : public api::AuthorityApi {
   Result<ssh::Certificate> signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who, int64_t now,
                                          const std::optional<store::ReplacedCertificate>& replaces = std::nullopt);
   Status refuseSpentToken(const policy::Identity& who, int64_t now) const;
+  Result<ossl::X509Ptr> signTlsLeaf(const x509::LeafRequest& request, int64_t now);
   void noteCommit(const Status& outcome);
   Status record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now,
                 const std::optional<store::ReplacedCertificate>& replaces);
@@ -139,6 +170,8 @@ class Authority final : public api::AuthorityApi {
   std::unique_ptr<KrlCache> krlCache_;
   mutable RateLimiter addressLimiter_;
   mutable RateLimiter provisionerLimiter_;
+  std::optional<x509::IssuingCa> intermediate_;            // with certificates_, or neither
+  std::unique_ptr<store::CertificateStore> certificates_;  // TLS certificates issued online
   // The outcome of the last commit that failed for the database's sake
   // (not a replay or a taken serial), for /health.
   std::mutex commitMu_;

@@ -2,8 +2,12 @@
 // the database and the provisioner implementations.
 #include <stdlib.h>
 
+#include <ctime>
+
+#include "ca/core/common/file_io.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/core/x509/x509_pem.h"
 #include "ca/service/authority/authority.h"
 #include "ca/service/store/store_factory.h"
 
@@ -39,6 +43,28 @@ std::string withoutTrailingSlash(std::string url) {
   return url;
 }
 
+// The X.509 intermediate, when ca.json names its key and certificate: it
+// signs the TLS certificates of POST /x509/sign. Their record
+// is in the CA's database, beside the SSH certificates.
+Status openIntermediate(const config::CaConfig& config, KeyManager& keys, AuthorityParts& parts) {
+  if (config.x509.intermediateKey.empty() || config.x509.intermediateCert.empty()) return okStatus();
+  size_t threads = static_cast<size_t>(config.server.threads > 0 ? config.server.threads : 1);
+  SSHCA_ASSIGN_OR_RETURN(auto certificates, store::openCertificateStore(config.db, threads));
+  SSHCA_ASSIGN_OR_RETURN(SignerPtr signer, openCaSigner(keys, config.x509.intermediateKey, "X.509 intermediate key"));
+  auto pem = readFile(config.x509.intermediateCert);
+  if (!pem.ok()) return std::move(pem).error().context("the intermediate certificate");
+  auto cert = x509::certificateFromPemOrDer(*pem);
+  if (!cert.ok()) return std::move(cert).error().context(config.x509.intermediateCert);
+  // Checked once at start: an intermediate that expires later refuses
+  // each certificate that would outlive it (IssuingCa::checkWithin).
+  const std::time_t now = std::time(nullptr);  // lint: clock (the CA's start, before the authority's clock exists)
+  auto ca = x509::IssuingCa::create(std::move(cert).value(), std::move(signer), now);
+  if (!ca.ok()) return std::move(ca).error().context(config.x509.intermediateCert);
+  parts.intermediate.emplace(std::move(ca).value());
+  parts.certificates = std::move(certificates);
+  return okStatus();
+}
+
 Status openKeys(const config::CaConfig& config, AuthorityParts& parts) {
   SSHCA_RETURN_IF_ERROR(exportSoftHsmConf(config));
   SSHCA_ASSIGN_OR_RETURN(KmsUri kms, parseKmsUri(config.kms));
@@ -52,7 +78,7 @@ Status openKeys(const config::CaConfig& config, AuthorityParts& parts) {
   // asks them (Signer::ready), which finds the token again if it went away.
   SSHCA_ASSIGN_OR_RETURN(parts.userCa, openCaSigner(*keys, config.ssh.userKey, "SSH user CA key"));
   SSHCA_ASSIGN_OR_RETURN(parts.hostCa, openCaSigner(*keys, config.ssh.hostKey, "SSH host CA key"));
-  return okStatus();
+  return openIntermediate(config, *keys, parts);
 }
 
 }  // namespace

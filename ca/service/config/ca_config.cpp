@@ -106,6 +106,29 @@ Status readTypePolicy(const json& obj, const char* key, policy::SshTypePolicy& t
   return okStatus();
 }
 
+// "policy": {"tls": {"defaultValidity", "maxValidity",
+// "maxPastHostCertificate", "allowWildcards"}} (sshpop: POST /x509/sign).
+Status readTlsPolicy(const json& obj, policy::TlsPolicy& tp, const std::string& where) {
+  auto it = obj.find("tls");
+  if (it == obj.end() || it->is_null()) return okStatus();
+  if (!it->is_object()) return bad(where + "tls", "must be an object");
+  std::string w = where + "tls.";
+  SSHCA_RETURN_IF_ERROR(readDuration(*it, "defaultValidity", tp.defaultValiditySeconds, w));
+  SSHCA_RETURN_IF_ERROR(readDuration(*it, "maxValidity", tp.maxValiditySeconds, w));
+  SSHCA_RETURN_IF_ERROR(readDuration(*it, "maxPastHostCertificate", tp.maxPastHostCertificateSeconds, w));
+  SSHCA_RETURN_IF_ERROR(readBool(*it, "allowWildcards", tp.allowWildcards, w));
+  if (tp.defaultValiditySeconds == 0 || tp.maxValiditySeconds == 0) return bad(w + "validity", "must be positive");
+  if (tp.defaultValiditySeconds > tp.maxValiditySeconds) return bad(w + "defaultValidity", "exceeds maxValidity");
+  return okStatus();
+}
+
+json tlsPolicyJson(const policy::TlsPolicy& tp) {
+  return {{"defaultValidity", formatDuration(tp.defaultValiditySeconds)},
+          {"maxValidity", formatDuration(tp.maxValiditySeconds)},
+          {"maxPastHostCertificate", formatDuration(tp.maxPastHostCertificateSeconds)},
+          {"allowWildcards", tp.allowWildcards}};
+}
+
 Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
   std::string where = "provisioners[" + std::to_string(index) + "].";
   if (!p.is_object()) return bad(where, "must be an object");
@@ -129,6 +152,7 @@ Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
     if (!pol->is_object()) return bad(where + "policy", "must be an object");
     SSHCA_RETURN_IF_ERROR(readTypePolicy(*pol, "user", pc.policy.user, where + "policy."));
     SSHCA_RETURN_IF_ERROR(readTypePolicy(*pol, "host", pc.policy.host, where + "policy."));
+    SSHCA_RETURN_IF_ERROR(readTlsPolicy(*pol, pc.tlsPolicy, where + "policy."));
   }
   return pc;
 }
@@ -291,6 +315,7 @@ json provisionerJson(const ProvisionerConfig& p) {
   if (!p.privateKeyFile.empty()) out["privateKeyFile"] = p.privateKeyFile;
   if (!p.encryptedKey.empty()) out["encryptedKey"] = p.encryptedKey;
   if (p.type == "sshpop") out["allowRenewalAfterExpiry"] = p.allowRenewalAfterExpiry;
+  if (p.type == "sshpop") out["policy"]["tls"] = tlsPolicyJson(p.tlsPolicy);
   if (p.type == "sshpop" && p.renewalGraceWritten) out["renewalGracePeriod"] = formatDuration(p.renewalGraceSeconds);
   if (p.type == "oidc") writeOidcConfig(p.oidc, out);
   return out;

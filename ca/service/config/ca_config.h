@@ -12,6 +12,7 @@
 #include "ca/core/common/result.h"
 #include "ca/service/config/oidc_config.h"
 #include "ca/service/policy/ssh_policy.h"
+#include "ca/service/policy/tls_policy.h"
 
 namespace sshca::config {
 
@@ -99,6 +100,9 @@ struct ProvisionerConfig {
   bool renewalGraceWritten = false;  // renewalGracePeriod was in ca.json
   OidcConfig oidc;                   // oidc: issuer, client, principal rules (oidc_config.h)
   policy::SshPolicy policy;
+  // sshpop: the TLS certificates its hosts may get (POST /x509/sign),
+  // "policy": {"tls": {...}} in ca.json.
+  policy::TlsPolicy tlsPolicy;
 };
 
 struct CaConfig {

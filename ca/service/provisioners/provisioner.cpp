@@ -25,4 +25,13 @@ Result<RevokeAuthorization> Provisioner::authorizeSshRevoke(const jose::JwsParts
   return cannot(*this, "an SSH certificate revocation");
 }
 
+Result<CertificateProof> Provisioner::authorizeX509Sign(const jose::JwsParts&, const TokenContext&) const {
+  return cannot(*this, "a TLS certificate (it needs an SSHPOP token over a host certificate)");
+}
+
+const policy::TlsPolicy& Provisioner::tlsPolicy() const {
+  static const policy::TlsPolicy kDefault;
+  return kDefault;
+}
+
 }  // namespace sshca::provisioners

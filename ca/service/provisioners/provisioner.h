@@ -17,6 +17,7 @@
 #include "ca/service/policy/identity.h"
 #include "ca/service/policy/principal_rules.h"
 #include "ca/service/policy/ssh_policy.h"
+#include "ca/service/policy/tls_policy.h"
 
 namespace sshca::provisioners {
 
@@ -67,8 +68,14 @@ class Provisioner {
   // POST /ssh/revoke. Refused by default.
   virtual Result<RevokeAuthorization> authorizeSshRevoke(const jose::JwsParts& token, const TokenContext& ctx) const;
 
+  // POST /x509/sign: a proof over the current host certificate, bound to
+  // that endpoint (a renew token is refused here). Refused by default.
+  virtual Result<CertificateProof> authorizeX509Sign(const jose::JwsParts& token, const TokenContext& ctx) const;
+
   // Limits for the certificates this provisioner's callers may get.
   virtual const policy::SshPolicy& policy() const = 0;
+  // And for the TLS certificates of POST /x509/sign (policy/tls_policy.h).
+  virtual const policy::TlsPolicy& tlsPolicy() const;
 
   // OIDC: the rules that map the identity to principals (the authority
   // applies them); nullptr when the credential itself names the principals.

@@ -91,17 +91,19 @@ policy::Identity identityOf(const std::string& provisioner, const Json& payload,
 }  // namespace
 
 SshpopProvisioner::SshpopProvisioner(std::string name, uint64_t maxLifetime, uint64_t renewalGraceSeconds,
-                                     policy::SshPolicy policy)
+                                     policy::SshPolicy policy, policy::TlsPolicy tlsPolicy)
     : name_(std::move(name)),
       maxLifetimeSeconds_(maxLifetime),
       renewalGraceSeconds_(renewalGraceSeconds),
-      policy_(std::move(policy)) {}
+      policy_(std::move(policy)),
+      tlsPolicy_(tlsPolicy) {}
 
 Result<std::shared_ptr<const SshpopProvisioner>> SshpopProvisioner::create(const config::ProvisionerConfig& c) {
   if (c.name.empty()) return makeError(ErrorCode::InvalidArgument, "sshpop provisioner: the name is empty");
   if (c.tokenMaxLifetimeSeconds == 0)
     return makeError(ErrorCode::InvalidArgument, "provisioner \"" + c.name + "\": tokenMaxLifetime must be positive");
-  return std::make_shared<const SshpopProvisioner>(c.name, c.tokenMaxLifetimeSeconds, c.renewalGraceSeconds, c.policy);
+  return std::make_shared<const SshpopProvisioner>(c.name, c.tokenMaxLifetimeSeconds, c.renewalGraceSeconds, c.policy,
+                                                   c.tlsPolicy);
 }
 
 std::string SshpopProvisioner::publicInfoJson() const {
@@ -160,6 +162,11 @@ Result<RevokeAuthorization> SshpopProvisioner::authorizeSshRevoke(const jose::Jw
                                                                   const TokenContext& ctx) const {
   SSHCA_ASSIGN_OR_RETURN(CertificateProof proof, proveNamed(token, ctx, 0));
   return RevokeAuthorization{std::move(proof.identity), proof.certificate.serial, proof.certificate.type};
+}
+
+Result<CertificateProof> SshpopProvisioner::authorizeX509Sign(const jose::JwsParts& token,
+                                                              const TokenContext& ctx) const {
+  return proveNamed(token, ctx, 0);
 }
 
 }  // namespace sshca::provisioners

@@ -36,15 +36,20 @@ class SshpopProvisioner final : public Provisioner {
   Result<CertificateProof> authorizeSshRenew(const jose::JwsParts& token, const TokenContext& ctx) const override;
   Result<CertificateProof> authorizeSshRekey(const jose::JwsParts& token, const TokenContext& ctx) const override;
   Result<RevokeAuthorization> authorizeSshRevoke(const jose::JwsParts& token, const TokenContext& ctx) const override;
+  // The same proof with no grace: only a certificate valid now vouches
+  // for names.
+  Result<CertificateProof> authorizeX509Sign(const jose::JwsParts& token, const TokenContext& ctx) const override;
 
   const policy::SshPolicy& policy() const override { return policy_; }
+  const policy::TlsPolicy& tlsPolicy() const override { return tlsPolicy_; }
   std::string publicInfoJson() const override;
 
   // How long after its expiry a certificate still renews (0: never;
   // config::kGraceOfValidity: its own validity length, the cap of any grace).
   uint64_t renewalGraceSeconds() const { return renewalGraceSeconds_; }
 
-  SshpopProvisioner(std::string name, uint64_t maxLifetime, uint64_t renewalGraceSeconds, policy::SshPolicy policy);
+  SshpopProvisioner(std::string name, uint64_t maxLifetime, uint64_t renewalGraceSeconds, policy::SshPolicy policy,
+                    policy::TlsPolicy tlsPolicy = {});
 
  private:
   Result<CertificateProof> prove(const jose::JwsParts& token, const TokenContext& ctx, uint64_t graceSeconds) const;
@@ -55,6 +60,7 @@ class SshpopProvisioner final : public Provisioner {
   uint64_t maxLifetimeSeconds_;
   uint64_t renewalGraceSeconds_;
   policy::SshPolicy policy_;
+  policy::TlsPolicy tlsPolicy_;
 };
 
 }  // namespace sshca::provisioners

@@ -28,7 +28,7 @@ Result<std::vector<x509::SubjectAltName>> subjectAltNamesFor(const std::vector<s
 Result<ossl::X509Ptr> issueServerCertificate(const x509::IssuingCa& intermediate, const std::vector<std::string>& names,
                                              const PublicKey& key, int days, std::time_t now, RandomSource& rng) {
   SSHCA_ASSIGN_OR_RETURN(auto sans, subjectAltNamesFor(names));
-  x509::LeafRequest request{x509::LeafProfile::Server, names.front(), std::move(sans), key, days};
+  x509::LeafRequest request{x509::LeafProfile::Server, names.front(), std::move(sans), key, days, {}};
   return x509::issueLeafCertificate(request, intermediate, now, rng);
 }
 

@@ -25,6 +25,10 @@ struct CertificateRecord {
   std::string pem;
   std::optional<std::time_t> revokedAt;
   std::optional<x509::RevocationReason> reason;
+  // Who it was issued through: the provisioner ("" for `sshca pki`) and,
+  // for POST /x509/sign, the serial of the SSH host certificate proven.
+  std::string provisioner;
+  std::optional<uint64_t> sshSerial;
 };
 
 class CertificateStore {
@@ -44,6 +48,10 @@ class CertificateStore {
   // Revoked certificates of one issuer that have not yet expired at `now`
   // (RFC 5280 5.1.2.6 lets expired ones drop off the CRL).
   virtual Result<std::vector<CertificateRecord>> revokedBy(const std::string& issuer, std::time_t now) = 0;
+
+  // How many certificates are recorded (for tests and `sshca db` style
+  // checks that nothing was issued).
+  virtual Result<uint64_t> count() { return makeError(ErrorCode::Unsupported, "this store does not count"); }
 
   // Reserves the next CRL number for `issuer`: 1, 2, 3, ... strictly
   // increasing, never handed out twice even across processes.

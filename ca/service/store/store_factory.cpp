@@ -2,7 +2,9 @@
 
 #include "ca/service/store/postgres/postgres_connection.h"
 #include "ca/service/store/postgres/postgres_ssh_store.h"
+#include "ca/service/store/postgres/postgres_x509_store.h"
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
+#include "ca/service/store/sqlite/sqlite_x509_store.h"
 
 namespace sshca::store {
 
@@ -18,6 +20,16 @@ Result<std::unique_ptr<SshIssuanceStore>> openSshIssuanceStore(const config::DbC
     if (!opened.ok()) return std::move(opened).error();
     return std::unique_ptr<SshIssuanceStore>(std::move(opened).value());
   }
+  return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported (sqlite, postgresql)");
+}
+
+Result<std::unique_ptr<CertificateStore>> openCertificateStore(const config::DbConfig& db, size_t connections) {
+  if (db.type == "sqlite") {
+    auto opened = openSqliteCertificateStore(db.path);
+    if (!opened.ok()) return std::move(opened).error().context("database " + db.path);
+    return opened;
+  }
+  if (db.type == "postgresql") return openPostgresCertificateStore(db.dsn, connections);
   return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported (sqlite, postgresql)");
 }
 

@@ -7,6 +7,7 @@
 
 #include "ca/core/common/result.h"
 #include "ca/service/config/ca_config.h"
+#include "ca/service/store/certificate_store.h"
 #include "ca/service/store/ssh_issuance_store.h"
 
 namespace sshca::store {
@@ -15,5 +16,9 @@ namespace sshca::store {
 // PostgreSQL keeps that many connections. Errors say which database failed
 // (a PostgreSQL DSN is described without its password).
 Result<std::unique_ptr<SshIssuanceStore>> openSshIssuanceStore(const config::DbConfig& db, size_t threads);
+
+// The record of X.509 certificates (TLS certificates of POST /x509/sign)
+// in the same database, SQLite or PostgreSQL (`connections` as `threads`).
+Result<std::unique_ptr<CertificateStore>> openCertificateStore(const config::DbConfig& db, size_t connections);
 
 }  // namespace sshca::store

@@ -17,6 +17,8 @@ Result<CertificateRecord> certificateRecordOf(const X509& cert, std::string prof
                            std::move(profile),
                            std::move(pem),
                            std::nullopt,
+                           std::nullopt,
+                           {},
                            std::nullopt};
 }
 

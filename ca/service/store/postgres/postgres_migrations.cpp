@@ -14,11 +14,12 @@ namespace {
 constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(1936943203)";
 
 // Migration N (1-based) brings the schema from version N-1 to N. Version 1
-// is SQLite's version 2 (the SSH tables; X.509 stays in the offline
-// SQLite file of `sshca pki`), with bigint and bytea: serials are the
+// is SQLite's version 2 (the SSH tables; the X.509 tables of `sshca pki`
+// came with version 4, for the online CA's TLS certificates), with bigint
+// and bytea: serials are the
 // uint64 bits read as a signed bigint, validity bounds past INT64_MAX are
 // stored as INT64_MAX ("forever").
-constexpr std::array<const char*, 3> kMigrations{
+constexpr std::array<const char*, 4> kMigrations{
     R"sql(
       CREATE TABLE ssh_certificates (
         id                bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -83,6 +84,37 @@ constexpr std::array<const char*, 3> kMigrations{
         reason   text   NOT NULL,
         added_at bigint NOT NULL,
         PRIMARY KEY (kind, value)
+      );
+    )sql",
+    // 4 (SQLite's 1 and 5): TLS certificates the online CA issues (POST
+    // /x509/sign), with the provisioner and the SSH host certificate's
+    // serial; their revocations and CRL numbers.
+    R"sql(
+      CREATE TABLE x509_certificates (
+        id          bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        serial      text    NOT NULL UNIQUE,
+        issuer      text    NOT NULL,
+        subject     text    NOT NULL,
+        sans        text    NOT NULL,
+        not_before  bigint  NOT NULL,
+        not_after   bigint  NOT NULL,
+        profile     text    NOT NULL,
+        pem         text    NOT NULL,
+        revoked_at  bigint,
+        reason      integer,
+        provisioner text    NOT NULL DEFAULT '',
+        ssh_serial  bigint,
+        CHECK ((revoked_at IS NULL) = (reason IS NULL))
+      );
+      CREATE INDEX x509_certificates_revoked ON x509_certificates (issuer, revoked_at)
+        WHERE revoked_at IS NOT NULL;
+      CREATE INDEX x509_certificates_ssh_serial ON x509_certificates (ssh_serial)
+        WHERE ssh_serial IS NOT NULL;
+      CREATE TABLE x509_crls (
+        issuer     text   NOT NULL,
+        number     bigint NOT NULL,
+        issued_at  bigint NOT NULL,
+        PRIMARY KEY (issuer, number)
       );
     )sql",
 };

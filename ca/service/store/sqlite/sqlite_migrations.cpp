@@ -12,7 +12,7 @@ namespace sshca::store {
 namespace {
 
 // Migration N (1-based) brings the schema from version N-1 to N.
-constexpr std::array<const char*, 4> kMigrations{
+constexpr std::array<const char*, 5> kMigrations{
     // 1: issued X.509 certificates, their revocation, and CRL numbers.
     R"sql(
       CREATE TABLE x509_certificates (
@@ -107,6 +107,15 @@ constexpr std::array<const char*, 4> kMigrations{
         added_at INTEGER NOT NULL,
         PRIMARY KEY (kind, value)
       );
+    )sql",
+    // 5: TLS certificates the online CA issues (POST /x509/sign): the
+    // provisioner that authorised one and the serial of the SSH host
+    // certificate it was issued against (NULL for `sshca pki`).
+    R"sql(
+      ALTER TABLE x509_certificates ADD COLUMN provisioner TEXT NOT NULL DEFAULT '';
+      ALTER TABLE x509_certificates ADD COLUMN ssh_serial INTEGER;
+      CREATE INDEX x509_certificates_ssh_serial ON x509_certificates (ssh_serial)
+        WHERE ssh_serial IS NOT NULL;
     )sql",
 };
 

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "ca/service/store/integer_columns.h"
 #include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_handles.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
@@ -12,7 +13,7 @@ namespace sshca::store {
 namespace {
 
 constexpr const char* kColumns =
-    "serial, issuer, subject, sans, not_before, not_after, profile, pem, revoked_at, reason";
+    "serial, issuer, subject, sans, not_before, not_after, profile, pem, revoked_at, reason, provisioner, ssh_serial";
 
 // SANs are stored joined by ',' (the --san syntax); the x509 code never
 // lets a ',' into a DNS name or IP address.
@@ -48,6 +49,8 @@ Result<CertificateRecord> recordFrom(const SqliteStatement& row) {
   if (auto code = row.optionalInteger(9)) {
     SSHCA_ASSIGN_OR_RETURN(r.reason, x509::revocationReasonFromCode(static_cast<int>(*code)));
   }
+  r.provisioner = row.text(10);
+  if (auto serial = row.optionalInteger(11)) r.sshSerial = serialFromColumn(*serial);
   return r;
 }
 
@@ -63,6 +66,12 @@ class SqliteCertificateStore final : public CertificateStore {
     stmt.bind(5, static_cast<int64_t>(r.notBefore)).bind(6, static_cast<int64_t>(r.notAfter));
     stmt.bind(7, r.profile).bind(8, r.pem);
     bindRevocation(stmt, r.revokedAt, r.reason);
+    stmt.bind(11, r.provisioner);
+    if (r.sshSerial) {
+      stmt.bind(12, serialToColumn(*r.sshSerial));
+    } else {
+      stmt.bindNull(12);
+    }
     Status s = stmt.run();
     if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)
       return makeError(ErrorCode::AlreadyExists, "a certificate with serial " + r.serialHex + " is already recorded");
@@ -107,6 +116,14 @@ class SqliteCertificateStore final : public CertificateStore {
     }
   }
 
+  Result<uint64_t> count() override {
+    std::lock_guard lock(mu_);
+    SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                           SqliteStatement::prepare(db_.get(), "SELECT count(*) FROM x509_certificates"));
+    SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+    return row ? static_cast<uint64_t>(stmt.integer(0)) : 0;
+  }
+
   Result<uint64_t> nextCrlNumber(const std::string& issuer, std::time_t at) override {
     std::lock_guard lock(mu_);
     SSHCA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::begin(db_.get()));
@@ -129,7 +146,7 @@ class SqliteCertificateStore final : public CertificateStore {
 
  private:
   static std::string insertSql() {
-    return std::string("INSERT INTO x509_certificates (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    return std::string("INSERT INTO x509_certificates (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
 
   static void bindRevocation(SqliteStatement& stmt, std::optional<std::time_t> at,

@@ -1,0 +1,80 @@
+// The X.509 certificate store as the online CA uses it (POST /x509/sign),
+// the same on SQLite and PostgreSQL: a TLS certificate recorded with its
+// provisioner and the SSH host certificate's serial (the whole uint64
+// range), counted, revoked once, listed for the CRL; CRL numbers strictly
+// increase. The PostgreSQL half is tagged [postgres] (SSHCA_TEST_PG_DSN,
+// tests/e2e/postgres_store.sh).
+#include <cstdint>
+#include <memory>
+
+#include <catch2/catch.hpp>
+
+#include "ca/service/store/postgres/postgres_x509_store.h"
+#include "ca/service/store/sqlite/sqlite_x509_store.h"
+#include "tests/unit/support/pg_test_schema.h"
+#include "tests/unit/support/temp_dir.h"
+
+using namespace sshca;
+using store::CertificateRecord;
+
+namespace {
+
+CertificateRecord tlsRecord(std::string serial, uint64_t sshSerial) {
+  CertificateRecord r;
+  r.serialHex = std::move(serial);
+  r.issuer = "CN=Test Intermediate CA";
+  r.subject = "CN=web1.example.com";
+  r.subjectAltNames = {"DNS:web1.example.com", "IP:192.0.2.1"};
+  r.notBefore = 1700000000;
+  r.notAfter = 4000000000;
+  r.profile = "server";
+  r.pem = "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n";
+  r.provisioner = "sshpop";
+  r.sshSerial = sshSerial;
+  return r;
+}
+
+void checkOnlineContract(store::CertificateStore& db) {
+  REQUIRE(db.count().value() == 0);
+  REQUIRE(db.addCertificate(tlsRecord("4ABC", UINT64_MAX - 1)).ok());
+  CertificateRecord pki = tlsRecord("4ABD", 0);
+  pki.provisioner.clear();
+  pki.sshSerial.reset();
+  REQUIRE(db.addCertificate(pki).ok());
+  CHECK(db.addCertificate(tlsRecord("4ABC", 7)).error().code == ErrorCode::AlreadyExists);
+  CHECK(db.count().value() == 2);
+  auto found = db.findBySerial("4ABC");
+  REQUIRE(found.ok());
+  CHECK(found->provisioner == "sshpop");
+  CHECK(found->sshSerial == UINT64_MAX - 1);
+  CHECK(found->subjectAltNames == std::vector<std::string>{"DNS:web1.example.com", "IP:192.0.2.1"});
+  CHECK_FALSE(db.findBySerial("4ABD")->sshSerial);
+  REQUIRE(db.revoke("4ABC", 1800000000, x509::RevocationReason::KeyCompromise).ok());
+  CHECK(db.revoke("4ABC", 1800000001, x509::RevocationReason::Unspecified).error().code == ErrorCode::AlreadyExists);
+  CHECK(db.revoke("FFFF", 1800000000, x509::RevocationReason::Unspecified).error().code == ErrorCode::NotFound);
+  auto revoked = db.revokedBy("CN=Test Intermediate CA", 1800000000);
+  REQUIRE(revoked.ok());
+  REQUIRE(revoked->size() == 1);
+  CHECK(revoked->front().reason == x509::RevocationReason::KeyCompromise);
+  CHECK(*revoked->front().revokedAt == 1800000000);
+  CHECK(db.nextCrlNumber("CN=Test Intermediate CA", 1).value() == 1);
+  CHECK(db.nextCrlNumber("CN=Test Intermediate CA", 2).value() == 2);
+  CHECK(db.nextCrlNumber("CN=Other", 2).value() == 1);
+}
+
+}  // namespace
+
+TEST_CASE("SqliteX509StoreRecordsOnlineTlsCertificates", "[store]") {
+  test::TempDir dir;
+  auto db = store::openSqliteCertificateStore(dir.file("ca.db"));
+  REQUIRE(db.ok());
+  checkOnlineContract(**db);
+}
+
+TEST_CASE("PostgresX509StoreRecordsOnlineTlsCertificates", "[store][postgres]") {
+  test::PgSchema schema;
+  SKIP_WITHOUT_POSTGRES(schema);
+  auto db = store::openPostgresCertificateStore(schema.dsn(), 2);
+  if (!db.ok()) FAIL(db.error().message);
+  checkOnlineContract(**db);
+}
