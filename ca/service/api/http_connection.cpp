@@ -1,5 +1,6 @@
 #include "ca/service/api/http_connection.h"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -219,12 +220,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const RouteHandler* handler = ctx_.routes.match(method_, path_, params);
     if (handler == nullptr) return respond(transportError(404));
     body_ = parser_->release().body();
-    timer_.cancel();
-    bool queued = ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params)](bool started) {
-      ApiResponse r = started ? (*handler)(RouteRequest{self->body_, self->remote_, params}) : self->shed();
-      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
+    // Whoever takes the request first answers it: a pool thread (the
+    // request runs) or the queue deadline (503, never started).
+    auto taken = std::make_shared<std::atomic<bool>>(false);
+    bool queued =
+        ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params), taken](bool started) {
+          if (taken->exchange(true)) return;  // already answered 503 at its deadline
+          ApiResponse r = started ? (*handler)(RouteRequest{self->body_, self->remote_, params}) : self->shed();
+          asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
+        });
+    if (!queued) return respond(shed());
+    shedAtDeadline(std::move(taken));
+  }
+
+  // A request still queued when its wait deadline passes is answered 503
+  // then, not when a pool thread finally reaches it (behind a slow HSM that
+  // could be many deadlines later). The pool thread that dequeues it later
+  // finds it taken and drops it.
+  void shedAtDeadline(std::shared_ptr<std::atomic<bool>> taken) {
+    timer_.expires_after(milliseconds(ctx_.limits.queueWaitMs));
+    timer_.async_wait([weak = weak_from_this(), taken = std::move(taken)](beast::error_code ec) {
+      if (ec) return;  // answered (respond re-armed the timer) or closed
+      auto self = weak.lock();
+      if (!self || self->timer_.expiry() > Clock::now() || taken->exchange(true)) return;
+      self->respond(self->shed());
     });
-    if (!queued) respond(shed());
   }
 
   // The authority's queue is full, or this request waited past its
