@@ -212,8 +212,8 @@ bench_serve() {
   echo "(CPU ms/cert: the servers' utime+stime from /proc/PID/stat, $HZ ticks/s, per certificate issued;"
   echo " RSS MiB: the servers' resident memory after the run;"
   echo " driver us/r: the load driver's own CPU (getrusage) per request, taken from the same cores;"
-  echo " connections: TCP+TLS connections the driver opened, ideally = concurrency, all but the first"
-  echo " resuming a TLS session (resumed);"
+  echo " connections: TCP+TLS connections the driver opened, ideally = concurrency; resumed: how many"
+  echo " of them resumed the first one's TLS session, ideally all but the first;"
   echo " PostgreSQL's own CPU is not counted in CPU ms/cert)"
 }
 

@@ -4,7 +4,7 @@
 // small at any concurrency (a thread per connection cost more CPU than the
 // server at 512 connections, on the same cores). Each connection is
 // non-blocking TCP (TCP_NODELAY) under OpenSSL with the CA verified,
-// handshakes once (all but the first resume the first one's TLS session) and
+// handshakes once (all but the first offer the first one's TLS session) and
 // then POSTs /ssh/sign with HTTP/1.1 keep-alive, one request at a time, each
 // with the next pre-generated one-time token: tokens are minted beforehand so
 // that the figures measure the CA, not `sshca token`.
@@ -315,7 +315,7 @@ class Driver {
   sockaddr_storage addr_{};
   socklen_t addrLen_ = 0;
   ossl::SslCtx ctx_;
-  ossl::SslSession session_;  // the latest ticket: every new connection resumes it
+  ossl::SslSession session_;  // the latest ticket: every new connection offers it
   UniqueFd epoll_;
   std::vector<std::unique_ptr<Connection>> connections_;
   size_t open_ = 0;                  // connections not Closed
