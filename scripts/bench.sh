@@ -6,9 +6,11 @@
 #   scripts/bench.sh serve [COUNT]   a fresh CA (`sshca init`, SoftHSM2) served
 #       over HTTPS on loopback; COUNT POST /ssh/sign requests at each
 #       concurrency of $CONCURRENCY (default "1 8 64 256 512") from
-#       sshca-loadgen (keep-alive, TCP_NODELAY, pre-generated one-time
-#       tokens); certificates/s, p50/p99 latency and server CPU per
-#       certificate. Then the server's RSS with $IDLE_CONNECTIONS (default
+#       sshca-loadgen (one epoll thread, a kept-alive TLS connection per
+#       unit of concurrency, TLS sessions resumed, TCP_NODELAY,
+#       pre-generated one-time tokens); certificates/s, p50/p99 latency,
+#       server CPU per certificate and RSS, the driver's CPU per request.
+#       Then the server's RSS with $IDLE_CONNECTIONS (default
 #       10000; 0 skips) idle TLS connections open.
 #   scripts/bench.sh serve --db postgresql [COUNT]   the same on a private
 #       PostgreSQL server (tests/lib/postgres.sh), first with one `sshca serve`
@@ -111,26 +113,30 @@ bench_row() {
     for kv in "${fields[@]}"; do
       f=${kv%%=*}
       case "$f" in
-        ok | failed | connections) r[$f]=$((${r[$f]:-0} + ${kv#*=})) ;;
-        p50 | p99 | max | client_cpu_ms | rate) r[$f]=$(awk -v a="${kv#*=}" -v b="${r[$f]:-0}" 'BEGIN { print (a + 0 > b + 0) ? a : b }') ;;
+        ok | failed | connections | resumed) r[$f]=$((${r[$f]:-0} + ${kv#*=})) ;;
+        p50 | p99 | max | client_cpu_us | rate) r[$f]=$(awk -v a="${kv#*=}" -v b="${r[$f]:-0}" 'BEGIN { print (a + 0 > b + 0) ? a : b }') ;;
       esac
     done
   done
   # One instance: the client's own rate; several: all certificates over the wall time.
   if [ "$n" -gt 1 ]; then r[rate]=$(echo "scale=1; ${r[ok]} / ($end - $start)" | bc); fi
-  local cpu="-"
+  local cpu="-" rss=0
   [ "${r[ok]}" -gt 0 ] && cpu=$(echo "scale=3; ($after - $before) * 1000 / $HZ / ${r[ok]}" | bc)
-  printf '%-12s %14s %9s %9s %9s %13s %13s %12s %6s\n' "$((per * n))" "${r[rate]}" "${r[p50]}" "${r[p99]}" \
-    "${r[max]}" "$cpu" "${r[client_cpu_ms]}" "${r[connections]}" "${r[failed]}" >>"$T/rows"
+  for pid in "${SERVER_PIDS[@]}"; do rss=$((rss + $(rss_kib "$pid"))); done
+  printf '%-12s %14s %9s %9s %9s %13s %11s %13s %12s %8s %6s\n' "$((per * n))" "${r[rate]}" "${r[p50]}" "${r[p99]}" \
+    "${r[max]}" "$cpu" "$((rss / 1024))" "${r[client_cpu_us]}" "${r[connections]}" "${r[resumed]}" "${r[failed]}" >>"$T/rows"
 }
+
+# rss_kib PID: the resident set of PID now, in KiB.
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 bench_table() {
   : >"$T/rows"
   local c
   for c in $CONCURRENCY; do bench_row "$c"; done
   echo
-  printf '%-12s %14s %9s %9s %9s %13s %13s %12s %6s\n' concurrency certificates/s "p50 ms" "p99 ms" "max ms" \
-    "CPU ms/cert" "client ms/c" connections failed
+  printf '%-12s %14s %9s %9s %9s %13s %11s %13s %12s %8s %6s\n' concurrency certificates/s "p50 ms" "p99 ms" "max ms" \
+    "CPU ms/cert" "RSS MiB" "driver us/r" connections resumed failed
   cat "$T/rows"
 }
 
@@ -204,8 +210,10 @@ bench_serve() {
       "${IDLE_CONNECTIONS:-10000}" "${SERVER_PIDS[0]}"
   fi
   echo "(CPU ms/cert: the servers' utime+stime from /proc/PID/stat, $HZ ticks/s, per certificate issued;"
-  echo " client ms/c: the load client's own CPU per certificate, taken from the same cores;"
-  echo " connections: TCP+TLS connections the clients opened, ideally = concurrency;"
+  echo " RSS MiB: the servers' resident memory after the run;"
+  echo " driver us/r: the load driver's own CPU (getrusage) per request, taken from the same cores;"
+  echo " connections: TCP+TLS connections the driver opened, ideally = concurrency; resumed: how many"
+  echo " of them resumed the first one's TLS session, ideally all but the first;"
   echo " PostgreSQL's own CPU is not counted in CPU ms/cert)"
 }
 

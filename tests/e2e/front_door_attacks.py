@@ -378,25 +378,65 @@ def read_cut(s):
                 return int(lines[0].split(" ")[1]), headers, body[:length]
 
 
-def scenario_idle_rss(ca, n, pid):
-    """A measurement for scripts/bench.sh: the server's RSS before and with
-    n idle TLS connections (handshake done, no request); prints, asserts
-    nothing but that the connections were accepted."""
-    before = rss_kib(pid)
+def open_idle(ca, n, kind):
+    """n connections left idle: "tcp" connects that send nothing, "tls"
+    connections with the handshake done and no request, "keepalive" ones
+    that were answered one request (GET /health, kept alive)."""
     socks = []
+    for _ in range(n):
+        if kind == "tcp":
+            socks.append(ca.tcp(timeout=30))
+            continue
+        s = ca.tls(timeout=30)
+        socks.append(s)
+        if kind == "keepalive":
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: ca\r\n\r\n")
+            r = read_response(s)
+            if r is None or r[0] != 200:
+                fail("idle %s: a request before idling answered" % kind)
+    return socks
+
+
+def measure_idle(ca, n, pid, kind):
+    """(connections opened, seconds to open them, RSS KiB before, RSS KiB
+    with them, /health answered, its latency) ; the connections are closed
+    before it returns."""
+    before = rss_kib(pid)
     t0 = time.monotonic()
-    for _ in range(int(n)):
-        socks.append(ca.tls(timeout=30))
+    socks = open_idle(ca, n, kind)
     took = time.monotonic() - t0
     time.sleep(1)
     during = rss_kib(pid)
     good, latency = ca.health()
-    print("idle connections: %d TLS connections opened in %.1f s; server RSS %.1f MiB before, %.1f MiB with them "
-          "(%.1f KiB each); /health %s in %.0f ms" % (len(socks), took, before / 1024.0, during / 1024.0,
-                                                     (during - before) / max(1, len(socks)),
-                                                     "answered" if good else "FAILED", latency * 1000))
     for s in socks:
         s.close()
+    return len(socks), took, before, during, good, latency
+
+
+def scenario_idle_rss(ca, n, pid, kinds="tcp,keepalive"):
+    """A measurement for scripts/bench.sh: the server's RSS before and with
+    n idle connections of each kind (open_idle); prints, asserts nothing
+    but that the connections were accepted."""
+    for kind in kinds.split(","):
+        opened, took, before, during, good, latency = measure_idle(ca, int(n), pid, kind)
+        print("idle connections (%s): %d opened in %.1f s; server RSS %.1f MiB before, %.1f MiB with them "
+              "(%.1f KiB each); /health %s in %.0f ms" % (kind, opened, took, before / 1024.0, during / 1024.0,
+                                                         (during - before) / max(1, opened),
+                                                         "answered" if good else "FAILED", latency * 1000))
+        time.sleep(2)  # the server closes its side and gives the memory back
+
+
+def scenario_idle_memory(ca, n, pid, max_kib_each):
+    """n idle connections of each kind cost the server at most max_kib_each
+    KiB of RSS per connection, and /health answers meanwhile."""
+    for kind in ("tcp", "keepalive"):
+        opened, _, before, during, good, latency = measure_idle(ca, int(n), pid, kind)
+        each = (during - before) / max(1, opened)
+        check("idle memory (%s): %d connections cost %.1f KiB each (bound %s KiB)" % (kind, opened, each, max_kib_each),
+              opened == int(n) and each < float(max_kib_each))
+        check("idle memory (%s): /health answered within %d ms (%.0f ms)" % (kind, HEALTH_BOUND * 1000, latency * 1000),
+              good and latency < HEALTH_BOUND)
+        time.sleep(2)
 
 
 def scenario_check_db(results_file, db):

@@ -70,6 +70,8 @@ using GeneralNames = Ptr<GENERAL_NAMES, freeGeneralNames>;
 using Pkcs12 = Ptr<PKCS12, PKCS12_free>;
 // TLS (libssl): only the programs that link it use these.
 using SslCtx = Ptr<SSL_CTX, SSL_CTX_free>;
+using Ssl = Ptr<SSL, SSL_free>;
+using SslSession = Ptr<SSL_SESSION, SSL_SESSION_free>;
 // X.509 extension values (x509/).
 using AuthorityKeyId = Ptr<AUTHORITY_KEYID, AUTHORITY_KEYID_free>;
 using BasicConstraints = Ptr<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free>;

@@ -1,20 +1,20 @@
 #include "ca/service/api/http_connection.h"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl/stream_base.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "ca/core/common/result.h"
 #include "ca/service/api/request_log.h"
+#include "ca/service/api/tls_stream.h"
 
 namespace sshca::api {
 namespace {
@@ -23,7 +23,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using Clock = std::chrono::steady_clock;
-using Stream = beast::ssl_stream<beast::tcp_stream>;
+using tcp = asio::ip::tcp;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -86,7 +86,8 @@ bool expectsContinue(const http::request<http::string_body>& req) {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::ip::tcp::socket socket, ServerContext& context, ConnectionLimits::Slot slot, std::string remote)
-      : stream_(beast::tcp_stream(std::move(socket)), context.tls),
+      : stream_(std::move(socket)),
+        timer_(stream_.get_executor()),
         ctx_(context),
         slot_(std::move(slot)),
         remote_(std::move(remote)),
@@ -94,26 +95,63 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ~Connection() { endRequest(); }
 
+  // The handshake deadline runs from the accept; no TLS state is made
+  // until the client has sent something, so that a connect that sends
+  // nothing costs only this object.
   void start() {
-    lowest().expires_after(milliseconds(ctx_.limits.tlsHandshakeMs));
-    stream_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
-      if (!ec) self->waitForRequest();
+    arm(milliseconds(ctx_.limits.tlsHandshakeMs));
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->handshake();
     });
   }
 
  private:
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  void handshake() {
+    if (!stream_.create(*ctx_.tls.native_handle())) return;
+    stream_.async_handshake([self = shared_from_this()](beast::error_code ec, size_t) {
+      if (!ec) self->waitForRequest();
+    });
+  }
 
-  // Idle until a request's first byte (bytes already read start it at once).
+  // The deadline of what the connection waits for now: when it passes, the
+  // socket is closed and the pending operation ends with an error. Between
+  // the request read and the answer (the authority pool's own deadline
+  // bounds that) no deadline runs.
+  void arm(Clock::duration limit) {
+    timer_.expires_after(limit);
+    timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) return;  // re-armed or cancelled
+      if (auto self = weak.lock()) self->expired();
+    });
+  }
+
+  void expired() {
+    // Re-armed after this wait had already completed: not expired.
+    if (timer_.expiry() > Clock::now()) return;
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+  }
+
+  // Idle until a request's first byte (bytes already read start it at
+  // once). While idle the connection holds no buffer: the read buffer, the
+  // parser and the last response are given back, and the wait is on the
+  // socket, so OpenSSL holds no record buffer either.
   void waitForRequest() {
     if (ctx_.draining) return shutdown();
-    if (buffer_.size() > 0) return readHead();
-    lowest().expires_after(seconds(ctx_.limits.idleSeconds));
-    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    if (buffer_.size() > 0 || stream_.hasPending()) return readHead();
+    releaseIdleMemory();
+    arm(seconds(ctx_.limits.idleSeconds));
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return;  // closed, reset or idle too long: nothing to answer
-      self->buffer_.commit(n);
       self->readHead();
     });
+  }
+
+  void releaseIdleMemory() {
+    buffer_.shrink_to_fit();
+    parser_.reset();
+    response_ = {};
+    body_ = std::string();
   }
 
   void readHead() {
@@ -121,7 +159,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(ctx_.limits.maxHeaderBytes));
     parser_->body_limit(ctx_.maxBodyBytes);
-    lowest().expires_after(milliseconds(ctx_.limits.requestHeadMs));
+    arm(milliseconds(ctx_.limits.requestHeadMs));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, size_t) { self->onHead(ec); });
   }
@@ -149,7 +187,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // second for this line; the API's sign bodies are often that large.
   void sendContinue() {
     static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    lowest().expires_after(milliseconds(ctx_.limits.writeMs));
+    arm(milliseconds(ctx_.limits.writeMs));
     asio::async_write(stream_, asio::buffer(kContinue), [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return;
       self->readBody();
@@ -157,7 +195,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void readBody() {
-    lowest().expires_after(milliseconds(ctx_.limits.requestBodyMs));
+    arm(milliseconds(ctx_.limits.requestBodyMs));
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return self->onReadError(ec);
       self->dispatch();
@@ -182,11 +220,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const RouteHandler* handler = ctx_.routes.match(method_, path_, params);
     if (handler == nullptr) return respond(transportError(404));
     body_ = parser_->release().body();
-    bool queued = ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params)](bool started) {
-      ApiResponse r = started ? (*handler)(RouteRequest{self->body_, self->remote_, params}) : self->shed();
-      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
+    // Whoever takes the request first answers it: a pool thread (the
+    // request runs) or the queue deadline (503, never started).
+    auto taken = std::make_shared<std::atomic<bool>>(false);
+    bool queued =
+        ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params), taken](bool started) {
+          if (taken->exchange(true)) return;  // already answered 503 at its deadline
+          ApiResponse r = started ? (*handler)(RouteRequest{self->body_, self->remote_, params}) : self->shed();
+          asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
+        });
+    if (!queued) return respond(shed());
+    shedAtDeadline(std::move(taken));
+  }
+
+  // A request still queued when its wait deadline passes is answered 503
+  // then, not when a pool thread finally reaches it (behind a slow HSM that
+  // could be many deadlines later). The pool thread that dequeues it later
+  // finds it taken and drops it.
+  void shedAtDeadline(std::shared_ptr<std::atomic<bool>> taken) {
+    timer_.expires_after(milliseconds(ctx_.limits.queueWaitMs));
+    timer_.async_wait([weak = weak_from_this(), taken = std::move(taken)](beast::error_code ec) {
+      if (ec) return;  // answered (respond re-armed the timer) or closed
+      auto self = weak.lock();
+      if (!self || self->timer_.expiry() > Clock::now() || taken->exchange(true)) return;
+      self->respond(self->shed());
     });
-    if (!queued) respond(shed());
   }
 
   // The authority's queue is full, or this request waited past its
@@ -216,7 +274,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     response_.body() = std::move(r.body);
     response_.keep_alive(keep);
     response_.prepare_payload();
-    lowest().expires_after(milliseconds(ctx_.limits.writeMs));
+    arm(milliseconds(ctx_.limits.writeMs));
     http::async_write(stream_, response_, [self = shared_from_this(), keep](beast::error_code ec, size_t) {
       self->log();
       self->endRequest();
@@ -242,16 +300,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Content-Length, and OpenSSL refuses application data after one.
   void shutdown() {
     beast::error_code ignored;
-    lowest().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    lowest().expires_after(kShutdownWait);
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    arm(kShutdownWait);
     buffer_.clear();
     drain();
   }
 
   void drain() {
-    lowest().async_read_some(buffer_.prepare(kReadChunk), [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (!ec) self->drain();
-    });
+    stream_.socket().async_read_some(buffer_.prepare(kReadChunk),
+                                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                                       if (!ec) self->drain();
+                                     });
   }
 
   void beginRequest() {
@@ -271,7 +330,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     inFlight_ = false;
   }
 
-  Stream stream_;
+  TlsStream stream_;
+  asio::steady_timer timer_;
   ServerContext& ctx_;
   ConnectionLimits::Slot slot_;
   const std::string remote_;
