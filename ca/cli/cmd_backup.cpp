@@ -216,11 +216,9 @@ void printDatabaseState(const config::CaConfig& c, const setup::CaLayout& l) {
             << "  pg_restore --no-owner --dbname \"" << dsn << "\" " << l.dbDir << "/sshca.pgdump\n";
 }
 
-void runRestore(const RestoreOptions& o) {
-  setup::CaLayout l = orFail(setup::caLayoutFor(o.dir));
-  refuseNonEmpty(l.dir);
+void restoreInto(const setup::CaLayout& l, const std::string& from) {
   orFail(setup::makeCaDirectories(l));
-  std::vector<std::string> members = orFail(setup::extractBackupArchive(o.from, destinationsIn(l)));
+  std::vector<std::string> members = orFail(setup::extractBackupArchive(from, destinationsIn(l)));
   for (const char* needed : {setup::kBackupManifest, setup::kBackupConfig})
     if (std::find(members.begin(), members.end(), needed) == members.end())
       fail(makeError(ErrorCode::InvalidFormat, std::string("the backup has no ") + needed));
@@ -238,6 +236,23 @@ void runRestore(const RestoreOptions& o) {
     std::cout << "  " << t.what << ": " << t.path << (t.original.empty() ? "" : "  (was " + t.original + ")") << "\n";
   std::cout << "files 0600, directories 0700; the token must hold the same CA keys (compare "
             << "`sshca kms pubkey` with " << l.certsDir << "/ssh_*_ca.pub).\n";
+}
+
+void runRestore(const RestoreOptions& o) {
+  setup::CaLayout l = orFail(setup::caLayoutFor(o.dir));
+  refuseNonEmpty(l.dir);
+  std::error_code ec;
+  const bool existed = fs::exists(l.dir, ec);
+  // The directory was new or empty: whatever is in it after a failure is
+  // ours, and a half-restored CA must not be left to be served or to block
+  // the next attempt.
+  try {
+    restoreInto(l, o.from);
+  } catch (...) {
+    for (const auto& entry : fs::directory_iterator(l.dir, ec)) fs::remove_all(entry.path(), ec);
+    if (!existed) fs::remove(l.dir, ec);
+    throw;
+  }
 }
 
 }  // namespace
