@@ -17,6 +17,7 @@ PACKAGES=(
   libcpp-httplib-dev libboost1.74-dev nlohmann-json3-dev libcli11-dev catch2
   libpam0g-dev pamtester libcap2-bin
   libsqlite3-dev sqlite3 libpq-dev postgresql
+  libarchive-dev  # sshca backup / restore: the archive is a tar
   openssh-server openssh-client
   debhelper dpkg-dev fakeroot lintian
   clang-14 libclang-rt-14-dev

@@ -10,10 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/cli/commands.h"
+#include "ca/cli/configured_store.h"
 #include "ca/core/common/utc_time.h"
 #include "ca/service/config/ca_config.h"
 #include "ca/service/policy/ssh_serial.h"
-#include "ca/service/store/store_factory.h"
 #include "cli_support/cli_error.h"
 
 namespace sshca::cli {
@@ -102,15 +102,10 @@ store::SshCertificateQuery queryFrom(const CertListOptions& o, int64_t now) {
   return q;
 }
 
-std::unique_ptr<store::SshIssuanceStore> openStore(const std::string& configPath) {
-  config::CaConfig ca = orFail(config::loadCaConfig(configPath));
-  return orFail(store::openSshIssuanceStore(ca.db, 1));
-}
-
 void runList(const CertListOptions& o) {
   const auto now = static_cast<int64_t>(std::time(nullptr));
   store::SshCertificateQuery q = queryFrom(o, now);
-  auto rows = orFail(openStore(o.config)->list(q));
+  auto rows = orFail(openConfiguredStore(o.config)->list(q));
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : rows) out.push_back(toJson(r, now));
@@ -140,7 +135,7 @@ void runShow(const std::string& config, const std::string& serialText, bool json
   const auto now = static_cast<int64_t>(std::time(nullptr));
   store::SshCertificateQuery q;
   q.serial = orFail(policy::parseSshSerial(serialText, "SERIAL"));
-  auto rows = orFail(openStore(config)->list(q));
+  auto rows = orFail(openConfiguredStore(config)->list(q));
   if (rows.empty())
     fail(makeError(ErrorCode::NotFound, "no certificate with serial " + serialText + " was issued by this CA"));
   if (json) {

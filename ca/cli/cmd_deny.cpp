@@ -10,10 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/cli/commands.h"
+#include "ca/cli/configured_store.h"
 #include "ca/core/common/utc_time.h"
-#include "ca/service/config/ca_config.h"
 #include "ca/service/policy/identity_denial.h"
-#include "ca/service/store/store_factory.h"
 #include "cli_support/cli_error.h"
 
 namespace sshca::cli {
@@ -36,11 +35,6 @@ store::DenyKey keyFrom(const DenyOptions& o) {
   if (!o.keyId.empty()) return orFail(policy::normalizedDenyKey(store::kDenyKeyId, o.keyId));
   if (o.fingerprint.rfind("SHA256:", 0) != 0) fail(usage("--key-fingerprint must be SHA256:... (ssh-keygen -l)"));
   return orFail(policy::normalizedDenyKey(store::kDenyKeyFingerprint, o.fingerprint));
-}
-
-std::unique_ptr<store::SshIssuanceStore> openStore(const std::string& configPath) {
-  config::CaConfig ca = orFail(config::loadCaConfig(configPath));
-  return orFail(store::openSshIssuanceStore(ca.db, 1));
 }
 
 std::string quoted(const std::string& s) { return nlohmann::json(s).dump(-1, ' ', false, kReplaceInvalid); }
@@ -87,7 +81,7 @@ void revokeCertificatesOf(store::SshIssuanceStore& db, const store::DenyKey& key
 void runAdd(const DenyOptions& o) {
   store::DenyKey key = keyFrom(o);
   if (o.reason.empty()) fail(usage("--reason must not be empty"));
-  auto db = openStore(o.config);
+  auto db = openConfiguredStore(o.config);
   const auto now = static_cast<int64_t>(std::time(nullptr));
   orFail(db->addDenied({key, o.reason, now}));
   std::cout << "denied " << describe(key) << ": sign, renew and rekey are refused from now on\n";
@@ -96,12 +90,12 @@ void runAdd(const DenyOptions& o) {
 
 void runRemove(const DenyOptions& o) {
   store::DenyKey key = keyFrom(o);
-  orFail(openStore(o.config)->removeDenied(key));
+  orFail(openConfiguredStore(o.config)->removeDenied(key));
   std::cout << "no longer denied: " << describe(key) << "\n";
 }
 
 void runList(const DenyOptions& o) {
-  auto all = orFail(openStore(o.config)->listDenied());
+  auto all = orFail(openConfiguredStore(o.config)->listDenied());
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& d : all)

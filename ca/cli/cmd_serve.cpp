@@ -132,6 +132,9 @@ std::unique_ptr<api::MetricsListener> startMetrics(const config::CaConfig& confi
                                                    authority::Authority& authority) {
   if (config.metricsAddress.empty()) return nullptr;
   metrics::addCaGauges(registry, authority, config);
+  metrics::addSigningMetrics(
+      registry, [&authority](bool host) { return authority.signatureTimings(host); },
+      [&authority](bool host) { return authority.newestCertificateExpiry(host); });
   auto listener = orFail(api::MetricsListener::start(config.metricsAddress, [&registry] { return registry.render(); }));
   std::cerr << "sshca: metrics on http://" << shownAddress(config.metricsAddress, listener->port()) << "/metrics"
             << std::endl;
@@ -148,6 +151,10 @@ void runServe(const ServeOptions& o) {
   options.observer = [&registry](const api::RequestLogEntry& e) { metrics::countApiRequest(registry, e); };
   std::unique_ptr<api::MetricsListener> metricsListener = startMetrics(config, registry, *authority);
   std::unique_ptr<api::HttpsServer> server = orFail(api::HttpsServer::start(std::move(options), *authority));
+  if (metricsListener) {
+    metrics::addFrontDoorMetrics(registry, [&server] { return server->load(); });
+    metrics::addStoreMetrics(registry, [&authority] { return authority->commitCounts(); });
+  }
   std::cerr << "sshca: serving https://" << shownAddress(config.address, server->port()) << " (root "
             << authority->rootFingerprint() << ")" << std::endl;
   waitForStop(signals, o.config, *authority);

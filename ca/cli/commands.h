@@ -20,5 +20,6 @@ void registerReloadCommands(CLI::App& app);
 void registerCertCommands(CLI::App& app);
 void registerDenyCommands(CLI::App& app);
 void registerImportCommands(CLI::App& app);
+void registerBackupCommands(CLI::App& app);
 
 }  // namespace sshca::cli

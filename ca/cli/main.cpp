@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   sshca::cli::registerProvisionerCommands(app);
   sshca::cli::registerCertCommands(app);
   sshca::cli::registerDenyCommands(app);
+  sshca::cli::registerBackupCommands(app);
   sshca::cli::addExitStatusFooters(app, "");
   return sshca::cli::runMain(app, argc, argv, "sshca");
 }

@@ -14,7 +14,11 @@ AuthorityPool::~AuthorityPool() { stop(); }
 bool AuthorityPool::submit(Job job) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || queue_.size() >= queueLength_) return false;
+    if (stopping_) return false;
+    if (queue_.size() >= queueLength_) {
+      shed_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
     queue_.push_back({Clock::now() + maxWait_, std::move(job)});
   }
   cv_.notify_one();
@@ -43,8 +47,15 @@ void AuthorityPool::work() {
       next = std::move(queue_.front());
       queue_.pop_front();
     }
-    next.job(Clock::now() <= next.deadline);
+    const bool started = Clock::now() <= next.deadline;
+    if (!started) shed_.fetch_add(1, std::memory_order_relaxed);
+    next.job(started);
   }
+}
+
+size_t AuthorityPool::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
 }
 
 }  // namespace sshca::api

@@ -6,9 +6,11 @@
 // piling up behind the token.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -34,6 +36,11 @@ class AuthorityPool {
   // Lets running jobs finish, drops the queued ones uncalled, joins.
   void stop();
 
+  // Jobs waiting to start now; jobs shed since the start: refused with a
+  // full queue, or started too late (run with started == false).
+  size_t queued() const;
+  uint64_t shed() const { return shed_.load(std::memory_order_relaxed); }
+
  private:
   using Clock = std::chrono::steady_clock;
   struct Queued {
@@ -44,7 +51,8 @@ class AuthorityPool {
 
   const size_t queueLength_;
   const std::chrono::milliseconds maxWait_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
+  std::atomic<uint64_t> shed_{0};
   std::condition_variable cv_;
   std::deque<Queued> queue_;
   bool stopping_ = false;

@@ -201,6 +201,10 @@ HttpsServer::~HttpsServer() { stop(); }
 
 int HttpsServer::port() const { return impl_->port; }
 
+FrontDoorLoad HttpsServer::load() const {
+  return {impl_->connections.open(), impl_->pool.queued(), impl_->pool.shed()};
+}
+
 void HttpsServer::stop() { impl_->stop(); }
 
 }  // namespace sshca::api

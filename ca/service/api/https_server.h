@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -34,6 +35,13 @@ struct HttpsServerOptions {
   std::function<void(const RequestLogEntry&)> observer;
 };
 
+// The front door's load now, for the metrics.
+struct FrontDoorLoad {
+  size_t openConnections = 0;  // accepted and not yet closed
+  size_t queued = 0;           // requests waiting for the authority's pool
+  uint64_t shed = 0;           // requests refused (503) by the full or slow queue, since start
+};
+
 class HttpsServer {
  public:
   // Binds, then serves on background threads until stop(). `authority` is
@@ -46,6 +54,7 @@ class HttpsServer {
 
   // The bound port (the kernel's choice when the address said port 0).
   int port() const;
+  FrontDoorLoad load() const;
   // Drains: stops accepting, lets in-flight requests finish (at most
   // limits.drainSeconds), closes every connection, joins the threads.
   // Idempotent.

@@ -64,8 +64,8 @@ Result<std::unique_ptr<Authority>> Authority::fromParts(AuthorityParts parts) {
 Authority::Authority(AuthorityParts parts)
     : caUrl_(std::move(parts.caUrl)),
       caNames_(std::move(parts.caNames)),
-      userCa_{parts.userCa, ssh::fingerprintSha256(parts.userCa->publicKey())},
-      hostCa_{parts.hostCa, ssh::fingerprintSha256(parts.hostCa->publicKey())},
+      userCa_{timedSigner(parts.userCa, userTimings_), ssh::fingerprintSha256(parts.userCa->publicKey())},
+      hostCa_{timedSigner(parts.hostCa, hostTimings_), ssh::fingerprintSha256(parts.hostCa->publicKey())},
       root_(std::move(parts.root)),
       store_(std::move(parts.store)),
       hsmProbe_(std::move(parts.hsmProbe)),
@@ -91,6 +91,10 @@ void Authority::replaceProvisioners(ProvisionerSetPtr set) {
 ProvisionerSetPtr Authority::currentProvisioners() const {
   std::lock_guard lock(provisionersMu_);
   return provisioners_;
+}
+
+Result<std::optional<uint64_t>> Authority::newestCertificateExpiry(bool host) const {
+  return store_->latestValidBefore((host ? hostCa_ : userCa_).fingerprint);
 }
 
 api::HealthReport Authority::health() {

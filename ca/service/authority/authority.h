@@ -26,6 +26,7 @@
 #include "ca/service/authority/provisioner_set.h"
 #include "ca/service/authority/rate_limiter.h"
 #include "ca/service/authority/root_certificate.h"
+#include "ca/service/authority/signature_timings.h"
 #include "ca/service/config/ca_config.h"
 #include "ca/service/store/certificate_store.h"
 #include "ca/service/store/ssh_issuance_store.h"
@@ -84,6 +85,15 @@ class Authority final : public api::AuthorityApi {
   void replaceProvisioners(ProvisionerSetPtr set);
 
   const std::string& rootFingerprint() const { return root_.fingerprint; }
+  // The store's commit counts, for the metrics (nullopt: PostgreSQL).
+  std::optional<store::CommitCounts> commitCounts() const { return store_->commitCounts(); }
+  // The latency of the user (host == false) or host CA key's signatures.
+  SignatureTimings::Snapshot signatureTimings(bool host) const {
+    return (host ? hostTimings_ : userTimings_)->snapshot();
+  }
+  // The latest validBefore of any certificate the user or host CA key has
+  // issued (revoked ones too); nullopt before the first.
+  Result<std::optional<uint64_t>> newestCertificateExpiry(bool host) const;
 
   api::HealthReport health() override;
   Result<std::vector<api::RootCertificateInfo>> rootCertificates() override;
@@ -158,6 +168,9 @@ class Authority final : public api::AuthorityApi {
 
   std::string caUrl_;
   std::vector<std::string> caNames_;
+  // Before the keys: their signers are wrapped to time into these.
+  std::shared_ptr<SignatureTimings> userTimings_ = std::make_shared<SignatureTimings>();
+  std::shared_ptr<SignatureTimings> hostTimings_ = std::make_shared<SignatureTimings>();
   CaKey userCa_;
   CaKey hostCa_;
   RootCertificate root_;

@@ -108,9 +108,10 @@ void Registry::countRefusal(std::string_view operation, std::string_view code) {
       .fetch_add(1, std::memory_order_relaxed);
 }
 
-void Registry::addGauge(std::string name, std::string help, std::function<std::vector<GaugeSample>()> read) {
+void Registry::addGauge(std::string name, std::string help, std::function<std::vector<GaugeSample>()> read,
+                        std::string type) {
   std::unique_lock lock(mu_);
-  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+  gauges_.push_back({std::move(name), std::move(help), std::move(type), std::move(read)});
 }
 
 std::string Registry::render() const {
@@ -137,8 +138,8 @@ std::string Registry::render() const {
   }
   // Gauges are read outside the lock: they may ask the token or the store.
   for (const auto& g : gauges) {
-    header(out, g.name, "gauge", g.help);
-    for (const auto& s : g.read()) sample(out, g.name, s.labels, number(s.value));
+    header(out, g.name, g.type, g.help);
+    for (const auto& s : g.read()) sample(out, g.name + s.suffix, s.labels, number(s.value));
   }
   return out;
 }

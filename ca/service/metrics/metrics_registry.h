@@ -16,14 +16,19 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sshca::metrics {
 
 // A value read when the metrics are scraped: an expiry time, the KRL's size.
 struct GaugeSample {
+  GaugeSample() = default;
+  GaugeSample(std::string l, double v, std::string s = {}) : labels(std::move(l)), value(v), suffix(std::move(s)) {}
+
   std::string labels;  // `name="value",...` (already escaped), or ""
   double value = 0;
+  std::string suffix;  // appended to the family's name: "_bucket", "_sum", "_count"
 };
 
 class Registry {
@@ -40,8 +45,11 @@ class Registry {
   void countRefusal(std::string_view operation, std::string_view code);
 
   // A gauge family evaluated at every scrape. `read` runs on the scraping
-  // thread and must be safe to call from there.
-  void addGauge(std::string name, std::string help, std::function<std::vector<GaugeSample>()> read);
+  // thread and must be safe to call from there. `type` is "gauge", or
+  // "counter" / "summary" for values that someone else counts (the store's
+  // commits, the pool's shed requests) and that are only read here.
+  void addGauge(std::string name, std::string help, std::function<std::vector<GaugeSample>()> read,
+                std::string type = "gauge");
 
   // The text format: # HELP, # TYPE and the samples of every family.
   std::string render() const;
@@ -53,7 +61,7 @@ class Registry {
     std::atomic<uint64_t> sumMicros{0};
   };
   struct Gauge {
-    std::string name, help;
+    std::string name, help, type;
     std::function<std::vector<GaugeSample>()> read;
   };
 

@@ -17,6 +17,15 @@ namespace {
 // limits (SoftHSM2: 4-255) and 64 bits of guessing.
 constexpr size_t kPinBytes = 8;
 
+// RFC 7512 values are percent-encoded: a DIR with a space, ';' or '?' in
+// its name must not change what the URI means.
+std::string uriPath(std::string_view path) { return percentEncode(path, "/"); }
+
+// A freshly made token has no history to protect: the SO PIN is ours.
+bool freshTokenCheck(const std::string&, bool finalTry) { return !finalTry; }
+
+}  // namespace
+
 Status writeSoftHsmConf(const CaLayout& l) {
   SSHCA_RETURN_IF_ERROR(makeDirectory(l.tokensDir, 0700));
   std::string conf =
@@ -31,15 +40,6 @@ Status writeSoftHsmConf(const CaLayout& l) {
     return makeError(ErrorCode::IoError, "cannot set SOFTHSM2_CONF");
   return okStatus();
 }
-
-// RFC 7512 values are percent-encoded: a DIR with a space, ';' or '?' in
-// its name must not change what the URI means.
-std::string uriPath(std::string_view path) { return percentEncode(path, "/"); }
-
-// A freshly made token has no history to protect: the SO PIN is ours.
-bool freshTokenCheck(const std::string&, bool finalTry) { return !finalTry; }
-
-}  // namespace
 
 Result<EmbeddedToken> createEmbeddedToken(const CaLayout& l, RandomSource& rng) {
   SSHCA_RETURN_IF_ERROR(writeSoftHsmConf(l));

@@ -20,6 +20,11 @@ struct EmbeddedToken {
   std::string softhsm2Conf;  // DIR/softhsm2.conf
 };
 
+// Writes DIR/softhsm2.conf for a token directory DIR/tokens (made 0700)
+// and sets SOFTHSM2_CONF to it: the embedded token's configuration, which
+// `sshca restore` writes again for a CA moved to a new directory.
+Status writeSoftHsmConf(const CaLayout& layout);
+
 // Sets SOFTHSM2_CONF for this process: it must be called before anything
 // loads the SoftHSM2 module (the module reads it once, at C_Initialize).
 // Expects the secrets directory to exist (0700).

@@ -62,6 +62,12 @@ class SshCertificateStore {
   // KRLs). A cheap read, so that a CA instance can ask on every KRL request
   // whether any instance revoked something since it built its KRL.
   virtual Result<uint64_t> krlVersion() = 0;
+
+  // The latest validBefore among the certificates this CA key issued
+  // (revoked ones too; UINT64_MAX for "forever"), nullopt before the
+  // first: for the metrics. An indexed lookup, (ca_fingerprint,
+  // valid_before).
+  virtual Result<std::optional<uint64_t>> latestValidBefore(const std::string& caFingerprint) = 0;
 };
 
 }  // namespace sshca::store

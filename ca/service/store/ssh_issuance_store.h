@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "ca/core/common/result.h"
@@ -35,8 +36,21 @@ inline Error certificateAlreadyReplaced(uint64_t serial, uint64_t replacement) {
                                                    "; only the newest certificate of a renewal chain renews");
 }
 
+// How the store's writes shared commits since it opened, for the metrics:
+// SQLite's group commit batches them (docs/storage.md, "Group commit").
+struct CommitCounts {
+  uint64_t writes = 0;   // writes run
+  uint64_t commits = 0;  // batches committed
+  uint64_t largestBatch = 0;
+  double commitSeconds = 0;  // BEGIN to COMMIT, summed over the commits
+};
+
 class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore, public DenyListStore {
  public:
+  // nullopt for a backend that does not batch (PostgreSQL: a commit per
+  // write, counted by the server's own statistics).
+  virtual std::optional<CommitCounts> commitCounts() const { return std::nullopt; }
+
   // The token is marked used and the certificate recorded in one
   // transaction: both or neither. Replayed (and no certificate row) if the
   // token was used before; AlreadyExists (and the token still unused) if

@@ -85,6 +85,17 @@ Result<std::string> dsnWithParameter(const std::string& dsn, const std::string& 
   return out;
 }
 
+Result<DsnPassword> splitDsnPassword(const std::string& dsn) {
+  SSHCA_ASSIGN_OR_RETURN(auto parsed, parseDsn(dsn));
+  DsnPassword out;
+  if (auto it = parsed.find("password"); it != parsed.end()) {
+    out.password = it->second;
+    parsed.erase(it);
+  }
+  for (const auto& [k, v] : parsed) out.dsn += (out.dsn.empty() ? "" : " ") + k + "=" + quoteConninfoValue(v);
+  return out;
+}
+
 Result<PgConn> connectPostgres(const std::string& dsn) {
   // Defaults first: keywords later in the list (the DSN's) override them.
   const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};

@@ -24,6 +24,16 @@ std::string describeDsn(const std::string& dsn);
 // tests use it to give each test its own search_path.
 Result<std::string> dsnWithParameter(const std::string& dsn, const std::string& key, const std::string& value);
 
+// A DSN split into its password ("" when it has none) and the rest, in
+// key=value form: `sshca backup` hands pg_dump the password through its
+// environment (PGPASSWORD), never on a command line others can read, and
+// the ca.json in a backup keeps no password.
+struct DsnPassword {
+  std::string dsn;
+  std::string password;
+};
+Result<DsnPassword> splitDsnPassword(const std::string& dsn);
+
 // Connects (10 s connect timeout unless the DSN sets one). Unavailable if
 // the server cannot be reached or refuses the login.
 Result<PgConn> connectPostgres(const std::string& dsn);

@@ -158,6 +158,15 @@ Result<bool> pgSelectHostPrincipalExists(PGconn* conn, const std::string& princi
   return PQntuples(r.get()) == 1;
 }
 
+Result<std::optional<uint64_t>> pgSelectLatestValidBefore(PGconn* conn, const std::string& caFingerprint) {
+  SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(conn,
+                                            "SELECT valid_before FROM ssh_certificates WHERE ca_fingerprint = $1 "
+                                            "ORDER BY valid_before DESC LIMIT 1",
+                                            PgParams().add(caFingerprint), "reading the newest certificate's expiry"));
+  if (PQntuples(r.get()) != 1) return std::optional<uint64_t>{};
+  return std::optional<uint64_t>{timeFromColumn(pgInt64(r.get(), 0, 0))};
+}
+
 Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial) {
   SSHCA_ASSIGN_OR_RETURN(
       PgResult r, pgExec(conn,

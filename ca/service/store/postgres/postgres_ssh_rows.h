@@ -28,6 +28,7 @@ Result<std::vector<SshCertificateRecord>> pgSelectSshCertificatesByKeyId(PGconn*
 // The records the query matches, oldest first.
 Result<std::vector<SshCertificateRecord>> pgSelectSshCertificates(PGconn* conn, const SshCertificateQuery& query);
 Result<bool> pgSelectHostPrincipalExists(PGconn* conn, const std::string& principal, int64_t now);
+Result<std::optional<uint64_t>> pgSelectLatestValidBefore(PGconn* conn, const std::string& caFingerprint);
 // Whether the certificate is on record and not revoked, its row locked
 // FOR SHARE until the transaction ends.
 Result<bool> pgLockUnrevokedSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial);

@@ -118,6 +118,11 @@ Result<uint64_t> PostgresSshStore::krlVersion() {
   return readValue<uint64_t>(*pool_, [](PGconn* c) { return pgSelectKrlVersion(c); });
 }
 
+Result<std::optional<uint64_t>> PostgresSshStore::latestValidBefore(const std::string& caFingerprint) {
+  return readValue<std::optional<uint64_t>>(*pool_,
+                                            [&](PGconn* c) { return pgSelectLatestValidBefore(c, caFingerprint); });
+}
+
 Status PostgresSshStore::useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
                                   int64_t now) {
   TokenUse use{tokenId, provisioner, expiresAt, now};

@@ -1,6 +1,7 @@
 #include "ca/service/store/sqlite/group_commit.h"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <utility>
 
@@ -97,6 +98,7 @@ std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch() {
 }
 
 void GroupCommitter::commitBatch(std::vector<Pending>& batch) {
+  const auto started = std::chrono::steady_clock::now();
   SqliteConn db(db_.get(), &statements_);
   Status failed = exec(db, "BEGIN IMMEDIATE");
   for (size_t i = 0; failed.ok() && i < batch.size(); ++i) {
@@ -114,7 +116,8 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch) {
     for (Pending& p : batch)
       if (p.result.ok()) p.result = failed;
   }
-  recordBatch(batch.size(), committed);
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  recordBatch(batch.size(), committed, static_cast<uint64_t>(took.count()));
 }
 
 Status GroupCommitter::runOne(Pending& pending) {
@@ -133,10 +136,13 @@ Status GroupCommitter::runOne(Pending& pending) {
   return s;
 }
 
-void GroupCommitter::recordBatch(size_t size, bool committed) {
+void GroupCommitter::recordBatch(size_t size, bool committed, uint64_t micros) {
   std::lock_guard lock(mu_);
   stats_.writes += size;
-  if (committed) ++stats_.commits;
+  if (committed) {
+    ++stats_.commits;
+    stats_.commitMicros += micros;
+  }
   stats_.largestBatch = std::max<uint64_t>(stats_.largestBatch, size);
 }
 

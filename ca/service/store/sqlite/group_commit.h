@@ -31,6 +31,7 @@ struct GroupCommitStats {
   uint64_t writes = 0;        // writes run (succeeded or failed on their own)
   uint64_t commits = 0;       // batches committed: writes / commits is the sharing
   uint64_t largestBatch = 0;  // most writes that shared one commit
+  uint64_t commitMicros = 0;  // time from BEGIN to COMMIT's return, summed over the committed batches
 };
 
 class GroupCommitter {
@@ -75,7 +76,7 @@ class GroupCommitter {
   std::vector<Pending> takeBatch();
   void commitBatch(std::vector<Pending>& batch);
   Status runOne(Pending& pending);
-  void recordBatch(size_t size, bool committed);
+  void recordBatch(size_t size, bool committed, uint64_t micros);
 
   SqliteDb db_;                                 // only the writer thread touches it
   SqliteStatementCache statements_{db_.get()};  // dies before db_ closes

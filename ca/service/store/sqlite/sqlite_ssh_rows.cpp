@@ -196,6 +196,17 @@ Result<bool> selectHostPrincipalExists(SqliteConn db, const std::string& princip
   return stmt.step();
 }
 
+Result<std::optional<uint64_t>> selectLatestValidBefore(SqliteConn db, const std::string& caFingerprint) {
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                         SqliteStatement::prepare(db,
+                                                  "SELECT valid_before FROM ssh_certificates WHERE ca_fingerprint = ? "
+                                                  "ORDER BY valid_before DESC LIMIT 1"));
+  stmt.bind(1, caFingerprint);
+  SSHCA_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return std::optional<uint64_t>{};
+  return std::optional<uint64_t>{timeFromColumn(stmt.integer(0))};
+}
+
 Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
                                                                        int64_t now) {
   SSHCA_ASSIGN_OR_RETURN(

@@ -27,6 +27,7 @@ Result<std::optional<SshCertificateRecord>> selectSshCertificateBySerial(SqliteC
                                                                          uint64_t serial);
 Result<std::vector<SshCertificateRecord>> selectSshCertificatesByKeyId(SqliteConn db, const std::string& keyId);
 Result<bool> selectHostPrincipalExists(SqliteConn db, const std::string& principal, int64_t now);
+Result<std::optional<uint64_t>> selectLatestValidBefore(SqliteConn db, const std::string& caFingerprint);
 Result<std::vector<SshCertificateRecord>> selectRevokedSshCertificates(SqliteConn db, const std::string& caFingerprint,
                                                                        int64_t now);
 // The records the query matches, oldest first.

@@ -32,6 +32,11 @@ void SqliteSshStore::close() { writer_->shutdown(); }
 
 GroupCommitStats SqliteSshStore::commitStats() const { return writer_->stats(); }
 
+std::optional<CommitCounts> SqliteSshStore::commitCounts() const {
+  GroupCommitStats s = writer_->stats();
+  return CommitCounts{s.writes, s.commits, s.largestBatch, static_cast<double>(s.commitMicros) / 1e6};
+}
+
 Status SqliteSshStore::insert(const SshCertificateRecord& record) {
   return writer_->write([&record](SqliteConn db) { return insertSshCertificateRow(db, record); });
 }
@@ -102,6 +107,11 @@ Result<std::vector<SshCertificateRecord>> SqliteSshStore::revokedNotExpired(cons
 Result<uint64_t> SqliteSshStore::krlVersion() {
   std::lock_guard lock(readMu_);
   return selectKrlVersion(reader_.get());
+}
+
+Result<std::optional<uint64_t>> SqliteSshStore::latestValidBefore(const std::string& caFingerprint) {
+  std::lock_guard lock(readMu_);
+  return selectLatestValidBefore(reader_.get(), caFingerprint);
 }
 
 Status SqliteSshStore::useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,

@@ -35,6 +35,7 @@ class SqliteSshStore final : public SshIssuanceStore {
   Result<std::optional<uint64_t>> replacementOf(const std::string& caFingerprint, uint64_t serial) override;
   Result<std::vector<SshCertificateRecord>> revokedNotExpired(const std::string& caFingerprint, int64_t now) override;
   Result<uint64_t> krlVersion() override;
+  Result<std::optional<uint64_t>> latestValidBefore(const std::string& caFingerprint) override;
 
   Result<bool> tokenUsed(const std::string& tokenId, const std::string& provisioner) override;
   Status useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt, int64_t now) override;
@@ -57,6 +58,7 @@ class SqliteSshStore final : public SshIssuanceStore {
 
   // How many writes shared a commit (for tests, metrics and the benchmark).
   GroupCommitStats commitStats() const;
+  std::optional<CommitCounts> commitCounts() const override;
 
  private:
   SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer,

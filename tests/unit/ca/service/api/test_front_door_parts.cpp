@@ -29,12 +29,16 @@ TEST_CASE("AuthorityPoolRefusesBeyondItsQueueAndShedsLateJobsUnstarted", "[api]"
   auto count = [&](bool started) { ++(started ? ran : shed); };
   CHECK(pool.submit(count));
   CHECK(pool.submit(count));
-  CHECK_FALSE(pool.submit(count));     // the queue holds two
+  CHECK_FALSE(pool.submit(count));  // the queue holds two
+  CHECK(pool.queued() == 2);
+  CHECK(pool.shed() == 1);             // the refused one
   std::this_thread::sleep_for(100ms);  // past both queued jobs' deadline
   release.set_value();
   for (int i = 0; i < 500 && shed + ran < 2; ++i) std::this_thread::sleep_for(10ms);
   CHECK(shed == 2);
   CHECK(ran == 0);
+  CHECK(pool.shed() == 3);  // and the two that started too late
+  CHECK(pool.queued() == 0);
   // Fresh work runs again.
   std::promise<bool> fresh;
   REQUIRE(pool.submit([&](bool started) { fresh.set_value(started); }));

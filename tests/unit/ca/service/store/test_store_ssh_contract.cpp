@@ -253,6 +253,22 @@ STORE_CONTRACT_CASE("SshStoreKrlVersionBumpsWithEachRevocationAcrossReopen") {
   CHECK(*db->krlVersion() == 3);
 }
 
+// The metrics' "newest certificate" of a CA key: per key, revoked ones
+// count, "forever" reads back as such.
+STORE_CONTRACT_CASE("SshStoreLatestValidBeforePerCaKey") {
+  auto db = backend.open();
+  CHECK(!db->latestValidBefore(kUserCa)->has_value());
+  REQUIRE(db->insert(sshRecord(1, kUserCa, 3000000000)).ok());
+  REQUIRE(db->insert(sshRecord(2, kUserCa, 3500000000)).ok());
+  REQUIRE(db->insert(sshRecord(3, kUserCa, 3200000000)).ok());
+  REQUIRE(db->insert(sshRecord(4, kHostCa, 2000000000)).ok());
+  REQUIRE(db->revoke(kUserCa, 2, "lost", 1750000000).ok());
+  CHECK(**db->latestValidBefore(kUserCa) == 3500000000);
+  CHECK(**db->latestValidBefore(kHostCa) == 2000000000);
+  REQUIRE(db->insert(sshRecord(5, kHostCa, UINT64_MAX)).ok());
+  CHECK(**db->latestValidBefore(kHostCa) == UINT64_MAX);
+}
+
 STORE_CONTRACT_CASE("SshStoreReopenSeesEverything") {
   {
     auto db = backend.open();
