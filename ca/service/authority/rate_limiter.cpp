@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <string>
 
 namespace sshca::authority {
 namespace {
@@ -10,6 +12,19 @@ constexpr double kSweepSeconds = 1;
 
 double steadySeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// "50 a second on average", or per minute or hour for the slow limits that
+// would otherwise read as "0 a second".
+std::string rateText(double perSecond) {
+  char buf[64];
+  if (perSecond >= 1)
+    std::snprintf(buf, sizeof buf, "%g a second on average", perSecond);
+  else if (perSecond * 60 >= 1)
+    std::snprintf(buf, sizeof buf, "%g a minute on average", perSecond * 60);
+  else
+    std::snprintf(buf, sizeof buf, "%g an hour on average", perSecond * 3600);
+  return buf;
 }
 
 }  // namespace
@@ -47,9 +62,8 @@ Status RateLimiter::admit(const std::string& key) {
   b->tokens = std::min(limit_.burst, b->tokens + (now - b->at) * limit_.perSecond);
   b->at = now;
   if (b->tokens < 1) {
-    return makeError(ErrorCode::RateLimited, "too many requests " + what_ + " (more than " +
-                                                 std::to_string(static_cast<long>(limit_.perSecond)) +
-                                                 " a second on average); retry later");
+    return makeError(ErrorCode::RateLimited,
+                     "too many requests " + what_ + " (more than " + rateText(limit_.perSecond) + "); retry later");
   }
   b->tokens -= 1;
   return okStatus();

@@ -78,3 +78,13 @@ TEST_CASE("RateLimiterForgetsAtMostOnceASecond", "[limits]") {
   CHECK(limiter.admit("h").ok());  // the overflow bucket, refilled
   CHECK_FALSE(limiter.admit("i").ok());
 }
+
+TEST_CASE("RateLimiterSaysSlowRatesInWholeUnits", "[limits]") {
+  FakeClock clock;
+  RateLimiter perHour({0.001, 1}, "from this address", 100, clock.fn());
+  REQUIRE(perHour.admit("a").ok());
+  CHECK_THAT(perHour.admit("a").error().message, Catch::Contains("more than 3.6 an hour on average"));
+  RateLimiter perSecond({50, 1}, "from this address", 100, clock.fn());
+  REQUIRE(perSecond.admit("a").ok());
+  CHECK_THAT(perSecond.admit("a").error().message, Catch::Contains("more than 50 a second on average"));
+}
