@@ -2,7 +2,7 @@
 // by their JWK thumbprint, orders with one authorization per DNS name and
 // its http-01, tls-alpn-01 and dns-01 challenges, finalize through the
 // TlsIssuer, certificate download, revocation, key rollover. Every request
-// is a JWS checked here (acme_request.h): the nonce is consumed in the
+// is a JWS checked here (Handler::verify): the nonce is consumed in the
 // store, so a nonce works once on whichever instance it reaches. The state
 // machine of §7.1.6 moves by compare-and-set on each row's status.
 // Validations run on the ValidationQueue's threads.
