@@ -10,7 +10,7 @@
 #include "ca/core/x509/revocation_reason.h"
 #include "ca/core/x509/serial_number.h"
 #include "ca/core/x509/x509_pem.h"
-#include "ca/service/store/sqlite/sqlite_x509_store.h"
+#include "ca/service/store/store_factory.h"
 #include "ca/service/store/x509_record.h"
 
 namespace sshca::authority {
@@ -60,7 +60,7 @@ class HsmTlsIssuer final : public acme::TlsIssuer {
   x509::IssuingCa ca_;
   std::string intermediatePem_;
   std::mutex mu_;
-  std::unique_ptr<store::CertificateStore> records_;  // null on PostgreSQL
+  std::unique_ptr<store::CertificateStore> records_;
   RandomSource& rng_;
 };
 
@@ -81,10 +81,7 @@ Result<std::unique_ptr<acme::TlsIssuer>> openAcmeTlsIssuer(const config::CaConfi
   SSHCA_ASSIGN_OR_RETURN(auto ref, parseKeyUri(config.x509.intermediateKey));
   SSHCA_ASSIGN_OR_RETURN(SignerPtr signer, keys->createSigner(ref));
   SSHCA_ASSIGN_OR_RETURN(x509::IssuingCa ca, x509::IssuingCa::create(std::move(cert), std::move(signer), now));
-  std::unique_ptr<store::CertificateStore> records;
-  if (config.db.type == "sqlite") {
-    SSHCA_ASSIGN_OR_RETURN(records, store::openSqliteCertificateStore(config.db.path));
-  }
+  SSHCA_ASSIGN_OR_RETURN(std::unique_ptr<store::CertificateStore> records, store::openCertificateStore(config.db, 2));
   return std::unique_ptr<acme::TlsIssuer>(std::make_unique<HsmTlsIssuer>(
       std::move(keys), std::move(ca), std::move(intermediatePem), std::move(records), rng));
 }

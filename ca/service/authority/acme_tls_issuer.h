@@ -1,9 +1,8 @@
 // The ACME server's TlsIssuer (acme/tls_issuer.h) on the X.509
 // intermediate in the token, the same issuing code as `sshca pki sign-csr`
 // (x509/leaf_certificate), with the issued certificate recorded where the
-// CRL is made from (x509_certificates of the SQLite database; on
-// PostgreSQL the ACME tables alone record it, docs/acme.md).
-// Kept apart so that a shared X.509 issuing function can replace it.
+// CRL is made from (x509_certificates, SQLite or PostgreSQL). Kept apart so
+// that the X.509 issuing function of POST /x509/sign can replace it.
 #pragma once
 
 #include <memory>
