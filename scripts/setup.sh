@@ -22,6 +22,7 @@ PACKAGES=(
   debhelper dpkg-dev fakeroot lintian
   clang-14 libclang-rt-14-dev
   prometheus  # promtool: tests/e2e/serve_metrics.sh checks GET /metrics
+  certbot lego python3-cryptography  # ACME clients: tests/e2e/acme_certbot.sh, acme_lego.sh
   # smallstep's Go client library 0.19 and Go, for the step-client interop test
   golang-go golang-github-smallstep-certificates-dev
 )

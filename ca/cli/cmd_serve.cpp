@@ -14,8 +14,10 @@
 
 #include "ca/cli/commands.h"
 #include "ca/cli/serve_pid_file.h"
+#include "ca/service/acme/acme_server.h"
 #include "ca/service/api/https_server.h"
 #include "ca/service/api/metrics_listener.h"
+#include "ca/service/authority/acme_server_from_config.h"
 #include "ca/service/authority/authority.h"
 #include "ca/service/config/ca_config.h"
 #include "ca/service/metrics/ca_metrics.h"
@@ -108,7 +110,8 @@ constexpr long kPruneEverySeconds = 300;
 
 // Returns on SIGINT or SIGTERM. Between signals, every few minutes, spent
 // tokens past their expiry are pruned from the database.
-void waitForStop(const sigset_t& set, const std::string& path, authority::Authority& authority) {
+void waitForStop(const sigset_t& set, const std::string& path, authority::Authority& authority,
+                 acme::AcmeServer* acme) {
   const timespec pruneInterval{kPruneEverySeconds, 0};
   for (;;) {
     int sig = sigtimedwait(&set, nullptr, &pruneInterval);
@@ -116,6 +119,10 @@ void waitForStop(const sigset_t& set, const std::string& path, authority::Author
       if (errno != EAGAIN) continue;  // EINTR
       if (auto st = authority.pruneSpentTokens(); !st.ok())
         std::cerr << "sshca: pruning spent tokens: " << st.error().message << std::endl;
+      if (acme != nullptr) {
+        if (auto st = acme->pruneNonces(); !st.ok())
+          std::cerr << "sshca: pruning ACME nonces: " << st.error().message << std::endl;
+      }
       continue;
     }
     if (sig == SIGHUP) {
@@ -150,6 +157,9 @@ void runServe(const ServeOptions& o) {
   api::HttpsServerOptions options = serverOptions(config);
   options.observer = [&registry](const api::RequestLogEntry& e) { metrics::countApiRequest(registry, e); };
   std::unique_ptr<api::MetricsListener> metricsListener = startMetrics(config, registry, *authority);
+  // The ACME server outlives the HTTPS server that calls it.
+  std::unique_ptr<acme::AcmeServer> acmeServer = orFail(authority::openAcmeServer(config));
+  options.acme = acmeServer.get();
   std::unique_ptr<api::HttpsServer> server = orFail(api::HttpsServer::start(std::move(options), *authority));
   if (metricsListener) {
     metrics::addFrontDoorMetrics(registry, [&server] { return server->load(); });
@@ -157,7 +167,7 @@ void runServe(const ServeOptions& o) {
   }
   std::cerr << "sshca: serving https://" << shownAddress(config.address, server->port()) << " (root "
             << authority->rootFingerprint() << ")" << std::endl;
-  waitForStop(signals, o.config, *authority);
+  waitForStop(signals, o.config, *authority, acmeServer.get());
   server->stop();  // in-flight requests finish; the authority outlives the server
   if (metricsListener) metricsListener->stop();
 }

@@ -37,7 +37,7 @@ start_instance() {
 }
 must "instance A starts on PostgreSQL" start_instance A "$T/a.json" "$PORT_A"
 must "instance B starts on PostgreSQL" start_instance B "$T/b.json" "$PORT_B"
-check "the schema was migrated once (four versions)" test "$(pg_sql 'select count(*) from schema_version')" = 4
+check "the schema was migrated once (five versions)" test "$(pg_sql 'select count(*) from schema_version')" = 5
 
 token() { "$SSHCA" token user pg --principals pg --ttl 10m --config "$T/a.json"; }
 tokens() {  # tokens N FILE: N one-time tokens from one process

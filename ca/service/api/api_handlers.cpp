@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 
-ApiResponse jsonResponse(int status, std::string body) { return {status, kJson, std::move(body), {}, 0}; }
+ApiResponse jsonResponse(int status, std::string body) { return {status, kJson, std::move(body), {}, 0, {}}; }
 
 // What a 5xx body says instead of the message.
 Error publicError(const Error& error) {
@@ -88,7 +88,7 @@ ApiResponse ApiHandlers::rootsPem() {
   if (!roots.ok()) return errorResponse(roots.error());
   std::string pem;
   for (const RootCertificateInfo& r : *roots) pem += r.pem;
-  return {200, "application/x-pem-file", std::move(pem), {}, 0};
+  return {200, "application/x-pem-file", std::move(pem), {}, 0, {}};
 }
 
 // No federated roots are configured: the federation is this CA's roots.
@@ -174,13 +174,13 @@ ApiResponse ApiHandlers::signX509(std::string_view body, const std::string& clie
 ApiResponse ApiHandlers::krl() {
   auto krl = authority_.krl();
   if (!krl.ok()) return errorResponse(krl.error());
-  return {200, "application/octet-stream", std::string(asString(*krl)), {}, 0};
+  return {200, "application/octet-stream", std::string(asString(*krl)), {}, 0, {}};
 }
 
 ApiResponse ApiHandlers::krlSignature() {
   auto sig = authority_.krlSignature();
   if (!sig.ok()) return errorResponse(sig.error());
-  return {200, "text/plain", std::move(sig).value(), {}, 0};
+  return {200, "text/plain", std::move(sig).value(), {}, 0, {}};
 }
 
 ApiResponse ApiHandlers::provisioners() {

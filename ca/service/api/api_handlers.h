@@ -6,6 +6,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "ca/core/common/result.h"
 #include "ca/service/api/authority_api.h"
@@ -19,6 +21,8 @@ struct ApiResponse {
   std::string body;
   RequestLogFields log;       // for the request's log line, never sent
   int retryAfterSeconds = 0;  // > 0: a Retry-After header (503, 429)
+  // Further header fields (ACME's Replay-Nonce, Location, Link, ...).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // How long a client should wait before retrying a 503 (the token away or

@@ -271,6 +271,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     response_.result(static_cast<unsigned>(r.status));
     response_.set(http::field::content_type, r.contentType);
     if (r.retryAfterSeconds > 0) response_.set(http::field::retry_after, std::to_string(r.retryAfterSeconds));
+    for (const auto& [name, value] : r.headers) response_.insert(name, value);
     response_.body() = std::move(r.body);
     response_.keep_alive(keep);
     response_.prepare_payload();

@@ -71,6 +71,7 @@ struct HttpsServer::Impl {
   Impl(HttpsServerOptions o, AuthorityApi& authority)
       : options(std::move(o)),
         handlers(authority),
+        acmeHandlers(options.acme != nullptr ? std::make_unique<AcmeHandlers>(*options.acme) : nullptr),
         pool(options.threads, options.limits.queueLength, std::chrono::milliseconds(options.limits.queueWaitMs)),
         connections(connectionCapFromFileLimit(options.limits.maxConnections), options.limits.maxConnectionsPerSource),
         acceptor(asio::make_strand(io)),
@@ -85,6 +86,7 @@ struct HttpsServer::Impl {
 
   HttpsServerOptions options;
   ApiHandlers handlers;
+  std::unique_ptr<AcmeHandlers> acmeHandlers;
   AuthorityPool pool;
   ConnectionLimits connections;
   asio::ssl::context tls{asio::ssl::context::tls_server};
@@ -102,8 +104,9 @@ Status HttpsServer::Impl::setUpTls() {
   SSHCA_RETURN_IF_ERROR(configureServerTls(*tls.native_handle(), options.tls));
   SSHCA_ASSIGN_OR_RETURN(tickets, SessionTickets::install(*tls.native_handle(), kTicketKeyRotation));
   std::function<void(std::string_view)> sink = options.logSink ? options.logSink : writeToStderr;
-  context = std::make_unique<ServerContext>(options.limits, options.maxBodyBytes, apiRoutes(handlers), pool, tls,
-                                            std::move(sink), options.observer);
+  context =
+      std::make_unique<ServerContext>(options.limits, options.maxBodyBytes, apiRoutes(handlers, acmeHandlers.get()),
+                                      pool, tls, std::move(sink), options.observer);
   return okStatus();
 }
 

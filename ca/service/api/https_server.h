@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "ca/core/common/result.h"
+#include "ca/service/api/acme_api.h"
 #include "ca/service/api/authority_api.h"
 #include "ca/service/api/request_log.h"
 #include "ca/service/api/server_limits.h"
@@ -33,6 +34,8 @@ struct HttpsServerOptions {
   std::function<void(std::string_view)> logSink;
   // Sees each request's entry after its log line (metrics). Optional.
   std::function<void(const RequestLogEntry&)> observer;
+  // The ACME server (routes under /acme/); none when null. Borrowed.
+  AcmeApi* acme = nullptr;
 };
 
 // The front door's load now, for the metrics.

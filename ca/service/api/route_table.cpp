@@ -56,7 +56,23 @@ const RouteHandler* RouteTable::match(std::string_view method, std::string_view 
   return nullptr;
 }
 
-RouteTable apiRoutes(ApiHandlers& h) {
+// RFC 8555 §7.1: the directory and new-nonce are read without a JWS; every
+// other request is a POST of a JWS (POST-as-GET for reads), up to three
+// segments below the provisioner ("order/{id}/finalize").
+void addAcmeRoutes(RouteTable& t, AcmeHandlers& a) {
+  t.add("GET", "/acme/{provisioner}/directory", [&a](const RouteRequest& r) { return a.directory(r.params[0]); });
+  t.add("HEAD", "/acme/{provisioner}/new-nonce", [&a](const RouteRequest& r) { return a.newNonce(r.params[0], true); });
+  t.add("GET", "/acme/{provisioner}/new-nonce", [&a](const RouteRequest& r) { return a.newNonce(r.params[0], false); });
+  for (const char* pattern :
+       {"/acme/{provisioner}/{a}", "/acme/{provisioner}/{a}/{b}", "/acme/{provisioner}/{a}/{b}/{c}"}) {
+    t.add("POST", pattern, [&a](const RouteRequest& r) {
+      std::vector<std::string> resource(r.params.begin() + 1, r.params.end());
+      return a.post(r.params[0], std::move(resource), r.body);
+    });
+  }
+}
+
+RouteTable apiRoutes(ApiHandlers& h, AcmeHandlers* acme) {
   RouteTable t;
   auto get = [&](const char* path, std::function<ApiResponse()> call) {
     t.add("GET", path, [call](const RouteRequest&) { return call(); });
@@ -86,6 +102,7 @@ RouteTable apiRoutes(ApiHandlers& h) {
   post("/ssh/rekey", &ApiHandlers::rekeySsh);
   post("/ssh/revoke", &ApiHandlers::revokeSsh);
   post("/x509/sign", &ApiHandlers::signX509);
+  if (acme != nullptr) addAcmeRoutes(t, *acme);
   return t;
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ca/service/api/acme_handlers.h"
 #include "ca/service/api/api_handlers.h"
 
 namespace sshca::api {
@@ -38,7 +39,8 @@ class RouteTable {
   std::vector<Route> routes_;
 };
 
-// The CA's API: every route of docs/protocol, bound to `handlers` (borrowed).
-RouteTable apiRoutes(ApiHandlers& handlers);
+// The CA's API: every route of docs/protocol, bound to `handlers` (borrowed),
+// and the ACME routes under /acme/{provisioner}/ when `acme` is given.
+RouteTable apiRoutes(ApiHandlers& handlers, AcmeHandlers* acme = nullptr);
 
 }  // namespace sshca::api

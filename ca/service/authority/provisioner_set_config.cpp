@@ -24,6 +24,9 @@ Result<ProvisionerSetPtr> buildProvisionerSet(const config::CaConfig& config) {
   SSHCA_RETURN_IF_ERROR(checkOidcClientsUnique(config));
   std::vector<provisioners::ProvisionerPtr> list;
   for (const auto& entry : config.provisioners) {
+    // An ACME provisioner takes no tokens: the ACME server (service/acme/)
+    // serves it under /acme/{name}/.
+    if (entry.type == "acme") continue;
     auto p = provisioners::makeProvisioner(entry);
     if (!p.ok()) return std::move(p).error().context("provisioner '" + entry.name + "'");
     list.push_back(std::move(p).value());

@@ -135,8 +135,9 @@ Result<ProvisionerConfig> readProvisioner(const json& p, size_t index) {
   ProvisionerConfig pc;
   SSHCA_RETURN_IF_ERROR(readString(p, "type", pc.type, where, true));
   SSHCA_RETURN_IF_ERROR(readString(p, "name", pc.name, where, true));
-  if (pc.type != "jwk" && pc.type != "sshpop" && pc.type != "oidc")
-    return bad(where + "type", "unknown provisioner type '" + pc.type + "' (known: jwk, sshpop, oidc)");
+  if (pc.type != "jwk" && pc.type != "sshpop" && pc.type != "oidc" && pc.type != "acme")
+    return bad(where + "type", "unknown provisioner type '" + pc.type + "' (known: jwk, sshpop, oidc, acme)");
+  if (pc.type == "acme") { SSHCA_ASSIGN_OR_RETURN(pc.acme, readAcmeConfig(p, where)); }
   if (pc.type == "oidc") { SSHCA_ASSIGN_OR_RETURN(pc.oidc, readOidcConfig(p, where)); }
   if (pc.type == "jwk") {
     auto key = p.find("publicKey");
@@ -318,6 +319,7 @@ json provisionerJson(const ProvisionerConfig& p) {
   if (p.type == "sshpop") out["policy"]["tls"] = tlsPolicyJson(p.tlsPolicy);
   if (p.type == "sshpop" && p.renewalGraceWritten) out["renewalGracePeriod"] = formatDuration(p.renewalGraceSeconds);
   if (p.type == "oidc") writeOidcConfig(p.oidc, out);
+  if (p.type == "acme") writeAcmeConfig(p.acme, out);
   return out;
 }
 

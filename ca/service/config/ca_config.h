@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ca/core/common/result.h"
+#include "ca/service/config/acme_config.h"
 #include "ca/service/config/oidc_config.h"
 #include "ca/service/policy/ssh_policy.h"
 #include "ca/service/policy/tls_policy.h"
@@ -99,6 +100,7 @@ struct ProvisionerConfig {
   uint64_t renewalGraceSeconds = 0;
   bool renewalGraceWritten = false;  // renewalGracePeriod was in ca.json
   OidcConfig oidc;                   // oidc: issuer, client, principal rules (oidc_config.h)
+  AcmeConfig acme;                   // acme: names, validity, EAB, validator ports (acme_config.h)
   policy::SshPolicy policy;
   // sshpop: the TLS certificates its hosts may get (POST /x509/sign),
   // "policy": {"tls": {...}} in ca.json.

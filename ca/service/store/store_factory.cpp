@@ -1,8 +1,10 @@
 #include "ca/service/store/store_factory.h"
 
+#include "ca/service/store/postgres/postgres_acme_store.h"
 #include "ca/service/store/postgres/postgres_connection.h"
 #include "ca/service/store/postgres/postgres_ssh_store.h"
 #include "ca/service/store/postgres/postgres_x509_store.h"
+#include "ca/service/store/sqlite/sqlite_acme_store.h"
 #include "ca/service/store/sqlite/sqlite_ssh_store.h"
 #include "ca/service/store/sqlite/sqlite_x509_store.h"
 
@@ -30,6 +32,16 @@ Result<std::unique_ptr<CertificateStore>> openCertificateStore(const config::DbC
     return opened;
   }
   if (db.type == "postgresql") return openPostgresCertificateStore(db.dsn, connections);
+  return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported (sqlite, postgresql)");
+}
+
+Result<std::unique_ptr<AcmeStore>> openAcmeStore(const config::DbConfig& db, size_t threads) {
+  if (db.type == "sqlite") {
+    auto opened = openSqliteAcmeStore(db.path);
+    if (!opened.ok()) return std::move(opened).error().context("database " + db.path);
+    return std::move(opened).value();
+  }
+  if (db.type == "postgresql") return openPostgresAcmeStore(db.dsn, threads);
   return makeError(ErrorCode::Unsupported, "database type '" + db.type + "' is not supported (sqlite, postgresql)");
 }
 

@@ -7,6 +7,7 @@
 
 #include "ca/core/common/result.h"
 #include "ca/service/config/ca_config.h"
+#include "ca/service/store/acme_store.h"
 #include "ca/service/store/certificate_store.h"
 #include "ca/service/store/ssh_issuance_store.h"
 
@@ -20,5 +21,8 @@ Result<std::unique_ptr<SshIssuanceStore>> openSshIssuanceStore(const config::DbC
 // The record of X.509 certificates (TLS certificates of POST /x509/sign)
 // in the same database, SQLite or PostgreSQL (`connections` as `threads`).
 Result<std::unique_ptr<CertificateStore>> openCertificateStore(const config::DbConfig& db, size_t connections);
+
+// The ACME server's store in the same database (store/acme_store.h).
+Result<std::unique_ptr<AcmeStore>> openAcmeStore(const config::DbConfig& db, size_t threads);
 
 }  // namespace sshca::store

@@ -19,7 +19,7 @@ constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(1936943203)";
 // and bytea: serials are the
 // uint64 bits read as a signed bigint, validity bounds past INT64_MAX are
 // stored as INT64_MAX ("forever").
-constexpr std::array<const char*, 4> kMigrations{
+constexpr std::array<const char*, 5> kMigrations{
     R"sql(
       CREATE TABLE ssh_certificates (
         id                bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -116,6 +116,41 @@ constexpr std::array<const char*, 4> kMigrations{
         issued_at  bigint NOT NULL,
         PRIMARY KEY (issuer, number)
       );
+    )sql",
+    // 5 (SQLite's 6): the ACME server (RFC 8555): accounts, orders, authorizations,
+    // challenges and issued certificates, each a row with the columns it is
+    // found and guarded by and a JSON document (store/acme_store.h); and
+    // the nonces handed out, each consumed by deleting its row.
+    R"sql(
+      CREATE TABLE acme_accounts (
+        id text PRIMARY KEY, provisioner text NOT NULL, account_id text NOT NULL, parent_id text NOT NULL,
+        status text NOT NULL, lookup_key text, document text NOT NULL, updated_at bigint NOT NULL,
+        seq bigint NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE TABLE acme_orders (
+        id text PRIMARY KEY, provisioner text NOT NULL, account_id text NOT NULL, parent_id text NOT NULL,
+        status text NOT NULL, lookup_key text, document text NOT NULL, updated_at bigint NOT NULL,
+        seq bigint NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE INDEX acme_orders_account ON acme_orders (account_id);
+      CREATE TABLE acme_authorizations (
+        id text PRIMARY KEY, provisioner text NOT NULL, account_id text NOT NULL, parent_id text NOT NULL,
+        status text NOT NULL, lookup_key text, document text NOT NULL, updated_at bigint NOT NULL,
+        seq bigint NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE INDEX acme_authorizations_parent ON acme_authorizations (parent_id);
+      CREATE TABLE acme_challenges (
+        id text PRIMARY KEY, provisioner text NOT NULL, account_id text NOT NULL, parent_id text NOT NULL,
+        status text NOT NULL, lookup_key text, document text NOT NULL, updated_at bigint NOT NULL,
+        seq bigint NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE INDEX acme_challenges_parent ON acme_challenges (parent_id);
+      CREATE TABLE acme_certificates (
+        id text PRIMARY KEY, provisioner text NOT NULL, account_id text NOT NULL, parent_id text NOT NULL,
+        status text NOT NULL, lookup_key text, document text NOT NULL, updated_at bigint NOT NULL,
+        seq bigint NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE INDEX acme_certificates_parent ON acme_certificates (parent_id);
+      CREATE TABLE acme_nonces (
+        nonce      text    PRIMARY KEY,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX acme_nonces_expires_at ON acme_nonces (expires_at);
     )sql",
 };
 

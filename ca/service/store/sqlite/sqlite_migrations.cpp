@@ -12,7 +12,7 @@ namespace sshca::store {
 namespace {
 
 // Migration N (1-based) brings the schema from version N-1 to N.
-constexpr std::array<const char*, 5> kMigrations{
+constexpr std::array<const char*, 6> kMigrations{
     // 1: issued X.509 certificates, their revocation, and CRL numbers.
     R"sql(
       CREATE TABLE x509_certificates (
@@ -116,6 +116,41 @@ constexpr std::array<const char*, 5> kMigrations{
       ALTER TABLE x509_certificates ADD COLUMN ssh_serial INTEGER;
       CREATE INDEX x509_certificates_ssh_serial ON x509_certificates (ssh_serial)
         WHERE ssh_serial IS NOT NULL;
+    )sql",
+    // 6: the ACME server (RFC 8555): accounts, orders, authorizations,
+    // challenges and issued certificates, each a row with the columns it is
+    // found and guarded by and a JSON document (store/acme_store.h); and
+    // the nonces handed out, each consumed by deleting its row.
+    R"sql(
+      CREATE TABLE acme_accounts (
+        id TEXT PRIMARY KEY, provisioner TEXT NOT NULL, account_id TEXT NOT NULL, parent_id TEXT NOT NULL,
+        status TEXT NOT NULL, lookup_key TEXT, document TEXT NOT NULL, updated_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE TABLE acme_orders (
+        id TEXT PRIMARY KEY, provisioner TEXT NOT NULL, account_id TEXT NOT NULL, parent_id TEXT NOT NULL,
+        status TEXT NOT NULL, lookup_key TEXT, document TEXT NOT NULL, updated_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE INDEX acme_orders_account ON acme_orders (account_id);
+      CREATE TABLE acme_authorizations (
+        id TEXT PRIMARY KEY, provisioner TEXT NOT NULL, account_id TEXT NOT NULL, parent_id TEXT NOT NULL,
+        status TEXT NOT NULL, lookup_key TEXT, document TEXT NOT NULL, updated_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE INDEX acme_authorizations_parent ON acme_authorizations (parent_id);
+      CREATE TABLE acme_challenges (
+        id TEXT PRIMARY KEY, provisioner TEXT NOT NULL, account_id TEXT NOT NULL, parent_id TEXT NOT NULL,
+        status TEXT NOT NULL, lookup_key TEXT, document TEXT NOT NULL, updated_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE INDEX acme_challenges_parent ON acme_challenges (parent_id);
+      CREATE TABLE acme_certificates (
+        id TEXT PRIMARY KEY, provisioner TEXT NOT NULL, account_id TEXT NOT NULL, parent_id TEXT NOT NULL,
+        status TEXT NOT NULL, lookup_key TEXT, document TEXT NOT NULL, updated_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL, UNIQUE (provisioner, lookup_key));
+      CREATE INDEX acme_certificates_parent ON acme_certificates (parent_id);
+      CREATE TABLE acme_nonces (
+        nonce      TEXT    PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX acme_nonces_expires_at ON acme_nonces (expires_at);
     )sql",
 };
 

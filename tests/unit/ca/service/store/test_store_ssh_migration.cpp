@@ -86,8 +86,8 @@ TEST_CASE("Version1DatabaseMigratesInPlaceKeepingX509Rows", "[store]") {
     r.keyId = "web1";
     REQUIRE((*ssh)->insert(r).ok());
   }
-  CHECK(userVersion(path) == 5);
-  CHECK(store::latestSchemaVersion() == 5);
+  CHECK(userVersion(path) == 6);
+  CHECK(store::latestSchemaVersion() == 6);
   auto x509 = store::openSqliteCertificateStore(path);
   REQUIRE(x509.ok());
   auto cert = (*x509)->findBySerial("4ABC");

@@ -1,0 +1,38 @@
+// What the ACME server needs to issue and revoke TLS server certificates:
+// the X.509 intermediate on the token, and the record the CRL is made from.
+// Declared here, implemented by the authority (authority/acme_tls_issuer);
+// the ACME code never holds a key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ca/core/common/bytes.h"
+#include "ca/core/common/result.h"
+
+namespace sshca::acme {
+
+struct TlsIssueRequest {
+  Bytes csrDer;                    // verified again by the issuer
+  std::vector<std::string> names;  // the DNS names, already checked against the order and policy
+  uint64_t validitySeconds = 0;
+  int64_t now = 0;
+};
+
+struct IssuedTls {
+  std::string chainPem;  // the leaf, then the intermediate
+  std::string serialHex;
+  int64_t notAfter = 0;
+};
+
+class TlsIssuer {
+ public:
+  virtual ~TlsIssuer() = default;
+  // Signs and records the certificate; nothing is returned unrecorded.
+  virtual Result<IssuedTls> issue(const TlsIssueRequest& request) = 0;
+  // Marks it revoked for the CRL (RFC 5280 reason code).
+  virtual Status revoke(const std::string& serialHex, int reasonCode, int64_t at) = 0;
+};
+
+}  // namespace sshca::acme

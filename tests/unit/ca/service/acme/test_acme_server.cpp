@@ -1,0 +1,310 @@
+// The ACME server against a real SQLite store, with the validator and the
+// issuer replaced: the JWS checks, nonces used once, the order state
+// machine, and refusals that leave nothing issued.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ca/core/common/bytes.h"
+#include "ca/core/jose/flattened_jws.h"
+#include "ca/core/jose/jwk.h"
+#include "ca/core/jose/jws.h"
+#include "ca/core/x509/x509_pem.h"
+#include "ca/service/acme/acme_server.h"
+#include "ca/service/store/sqlite/sqlite_acme_store.h"
+#include "tests/fakes/evp_test_signer.h"
+#include "tests/unit/support/temp_dir.h"
+#include "tests/unit/support/test_csr.h"
+
+using namespace sshca;
+using json = nlohmann::json;
+using api::AcmeProblem;
+
+namespace {
+
+class FakeIssuer final : public acme::TlsIssuer {
+ public:
+  Result<acme::IssuedTls> issue(const acme::TlsIssueRequest& r) override {
+    ++issued;
+    lastNames = r.names;
+    return acme::IssuedTls{"-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n",
+                           "0" + std::to_string(issued), r.now + 100};
+  }
+  Status revoke(const std::string&, int, int64_t) override { return okStatus(); }
+  std::atomic<int> issued{0};
+  std::vector<std::string> lastNames;
+};
+
+struct Fixture {
+  test::TempDir dir;
+  FakeIssuer* issuer = nullptr;
+  store::AcmeStore* store = nullptr;
+  std::unique_ptr<acme::AcmeServer> server;
+  std::atomic<bool> answerRight{true};
+  std::shared_ptr<test::EvpTestSigner> key = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
+  std::string kid;
+  const std::string base = "https://ca.test/acme/acme";
+
+  Fixture() {
+    acme::AcmeServerParts parts;
+    parts.caUrl = "https://ca.test";
+    config::AcmeConfig cfg;
+    cfg.names = {"*.example.com"};
+    parts.provisioners["acme"] = cfg;
+    auto st = store::openSqliteAcmeStore(dir.path() + "/db.sqlite");
+    REQUIRE(st.ok());
+    store = st->get();
+    parts.store = std::move(st).value();
+    auto iss = std::make_unique<FakeIssuer>();
+    issuer = iss.get();
+    parts.issuer = std::move(iss);
+    parts.validate = [this](const acme::ValidationTarget& t, const acme::ValidationSettings&) {
+      if (answerRight) return acme::ValidationOutcome{true, "", ""};
+      return acme::ValidationOutcome{false, "incorrectResponse", "wrong answer for " + t.name};
+    };
+    auto s = acme::AcmeServer::create(std::move(parts));
+    REQUIRE(s.ok());
+    server = std::move(s).value();
+  }
+
+  std::string nonce() {
+    auto r = server->newNonce("acme");
+    REQUIRE(!r.nonce.empty());
+    return r.nonce;
+  }
+
+  // A flattened JWS over `payload` (an object) for `url`.
+  std::string jws(const std::string& url, const json& payload, const std::string& n, bool withJwk = false,
+                  const test::EvpTestSigner* signer = nullptr) {
+    const test::EvpTestSigner& k = signer != nullptr ? *signer : *key;
+    json header = {{"alg", "ES256"}, {"nonce", n}, {"url", url}};
+    if (withJwk || kid.empty()) {
+      header["jwk"] = *jose::publicJwkOf(k.publicKey());
+    } else {
+      header["kid"] = kid;
+    }
+    auto compact = jose::signCompact(header, payload, k);
+    REQUIRE(compact.ok());
+    std::string c = *compact;
+    size_t a = c.find('.'), b = c.rfind('.');
+    return json{{"protected", c.substr(0, a)}, {"payload", c.substr(a + 1, b - a - 1)}, {"signature", c.substr(b + 1)}}
+        .dump();
+  }
+
+  api::AcmeReply post(const std::vector<std::string>& resource, const std::string& body) {
+    return server->post({"acme", resource, body});
+  }
+
+  std::string path(const std::vector<std::string>& resource) {
+    std::string out = base;
+    for (const auto& r : resource) out += "/" + r;
+    return out;
+  }
+
+  api::AcmeReply call(const std::vector<std::string>& resource, const json& payload) {
+    return post(resource, jws(path(resource), payload, nonce()));
+  }
+
+  void registerAccount() {
+    auto r = call({"new-account"}, {{"termsOfServiceAgreed", true}});
+    REQUIRE(r.problem == AcmeProblem::None);
+    REQUIRE(r.created);
+    kid = r.location;
+  }
+
+  // Polls the order until it leaves "pending" (validation runs on its own thread).
+  std::string waitOrder(const std::string& orderId) {
+    for (int i = 0; i < 500; ++i) {
+      auto row = store->find(store::AcmeTable::Order, "acme", orderId);
+      REQUIRE(row.ok());
+      if (row->status != "pending") return row->status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return "pending";
+  }
+};
+
+std::string lastSegment(const std::string& url) { return url.substr(url.rfind('/') + 1); }
+
+std::string csrFor(const std::string& cn, const std::string& sans) {
+  auto k = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
+  ossl::X509Req req = test::makeCsr(*k, {cn, sans, false, false});
+  unsigned char* der = nullptr;
+  int n = i2d_X509_REQ(req.get(), &der);
+  Bytes out(der, der + n);
+  OPENSSL_free(der);
+  return base64UrlEncode(out);
+}
+
+}  // namespace
+
+TEST_CASE("ACME flattened JWS: members and empty payloads") {
+  CHECK(jose::parseFlattened(R"({"protected":"e30","payload":"","signature":"AA"})").ok());
+  auto extra = jose::parseFlattened(R"({"protected":"e30","payload":"","signature":"AA","header":{}})");
+  CHECK_FALSE(extra.ok());
+  CHECK_FALSE(jose::parseFlattened(R"({"protected":"e30","payload":""})").ok());
+  CHECK_FALSE(jose::parseFlattened("not json").ok());
+}
+
+TEST_CASE("ACME store: a nonce is consumed once, never after it expired") {
+  test::TempDir dir;
+  auto st = store::openSqliteAcmeStore(dir.path() + "/db.sqlite");
+  REQUIRE(st.ok());
+  auto& s = **st;
+  REQUIRE(s.addNonce("n1", 100).ok());
+  REQUIRE(s.addNonce("n2", 100).ok());
+  CHECK(*s.consumeNonce("n1", 50) == true);
+  CHECK(*s.consumeNonce("n1", 50) == false);
+  CHECK(*s.consumeNonce("unknown", 50) == false);
+  CHECK(*s.consumeNonce("n2", 101) == false);  // expired
+}
+
+TEST_CASE("ACME store: update is a compare-and-set on the status") {
+  test::TempDir dir;
+  auto st = store::openSqliteAcmeStore(dir.path() + "/db.sqlite");
+  REQUIRE(st.ok());
+  auto& s = **st;
+  store::AcmeRow row{store::AcmeTable::Order, "o1", "acme", "a1", "a1", "ready", "", "{}", 1};
+  REQUIRE(s.insert({row}).ok());
+  row.status = "processing";
+  CHECK(s.update(row, "ready").ok());
+  row.status = "valid";
+  auto lost = s.update(row, "ready");  // a second finalize: the status moved on
+  REQUIRE_FALSE(lost.ok());
+  CHECK(lost.error().code == ErrorCode::AlreadyExists);
+  CHECK(s.find(store::AcmeTable::Order, "acme", "o1")->status == "processing");
+  CHECK_FALSE(s.find(store::AcmeTable::Order, "other", "o1").ok());  // rows belong to their provisioner
+}
+
+TEST_CASE("ACME name patterns") {
+  std::vector<std::string> p{"*.example.com", "host.example.org"};
+  CHECK(config::acmeNameAllowed(p, "a.example.com"));
+  CHECK(config::acmeNameAllowed(p, "b.a.example.com"));
+  CHECK_FALSE(config::acmeNameAllowed(p, "example.com"));
+  CHECK_FALSE(config::acmeNameAllowed(p, "evilexample.com"));
+  CHECK(config::acmeNameAllowed(p, "host.example.org"));
+  CHECK_FALSE(config::acmeNameAllowed(p, "x.host.example.org"));
+}
+
+TEST_CASE("ACME: an order goes pending -> ready -> valid, and a nonce works once") {
+  Fixture f;
+  f.registerAccount();
+  auto order = f.call({"new-order"}, {{"identifiers", {{{"type", "dns"}, {"value", "www.example.com"}}}}});
+  REQUIRE(order.problem == AcmeProblem::None);
+  json o = json::parse(order.body);
+  CHECK(o["status"] == "pending");
+  std::string orderId = lastSegment(order.location);
+
+  // Finalize before validation: orderNotReady, nothing issued.
+  auto early = f.call({"order", orderId, "finalize"}, {{"csr", csrFor("www.example.com", "DNS:www.example.com")}});
+  CHECK(early.problem == AcmeProblem::OrderNotReady);
+  CHECK(f.issuer->issued == 0);
+
+  std::string authzId = lastSegment(o["authorizations"][0]);
+  auto authz = f.post({"authz", authzId}, f.jws(f.path({"authz", authzId}), json::object(), f.nonce()));
+  json a = json::parse(authz.body);
+  REQUIRE(a["challenges"].size() == 3);
+  std::string challengeId = lastSegment(a["challenges"][0]["url"]);
+  auto started = f.call({"challenge", challengeId}, json::object());
+  REQUIRE(started.problem == AcmeProblem::None);
+  CHECK(f.waitOrder(orderId) == "ready");
+
+  // A CSR with another name is refused.
+  auto other = f.call({"order", orderId, "finalize"}, {{"csr", csrFor("www.example.com", "DNS:evil.example.com")}});
+  CHECK(other.problem == AcmeProblem::BadCsr);
+  CHECK(f.issuer->issued == 0);
+
+  std::string n = f.nonce();
+  std::string body =
+      f.jws(f.path({"order", orderId, "finalize"}), {{"csr", csrFor("www.example.com", "DNS:www.example.com")}}, n);
+  auto done = f.post({"order", orderId, "finalize"}, body);
+  REQUIRE(done.problem == AcmeProblem::None);
+  CHECK(json::parse(done.body)["status"] == "valid");
+  CHECK(f.issuer->issued == 1);
+  CHECK(f.issuer->lastNames == std::vector<std::string>{"www.example.com"});
+
+  // The same request again: its nonce is spent.
+  auto replay = f.post({"order", orderId, "finalize"}, body);
+  CHECK(replay.problem == AcmeProblem::BadNonce);
+  CHECK(f.issuer->issued == 1);
+}
+
+TEST_CASE("ACME: a wrong answer invalidates the order and nothing is issued") {
+  Fixture f;
+  f.answerRight = false;
+  f.registerAccount();
+  auto order = f.call({"new-order"}, {{"identifiers", {{{"type", "dns"}, {"value", "www.example.com"}}}}});
+  json o = json::parse(order.body);
+  std::string orderId = lastSegment(order.location);
+  std::string authzId = lastSegment(o["authorizations"][0]);
+  auto authz = f.post({"authz", authzId}, f.jws(f.path({"authz", authzId}), json::object(), f.nonce()));
+  std::string challengeId = lastSegment(json::parse(authz.body)["challenges"][1]["url"]);
+  REQUIRE(f.call({"challenge", challengeId}, json::object()).problem == AcmeProblem::None);
+  CHECK(f.waitOrder(orderId) == "invalid");
+  auto fin = f.call({"order", orderId, "finalize"}, {{"csr", csrFor("www.example.com", "DNS:www.example.com")}});
+  CHECK(fin.problem == AcmeProblem::OrderNotReady);
+  CHECK(f.issuer->issued == 0);
+  CHECK(*f.store->count(store::AcmeTable::Certificate) == 0);
+}
+
+TEST_CASE("ACME: refusals of the JWS and of identifiers") {
+  Fixture f;
+  // A nonce the CA never gave.
+  auto bad = f.post({"new-account"}, f.jws(f.path({"new-account"}), json::object(), "made-up"));
+  CHECK(bad.problem == AcmeProblem::BadNonce);
+  // A url other than the request's.
+  auto wrongUrl = f.post({"new-account"}, f.jws(f.base + "/new-order", json::object(), f.nonce()));
+  CHECK(wrongUrl.problem == AcmeProblem::Unauthorized);
+  // Signed by another key than the jwk it carries.
+  auto other = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
+  json header = {{"alg", "ES256"},
+                 {"nonce", f.nonce()},
+                 {"url", f.path({"new-account"})},
+                 {"jwk", *jose::publicJwkOf(f.key->publicKey())}};
+  std::string c = *jose::signCompact(header, json::object(), *other);
+  size_t a = c.find('.'), b = c.rfind('.');
+  auto forged = f.post(
+      {"new-account"},
+      json{{"protected", c.substr(0, a)}, {"payload", c.substr(a + 1, b - a - 1)}, {"signature", c.substr(b + 1)}}
+          .dump());
+  CHECK(forged.problem == AcmeProblem::Malformed);
+  CHECK(*f.store->count(store::AcmeTable::Account) == 0);
+
+  f.registerAccount();
+  auto outside = f.call({"new-order"}, {{"identifiers", {{{"type", "dns"}, {"value", "www.example.org"}}}}});
+  CHECK(outside.problem == AcmeProblem::RejectedIdentifier);
+  auto wildcard = f.call({"new-order"}, {{"identifiers", {{{"type", "dns"}, {"value", "*.example.com"}}}}});
+  CHECK(wildcard.problem == AcmeProblem::RejectedIdentifier);
+  auto ip = f.call({"new-order"}, {{"identifiers", {{{"type", "ip"}, {"value", "192.0.2.1"}}}}});
+  CHECK(ip.problem == AcmeProblem::UnsupportedIdentifier);
+  CHECK(*f.store->count(store::AcmeTable::Order) == 0);
+
+  // A deactivated account can do nothing more.
+  REQUIRE(f.call({"account", lastSegment(f.kid)}, {{"status", "deactivated"}}).problem == AcmeProblem::None);
+  auto after = f.call({"new-order"}, {{"identifiers", {{{"type", "dns"}, {"value", "www.example.com"}}}}});
+  CHECK(after.problem == AcmeProblem::Unauthorized);
+}
+
+TEST_CASE("ACME: key rollover moves the account to the new key") {
+  Fixture f;
+  f.registerAccount();
+  auto next = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
+  std::string url = f.path({"key-change"});
+  json innerHeader = {{"alg", "ES256"}, {"url", url}, {"jwk", *jose::publicJwkOf(next->publicKey())}};
+  json innerPayload = {{"account", f.kid}, {"oldKey", *jose::publicJwkOf(f.key->publicKey())}};
+  std::string c = *jose::signCompact(innerHeader, innerPayload, *next);
+  size_t a = c.find('.'), b = c.rfind('.');
+  json inner = {{"protected", c.substr(0, a)}, {"payload", c.substr(a + 1, b - a - 1)}, {"signature", c.substr(b + 1)}};
+  auto r = f.call({"key-change"}, inner);
+  REQUIRE(r.problem == AcmeProblem::None);
+  // The old key no longer signs for the account; the new one does.
+  auto old = f.call({"new-order"}, {{"identifiers", {{{"type", "dns"}, {"value", "www.example.com"}}}}});
+  CHECK(old.problem == AcmeProblem::Malformed);
+  auto fresh = f.post({"new-order"},
+                      f.jws(f.path({"new-order"}), {{"identifiers", {{{"type", "dns"}, {"value", "www.example.com"}}}}},
+                            f.nonce(), false, next.get()));
+  CHECK(fresh.problem == AcmeProblem::None);
+}
