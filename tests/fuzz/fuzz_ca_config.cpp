@@ -7,6 +7,7 @@
 // fuzz-includes: /usr/include/p11-kit-1
 // fuzz-libs: p11-kit
 // fuzz-sources: ca/service/config/ca_config.cpp ca/service/config/oidc_config.cpp ca/core/common/file_io.cpp
+// fuzz-sources: ca/service/config/acme_config.cpp
 // fuzz-sources: ca/service/policy/principal_rules.cpp ca/core/common/quote_caller.cpp
 // fuzz-sources: ca/core/ssh/cert_rules.cpp ca/core/ssh/cert_options.cpp ca/core/ssh/ssh_cert.cpp ca/core/ssh/ssh_pubkey.cpp
 // fuzz-sources: ca/core/ssh/ssh_signature.cpp ca/core/wire/reader.cpp ca/core/wire/writer.cpp ca/core/keys/*.cpp
