@@ -22,7 +22,7 @@ TP=$(free_port)
 DP=$(free_port)
 
 # dnsmasq with the TXT records listed in $T/txt (one "NAME,VALUE" a line),
-# restarted by $T/dns_reload.sh whenever they change (by the test, or by
+# restarted by the reload script written below whenever they change (by the test, or by
 # lego's exec hook, which is called with: present|cleanup FQDN VALUE).
 : >"$T/txt"
 cat >"$T/dns_reload.sh" <<RELOAD
