@@ -23,6 +23,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   prometheus  # promtool: tests/e2e/serve_metrics.sh checks GET /metrics
   certbot lego python3-cryptography  # ACME clients: tests/e2e/acme_certbot.sh, acme_lego.sh
+  dnsmasq-base  # the DNS server for dns-01: tests/e2e/acme_dns01.sh
   # smallstep's Go client library 0.19 and Go, for the step-client interop test
   golang-go golang-github-smallstep-certificates-dev
 )

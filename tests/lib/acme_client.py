@@ -8,9 +8,14 @@
       orders NAME, answers its TYPE challenge wrongly (http-01: serves a wrong
       key authorization on PORT; tls-alpn-01: whatever listens on PORT), and
       expects the authorization invalid and finalize refused (orderNotReady).
+      TYPE dns-01: whatever the CA's resolver answers (PORT unused).
+  acme_client.py eab DIRECTORY CAFILE KID B64URL-HMAC-KEY
+      against a provisioner with requireEab: an account without EAB is
+      refused (externalAccountRequired), one whose EAB MAC is made with a
+      wrong key is refused (unauthorized), one with the right EAB is created.
 Prints what it saw; exit status 0 when the CA refused as expected.
 """
-import base64, http.server, json, ssl, sys, threading, time, urllib.request, urllib.error
+import base64, hmac, http.server, json, ssl, sys, threading, time, urllib.request, urllib.error
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -127,10 +132,41 @@ def wrong_answer(directory, cafile, name, ctype, port):
     return 0 if ok else 1
 
 
+def eab_binding(c, kid, key):
+    url = c.dir["newAccount"]
+    p = b64(json.dumps({"alg": "HS256", "kid": kid, "url": url}).encode())
+    pl = b64(json.dumps(c.jwk).encode())
+    sig = b64(hmac.new(key, f"{p}.{pl}".encode(), "sha256").digest())
+    return {"protected": p, "payload": pl, "signature": sig}
+
+
+def eab(directory, cafile, kid, key_b64):
+    key = base64.urlsafe_b64decode(key_b64 + "=" * (-len(key_b64) % 4))
+    ok = True
+    c = Client(directory, cafile)
+    status, _, body = c.post(c.dir["newAccount"], {"termsOfServiceAgreed": True})
+    print("without EAB:", status, body)
+    ok = ok and status >= 400 and body.get("type") == "urn:ietf:params:acme:error:externalAccountRequired"
+    c = Client(directory, cafile)
+    wrong = bytes(b ^ 0xFF for b in key)
+    status, _, body = c.post(c.dir["newAccount"], {"termsOfServiceAgreed": True,
+                                                   "externalAccountBinding": eab_binding(c, kid, wrong)})
+    print("wrong MAC:", status, body)
+    ok = ok and status >= 400 and body.get("type") == "urn:ietf:params:acme:error:unauthorized"
+    c = Client(directory, cafile)
+    status, headers, body = c.post(c.dir["newAccount"], {"termsOfServiceAgreed": True,
+                                                         "externalAccountBinding": eab_binding(c, kid, key)})
+    print("right EAB:", status, body)
+    ok = ok and status == 201 and body.get("status") == "valid"
+    return 0 if ok else 1
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "nonce-replay":
         sys.exit(nonce_replay(*sys.argv[2:4]))
     if cmd == "wrong-answer":
         sys.exit(wrong_answer(*sys.argv[2:7]))
+    if cmd == "eab":
+        sys.exit(eab(*sys.argv[2:6]))
     raise SystemExit("unknown command " + cmd)
