@@ -37,7 +37,8 @@ inline Error certificateAlreadyReplaced(uint64_t serial, uint64_t replacement) {
 }
 
 // How the store's writes shared commits since it opened, for the metrics:
-// SQLite's group commit batches them (docs/storage.md, "Group commit").
+// SQLite's group commit batches them (docs/storage.md, "Group commit");
+// PostgreSQL commits each write transaction on its own (batches of one).
 struct CommitCounts {
   uint64_t writes = 0;   // writes run
   uint64_t commits = 0;  // batches committed
@@ -47,8 +48,7 @@ struct CommitCounts {
 
 class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore, public DenyListStore {
  public:
-  // nullopt for a backend that does not batch (PostgreSQL: a commit per
-  // write, counted by the server's own statistics).
+  // nullopt for a backend that does not count its commits.
   virtual std::optional<CommitCounts> commitCounts() const { return std::nullopt; }
 
   // The token is marked used and the certificate recorded in one

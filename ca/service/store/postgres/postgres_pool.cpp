@@ -43,4 +43,15 @@ void PostgresPool::giveBack(PgConn conn) {
   available_.notify_one();
 }
 
+void PostgresPool::recordCommit(double seconds) {
+  std::lock_guard lock(tallyMu_);
+  ++tally_.commits;
+  tally_.seconds += seconds;
+}
+
+PostgresPool::CommitTally PostgresPool::commitTally() const {
+  std::lock_guard lock(tallyMu_);
+  return tally_;
+}
+
 }  // namespace sshca::store

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -41,6 +42,15 @@ class PostgresPool {
 
   const std::string& dsn() const { return dsn_; }
 
+  // Write transactions committed on the pool's connections and the time
+  // from BEGIN to COMMIT's return, summed: the metrics' commit series.
+  struct CommitTally {
+    uint64_t commits = 0;
+    double seconds = 0;
+  };
+  void recordCommit(double seconds);
+  CommitTally commitTally() const;
+
  private:
   void giveBack(PgConn conn);
 
@@ -49,7 +59,9 @@ class PostgresPool {
   std::mutex mu_;
   std::condition_variable available_;
   std::vector<PgConn> idle_;
-  size_t open_ = 0;  // idle plus lent out plus being opened
+  size_t open_ = 0;             // idle plus lent out plus being opened
+  mutable std::mutex tallyMu_;  // apart from mu_: counting never waits for a connection
+  CommitTally tally_;
 };
 
 }  // namespace sshca::store

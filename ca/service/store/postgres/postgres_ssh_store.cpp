@@ -41,6 +41,11 @@ Result<std::unique_ptr<PostgresSshStore>> PostgresSshStore::open(const std::stri
   return std::unique_ptr<PostgresSshStore>(new PostgresSshStore(std::move(pool)));
 }
 
+std::optional<CommitCounts> PostgresSshStore::commitCounts() const {
+  PostgresPool::CommitTally t = pool_->commitTally();
+  return CommitCounts{t.commits, t.commits, t.commits > 0 ? 1u : 0u, t.seconds};
+}
+
 Status PostgresSshStore::insert(const SshCertificateRecord& record) {
   return pgTransaction(
       *pool_, [&](PGconn* c) { return pgInsertSshCertificate(c, record); }, "recording a certificate");

@@ -51,6 +51,9 @@ class PostgresSshStore final : public SshIssuanceStore {
   Status revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason, int64_t at,
                          const TokenUse& token) override;
 
+  // Each write transaction commits alone: writes == commits, batches of one.
+  std::optional<CommitCounts> commitCounts() const override;
+
  private:
   explicit PostgresSshStore(std::unique_ptr<PostgresPool> pool) : pool_(std::move(pool)) {}
 

@@ -1,5 +1,7 @@
 #include "ca/service/store/postgres/postgres_transaction.h"
 
+#include <chrono>
+
 #include "ca/service/store/postgres/postgres_connection.h"
 
 namespace sshca::store {
@@ -32,12 +34,16 @@ Status pgTransaction(PostgresPool& pool, const PgWork& work, std::string_view wh
     SSHCA_ASSIGN_OR_RETURN(PostgresPool::Lease lease, pool.acquire());
     // BEGIN alone first: if it fails on a dead connection, nothing of the
     // work reached the server and a fresh connection may try again.
+    auto start = std::chrono::steady_clock::now();
     auto begun = pgExec(lease.get(), "BEGIN", what);
     if (!begun.ok()) {
       if (attempt == 0 && broken(lease.get())) continue;
       return std::move(begun).error();
     }
-    return workThenCommit(lease.get(), work, what);
+    Status st = workThenCommit(lease.get(), work, what);
+    // Only committed transactions count, as SQLite's committed batches do.
+    if (st.ok()) pool.recordCommit(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return st;
   }
 }
 
