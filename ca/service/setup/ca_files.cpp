@@ -8,6 +8,7 @@
 
 #include "ca/core/common/file_io.h"
 #include "ca/core/kms/kms_uri.h"
+#include "ca/core/x509/private_key_pem.h"
 #include "ca/core/x509/x509_pem.h"
 #include "ca/service/setup/embedded_token.h"
 #include "ca/service/setup/secret_files.h"
@@ -47,7 +48,7 @@ Result<CaToken> prepareCaToken(const std::string& kms, const CaLayout& l) {
 Result<SoftKey> newSoftKey() {
   SSHCA_ASSIGN_OR_RETURN(ossl::EvpPkey key, generateP256Key());
   SSHCA_ASSIGN_OR_RETURN(PublicKey pub, PublicKey::fromEvp(key.get()));
-  SSHCA_ASSIGN_OR_RETURN(SecretBytes pem, privateKeyPem(key.get()));
+  SSHCA_ASSIGN_OR_RETURN(SecretBytes pem, x509::privateKeyPem(*key));
   return SoftKey{std::move(pub), std::move(pem)};
 }
 

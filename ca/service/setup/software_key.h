@@ -7,13 +7,10 @@
 
 #include "ca/core/common/ossl.h"
 #include "ca/core/common/result.h"
-#include "ca/core/common/secret.h"
 
 namespace sshca::setup {
 
 Result<ossl::EvpPkey> generateP256Key();
-
-// "-----BEGIN PRIVATE KEY-----" (PKCS#8), in memory that is cleansed.
-Result<SecretBytes> privateKeyPem(EVP_PKEY* key);
+// Written as PEM by x509::privateKeyPem (ca/core/x509/private_key_pem.h).
 
 }  // namespace sshca::setup

@@ -14,6 +14,7 @@
 #include "ca/core/jose/jwk.h"
 #include "ca/core/kms/kms_uri.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"
+#include "ca/core/x509/private_key_pem.h"
 #include "ca/service/config/ca_config.h"
 #include "ca/service/setup/admin_provisioner.h"
 #include "ca/service/setup/ca_init.h"
@@ -116,7 +117,7 @@ TEST_CASE("init: provisioner names and the JWK provisioner entry") {
   CHECK(jwk->key == *pub);
   CHECK(jwk->alg == "ES256");
   CHECK(jwk->kid.has_value());
-  auto pem = setup::privateKeyPem(key->get());
+  auto pem = x509::privateKeyPem(**key);
   REQUIRE(pem.ok());
   CHECK(pem->view().starts_with("-----BEGIN PRIVATE KEY-----"));
 }
