@@ -1,4 +1,4 @@
-// sshca db: the CA's database. `db migrate` moves an existing CA's SSH
+// sshca db: the CA's database. `db migrate` moves an existing CA's
 // records from its SQLite file into PostgreSQL, for several CA instances
 // sharing one database (docs/storage.md).
 #include <time.h>
@@ -49,6 +49,8 @@ void runMigrate(const MigrateOptions& o) {
             << "  used tokens:  " << counts->tokens << " (still presentable; long-expired ones are not copied)\n"
             << "  KRL version:  " << counts->krlVersion << "\n"
             << "  denied:       " << counts->denied << " identities\n"
+            << "  X.509:        " << counts->x509Certificates << " certificates, with their CRL numbers\n"
+            << "  ACME:         " << counts->acmeAccounts << " accounts, with their orders and certificates\n"
             << "next: stop the CA, set \"db\": {\"type\": \"postgresql\", \"dsn\": \"...\"} in ca.json and start "
                "sshca serve\n";
 }
@@ -59,17 +61,19 @@ void registerDbCommands(CLI::App& app) {
   auto* db = app.add_subcommand("db", "The CA's database (SQLite or PostgreSQL)");
   db->require_subcommand(1);
   auto o = std::make_shared<MigrateOptions>();
-  auto* migrate = db->add_subcommand("migrate", "Copy an SQLite CA's SSH records into a new PostgreSQL database");
+  auto* migrate = db->add_subcommand("migrate", "Copy an SQLite CA's records into a new PostgreSQL database");
   migrate->add_option("--from", o->from, "the source: sqlite:PATH (e.g. sqlite:/var/lib/sshca/db/sshca.db)")
       ->required();
   migrate->add_option("--to", o->to, "the target: postgresql:DSN or a postgresql:// URI (libpq connection string)")
       ->required();
   migrate->footer(
       "Copies every SSH certificate record (revocations included), the used one-time tokens\n"
-      "that could still be presented, and the KRL version, in one transaction. The PostgreSQL\n"
-      "schema is created or migrated first. A target that already holds SSH certificates, used\n"
-      "tokens or a KRL version is refused and left unchanged: records are never merged into a\n"
-      "live database or copied twice. The SQLite file is only read. Stop the CA first.\n"
+      "that could still be presented, the KRL version, the denied identities, the X.509\n"
+      "certificates with their revocations and CRL numbers, and the ACME accounts, orders and\n"
+      "certificates, in one transaction. The PostgreSQL schema is created or migrated first. A\n"
+      "target that already holds any of these is refused and left unchanged: records are never\n"
+      "merged into a live database or copied twice. The SQLite file is only read. Stop the CA\n"
+      "first.\n"
       "Keep the password out of the command line: libpq reads PGPASSWORD, ~/.pgpass or a\n"
       "passfile= named in the DSN.\n"
       "Example:\n"

@@ -30,6 +30,16 @@ done
 check "revoke certificate 1 (SQLite)" "$SSHCA" revoke --config "$CFG" --serial "${SERIALS[1]}" --reason lost --ca user
 check "revoke certificate 2 (SQLite)" "$SSHCA" revoke --config "$CFG" --serial "${SERIALS[2]}" --reason left --ca user
 kill "$CA_PID"; wait "$CA_PID" 2>/dev/null || true
+# X.509 and ACME records come along too: init recorded the intermediate and
+# the TLS certificate; one is revoked, and a CRL number and an ACME account
+# (rows as the CA writes them; issuing them for real is the ACME tests'
+# business) stand in the file.
+TLS_SERIAL=$(sqlite3 "$DB" "select serial from x509_certificates where profile = 'server' limit 1")
+check "revoke the TLS certificate (sshca pki revoke)" "$SSHCA" pki revoke "$TLS_SERIAL" --reason superseded --db "$DB"
+sqlite3 "$DB" "insert into x509_crls (issuer, number, issued_at) values ('CN=test intermediate', 7, 1800000000);
+  insert into acme_accounts (id, provisioner, account_id, parent_id, status, lookup_key, document, updated_at, seq)
+  values ('acct1', 'acme', 'acct1', '', 'valid', 'thumbprint1', '{\"status\":\"valid\"}', 1800000000, 1),
+         ('acct2', 'acme', 'acct2', '', 'deactivated', NULL, '{}', 1800000001, 2)"
 
 # ---- refusals ----
 expect_fail "--from must name sqlite:" "$SSHCA" db migrate --from "$DB" --to "postgresql:$PG_DSN"
@@ -55,6 +65,15 @@ check "PostgreSQL holds the same records, revocations included" test "$sqlite_ro
 check "principals came along" test "$(pg_sql 'select count(*) from ssh_certificate_principals')" = \
   "$(sqlite3 "$DB" 'select count(*) from ssh_certificate_principals')"
 check "KRL version 2 in PostgreSQL" test "$(pg_sql 'select version from krl_state')" = 2
+check "it prints the X.509 count" grep -q "X.509: *$(sqlite3 "$DB" 'select count(*) from x509_certificates') certificates" "$T/migrate.out"
+check "the X.509 certificates came along, the revocation included" test \
+  "$(sqlite3 -separator '|' "$DB" "select serial, coalesce(revoked_at, ''), coalesce(reason, ''), provisioner, length(pem) from x509_certificates order by serial")" = \
+  "$(pg_sql "select serial, coalesce(revoked_at::text, ''), coalesce(reason::text, ''), provisioner, length(pem) from x509_certificates order by serial")"
+check "the CRL number came along" test "$(pg_sql "select number from x509_crls where issuer = 'CN=test intermediate'")" = 7
+check "it prints the ACME account count" grep -q "ACME: *2 accounts" "$T/migrate.out"
+check "the ACME accounts came along, NULLs kept" test \
+  "$(sqlite3 -separator '|' "$DB" "select id, status, coalesce(lookup_key, 'NULL'), document, seq from acme_accounts order by id")" = \
+  "$(pg_sql "select id, status, coalesce(lookup_key, 'NULL'), document, seq from acme_accounts order by id")"
 expect_fail "a second copy into the now non-empty target" \
   "$SSHCA" db migrate --from "sqlite:$DB" --to "postgresql:$PG_DSN"
 err_contains "not empty"

@@ -118,6 +118,13 @@ PgParams& PgParams::add(std::string_view text) {
 
 PgParams& PgParams::add(int64_t value) { return add(std::string_view(std::to_string(value))); }
 
+PgParams& PgParams::addOptionalText(const std::optional<std::string>& value) {
+  if (value) return add(std::string_view(*value));
+  values_.emplace_back(std::nullopt);
+  formats_.push_back(0);
+  return *this;
+}
+
 PgParams& PgParams::add(const std::optional<int64_t>& value) {
   if (value) return add(*value);
   values_.emplace_back(std::nullopt);

@@ -44,6 +44,7 @@ class PgParams {
   PgParams& add(std::string_view text);
   PgParams& add(int64_t value);
   PgParams& add(const std::optional<int64_t>& value);
+  PgParams& addOptionalText(const std::optional<std::string>& value);  // nullopt: NULL
   PgParams& addBytes(const Bytes& bytes);
 
   int count() const { return static_cast<int>(values_.size()); }

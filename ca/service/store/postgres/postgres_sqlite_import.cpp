@@ -1,6 +1,9 @@
 #include "ca/service/store/postgres/postgres_sqlite_import.h"
 
 #include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "ca/service/store/postgres/postgres_connection.h"
 #include "ca/service/store/postgres/postgres_deny_rows.h"
@@ -28,6 +31,71 @@ constexpr int kSqliteSshSchema = 2;
 constexpr int kSqliteChainSchema = 3;
 // ... and the one that added denied identities.
 constexpr int kSqliteDenySchema = 4;
+// ... the one that added the online CA's columns to x509_certificates, and
+// the one that added the ACME tables.
+constexpr int kSqliteOnlineX509Schema = 5;
+constexpr int kSqliteAcmeSchema = 6;
+
+// A column copied as it is: both schemas give it the same name and kind.
+struct CopiedColumn {
+  const char* name;
+  bool integer;  // else text; either may be NULL
+};
+
+// Every row of `table`, column by column (the tables below hold nothing
+// but integers and text, and both schemas name them alike). Returns the
+// number of rows copied.
+Result<size_t> copyRows(sqlite3* src, PGconn* dst, const std::string& table, const std::vector<CopiedColumn>& columns) {
+  std::string names, placeholders;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    names += (i ? ", " : "") + std::string(columns[i].name);
+    placeholders += (i ? ", $" : "$") + std::to_string(i + 1);
+  }
+  const std::string insert = "INSERT INTO " + table + " (" + names + ") VALUES (" + placeholders + ")";
+  SSHCA_ASSIGN_OR_RETURN(SqliteStatement rows, SqliteStatement::prepare(src, "SELECT " + names + " FROM " + table));
+  size_t copied = 0;
+  for (;;) {
+    SSHCA_ASSIGN_OR_RETURN(bool row, rows.step());
+    if (!row) return copied;
+    PgParams params;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const int c = static_cast<int>(i);
+      if (columns[i].integer)
+        params.add(rows.optionalInteger(c));
+      else
+        params.addOptionalText(rows.optionalText(c));
+    }
+    SSHCA_RETURN_IF_ERROR(pgExec(dst, insert, params, "copying a row of " + table));
+    ++copied;
+  }
+}
+
+// PostgreSQL numbers its own ids; the serial is the key that matters.
+Status copyX509(sqlite3* src, PGconn* dst, int version, SqliteImportCounts& counts) {
+  std::vector<CopiedColumn> columns{{"serial", false},    {"issuer", false},   {"subject", false}, {"sans", false},
+                                    {"not_before", true}, {"not_after", true}, {"profile", false}, {"pem", false},
+                                    {"revoked_at", true}, {"reason", true}};
+  if (version >= kSqliteOnlineX509Schema) {
+    columns.push_back({"provisioner", false});
+    columns.push_back({"ssh_serial", true});
+  }
+  SSHCA_ASSIGN_OR_RETURN(counts.x509Certificates, copyRows(src, dst, "x509_certificates", columns));
+  SSHCA_RETURN_IF_ERROR(copyRows(src, dst, "x509_crls", {{"issuer", false}, {"number", true}, {"issued_at", true}}));
+  return okStatus();
+}
+
+// Nonces are not copied: each lives minutes, and a client asks for another.
+Status copyAcme(sqlite3* src, PGconn* dst, SqliteImportCounts& counts) {
+  const std::vector<CopiedColumn> columns{{"id", false},        {"provisioner", false}, {"account_id", false},
+                                          {"parent_id", false}, {"status", false},      {"lookup_key", false},
+                                          {"document", false},  {"updated_at", true},   {"seq", true}};
+  for (const char* table :
+       {"acme_accounts", "acme_orders", "acme_authorizations", "acme_challenges", "acme_certificates"}) {
+    SSHCA_ASSIGN_OR_RETURN(size_t copied, copyRows(src, dst, table, columns));
+    if (std::string_view(table) == "acme_accounts") counts.acmeAccounts = copied;
+  }
+  return okStatus();
+}
 
 Status copyCertificates(sqlite3* src, PGconn* dst, SqliteImportCounts& counts) {
   return forEachSshCertificateRow(src, [&](SshCertificateRecord r) -> Status {
@@ -63,19 +131,26 @@ Status copyDenials(sqlite3* src, PGconn* dst, SqliteImportCounts& counts) {
 // Under the table lock, so that no CA instance writes between the check
 // and the copy.
 Status requireEmptyTarget(PGconn* dst) {
-  SSHCA_RETURN_IF_ERROR(pgExec(dst, "LOCK TABLE ssh_certificates, used_tokens, krl_state IN EXCLUSIVE MODE",
+  SSHCA_RETURN_IF_ERROR(pgExec(dst,
+                               "LOCK TABLE ssh_certificates, used_tokens, krl_state, x509_certificates, "
+                               "acme_accounts IN EXCLUSIVE MODE",
                                "locking the target tables"));
   SSHCA_ASSIGN_OR_RETURN(PgResult r, pgExec(dst,
                                             "SELECT (SELECT count(*) FROM ssh_certificates), "
                                             "(SELECT count(*) FROM used_tokens), "
-                                            "(SELECT COALESCE(max(version), 0) FROM krl_state)",
+                                            "(SELECT COALESCE(max(version), 0) FROM krl_state), "
+                                            "(SELECT count(*) FROM x509_certificates), "
+                                            "(SELECT count(*) FROM acme_accounts)",
                                             "checking that the target is empty"));
   int64_t certs = pgInt64(r.get(), 0, 0), tokens = pgInt64(r.get(), 0, 1), krl = pgInt64(r.get(), 0, 2);
-  if (certs == 0 && tokens == 0 && krl == 0) return okStatus();
+  int64_t x509 = pgInt64(r.get(), 0, 3), acme = pgInt64(r.get(), 0, 4);
+  if (certs == 0 && tokens == 0 && krl == 0 && x509 == 0 && acme == 0) return okStatus();
   return makeError(ErrorCode::AlreadyExists,
                    "the target database is not empty (" + std::to_string(certs) + " SSH certificates, " +
-                       std::to_string(tokens) + " used tokens, KRL version " + std::to_string(krl) +
-                       "): records are copied into an empty database only, never merged or copied twice");
+                       std::to_string(tokens) + " used tokens, KRL version " + std::to_string(krl) + ", " +
+                       std::to_string(x509) + " X.509 certificates, " + std::to_string(acme) +
+                       " ACME accounts): records are copied into an empty database only, never merged or copied "
+                       "twice");
 }
 
 }  // namespace
@@ -102,7 +177,9 @@ Result<SqliteImportCounts> importSqliteIntoPostgres(const std::string& sqlitePat
       dst.get(),
       [&](PGconn* conn) -> Status {
         SSHCA_RETURN_IF_ERROR(requireEmptyTarget(conn));
-        if (version < kSqliteSshSchema) return okStatus();  // an sshca from before SSH records: nothing to copy
+        if (version >= 1) SSHCA_RETURN_IF_ERROR(copyX509(src.get(), conn, version, counts));
+        if (version >= kSqliteAcmeSchema) SSHCA_RETURN_IF_ERROR(copyAcme(src.get(), conn, counts));
+        if (version < kSqliteSshSchema) return okStatus();  // an sshca from before SSH records: nothing more
         SSHCA_RETURN_IF_ERROR(copyCertificates(src.get(), conn, counts));
         if (version >= kSqliteChainSchema) SSHCA_RETURN_IF_ERROR(copyReplacements(src.get(), conn));
         SSHCA_RETURN_IF_ERROR(copyTokens(src.get(), conn, now, counts));
@@ -111,7 +188,7 @@ Result<SqliteImportCounts> importSqliteIntoPostgres(const std::string& sqlitePat
         if (version >= kSqliteDenySchema) SSHCA_RETURN_IF_ERROR(copyDenials(src.get(), conn, counts));
         return okStatus();
       },
-      "copying the SSH records");
+      "copying the records");
   if (!copied.ok()) return std::move(copied).error();
   return counts;
 }

@@ -69,4 +69,9 @@ std::optional<int64_t> SqliteStatement::optionalInteger(int column) const {
   return integer(column);
 }
 
+std::optional<std::string> SqliteStatement::optionalText(int column) const {
+  if (sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL) return std::nullopt;
+  return text(column);
+}
+
 }  // namespace sshca::store

@@ -50,6 +50,7 @@ class SqliteStatement {
   std::string text(int column) const;
   int64_t integer(int column) const;
   std::optional<int64_t> optionalInteger(int column) const;
+  std::optional<std::string> optionalText(int column) const;
 
  private:
   // Finalizes a statement of our own; hands a cached one back.
