@@ -17,11 +17,7 @@ AGENT="$BUILD_DIR/bin/sshca-agent"
 cd "$T"
 
 init_ca
-jq --arg m "$FAULT_MODULE" '.kms |= sub("module-path=[^;?]*"; "module-path=" + $m)
-  | .limits = {perAddress: {perSecond: 0}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new"
-mv "$CFG.new" "$CFG"
-fault_clear
-must "serve starts on the fault module" restart_ca
+serve_on_fault_module
 LOG="$T/serve.log"
 AGENT_CA_URL=$(jq -r .url "$CFG")
 CONF="$T/agent"

@@ -14,12 +14,7 @@ LOADGEN="$BUILD_DIR/bin/sshca-loadgen"
 cd "$T"
 
 init_ca
-jq --arg m "$FAULT_MODULE" '.kms |= sub("module-path=[^;?]*"; "module-path=" + $m)
-  | .server.threads = 64 | .hsm = {maxConcurrentSignatures: 2, signWaitMs: 300}
-  | .limits = {perAddress: {perSecond: 0}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new"
-mv "$CFG.new" "$CFG"
-fault_clear
-must "serve starts on the fault module" restart_ca
+serve_on_fault_module '.server.threads = 64 | .hsm = {maxConcurrentSignatures: 2, signWaitMs: 300}'
 ssh-keygen -q -t ed25519 -N '' -C u -f "$T/id"
 # load TOKENS-FILE CONCURRENCY: the loadgen's summary in $T/loadgen.out.
 load() {

@@ -14,13 +14,7 @@ require_fault_module
 cd "$T"
 
 init_ca
-# serve reaches its token through the fault module, which forwards to the
-# SoftHSM2 module init used; no rate limits (the load comes from one address).
-jq --arg m "$FAULT_MODULE" '.kms |= sub("module-path=[^;?]*"; "module-path=" + $m)
-  | .limits = {perAddress: {perSecond: 0}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new"
-mv "$CFG.new" "$CFG"
-fault_clear
-must "serve starts on the fault module" restart_ca
+serve_on_fault_module
 LOG="$T/serve.log"
 
 ssh-keygen -q -t ed25519 -N '' -C u -f "$T/id"

@@ -4,7 +4,9 @@
 # without one) and a discovery document that trickles in for a minute are
 # refused: the sign request gets 503 `unavailable`, the log line says why,
 # nothing is issued or spent, the CA's memory stays far below the answer's
-# size, and /health keeps answering. docs/oidc.md lists the caps.
+# size, and /health keeps answering. docs/oidc.md lists the caps. And a
+# burst of forged tokens (claims right, signed by no key of the JWKS) is
+# refused without making the CA fetch the JWKS more than once a minute.
 #
 # The identity provider here is a small python3 HTTP server on loopback
 # (plain http is allowed there, docs/oidc.md): no real IdP sends 50 MB or
@@ -19,9 +21,13 @@ init_ca
 
 IDP_PORT=$(free_port)
 IDP="http://127.0.0.1:$IDP_PORT"
-python3 - "$IDP_PORT" >"$T/idp.log" 2>&1 <<'PY' &
-import http.server, json, socketserver, sys, time
+# The RSA key of the well-behaved issuer "good": its JWKS holds the public half.
+openssl genrsa -out "$T/idp_rsa.pem" 2048 2>/dev/null
+IDP_MODULUS=$(openssl rsa -in "$T/idp_rsa.pem" -noout -modulus | cut -d= -f2)
+python3 - "$IDP_PORT" "$IDP_MODULUS" >"$T/idp.log" 2>&1 <<'PY' &
+import base64, http.server, json, socketserver, sys, time
 port = int(sys.argv[1])
+modulus = base64.urlsafe_b64encode(bytes.fromhex(sys.argv[2])).rstrip(b"=").decode()
 base = f"http://127.0.0.1:{port}"
 MB50 = 50 * 1024 * 1024
 CHUNK = b" " * 65536
@@ -56,6 +62,11 @@ class H(http.server.BaseHTTPRequestHandler):
         if p == "/bigjwks/.well-known/openid-configuration":
             return self.send_body(self.discovery("bigjwks", f"{base}/bigjwks/jwks"))
         if p == "/bigjwks/jwks": return self.huge(False)
+        if p == "/good/.well-known/openid-configuration":
+            return self.send_body(self.discovery("good", f"{base}/good/jwks"))
+        if p == "/good/jwks":
+            key = {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": "real", "n": modulus, "e": "AQAB"}
+            return self.send_body(json.dumps({"keys": [key]}).encode())
         if p == "/slow/.well-known/openid-configuration":
             body = self.discovery("slow", f"{base}/slow/jwks")
             self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers()
@@ -74,23 +85,23 @@ IDP_PID=$!
 cleanup_add "kill $IDP_PID"
 wait_port "$IDP_PORT" || { cat "$T/idp.log" >&2; fail "the test IdP starts"; finish; }
 
-for name in bigdisc bigjwks slow; do
+for name in bigdisc bigjwks slow good; do
   must "provisioner add oidc $name" "$SSHCA" provisioner add oidc "$name" --config "$CFG" --issuer "$IDP/$name" \
     --client-id sshca --principal-claim preferred_username
 done
 must "serve starts" restart_ca
 ssh-keygen -q -t ed25519 -N '' -f "$T/id"
 
-# token ISSUER-NAME: an RS256 ID token whose claims pass every check; its
-# signature is never reached.
+# token ISSUER-NAME [KID]: an RS256 ID token whose claims pass every check;
+# its signature (256 bytes of 0x01) verifies with no key.
 token() {
-  python3 - "$IDP/$1" <<'PY'
+  python3 - "$IDP/$1" "${2:-k1}" <<'PY'
 import base64, json, sys, time
 b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 now = int(time.time())
 claims = {"iss": sys.argv[1], "aud": "sshca", "sub": "alice", "preferred_username": "alice",
           "email": "alice@example.com", "email_verified": True, "iat": now, "exp": now + 300}
-print(".".join([b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "k1"}).encode()),
+print(".".join([b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": sys.argv[2]}).encode()),
                 b64(json.dumps(claims).encode()), b64(b"\x01" * 256)]))
 PY
 }
@@ -130,4 +141,21 @@ body "$(token bigdisc)"
 check "the next token asks the IdP again: 503" test "$(post "$T/body.json")" = 503
 check "discovery of bigdisc was fetched twice" \
   test "$(grep -c 'GET /bigdisc/.well-known/openid-configuration' "$T/idp.log")" -ge 2
+
+# Forged tokens for a well-behaved issuer, each with a made-up key ID: 401,
+# nothing issued, and the JWKS fetched at most once a minute however many
+# arrive (docs/oidc.md): the first token's fetch, then at most one more per
+# whole minute the burst took (none on a machine of any usual speed).
+before=$(rows)
+start=$(date +%s)
+for i in 1 2 3 4 5 6; do
+  body "$(token good "forged-$i")"
+  check "forged token $i (kid forged-$i): HTTP 401" test "$(post "$T/body.json")" = 401
+done
+elapsed=$(($(date +%s) - start))
+check "forged tokens: the log line says no key verifies" grep -q "does not verify" <<<"$(last_reason)"
+check "forged tokens: nothing issued" test "$(rows)" = "$before"
+fetches=$(grep -c 'GET /good/jwks ' "$T/idp.log" || true)
+check "forged tokens: the JWKS was fetched ($fetches times in ${elapsed}s), at most once a minute" \
+  test "$fetches" -ge 1 -a "$fetches" -le $((1 + elapsed / 60))
 finish

@@ -13,12 +13,7 @@ require_fault_module
 cd "$T"
 
 init_ca
-jq --arg m "$FAULT_MODULE" '.kms |= sub("module-path=[^;?]*"; "module-path=" + $m)
-  | .server += {threads: 1, queueWaitMs: 1000}
-  | .limits = {perAddress: {perSecond: 0}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new"
-mv "$CFG.new" "$CFG"
-fault_clear
-must "serve starts on the fault module" restart_ca
+serve_on_fault_module '.server += {threads: 1, queueWaitMs: 1000}'
 
 # body NAME: a sign request body with a fresh key and token in $T/NAME.json.
 body() {

@@ -28,3 +28,15 @@ fault_count() {
   if [ ! -f "$FAULT_COUNTS" ]; then echo 0; return; fi
   awk -v n="$1" '$1 == n {print $2 + 0; f = 1} END {if (!f) print 0}' "$FAULT_COUNTS"
 }
+
+# serve_on_fault_module [JQ-FILTER]: ca.json's token reached through the
+# fault module (which forwards to the SoftHSM2 module init used), no rate
+# limits (the load comes from one address), then JQ-FILTER (the test's own
+# settings) applied; no faults; serve (re)started.
+serve_on_fault_module() {
+  jq --arg m "$FAULT_MODULE" '.kms |= sub("module-path=[^;?]*"; "module-path=" + $m)
+    | .limits = {perAddress: {perSecond: 0}, perProvisioner: {perSecond: 0}} | '"${1:-.}" "$CFG" >"$CFG.new"
+  mv "$CFG.new" "$CFG"
+  fault_clear
+  must "serve starts on the fault module" restart_ca
+}

@@ -115,8 +115,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // The deadline of what the connection waits for now: when it passes, the
   // socket is closed and the pending operation ends with an error. Between
-  // the request read and the answer (the authority pool's own deadline
-  // bounds that) no deadline runs.
+  // the request read and the answer the timer holds the queue deadline
+  // instead (shedAtDeadline): 503 if no pool thread has taken the request
+  // by then; nothing is closed, and a request that runs has no deadline.
   void arm(Clock::duration limit) {
     timer_.expires_after(limit);
     timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {

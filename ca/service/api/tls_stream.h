@@ -126,93 +126,84 @@ class TlsStream {
     return o;
   }
 
+  // What every operation keeps between its steps: whether it has waited
+  // (or been posted) yet, and the result it completes with.
+  struct OpState {
+    explicit OpState(TlsStream& stream) : s(stream) {}
+    TlsStream& s;
+    bool started = false;
+    bool done = false;
+    std::size_t result = 0;
+    boost::beast::error_code error;
+  };
+
   // Every operation: try the SSL call; when it must wait, wait on the socket
   // and try again. A result on the first try is delivered through the
   // executor, never from inside the initiating call.
   template <class Self, class Try>
-  void drive(Self& self, bool& started, boost::beast::error_code ec, Try attempt, std::size_t& result,
-             boost::beast::error_code& error, bool& done) {
-    if (done) return self.complete(error, result);
+  void drive(Self& self, OpState& op, boost::beast::error_code ec, Try attempt) {
+    if (op.done) return self.complete(op.error, op.result);
     if (ec) return self.complete(ec, 0);
     if (!ssl_) return self.complete(boost::asio::error::bad_descriptor, 0);
     errno = 0;
     ERR_clear_error();
     int ret = attempt();
     if (ret > 0) {
-      result = static_cast<std::size_t>(ret);
+      op.result = static_cast<std::size_t>(ret);
     } else {
       Outcome o = outcome(ret);
       if (o.wait) {
-        started = true;
+        op.started = true;
         return socket_.async_wait(*o.wait, std::move(self));
       }
-      error = o.ec;
+      op.error = o.ec;
     }
-    if (started) return self.complete(error, result);
-    done = true;
-    started = true;
+    if (op.started) return self.complete(op.error, op.result);
+    finishOnExecutor(self, op);
+  }
+
+  // Done (the result already in `op`, or nothing to read or write): the
+  // completion goes through the executor.
+  template <class Self>
+  void finishOnExecutor(Self& self, OpState& op) {
+    op.done = true;
+    op.started = true;
     boost::asio::post(socket_.get_executor(), std::move(self));
   }
 
-  struct HandshakeOp {
-    explicit HandshakeOp(TlsStream& stream) : s(stream) {}
-    TlsStream& s;
-    bool started = false;
-    bool done = false;
-    std::size_t result = 0;
-    boost::beast::error_code error;
+  struct HandshakeOp : OpState {
+    using OpState::OpState;
     template <class Self>
     void operator()(Self& self, boost::beast::error_code ec = {}) {
-      s.drive(
-          self, started, ec, [this] { return SSL_do_handshake(s.ssl_.get()); }, result, error, done);
+      s.drive(self, *this, ec, [this] { return SSL_do_handshake(s.ssl_.get()); });
     }
   };
 
   template <class MutableBuffers>
-  struct ReadOp {
-    ReadOp(TlsStream& stream, const MutableBuffers& b) : s(stream), buffers(b) {}
-    TlsStream& s;
+  struct ReadOp : OpState {
+    ReadOp(TlsStream& stream, const MutableBuffers& b) : OpState(stream), buffers(b) {}
     MutableBuffers buffers;
-    bool started = false;
-    bool done = false;
-    std::size_t result = 0;
-    boost::beast::error_code error;
     template <class Self>
     void operator()(Self& self, boost::beast::error_code ec = {}) {
       auto first = boost::asio::buffer_sequence_begin(buffers);
       boost::asio::mutable_buffer b =
           first == boost::asio::buffer_sequence_end(buffers) ? boost::asio::mutable_buffer() : *first;
-      if (b.size() == 0 && !started) return s.finishEmpty(self, started, done);
+      if (b.size() == 0 && !this->started) return this->s.finishOnExecutor(self, *this);
       int n = static_cast<int>(std::min<std::size_t>(b.size(), 1 << 30));
-      s.drive(
-          self, started, ec, [this, b, n] { return SSL_read(s.ssl_.get(), b.data(), n); }, result, error, done);
+      this->s.drive(self, *this, ec, [this, b, n] { return SSL_read(this->s.ssl_.get(), b.data(), n); });
     }
   };
 
-  struct WriteOp {
-    WriteOp(TlsStream& stream, std::string b) : s(stream), bytes(std::move(b)) {}
-    TlsStream& s;
+  struct WriteOp : OpState {
+    WriteOp(TlsStream& stream, std::string b) : OpState(stream), bytes(std::move(b)) {}
     std::string bytes;
-    bool started = false;
-    bool done = false;
-    std::size_t result = 0;
-    boost::beast::error_code error;
     template <class Self>
     void operator()(Self& self, boost::beast::error_code ec = {}) {
-      if (bytes.empty() && !started) return s.finishEmpty(self, started, done);
-      s.drive(
-          self, started, ec, [this] { return SSL_write(s.ssl_.get(), bytes.data(), static_cast<int>(bytes.size())); },
-          result, error, done);
+      if (bytes.empty() && !started) return s.finishOnExecutor(self, *this);
+      s.drive(self, *this, ec,
+              [this] { return SSL_write(s.ssl_.get(), bytes.data(), static_cast<int>(bytes.size())); });
     }
   };
-
-  // Nothing to read or write: done, through the executor.
-  template <class Self>
-  void finishEmpty(Self& self, bool& started, bool& done) {
-    started = true;
-    done = true;
-    boost::asio::post(socket_.get_executor(), std::move(self));
-  }
 
   boost::asio::ip::tcp::socket socket_;
   ossl::Ssl ssl_;

@@ -74,14 +74,17 @@ Result<std::shared_ptr<const OidcProvisioner>> OidcProvisioner::create(const con
 // Discovery once, then kept for the life of this provisioner (a SIGHUP
 // builds a new one, so a changed issuer is picked up); the JWKS is fetched
 // again when older than kJwksMaxAgeSeconds. A failure is not kept: the
-// next token tries again.
+// next token tries again. Every JWKS fetch counts as the last one for the
+// unknown-key refetch (verifySignature), so that a token arriving just
+// after a fetch cannot start a second one.
 Result<std::shared_ptr<const OidcProvisioner::Discovered>> OidcProvisioner::discovered(int64_t now) const {
   std::shared_ptr<const Discovered> kept;
   {
     std::lock_guard lock(mu_);
     kept = discovered_;
+    if (kept && (now == 0 || now - kept->fetchedAt < kJwksMaxAgeSeconds)) return kept;
+    if (now != 0) lastJwksFetch_ = now;
   }
-  if (kept && (now == 0 || now - kept->fetchedAt < kJwksMaxAgeSeconds)) return kept;
   if (kept) return refetchJwks(kept, now);
   SSHCA_ASSIGN_OR_RETURN(OidcDiscovery doc, discoverOidc(config_.issuer));
   SSHCA_ASSIGN_OR_RETURN(std::shared_ptr<const JwksVerifier> verifier, fetchJwks(doc.jwksUri));

@@ -77,7 +77,7 @@ class OidcProvisioner final : public Provisioner {
   policy::SshPolicy policy_;
   mutable std::mutex mu_;  // guards discovered_ and lastJwksFetch_; never held during HTTP
   mutable std::shared_ptr<const Discovered> discovered_;
-  mutable int64_t lastJwksFetch_ = 0;  // the last refetch started for an unknown key
+  mutable int64_t lastJwksFetch_ = 0;  // when the last JWKS fetch started (0: never, or without a clock)
 };
 
 // Fetches and checks issuer/.well-known/openid-configuration (bounded:

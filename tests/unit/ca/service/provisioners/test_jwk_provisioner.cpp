@@ -10,6 +10,7 @@
 #include "ca/core/kms/soft/soft_signer.h"
 #include "ca/service/provisioners/jwk_provisioner.h"
 #include "ca/service/provisioners/jwk_token.h"
+#include "tests/unit/support/soft_keys.h"
 
 using namespace sshca;
 using namespace sshca::provisioners;
@@ -22,17 +23,9 @@ constexpr int64_t kNow = 1800000000;
 const std::string kCaUrl = "https://ca.example.com:8443";
 const std::string kName = "admin";
 
-SignerPtr p256() {
-  ossl::EvpPkey key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  REQUIRE(key);
-  auto signer = softSignerFromEvp(std::move(key));
-  REQUIRE(signer.ok());
-  return *signer;
-}
-
 // One provisioner key per test process: keygen is the slow part.
 const SignerPtr& provisionerKey() {
-  static SignerPtr key = p256();
+  static SignerPtr key = test::newP256Signer();
   return key;
 }
 
@@ -157,7 +150,7 @@ TEST_CASE("JwkMintedHostTokenAuthorizesOnBothRoutes", "[jwk]") {
 }
 
 TEST_CASE("JwkRefusesForgedSignature", "[jwk]") {
-  SignerPtr other = p256();
+  SignerPtr other = test::newP256Signer();
   std::string forged = signClaims(goodClaims(), *other, kidOf(*provisionerKey()));
   CHECK_THAT(refusal(forged), Contains("signature does not verify"));
 }

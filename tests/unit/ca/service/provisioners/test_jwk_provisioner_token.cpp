@@ -1,12 +1,12 @@
 // mintJwkToken writes exactly docs/protocol/tokens.md's format; RFC 3339 both ways.
 #include <catch2/catch.hpp>
-#include <openssl/evp.h>
 
 #include "ca/core/common/utc_time.h"
 #include "ca/core/jose/jwk_thumbprint.h"
 #include "ca/core/jose/jws.h"
 #include "ca/core/kms/soft/soft_signer.h"
 #include "ca/service/provisioners/jwk_token.h"
+#include "tests/unit/support/soft_keys.h"
 
 using namespace sshca;
 using namespace sshca::provisioners;
@@ -14,14 +14,6 @@ using Catch::Matchers::Contains;
 using Json = nlohmann::json;
 
 namespace {
-
-SignerPtr p256Key() {
-  ossl::EvpPkey key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  REQUIRE(key);
-  auto signer = softSignerFromEvp(std::move(key));
-  REQUIRE(signer.ok());
-  return *signer;
-}
 
 JwkTokenRequest hostRequest() {
   JwkTokenRequest r;
@@ -40,7 +32,7 @@ bool isLowerHex(const std::string& s) { return s.find_first_not_of("0123456789ab
 }  // namespace
 
 TEST_CASE("JwkTokenMatchesTokensMd", "[jwk]") {
-  SignerPtr key = p256Key();
+  SignerPtr key = test::newP256Signer();
   JwkTokenRequest r = hostRequest();
   r.validBefore = 1800086400;
   r.rootFingerprint = std::string(64, 'f');
@@ -77,7 +69,7 @@ TEST_CASE("JwkTokenMatchesTokensMd", "[jwk]") {
 }
 
 TEST_CASE("JwkTokenEachMintHasItsOwnJti", "[jwk]") {
-  SignerPtr key = p256Key();
+  SignerPtr key = test::newP256Signer();
   auto a = mintJwkToken(hostRequest(), *key, systemRandom());
   auto b = mintJwkToken(hostRequest(), *key, systemRandom());
   REQUIRE(a.ok());
@@ -87,7 +79,7 @@ TEST_CASE("JwkTokenEachMintHasItsOwnJti", "[jwk]") {
 }
 
 TEST_CASE("JwkTokenRefusesIncompleteRequests", "[jwk]") {
-  SignerPtr key = p256Key();
+  SignerPtr key = test::newP256Signer();
   auto refused = [&](JwkTokenRequest r) {
     auto t = mintJwkToken(r, *key, systemRandom());
     REQUIRE_FALSE(t.ok());

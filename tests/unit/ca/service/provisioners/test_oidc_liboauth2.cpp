@@ -2,12 +2,12 @@
 // (bounded, idp_http_get.h) verify ID tokens through liboauth2; keys it
 // cannot use are left out without hiding the others.
 #include <catch2/catch.hpp>
-#include <openssl/evp.h>
 
 #include "ca/core/jose/jwk.h"
 #include "ca/core/jose/jws.h"
 #include "ca/core/kms/soft/soft_signer.h"
 #include "ca/service/provisioners/oidc_liboauth2.h"
+#include "tests/unit/support/soft_keys.h"
 
 using namespace sshca;
 using namespace sshca::provisioners;
@@ -15,14 +15,6 @@ using Catch::Matchers::Contains;
 using Json = nlohmann::json;
 
 namespace {
-
-SignerPtr p256Key() {
-  ossl::EvpPkey key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  REQUIRE(key);
-  auto signer = softSignerFromEvp(std::move(key));
-  REQUIRE(signer.ok());
-  return *signer;
-}
 
 Json jwkOf(const Signer& key, const std::string& kid) {
   auto jwk = jose::publicJwkOf(key.publicKey());
@@ -42,7 +34,7 @@ std::string idToken(const Signer& key, const std::string& kid) {
 }  // namespace
 
 TEST_CASE("JwksVerifierChecksTokensWithTheDocumentsKeys", "[oidc]") {
-  SignerPtr idp = p256Key(), other = p256Key();
+  SignerPtr idp = test::newP256Signer(), other = test::newP256Signer();
   // An unknown key type and an encryption key first: neither hides the
   // signing key after them.
   Json jwks{{"keys", {Json{{"kty", "XYZ"}, {"kid", "odd"}}, jwkOf(*other, "enc"), jwkOf(*idp, "k1")}}};
@@ -58,7 +50,7 @@ TEST_CASE("JwksVerifierChecksTokensWithTheDocumentsKeys", "[oidc]") {
 }
 
 TEST_CASE("JwksVerifierRefusesADocumentWithoutUsableKeys", "[oidc]") {
-  SignerPtr key = p256Key();
+  SignerPtr key = test::newP256Signer();
   Json encOnly{{"keys", {jwkOf(*key, "e")}}};
   encOnly["keys"][0]["use"] = "enc";
   for (const std::string& doc : {std::string("not json"), std::string("{\"keys\": 5}"), std::string("{}"),
