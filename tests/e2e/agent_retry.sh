@@ -108,7 +108,7 @@ check "exactly one certificate more" test "$(rows)" = $((issued + 1))
 
 # ---- host renew: rate limited (429); 4 tries, then status 1 ----
 kill "$CA_PID"; wait "$CA_PID" 2>/dev/null || true
-jq '.limits = {perAddress: {perSecond: 0.001, burst: 1}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new"
+jq '.limits = {perAddress: {perSecond: 0.001, burst: 1}, perProvisioner: {perSecond: 0}, exemptLoopback: false}' "$CFG" >"$CFG.new"
 mv "$CFG.new" "$CFG"
 must "serve restarts with a small per-address limit" restart_ca
 check "the one renewal the limit allows" "$AGENT" host renew --force --config-dir "$CONF" --key "$KEY.pub" \

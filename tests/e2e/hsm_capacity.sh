@@ -89,11 +89,21 @@ check "its body says unavailable" test "$(jq -r .code "${busy%.status}.out")" = 
 fault_clear
 check "its token was not spent: it signs now" test "$(post "${busy%.status}.json")" = 201
 
+# ---- rate limits: loopback is exempt by default ----
+kill "$CA_PID"; wait "$CA_PID" 2>/dev/null || true
+jq '.limits = {perAddress: {perSecond: 0.01, burst: 5}, perProvisioner: {perSecond: 0.01, burst: 5}}' "$CFG" >"$CFG.new"
+mv "$CFG.new" "$CFG"
+must "serve restarts with small limits (loopback exempt, the default)" restart_ca
+"$SSHCA" token user alice --principals alice --ttl 10m --config "$CFG" --count 8 >"$T/exempt"
+load "$T/exempt" 1
+check "from 127.0.0.1 past both bursts: all 8 signed" test "$(result ok)" -eq 8
+
 # ---- rate limits: 429 with Retry-After, before anything is checked ----
 kill "$CA_PID"; wait "$CA_PID" 2>/dev/null || true
-jq '.limits = {perAddress: {perSecond: 0.01, burst: 5}, perProvisioner: {perSecond: 0}}' "$CFG" >"$CFG.new"
+jq '.limits = {perAddress: {perSecond: 0.01, burst: 5}, perProvisioner: {perSecond: 0}, exemptLoopback: false}' \
+  "$CFG" >"$CFG.new"
 mv "$CFG.new" "$CFG"
-must "serve restarts with a small per-address limit" restart_ca
+must "serve restarts with a small per-address limit, loopback not exempt" restart_ca
 "$SSHCA" token user alice --principals alice --ttl 10m --config "$CFG" --count 20 >"$T/limited"
 signs=$(fault_count C_Sign)
 load "$T/limited" 1

@@ -72,8 +72,7 @@ Authority::Authority(AuthorityParts parts)
       clock_(std::move(parts.clock)),
       rng_(parts.rng ? *parts.rng : systemRandom()),
       provisioners_(std::move(parts.provisioners)),
-      addressLimiter_(parts.perAddress, "from this address"),
-      provisionerLimiter_(parts.perProvisioner, "for this provisioner"),
+      rateLimits_(parts.perAddress, parts.perProvisioner, parts.exemptLoopbackFromLimits),
       intermediate_(std::move(parts.intermediate)),
       certificates_(std::move(parts.certificates)) {
   // The user CA key signs the KRL: hosts already trust it for user
@@ -141,7 +140,7 @@ Result<std::vector<api::SshConfigTemplate>> Authority::sshConfig(const api::SshC
 }
 
 Result<bool> Authority::sshHostExists(const std::string& principal, const std::string& clientAddress) {
-  SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(clientAddress));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(clientAddress));
   return store_->hasHostPrincipal(principal, static_cast<uint64_t>(clock_()));
 }
 
@@ -166,10 +165,10 @@ Result<std::vector<api::ProvisionerInfo>> Authority::provisioners() {
 
 Result<api::SignSshResponse> Authority::signSsh(const api::SignSshRequest& request) {
   const int64_t now = clock_();
-  SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
   SSHCA_ASSIGN_OR_RETURN(PublicKey key, parseSubjectKey(request.publicKey));
   SSHCA_ASSIGN_OR_RETURN(Caller caller, authenticate(request.ott, now));
-  SSHCA_RETURN_IF_ERROR(provisionerLimiter_.admit(caller.identity.provisioner));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitProvisioner(request.clientAddress, caller.identity.provisioner));
   SSHCA_ASSIGN_OR_RETURN(auto wanted, toPolicyRequest(request, std::move(key), caller.identity, now));
   SSHCA_ASSIGN_OR_RETURN(auto tmpl, policy::applySshPolicy(caller.identity, wanted, caller.provisioner->policy(),
                                                            static_cast<uint64_t>(now)));

@@ -24,7 +24,7 @@
 #include "ca/service/api/authority_api.h"
 #include "ca/service/authority/krl_cache.h"
 #include "ca/service/authority/provisioner_set.h"
-#include "ca/service/authority/rate_limiter.h"
+#include "ca/service/authority/request_rate_limits.h"
 #include "ca/service/authority/root_certificate.h"
 #include "ca/service/authority/signature_timings.h"
 #include "ca/service/config/ca_config.h"
@@ -46,10 +46,11 @@ struct AuthorityParts {
   // For /health: a cheap check that the CA keys can sign (no signature).
   // Default: both signers' ready() within api::kHealthBudget.
   std::function<Status()> hsmProbe;
-  std::function<int64_t()> clock;  // seconds since the epoch; default: the system clock
-  RandomSource* rng = nullptr;     // serials and nonces; default: systemRandom(); borrowed
-  RateLimit perAddress;            // requests per client address; default: none
-  RateLimit perProvisioner;        // authenticated requests per provisioner; default: none
+  std::function<int64_t()> clock;         // seconds since the epoch; default: the system clock
+  RandomSource* rng = nullptr;            // serials and nonces; default: systemRandom(); borrowed
+  RateLimit perAddress;                   // requests per client address; default: none
+  RateLimit perProvisioner;               // authenticated requests per provisioner; default: none
+  bool exemptLoopbackFromLimits = false;  // requests from this machine pass both
   // The X.509 intermediate (its key on the token) and the record of the TLS
   // certificates it issues. Both or neither: without them /x509/sign
   // answers Unsupported.
@@ -181,8 +182,7 @@ class Authority final : public api::AuthorityApi {
   mutable std::mutex provisionersMu_;  // guards the pointer only, never held during a request
   ProvisionerSetPtr provisioners_;
   std::unique_ptr<KrlCache> krlCache_;
-  mutable RateLimiter addressLimiter_;
-  mutable RateLimiter provisionerLimiter_;
+  mutable RequestRateLimits rateLimits_;
   std::optional<x509::IssuingCa> intermediate_;            // with certificates_, or neither
   std::unique_ptr<store::CertificateStore> certificates_;  // TLS certificates issued online
   // The outcome of the last commit that failed for the database's sake

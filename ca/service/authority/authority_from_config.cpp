@@ -93,6 +93,7 @@ Result<std::unique_ptr<Authority>> Authority::create(const config::CaConfig& con
   SSHCA_ASSIGN_OR_RETURN(parts.provisioners, buildProvisionerSet(config));
   parts.perAddress = {config.limits.perAddress.perSecond, config.limits.perAddress.burst};
   parts.perProvisioner = {config.limits.perProvisioner.perSecond, config.limits.perProvisioner.burst};
+  parts.exemptLoopbackFromLimits = config.limits.exemptLoopback;
   return fromParts(std::move(parts));
 }
 

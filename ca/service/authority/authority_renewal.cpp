@@ -79,10 +79,10 @@ Result<api::SshCertificateResponse> Authority::issueReplacement(const Proven& pr
 
 Result<api::SshCertificateResponse> Authority::renewSsh(const api::RenewSshRequest& request) {
   const int64_t now = clock_();
-  SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
   SSHCA_ASSIGN_OR_RETURN(
       Proven proven, proveCertificate(request.ott, kRenewEndpoint, &provisioners::Provisioner::authorizeSshRenew, now));
-  SSHCA_RETURN_IF_ERROR(provisionerLimiter_.admit(proven.provisioner->name()));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitProvisioner(request.clientAddress, proven.provisioner->name()));
   SSHCA_ASSIGN_OR_RETURN(
       ssh::CertTemplate tmpl,
       policy::applySshRenewPolicy(proven.proof.certificate, proven.provisioner->policy(), static_cast<uint64_t>(now)));
@@ -91,11 +91,11 @@ Result<api::SshCertificateResponse> Authority::renewSsh(const api::RenewSshReque
 
 Result<api::SshCertificateResponse> Authority::rekeySsh(const api::RekeySshRequest& request) {
   const int64_t now = clock_();
-  SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
   SSHCA_ASSIGN_OR_RETURN(PublicKey key, parseSubjectKey(request.publicKey));
   SSHCA_ASSIGN_OR_RETURN(
       Proven proven, proveCertificate(request.ott, kRekeyEndpoint, &provisioners::Provisioner::authorizeSshRekey, now));
-  SSHCA_RETURN_IF_ERROR(provisionerLimiter_.admit(proven.provisioner->name()));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitProvisioner(request.clientAddress, proven.provisioner->name()));
   SSHCA_ASSIGN_OR_RETURN(ssh::CertTemplate tmpl,
                          policy::applySshRekeyPolicy(proven.proof.certificate, key, proven.provisioner->policy(),
                                                      static_cast<uint64_t>(now)));

@@ -43,7 +43,7 @@ Result<std::pair<const Authority::CaKey*, store::SshCertificateRecord>> Authorit
 
 Result<api::RevokeSshResponse> Authority::revokeSsh(const api::RevokeSshRequest& request) {
   const int64_t now = clock_();
-  SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
   if (!request.passive)
     return makeError(ErrorCode::Unsupported,
                      "active revocation (passive: false) is not supported: sshca revokes "

@@ -96,7 +96,7 @@ Result<api::X509Certificate> Authority::issueTlsCertificate(const x509::RequestC
 // is spent just before signing, so a replay signs nothing.
 Result<api::X509Certificate> Authority::signX509(const api::X509SignRequest& request) {
   const int64_t now = clock_();
-  SSHCA_RETURN_IF_ERROR(addressLimiter_.admit(request.clientAddress));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
   if (!intermediate_ || !certificates_) return notIssuing();
   SSHCA_ASSIGN_OR_RETURN(x509::RequestContents csr, readRequest(request.csrPem));
   if (csr.requestsCa)
@@ -105,7 +105,7 @@ Result<api::X509Certificate> Authority::signX509(const api::X509SignRequest& req
   SSHCA_ASSIGN_OR_RETURN(auto notAfter, parseRequestTime(request.notAfter, now, "notAfter"));
   SSHCA_ASSIGN_OR_RETURN(Proven proven, proveCertificate(request.ott, kX509SignEndpoint,
                                                          &provisioners::Provisioner::authorizeX509Sign, now));
-  SSHCA_RETURN_IF_ERROR(provisionerLimiter_.admit(proven.provisioner->name()));
+  SSHCA_RETURN_IF_ERROR(rateLimits_.admitProvisioner(request.clientAddress, proven.provisioner->name()));
   const ssh::Certificate& host = proven.proof.certificate;
   const policy::TlsPolicy& tls = proven.provisioner->tlsPolicy();
   SSHCA_ASSIGN_OR_RETURN(

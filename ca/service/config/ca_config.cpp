@@ -267,6 +267,10 @@ Status readSections(const json& j, CaConfig& c) {
         target->burst = r["burst"].get<double>();
       }
     }
+    if (l.contains("exemptLoopback")) {
+      if (!l["exemptLoopback"].is_boolean()) return bad("limits.exemptLoopback", "must be true or false");
+      c.limits.exemptLoopback = l["exemptLoopback"].get<bool>();
+    }
   }
   if (j.contains("hsm")) {
     const json& h = j["hsm"];
@@ -375,9 +379,11 @@ std::string serializeCaConfig(const CaConfig& c) {
   if (c.limits.perAddress.perSecond != defaultLimits.perAddress.perSecond ||
       c.limits.perAddress.burst != defaultLimits.perAddress.burst ||
       c.limits.perProvisioner.perSecond != defaultLimits.perProvisioner.perSecond ||
-      c.limits.perProvisioner.burst != defaultLimits.perProvisioner.burst)
+      c.limits.perProvisioner.burst != defaultLimits.perProvisioner.burst ||
+      c.limits.exemptLoopback != defaultLimits.exemptLoopback)
     j["limits"] = {{"perAddress", limitJson(c.limits.perAddress)},
-                   {"perProvisioner", limitJson(c.limits.perProvisioner)}};
+                   {"perProvisioner", limitJson(c.limits.perProvisioner)},
+                   {"exemptLoopback", c.limits.exemptLoopback}};
   const HsmConfig defaultHsm;
   if (c.hsm.maxConcurrentSignatures != defaultHsm.maxConcurrentSignatures || c.hsm.signWaitMs != defaultHsm.signWaitMs)
     j["hsm"] = {{"maxConcurrentSignatures", c.hsm.maxConcurrentSignatures}, {"signWaitMs", c.hsm.signWaitMs}};

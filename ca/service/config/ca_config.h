@@ -53,6 +53,7 @@ struct RateLimitConfig {
 struct LimitsConfig {
   RateLimitConfig perAddress{50, 500};
   RateLimitConfig perProvisioner{500, 5000};
+  bool exemptLoopback = true;  // requests from this machine pass both
 };
 
 // "server" in ca.json: the front door (docs/configuration.md, "Exposing

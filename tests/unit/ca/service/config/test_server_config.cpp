@@ -105,3 +105,21 @@ TEST_CASE("ServerConfigSurvivesARewriteOfCaJson", "[config]") {
   CHECK(again->server.drainSeconds == 3);
   CHECK(again->server.writeMs == 10'000);
 }
+
+TEST_CASE("LimitsExemptLoopbackDefaultsOnAndSurvivesARewrite", "[config]") {
+  auto plain = config::parseCaConfig(minimalConfig().dump());
+  REQUIRE(plain.ok());
+  CHECK(plain->limits.exemptLoopback);
+  json j = minimalConfig();
+  j["limits"] = {{"exemptLoopback", false}};
+  auto first = config::parseCaConfig(j.dump());
+  REQUIRE(first.ok());
+  CHECK_FALSE(first->limits.exemptLoopback);
+  auto again = config::parseCaConfig(config::serializeCaConfig(*first));
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->limits.exemptLoopback);
+  j["limits"] = {{"exemptLoopback", "yes"}};
+  auto bad = config::parseCaConfig(j.dump());
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("limits.exemptLoopback") != std::string::npos);
+}
