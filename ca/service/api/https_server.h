@@ -26,7 +26,7 @@ namespace sshca::api {
 struct HttpsServerOptions {
   std::string listenAddress = "127.0.0.1:8443";  // host:port; port 0 picks a free one
   TlsFiles tls;
-  size_t threads = 8;               // the authority's pool: one per HSM session
+  size_t threads = 32;              // the authority's pool (docs/configuration.md)
   size_t ioThreads = 0;             // threads owning the connections; 0 = one per core
   size_t maxBodyBytes = 64 * 1024;  // larger bodies get 413
   ServerLimits limits;

@@ -59,7 +59,7 @@ struct LimitsConfig {
 // "server" in ca.json: the front door (docs/configuration.md, "Exposing
 // the service"). Absent fields keep these defaults.
 struct ServerConfig {
-  int threads = 8;    // the authority's pool: one per HSM session
+  int threads = 32;   // the authority's pool: HSM sessions plus the threads waiting for a commit
   int ioThreads = 0;  // threads owning the connections; 0 = one per core
   size_t maxBodyBytes = 64 * 1024;
   int tlsHandshakeMs = 10'000;

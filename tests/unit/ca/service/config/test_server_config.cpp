@@ -28,7 +28,7 @@ TEST_CASE("ServerConfigKeepsDefaultsAndReadsEveryLimit", "[config]") {
   auto plain = config::parseCaConfig(j.dump());
   INFO((plain.ok() ? "" : plain.error().message));
   REQUIRE(plain.ok());
-  CHECK(plain->server.threads == 8);
+  CHECK(plain->server.threads == 32);
   CHECK(plain->server.requestHeadMs == 10'000);
   CHECK(plain->server.maxHeaderCount == 100);
   j["server"] = {{"threads", 4},
