@@ -7,6 +7,7 @@
 #include "ca/service/store/postgres/postgres_migrations.h"
 #include "ca/service/store/postgres/postgres_pool.h"
 #include "ca/service/store/postgres/postgres_transaction.h"
+#include "ca/service/store/sans_column.h"
 
 namespace sshca::store {
 
@@ -16,31 +17,12 @@ constexpr const char* kSelect =
     "SELECT serial, issuer, subject, sans, not_before, not_after, profile, pem, revoked_at, reason, provisioner, "
     "ssh_serial FROM x509_certificates ";
 
-// SANs joined by ',' as in SQLite (sqlite_x509_store.cpp): no issued name holds one.
-std::string joinSans(const std::vector<std::string>& sans) {
-  std::string out;
-  for (const auto& s : sans) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-std::vector<std::string> splitSans(const std::string& joined) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < joined.size()) {
-    size_t comma = joined.find(',', start);
-    out.push_back(joined.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 Result<CertificateRecord> recordAt(const PGresult* r, int i) {
   CertificateRecord c;
   c.serialHex = pgText(r, i, 0);
   c.issuer = pgText(r, i, 1);
   c.subject = pgText(r, i, 2);
-  c.subjectAltNames = splitSans(pgText(r, i, 3));
+  c.subjectAltNames = sansFromColumn(pgText(r, i, 3));
   c.notBefore = pgInt64(r, i, 4);
   c.notAfter = pgInt64(r, i, 5);
   c.profile = pgText(r, i, 6);
@@ -83,7 +65,7 @@ class PostgresCertificateStore final : public CertificateStore {
     }
     if (c.sshSerial) sshSerial = serialToColumn(*c.sshSerial);
     PgParams params;
-    params.add(c.serialHex).add(c.issuer).add(c.subject).add(joinSans(c.subjectAltNames));
+    params.add(c.serialHex).add(c.issuer).add(c.subject).add(sansToColumn(c.subjectAltNames));
     params.add(static_cast<int64_t>(c.notBefore)).add(static_cast<int64_t>(c.notAfter)).add(c.profile).add(c.pem);
     params.add(revokedAt).add(reason).add(c.provisioner).add(sshSerial);
     Status s = pgTransaction(
