@@ -156,7 +156,7 @@ class Authority final : public api::AuthorityApi {
   Result<Caller> authenticate(const std::string& ott, int64_t now) const;
   // PermissionDenied when a name of the caller is denied (`sshca deny`);
   // a database that cannot answer refuses too.
-  Status checkNotDenied(const ssh::CertTemplate& tmpl, const policy::Identity& who) const;
+  Status checkNotDenied(const policy::Identity& who, const std::string& keyId, const PublicKey& key) const;
   // `replaces`: the certificate a renewal or rekey replaces, which must
   // still be unrevoked when the new one is recorded.
   Result<ssh::Certificate> signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who, int64_t now,

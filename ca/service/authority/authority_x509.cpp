@@ -92,8 +92,9 @@ Result<api::X509Certificate> Authority::issueTlsCertificate(const x509::RequestC
 
 // Refusals first, each before the token is spent or the HSM asked: a
 // malformed request, a token that proves nothing (wrong endpoint, revoked
-// or replaced certificate), names the principals do not cover. The token
-// is spent just before signing, so a replay signs nothing.
+// or replaced certificate), names the principals do not cover, a denied
+// host (`sshca deny`: its subject, key ID or key). The token is spent just
+// before signing, so a replay signs nothing.
 Result<api::X509Certificate> Authority::signX509(const api::X509SignRequest& request) {
   const int64_t now = clock_();
   SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
@@ -112,6 +113,7 @@ Result<api::X509Certificate> Authority::signX509(const api::X509SignRequest& req
       auto names, policy::authorisedTlsNames(host, csr.subjectAltNames, x509::commonNameOf(csr.subject.get()), tls));
   SSHCA_ASSIGN_OR_RETURN(auto validity, policy::tlsValidity(host, notAfter, tls, now));
   const policy::Identity& who = proven.proof.identity;
+  SSHCA_RETURN_IF_ERROR(checkNotDenied(who, host.keyId, host.key));
   SSHCA_RETURN_IF_ERROR(refuseSpentToken(who, now));
   const store::TokenUse use = makeTokenUse(who, now);
   SSHCA_RETURN_IF_ERROR(store_->useToken(use.tokenId, use.provisioner, use.expiresAt, use.now));
