@@ -63,6 +63,9 @@ struct TlsIssuedTo {
   std::string provisioner;
   std::optional<uint64_t> sshSerial;  // the SSH host certificate proven (POST /x509/sign)
   std::string subject;                // for the log line
+  // The one-time token the request spends, in the transaction that records
+  // the certificate (none: the certificate alone).
+  std::optional<store::TokenUse> spends;
 };
 
 class Authority final : public api::AuthorityApi {

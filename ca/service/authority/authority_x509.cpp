@@ -81,8 +81,10 @@ Result<api::X509Certificate> Authority::issueTlsCertificate(const x509::RequestC
   SSHCA_ASSIGN_OR_RETURN(store::CertificateRecord row, store::certificateRecordOf(*cert, kServerProfile));
   row.provisioner = issuedTo.provisioner;
   row.sshSerial = issuedTo.sshSerial;
-  // Nothing signed leaves unrecorded: a failed insert drops the certificate.
-  Status recorded = certificates_->addCertificate(row);
+  // Nothing signed leaves unrecorded: a failed insert (a token spent by a
+  // request racing this one above all) drops the certificate.
+  Status recorded = issuedTo.spends ? certificates_->addCertificateSpending(row, *issuedTo.spends)
+                                    : certificates_->addCertificate(row);
   noteCommit(recorded);
   if (!recorded.ok()) return std::move(recorded).error().context("recording the TLS certificate");
   SSHCA_ASSIGN_OR_RETURN(std::string chain, x509::toPem(intermediate_->certificate()));
@@ -93,8 +95,9 @@ Result<api::X509Certificate> Authority::issueTlsCertificate(const x509::RequestC
 // Refusals first, each before the token is spent or the HSM asked: a
 // malformed request, a token that proves nothing (wrong endpoint, revoked
 // or replaced certificate), names the principals do not cover, a denied
-// host (`sshca deny`: its subject, key ID or key). The token is spent just
-// before signing, so a replay signs nothing.
+// host (`sshca deny`: its subject, key ID or key), a spent token (a replay
+// costs a read, not a signature). The token is spent in the transaction
+// that records the certificate: both or neither.
 Result<api::X509Certificate> Authority::signX509(const api::X509SignRequest& request) {
   const int64_t now = clock_();
   SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
@@ -115,9 +118,7 @@ Result<api::X509Certificate> Authority::signX509(const api::X509SignRequest& req
   const policy::Identity& who = proven.proof.identity;
   SSHCA_RETURN_IF_ERROR(checkNotDenied(who, host.keyId, host.key));
   SSHCA_RETURN_IF_ERROR(refuseSpentToken(who, now));
-  const store::TokenUse use = makeTokenUse(who, now);
-  SSHCA_RETURN_IF_ERROR(store_->useToken(use.tokenId, use.provisioner, use.expiresAt, use.now));
-  return issueTlsCertificate(csr, names, validity, {who.provisioner, host.serial, who.subject});
+  return issueTlsCertificate(csr, names, validity, {who.provisioner, host.serial, who.subject, makeTokenUse(who, now)});
 }
 
 }  // namespace sshca::authority
