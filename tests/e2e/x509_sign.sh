@@ -82,13 +82,18 @@ check "s_client verifies web1.example against the root alone" bash -c \
     -servername web1.example </dev/null 2>&1 | grep -q 'Verify return code: 0 (ok)'"
 
 # ---- refusals: status, message, nothing recorded ----
+# send CSR OTT: POSTs the request and prints its status; the answer is in
+# $T/answer.json.
+send() {
+  jq -nc --rawfile csr "$1" --arg ott "$2" '{csr: $csr, ott: $ott}' >"$T/body.json"
+  curl -s -o "$T/answer.json" -w '%{http_code}' --max-time 20 --cacert "$ROOT" \
+    -H 'Content-Type: application/json' --data-binary @"$T/body.json" "$CA_URL/1.0/x509/sign"
+}
 # post WHAT CSR TOKEN STATUS MESSAGE
 post() {
   local before code
   before=$(tls_rows)
-  jq -nc --rawfile csr "$2" --arg ott "$3" '{csr: $csr, ott: $ott}' >"$T/body.json"
-  code=$(curl -s -o "$T/answer.json" -w '%{http_code}' --max-time 20 --cacert "$ROOT" \
-    -H 'Content-Type: application/json' --data-binary @"$T/body.json" "$CA_URL/1.0/x509/sign")
+  code=$(send "$2" "$3")
   check "$1: status $4" test "$code" = "$4"
   if grep -qF -- "$5" "$T/answer.json"; then pass "$1: says '$5'"; else fail "$1: no '$5' in $(cat "$T/answer.json")"; fi
   check "$1: nothing recorded" test "$(tls_rows)" = "$before"
@@ -97,9 +102,7 @@ post() {
 accepted() {
   local before code
   before=$(tls_rows)
-  jq -nc --rawfile csr "$2" --arg ott "$3" '{csr: $csr, ott: $ott}' >"$T/body.json"
-  code=$(curl -s -o "$T/answer.json" -w '%{http_code}' --max-time 20 --cacert "$ROOT" \
-    -H 'Content-Type: application/json' --data-binary @"$T/body.json" "$CA_URL/1.0/x509/sign")
+  code=$(send "$2" "$3")
   check "$1 (201)" test "$code" = 201
   check "and it was recorded" test "$(tls_rows)" = $((before + 1))
 }
