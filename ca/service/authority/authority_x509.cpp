@@ -8,6 +8,7 @@
 // TLS certificate takes (ACME's finalize too).
 #include <algorithm>
 
+#include "ca/core/common/ascii_case.h"
 #include "ca/core/x509/distinguished_name.h"
 #include "ca/core/x509/x509_pem.h"
 #include "ca/service/authority/authority.h"
@@ -49,8 +50,7 @@ bool listed(const std::vector<x509::SubjectAltName>& names, const x509::SubjectA
 // of them (any case), else the first.
 std::string commonNameFor(const x509::RequestContents& csr, const std::vector<x509::SubjectAltName>& names) {
   std::string cn = x509::commonNameOf(csr.subject.get());
-  std::string folded = cn;
-  std::transform(folded.begin(), folded.end(), folded.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string folded = asciiLower(cn);
   for (const auto& n : names)
     if (n.value == folded || n.value == cn) return n.value;
   return names.front().value;
