@@ -1,6 +1,6 @@
 // sshca deny add | remove | list: offboarding that holds. A denied
 // identity (an OIDC subject or email, a key ID, a public key's
-// fingerprint) is refused at sign, renew and rekey by every CA instance
+// fingerprint) is refused at sign, renew, rekey and x509/sign by every CA instance
 // sharing the database, whatever its credential still proves; `deny add
 // --revoke` also revokes its unexpired certificates. Acts on the database
 // directly, from the CA machine: no token, no PIN, no running server.
@@ -84,7 +84,7 @@ void runAdd(const DenyOptions& o) {
   auto db = openConfiguredStore(o.config);
   const auto now = static_cast<int64_t>(std::time(nullptr));
   orFail(db->addDenied({key, o.reason, now}));
-  std::cout << "denied " << describe(key) << ": sign, renew and rekey are refused from now on\n";
+  std::cout << "denied " << describe(key) << ": sign, renew, rekey and x509/sign are refused from now on\n";
   if (o.revoke) revokeCertificatesOf(*db, key, o.reason, now);
 }
 
@@ -125,7 +125,7 @@ void registerDenyCommands(CLI::App& app) {
   deny->require_subcommand(1);
   auto o = std::make_shared<DenyOptions>();
 
-  auto* add = deny->add_subcommand("add", "Deny an identity: sign, renew and rekey are refused (403)");
+  auto* add = deny->add_subcommand("add", "Deny an identity: sign, renew, rekey and x509/sign are refused (403)");
   addNameOptions(add, *o);
   add->add_option("--reason", o->reason, "why, recorded and told to the refused caller")->required();
   add->add_flag("--revoke", o->revoke, "also revoke its unexpired certificates (they go into the KRL)");

@@ -8,7 +8,8 @@
 #  - refusals, each with its status and message and nothing recorded: a
 #    name that is not a principal, a user certificate, a revoked host
 #    certificate, a request asking for CA:TRUE, a token made for
-#    /ssh/renew, a spent token;
+#    /ssh/renew, a spent token, a denied host (`sshca deny`: its token
+#    left unspent);
 #  - renewal: not due (status 2, no reload), due under a short validity
 #    policy (reloaded, the key's mode kept), and by `host renew`;
 #  - `sshca pki revoke` of the TLS certificate puts it on the CRL.
@@ -81,16 +82,29 @@ check "s_client verifies web1.example against the root alone" bash -c \
     -servername web1.example </dev/null 2>&1 | grep -q 'Verify return code: 0 (ok)'"
 
 # ---- refusals: status, message, nothing recorded ----
+# send CSR OTT: POSTs the request and prints its status; the answer is in
+# $T/answer.json.
+send() {
+  jq -nc --rawfile csr "$1" --arg ott "$2" '{csr: $csr, ott: $ott}' >"$T/body.json"
+  curl -s -o "$T/answer.json" -w '%{http_code}' --max-time 20 --cacert "$ROOT" \
+    -H 'Content-Type: application/json' --data-binary @"$T/body.json" "$CA_URL/1.0/x509/sign"
+}
 # post WHAT CSR TOKEN STATUS MESSAGE
 post() {
   local before code
   before=$(tls_rows)
-  jq -nc --rawfile csr "$2" --arg ott "$3" '{csr: $csr, ott: $ott}' >"$T/body.json"
-  code=$(curl -s -o "$T/answer.json" -w '%{http_code}' --max-time 20 --cacert "$ROOT" \
-    -H 'Content-Type: application/json' --data-binary @"$T/body.json" "$CA_URL/1.0/x509/sign")
+  code=$(send "$2" "$3")
   check "$1: status $4" test "$code" = "$4"
   if grep -qF -- "$5" "$T/answer.json"; then pass "$1: says '$5'"; else fail "$1: no '$5' in $(cat "$T/answer.json")"; fi
   check "$1: nothing recorded" test "$(tls_rows)" = "$before"
+}
+# accepted NAME CSR OTT: the request gets 201 and adds one row.
+accepted() {
+  local before code
+  before=$(tls_rows)
+  code=$(send "$2" "$3")
+  check "$1 (201)" test "$code" = 201
+  check "and it was recorded" test "$(tls_rows)" = $((before + 1))
 }
 openssl ecparam -name prime256v1 -genkey -noout -out "$T/csr.key" 2>/dev/null
 csr() { # FILE SUBJECT-CN SAN [EXTRA-ARGS...]
@@ -124,14 +138,23 @@ post "a user certificate" "$T/alice.csr" "$(x509_token "$T/alice" "$T/alice-cert
 # Case folding: the principal Web1.Upper.Example covers web1.upper.example.
 csr "$T/upper.csr" web1.upper.example DNS:WEB1.upper.example
 GOOD=$(x509_token "$T/web1/key" "$T/web1/key-cert.pub")
-BEFORE=$(tls_rows)
-jq -nc --rawfile csr "$T/upper.csr" --arg ott "$GOOD" '{csr: $csr, ott: $ott}' >"$T/good.json"
-code=$(curl -s -o "$T/answer.json" -w '%{http_code}' --cacert "$ROOT" -H 'Content-Type: application/json' \
-  --data-binary @"$T/good.json" "$CA_URL/1.0/x509/sign")
-check "a principal in other case covers the name (201)" test "$code" = 201
+accepted "a principal in other case covers the name" "$T/upper.csr" "$GOOD"
 check "the answer has crt, ca and certChain" bash -c "jq -e '.crt and .ca and (.certChain | length == 2)' '$T/answer.json' >/dev/null"
-check "and it was recorded" test "$(tls_rows)" = $((BEFORE + 1))
 post "the same token again" "$T/upper.csr" "$GOOD" 409 "used before"
+# A denied host (`sshca deny`, by its subject, its key ID or its key) gets
+# no TLS certificate, and its token is not spent: it works once the denial
+# is lifted.
+WEB1_SUBJECT=$(sqlite3 "$DB" "SELECT subject FROM ssh_certificates WHERE serial = $(signed "$HOST_SERIAL")")
+WEB1_KEY_ID=$(ssh-keygen -L -f "$T/web1/key-cert.pub" | sed -n 's/^ *Key ID: "\(.*\)"$/\1/p')
+WEB1_KEY=$(ssh-keygen -l -f "$T/web1/key.pub" | awk '{print $2}')
+DENIED=$(x509_token "$T/web1/key" "$T/web1/key-cert.pub")
+check "the host's subject, key ID and key are known" test -n "$WEB1_SUBJECT" -a -n "$WEB1_KEY_ID" -a -n "$WEB1_KEY"
+for denial in "--subject=$WEB1_SUBJECT" "--key-id=$WEB1_KEY_ID" "--key-fingerprint=$WEB1_KEY"; do
+  "$SSHCA" deny add --config "$CFG" "$denial" --reason "denied by ${denial%%=*}" >/dev/null
+  post "a host denied by ${denial%%=*}" "$T/web1.csr" "$DENIED" 403 "denied by ${denial%%=*}"
+  "$SSHCA" deny remove --config "$CFG" "$denial" >/dev/null
+done
+accepted "the denied host's token was not spent: accepted once lifted" "$T/web1.csr" "$DENIED"
 # A revoked host certificate proves nothing.
 must "enroll web2" enroll web2 web2.example
 "$SSHCA" revoke --config "$CFG" --serial "$(serial_of "$T/web2/key-cert.pub")" --reason test >/dev/null

@@ -198,7 +198,7 @@ Result<Authority::Caller> Authority::authenticate(const std::string& ott, int64_
 Result<ssh::Certificate> Authority::signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who,
                                                   int64_t now,
                                                   const std::optional<store::ReplacedCertificate>& replaces) {
-  SSHCA_RETURN_IF_ERROR(checkNotDenied(tmpl, who));
+  SSHCA_RETURN_IF_ERROR(checkNotDenied(who, tmpl.keyId, tmpl.key));
   const CaKey& ca = tmpl.type == ssh::CertType::User ? userCa_ : hostCa_;
   SSHCA_RETURN_IF_ERROR(refuseSpentToken(who, now));
   for (int attempt = 1;; ++attempt) {
@@ -228,10 +228,11 @@ Status Authority::refuseSpentToken(const policy::Identity& who, int64_t now) con
   return okStatus();
 }
 
-// Sign, renew and rekey all pass here, before the HSM is asked and before
-// the token is spent: a denied caller costs a read and leaves no trace.
-Status Authority::checkNotDenied(const ssh::CertTemplate& tmpl, const policy::Identity& who) const {
-  auto found = store_->findDenied(policy::denyKeysFor(who, tmpl));
+// Sign, renew, rekey and x509/sign all pass here, before the HSM is asked
+// and before the token is spent: a denied caller costs a read and leaves no
+// trace.
+Status Authority::checkNotDenied(const policy::Identity& who, const std::string& keyId, const PublicKey& key) const {
+  auto found = store_->findDenied(policy::denyKeysFor(who, keyId, key));
   if (!found.ok()) return std::move(found).error().context("reading the denied identities");
   return policy::refuseIfDenied(*found);
 }

@@ -63,6 +63,9 @@ struct TlsIssuedTo {
   std::string provisioner;
   std::optional<uint64_t> sshSerial;  // the SSH host certificate proven (POST /x509/sign)
   std::string subject;                // for the log line
+  // The one-time token the request spends, in the transaction that records
+  // the certificate (none: the certificate alone).
+  std::optional<store::TokenUse> spends;
 };
 
 class Authority final : public api::AuthorityApi {
@@ -156,7 +159,7 @@ class Authority final : public api::AuthorityApi {
   Result<Caller> authenticate(const std::string& ott, int64_t now) const;
   // PermissionDenied when a name of the caller is denied (`sshca deny`);
   // a database that cannot answer refuses too.
-  Status checkNotDenied(const ssh::CertTemplate& tmpl, const policy::Identity& who) const;
+  Status checkNotDenied(const policy::Identity& who, const std::string& keyId, const PublicKey& key) const;
   // `replaces`: the certificate a renewal or rekey replaces, which must
   // still be unrevoked when the new one is recorded.
   Result<ssh::Certificate> signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who, int64_t now,

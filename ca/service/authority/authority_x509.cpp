@@ -8,6 +8,7 @@
 // TLS certificate takes (ACME's finalize too).
 #include <algorithm>
 
+#include "ca/core/common/ascii_case.h"
 #include "ca/core/x509/distinguished_name.h"
 #include "ca/core/x509/x509_pem.h"
 #include "ca/service/authority/authority.h"
@@ -49,8 +50,7 @@ bool listed(const std::vector<x509::SubjectAltName>& names, const x509::SubjectA
 // of them (any case), else the first.
 std::string commonNameFor(const x509::RequestContents& csr, const std::vector<x509::SubjectAltName>& names) {
   std::string cn = x509::commonNameOf(csr.subject.get());
-  std::string folded = cn;
-  std::transform(folded.begin(), folded.end(), folded.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string folded = asciiLower(cn);
   for (const auto& n : names)
     if (n.value == folded || n.value == cn) return n.value;
   return names.front().value;
@@ -81,8 +81,10 @@ Result<api::X509Certificate> Authority::issueTlsCertificate(const x509::RequestC
   SSHCA_ASSIGN_OR_RETURN(store::CertificateRecord row, store::certificateRecordOf(*cert, kServerProfile));
   row.provisioner = issuedTo.provisioner;
   row.sshSerial = issuedTo.sshSerial;
-  // Nothing signed leaves unrecorded: a failed insert drops the certificate.
-  Status recorded = certificates_->addCertificate(row);
+  // Nothing signed leaves unrecorded: a failed insert (a token spent by a
+  // request racing this one above all) drops the certificate.
+  Status recorded = issuedTo.spends ? certificates_->addCertificateSpending(row, *issuedTo.spends)
+                                    : certificates_->addCertificate(row);
   noteCommit(recorded);
   if (!recorded.ok()) return std::move(recorded).error().context("recording the TLS certificate");
   SSHCA_ASSIGN_OR_RETURN(std::string chain, x509::toPem(intermediate_->certificate()));
@@ -92,8 +94,10 @@ Result<api::X509Certificate> Authority::issueTlsCertificate(const x509::RequestC
 
 // Refusals first, each before the token is spent or the HSM asked: a
 // malformed request, a token that proves nothing (wrong endpoint, revoked
-// or replaced certificate), names the principals do not cover. The token
-// is spent just before signing, so a replay signs nothing.
+// or replaced certificate), names the principals do not cover, a denied
+// host (`sshca deny`: its subject, key ID or key), a spent token (a replay
+// costs a read, not a signature). The token is spent in the transaction
+// that records the certificate: both or neither.
 Result<api::X509Certificate> Authority::signX509(const api::X509SignRequest& request) {
   const int64_t now = clock_();
   SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
@@ -112,10 +116,9 @@ Result<api::X509Certificate> Authority::signX509(const api::X509SignRequest& req
       auto names, policy::authorisedTlsNames(host, csr.subjectAltNames, x509::commonNameOf(csr.subject.get()), tls));
   SSHCA_ASSIGN_OR_RETURN(auto validity, policy::tlsValidity(host, notAfter, tls, now));
   const policy::Identity& who = proven.proof.identity;
+  SSHCA_RETURN_IF_ERROR(checkNotDenied(who, host.keyId, host.key));
   SSHCA_RETURN_IF_ERROR(refuseSpentToken(who, now));
-  const store::TokenUse use = makeTokenUse(who, now);
-  SSHCA_RETURN_IF_ERROR(store_->useToken(use.tokenId, use.provisioner, use.expiresAt, use.now));
-  return issueTlsCertificate(csr, names, validity, {who.provisioner, host.serial, who.subject});
+  return issueTlsCertificate(csr, names, validity, {who.provisioner, host.serial, who.subject, makeTokenUse(who, now)});
 }
 
 }  // namespace sshca::authority

@@ -17,15 +17,15 @@ void addOnce(std::vector<store::DenyKey>& keys, const char* kind, const std::str
 
 }  // namespace
 
-std::vector<store::DenyKey> denyKeysFor(const Identity& who, const ssh::CertTemplate& tmpl) {
+std::vector<store::DenyKey> denyKeysFor(const Identity& who, const std::string& keyId, const PublicKey& key) {
   std::vector<store::DenyKey> keys;
   addOnce(keys, store::kDenySubject, who.subject);
   addOnce(keys, store::kDenySubject, who.sub);
   addOnce(keys, store::kDenyEmail, asciiLower(who.email));
   // An OIDC subject is the email when the identity provider gave one.
   if (who.subject.find('@') != std::string::npos) addOnce(keys, store::kDenyEmail, asciiLower(who.subject));
-  addOnce(keys, store::kDenyKeyId, tmpl.keyId);
-  addOnce(keys, store::kDenyKeyFingerprint, ssh::fingerprintSha256(tmpl.key));
+  addOnce(keys, store::kDenyKeyId, keyId);
+  addOnce(keys, store::kDenyKeyFingerprint, ssh::fingerprintSha256(key));
   return keys;
 }
 

@@ -1,18 +1,13 @@
 #include "ca/service/policy/tls_policy.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "ca/core/common/ascii_case.h"
 
 namespace sshca::policy {
 namespace {
 
 Error denied(std::string message) { return makeError(ErrorCode::PermissionDenied, std::move(message)); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool isWildcard(const x509::SubjectAltName& name) {
   return name.kind == x509::SubjectAltName::Kind::Dns && name.value.rfind("*.", 0) == 0;
@@ -56,7 +51,7 @@ bool principalCoversName(const std::string& principal, const x509::SubjectAltNam
   }
   if (looksLikeIp(principal) || looksLikeIp(name.value)) return false;
   if (isWildcard(name) && !allowWildcards) return false;
-  return lower(principal) == name.value;
+  return asciiLower(principal) == name.value;
 }
 
 Result<std::vector<x509::SubjectAltName>> authorisedTlsNames(const ssh::Certificate& host,
@@ -69,7 +64,7 @@ Result<std::vector<x509::SubjectAltName>> authorisedTlsNames(const ssh::Certific
   if (!commonName.empty()) {
     // The CN is a name too (clients that still read it): it must be one of the SANs.
     auto asIp = x509::parseSubjectAltName("IP:" + commonName);
-    std::string cn = asIp.ok() ? asIp->value : lower(commonName);
+    std::string cn = asIp.ok() ? asIp->value : asciiLower(commonName);
     bool listed = std::any_of(names.begin(), names.end(), [&](const auto& n) { return n.value == cn; });
     if (!listed) return denied("the request's CN " + commonName + " is not among its subject alternative names");
   }

@@ -11,6 +11,7 @@
 
 #include "ca/core/common/result.h"
 #include "ca/core/x509/revocation_reason.h"
+#include "ca/service/store/token_replay_store.h"
 
 namespace sshca::store {
 
@@ -37,6 +38,12 @@ class CertificateStore {
 
   // AlreadyExists if the serial is recorded already.
   virtual Status addCertificate(const CertificateRecord& record) = 0;
+
+  // addCertificate and the one-time token's use (TokenReplayStore, same
+  // database) in one transaction, both or neither: Replayed if the token
+  // was used before, AlreadyExists if the serial is recorded already; then
+  // neither the certificate is recorded nor the token spent.
+  virtual Status addCertificateSpending(const CertificateRecord& record, const TokenUse& use) = 0;
 
   // NotFound if no certificate has this serial.
   virtual Result<CertificateRecord> findBySerial(const std::string& serialHex) = 0;

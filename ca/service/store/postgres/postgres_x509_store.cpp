@@ -6,7 +6,9 @@
 #include "ca/service/store/postgres/postgres_connection.h"
 #include "ca/service/store/postgres/postgres_migrations.h"
 #include "ca/service/store/postgres/postgres_pool.h"
+#include "ca/service/store/postgres/postgres_token_rows.h"
 #include "ca/service/store/postgres/postgres_transaction.h"
+#include "ca/service/store/sans_column.h"
 
 namespace sshca::store {
 
@@ -16,31 +18,12 @@ constexpr const char* kSelect =
     "SELECT serial, issuer, subject, sans, not_before, not_after, profile, pem, revoked_at, reason, provisioner, "
     "ssh_serial FROM x509_certificates ";
 
-// SANs joined by ',' as in SQLite (sqlite_x509_store.cpp): no issued name holds one.
-std::string joinSans(const std::vector<std::string>& sans) {
-  std::string out;
-  for (const auto& s : sans) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-std::vector<std::string> splitSans(const std::string& joined) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < joined.size()) {
-    size_t comma = joined.find(',', start);
-    out.push_back(joined.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 Result<CertificateRecord> recordAt(const PGresult* r, int i) {
   CertificateRecord c;
   c.serialHex = pgText(r, i, 0);
   c.issuer = pgText(r, i, 1);
   c.subject = pgText(r, i, 2);
-  c.subjectAltNames = splitSans(pgText(r, i, 3));
+  c.subjectAltNames = sansFromColumn(pgText(r, i, 3));
   c.notBefore = pgInt64(r, i, 4);
   c.notAfter = pgInt64(r, i, 5);
   c.profile = pgText(r, i, 6);
@@ -76,31 +59,11 @@ class PostgresCertificateStore final : public CertificateStore {
   explicit PostgresCertificateStore(std::unique_ptr<PostgresPool> pool) : pool_(std::move(pool)) {}
 
   Status addCertificate(const CertificateRecord& c) override {
-    std::optional<int64_t> revokedAt, reason, sshSerial;
-    if (c.revokedAt) {
-      revokedAt = static_cast<int64_t>(*c.revokedAt);
-      reason = static_cast<int64_t>(c.reason.value_or(x509::RevocationReason::Unspecified));
-    }
-    if (c.sshSerial) sshSerial = serialToColumn(*c.sshSerial);
-    PgParams params;
-    params.add(c.serialHex).add(c.issuer).add(c.subject).add(joinSans(c.subjectAltNames));
-    params.add(static_cast<int64_t>(c.notBefore)).add(static_cast<int64_t>(c.notAfter)).add(c.profile).add(c.pem);
-    params.add(revokedAt).add(reason).add(c.provisioner).add(sshSerial);
-    Status s = pgTransaction(
-        *pool_,
-        [&](PGconn* conn) -> Status {
-          auto done = pgExec(conn,
-                             "INSERT INTO x509_certificates (serial, issuer, subject, sans, not_before, not_after, "
-                             "profile, pem, revoked_at, reason, provisioner, ssh_serial) VALUES ($1, $2, $3, $4, $5, "
-                             "$6, $7, $8, $9, $10, $11, $12)",
-                             params, "recording an X.509 certificate");
-          if (!done.ok()) return std::move(done).error();
-          return okStatus();
-        },
-        "recording an X.509 certificate");
-    if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)
-      return makeError(ErrorCode::AlreadyExists, "a certificate with serial " + c.serialHex + " is already recorded");
-    return s;
+    return record(c, [](PGconn*) { return okStatus(); });
+  }
+
+  Status addCertificateSpending(const CertificateRecord& c, const TokenUse& use) override {
+    return record(c, [&use](PGconn* conn) { return pgInsertUsedToken(conn, use); });
   }
 
   Result<CertificateRecord> findBySerial(const std::string& serialHex) override {
@@ -172,6 +135,37 @@ class PostgresCertificateStore final : public CertificateStore {
   }
 
  private:
+  // Inserts `c` after `before` (the token's use, or nothing) in one
+  // transaction.
+  Status record(const CertificateRecord& c, const PgWork& before) {
+    std::optional<int64_t> revokedAt, reason, sshSerial;
+    if (c.revokedAt) {
+      revokedAt = static_cast<int64_t>(*c.revokedAt);
+      reason = static_cast<int64_t>(c.reason.value_or(x509::RevocationReason::Unspecified));
+    }
+    if (c.sshSerial) sshSerial = serialToColumn(*c.sshSerial);
+    PgParams params;
+    params.add(c.serialHex).add(c.issuer).add(c.subject).add(sansToColumn(c.subjectAltNames));
+    params.add(static_cast<int64_t>(c.notBefore)).add(static_cast<int64_t>(c.notAfter)).add(c.profile).add(c.pem);
+    params.add(revokedAt).add(reason).add(c.provisioner).add(sshSerial);
+    Status s = pgTransaction(
+        *pool_,
+        [&](PGconn* conn) -> Status {
+          SSHCA_RETURN_IF_ERROR(before(conn));
+          auto done = pgExec(conn,
+                             "INSERT INTO x509_certificates (serial, issuer, subject, sans, not_before, not_after, "
+                             "profile, pem, revoked_at, reason, provisioner, ssh_serial) VALUES ($1, $2, $3, $4, $5, "
+                             "$6, $7, $8, $9, $10, $11, $12)",
+                             params, "recording an X.509 certificate");
+          if (!done.ok()) return std::move(done).error();
+          return okStatus();
+        },
+        "recording an X.509 certificate");
+    if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)
+      return makeError(ErrorCode::AlreadyExists, "a certificate with serial " + c.serialHex + " is already recorded");
+    return s;
+  }
+
   std::unique_ptr<PostgresPool> pool_;
 };
 

@@ -3,9 +3,11 @@
 #include <mutex>
 
 #include "ca/service/store/integer_columns.h"
+#include "ca/service/store/sans_column.h"
 #include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_handles.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
+#include "ca/service/store/sqlite/sqlite_token_rows.h"
 #include "ca/service/store/sqlite/sqlite_transaction.h"
 
 namespace sshca::store {
@@ -15,32 +17,12 @@ namespace {
 constexpr const char* kColumns =
     "serial, issuer, subject, sans, not_before, not_after, profile, pem, revoked_at, reason, provisioner, ssh_serial";
 
-// SANs are stored joined by ',' (the --san syntax); the x509 code never
-// lets a ',' into a DNS name or IP address.
-std::string joinSans(const std::vector<std::string>& sans) {
-  std::string out;
-  for (const auto& s : sans) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-std::vector<std::string> splitSans(const std::string& joined) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < joined.size()) {
-    size_t comma = joined.find(',', start);
-    out.push_back(joined.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 Result<CertificateRecord> recordFrom(const SqliteStatement& row) {
   CertificateRecord r;
   r.serialHex = row.text(0);
   r.issuer = row.text(1);
   r.subject = row.text(2);
-  r.subjectAltNames = splitSans(row.text(3));
+  r.subjectAltNames = sansFromColumn(row.text(3));
   r.notBefore = row.integer(4);
   r.notAfter = row.integer(5);
   r.profile = row.text(6);
@@ -61,21 +43,15 @@ class SqliteCertificateStore final : public CertificateStore {
   Status addCertificate(const CertificateRecord& r) override {
     std::lock_guard lock(mu_);
     SSHCA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::begin(db_.get()));
-    SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db_.get(), insertSql()));
-    stmt.bind(1, r.serialHex).bind(2, r.issuer).bind(3, r.subject).bind(4, joinSans(r.subjectAltNames));
-    stmt.bind(5, static_cast<int64_t>(r.notBefore)).bind(6, static_cast<int64_t>(r.notAfter));
-    stmt.bind(7, r.profile).bind(8, r.pem);
-    bindRevocation(stmt, r.revokedAt, r.reason);
-    stmt.bind(11, r.provisioner);
-    if (r.sshSerial) {
-      stmt.bind(12, serialToColumn(*r.sshSerial));
-    } else {
-      stmt.bindNull(12);
-    }
-    Status s = stmt.run();
-    if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)
-      return makeError(ErrorCode::AlreadyExists, "a certificate with serial " + r.serialHex + " is already recorded");
-    SSHCA_RETURN_IF_ERROR(s);
+    SSHCA_RETURN_IF_ERROR(insertLocked(r));
+    return tx.commit();
+  }
+
+  Status addCertificateSpending(const CertificateRecord& r, const TokenUse& use) override {
+    std::lock_guard lock(mu_);
+    SSHCA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::begin(db_.get()));
+    SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db_.get(), use));
+    SSHCA_RETURN_IF_ERROR(insertLocked(r));
     return tx.commit();
   }
 
@@ -145,6 +121,24 @@ class SqliteCertificateStore final : public CertificateStore {
   }
 
  private:
+  Status insertLocked(const CertificateRecord& r) {
+    SSHCA_ASSIGN_OR_RETURN(SqliteStatement stmt, SqliteStatement::prepare(db_.get(), insertSql()));
+    stmt.bind(1, r.serialHex).bind(2, r.issuer).bind(3, r.subject).bind(4, sansToColumn(r.subjectAltNames));
+    stmt.bind(5, static_cast<int64_t>(r.notBefore)).bind(6, static_cast<int64_t>(r.notAfter));
+    stmt.bind(7, r.profile).bind(8, r.pem);
+    bindRevocation(stmt, r.revokedAt, r.reason);
+    stmt.bind(11, r.provisioner);
+    if (r.sshSerial) {
+      stmt.bind(12, serialToColumn(*r.sshSerial));
+    } else {
+      stmt.bindNull(12);
+    }
+    Status s = stmt.run();
+    if (!s.ok() && s.error().code == ErrorCode::AlreadyExists)
+      return makeError(ErrorCode::AlreadyExists, "a certificate with serial " + r.serialHex + " is already recorded");
+    return s;
+  }
+
   static std::string insertSql() {
     return std::string("INSERT INTO x509_certificates (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }

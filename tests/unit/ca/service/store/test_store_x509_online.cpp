@@ -2,7 +2,8 @@
 // the same on SQLite and PostgreSQL: a TLS certificate recorded with its
 // provisioner and the SSH host certificate's serial (the whole uint64
 // range), counted, revoked once, listed for the CRL; CRL numbers strictly
-// increase. The PostgreSQL half is tagged [postgres] (SSHCA_TEST_PG_DSN,
+// increase; a certificate and the one-time token it spends commit together
+// or not at all. The PostgreSQL half is tagged [postgres] (SSHCA_TEST_PG_DSN,
 // tests/e2e/postgres_store.sh).
 #include <cstdint>
 #include <memory>
@@ -62,6 +63,22 @@ void checkOnlineContract(store::CertificateStore& db) {
   CHECK(db.nextCrlNumber("CN=Other", 2).value() == 1);
 }
 
+// A replayed token records no certificate; a taken serial spends no token.
+void checkSpendingContract(store::CertificateStore& db) {
+  const store::TokenUse use{"jti-1", "sshpop", 4000000000, 1700000000};
+  REQUIRE(db.addCertificateSpending(tlsRecord("01", 1), use).ok());
+  Status replay = db.addCertificateSpending(tlsRecord("02", 1), use);
+  REQUIRE_FALSE(replay.ok());
+  CHECK(replay.error().code == ErrorCode::Replayed);
+  CHECK(db.findBySerial("02").error().code == ErrorCode::NotFound);
+  const store::TokenUse fresh{"jti-2", "sshpop", 4000000000, 1700000000};
+  Status taken = db.addCertificateSpending(tlsRecord("01", 2), fresh);
+  REQUIRE_FALSE(taken.ok());
+  CHECK(taken.error().code == ErrorCode::AlreadyExists);
+  CHECK(db.addCertificateSpending(tlsRecord("03", 2), fresh).ok());
+  CHECK(db.count().value() == 2);
+}
+
 }  // namespace
 
 TEST_CASE("SqliteX509StoreRecordsOnlineTlsCertificates", "[store]") {
@@ -77,4 +94,19 @@ TEST_CASE("PostgresX509StoreRecordsOnlineTlsCertificates", "[store][postgres]") 
   auto db = store::openPostgresCertificateStore(schema.dsn(), 2);
   if (!db.ok()) FAIL(db.error().message);
   checkOnlineContract(**db);
+}
+
+TEST_CASE("SqliteX509StoreSpendsTheTokenWithTheCertificate", "[store]") {
+  test::TempDir dir;
+  auto db = store::openSqliteCertificateStore(dir.file("ca.db"));
+  REQUIRE(db.ok());
+  checkSpendingContract(**db);
+}
+
+TEST_CASE("PostgresX509StoreSpendsTheTokenWithTheCertificate", "[store][postgres]") {
+  test::PgSchema schema;
+  SKIP_WITHOUT_POSTGRES(schema);
+  auto db = store::openPostgresCertificateStore(schema.dsn(), 2);
+  if (!db.ok()) FAIL(db.error().message);
+  checkSpendingContract(**db);
 }
