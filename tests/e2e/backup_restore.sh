@@ -6,7 +6,8 @@
 # directory, with the token and the secrets put back, the CA serves from it:
 # the issued certificates are listed, a revocation reaches the KRL, new
 # signs work. Refused: restoring into a non-empty directory, a member that
-# climbs out of the archive's directory, overwriting an existing archive.
+# climbs out of the archive's directory, has an absolute name or is a link,
+# overwriting an existing archive.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/refusals.sh"
 start_ca
@@ -90,6 +91,32 @@ EOF
 expect_fail "a member climbing out of the archive is refused" "$SSHCA" restore --from "$T/evil.tar" --dir "$T/evil"
 check "... and lands nowhere; the new directory is removed again" \
   bash -c '[ ! -e "$1/evil" ] && [ -z "$(find "$1" -name evil)" ]' _ "$T"
+# After a good member (restore has begun writing): an absolute name, a
+# symlink and a hard link where ca.json belongs, each pointing out.
+for kind in absolute symlink hardlink; do
+  python3 - "$T/$kind.tar" "$kind" "$T/outside-$kind" <<'EOF'
+import io, sys, tarfile
+out, kind, outside = sys.argv[1:]
+with tarfile.open(out, "w") as t:
+    good = b"{}\n"
+    info = tarfile.TarInfo("sshca-backup/MANIFEST.json")
+    info.size = len(good)
+    t.addfile(info, io.BytesIO(good))
+    data = b"owned\n"
+    info = tarfile.TarInfo(outside if kind == "absolute" else "sshca-backup/config/ca.json")
+    if kind == "symlink":
+        info.type, info.linkname = tarfile.SYMTYPE, outside
+    elif kind == "hardlink":
+        info.type, info.linkname = tarfile.LNKTYPE, outside
+    else:
+        info.size = len(data)
+    t.addfile(info, io.BytesIO(data) if kind == "absolute" else None)
+EOF
+  expect_fail "a member with a $kind name is refused" "$SSHCA" restore --from "$T/$kind.tar" --dir "$T/new-$kind"
+  err_contains "the archive's member"
+  check "... writes nothing where it points" bash -c '[ ! -e "$1" ] && [ ! -L "$1" ]' _ "$T/outside-$kind"
+  check "... and the new directory is removed again" [ ! -e "$T/new-$kind" ]
+done
 
 # A PIN written into the kms URI stays out of the backup.
 jq --arg k "$(jq -r .kms "$CFG")&pin-value=$PIN" '.kms = $k' "$CFG" >"$T/pinned.json"
