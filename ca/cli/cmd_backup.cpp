@@ -139,14 +139,6 @@ void runBackup(const BackupOptions& o) {
 
 // ---- restore ----------------------------------------------------------------
 
-void refuseNonEmpty(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return;
-  if (!fs::is_directory(dir, ec)) fail(makeError(ErrorCode::AlreadyExists, dir + " exists and is not a directory"));
-  if (!fs::is_empty(dir, ec))
-    fail(makeError(ErrorCode::AlreadyExists, dir + " is not empty: restore into a new or empty directory"));
-}
-
 // The certificates are public: clients may be pointed at certs/.
 void makePublic(const setup::CaLayout& l) {
   for (const auto& entry : fs::directory_iterator(l.certsDir)) ::chmod(entry.path().c_str(), 0644);
@@ -188,7 +180,7 @@ void restoreInto(const setup::CaLayout& l, const std::string& from) {
 
 void runRestore(const RestoreOptions& o) {
   setup::CaLayout l = orFail(setup::caLayoutFor(o.dir));
-  refuseNonEmpty(l.dir);
+  orFail(setup::refuseNonEmptyDir(l, "restore"));
   std::error_code ec;
   const bool existed = fs::exists(l.dir, ec);
   // The directory was new or empty: whatever is in it after a failure is

@@ -1,9 +1,7 @@
 #include "ca/service/setup/step_ca_import.h"
 
 #include <ctime>
-#include <filesystem>
 #include <optional>
-#include <system_error>
 
 #include "ca/core/common/file_io.h"
 #include "ca/core/kms/kms_uri.h"
@@ -19,8 +17,6 @@
 
 namespace sshca::setup {
 namespace {
-
-namespace fs = std::filesystem;
 
 // A step key read before anything is made: a file's private key (in
 // OpenSSL's memory only), or the URI of a key on step's token.
@@ -38,18 +34,6 @@ struct Loaded {
 
 void say(const StepImportOptions& o, std::string_view what) {
   if (o.progress) o.progress(what);
-}
-
-// An import never lands beside anything: DIR is new or empty.
-Status refuseNonEmptyDir(const CaLayout& l) {
-  std::error_code ec;
-  if (!fs::exists(l.dir, ec) && !fs::is_symlink(l.dir, ec)) return okStatus();
-  if (!fs::is_directory(l.dir, ec))
-    return makeError(ErrorCode::AlreadyExists, l.dir + " exists and is not a directory; choose another --dir");
-  if (!fs::is_empty(l.dir, ec) || ec)
-    return makeError(ErrorCode::AlreadyExists,
-                     l.dir + " is not empty; refusing to import into it: choose a new or empty --dir");
-  return okStatus();
 }
 
 Result<ossl::X509Ptr> readCertificateFile(const std::string& path, const std::string& field) {
@@ -219,7 +203,7 @@ struct Steps {
 
 Result<StepImportResult> importStepCa(const StepCaConfig& step, const StepImportOptions& o) {
   SSHCA_ASSIGN_OR_RETURN(CaLayout layout, caLayoutFor(o.dir));
-  SSHCA_RETURN_IF_ERROR(refuseNonEmptyDir(layout));
+  SSHCA_RETURN_IF_ERROR(refuseNonEmptyDir(layout, "import"));
   SSHCA_RETURN_IF_ERROR(checkPlan(step, o));
   say(o, "reading step's certificates and keys");
   SSHCA_ASSIGN_OR_RETURN(Loaded loaded, loadStepFiles(step, o));
