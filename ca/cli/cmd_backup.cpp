@@ -156,14 +156,21 @@ void printDatabaseState(const config::CaConfig& c, const setup::CaLayout& l) {
             << "  pg_restore --no-owner --dbname \"" << dsn << "\" " << setup::restoredPgDumpPath(l) << "\n";
 }
 
+void requireMember(const std::vector<std::string>& members, const std::string& name) {
+  if (std::find(members.begin(), members.end(), name) == members.end())
+    fail(makeError(ErrorCode::InvalidFormat, "the backup has no " + name));
+}
+
 void restoreInto(const setup::CaLayout& l, const std::string& from) {
   orFail(setup::makeCaDirectories(l));
   std::vector<std::string> members = orFail(setup::extractBackupArchive(from, setup::backupDestinations(l)));
-  for (const char* needed : {setup::kBackupManifest, setup::kBackupConfig})
-    if (std::find(members.begin(), members.end(), needed) == members.end())
-      fail(makeError(ErrorCode::InvalidFormat, std::string("the backup has no ") + needed));
+  requireMember(members, setup::kBackupManifest);
+  requireMember(members, setup::kBackupConfig);
   nlohmann::json manifest = orFail(setup::checkBackupManifest(orFail(readFile(setup::restoredManifestPath(l)))));
   setup::RestoredConfig restored = setup::configForRestore(orFail(config::loadCaConfig(l.configFile)), l);
+  // Without the database its ca.json names, the directory is no CA (and a
+  // PostgreSQL restore would print a pg_restore line for a missing dump).
+  requireMember(members, restored.config.db.type == "postgresql" ? setup::kBackupPgDump : setup::kBackupSqlite);
   orFail(config::saveCaConfig(l.configFile, restored.config));
   if (!restored.config.softhsm2Conf.empty()) orFail(setup::writeSoftHsmConf(l));
   makePublic(l);

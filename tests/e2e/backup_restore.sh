@@ -7,6 +7,7 @@
 # the issued certificates are listed, a revocation reaches the KRL, new
 # signs work. Refused: restoring into a non-empty directory, a member that
 # climbs out of the archive's directory, has an absolute name or is a link,
+# a member not on the backup's list, a backup without its database,
 # overwriting an existing archive.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/refusals.sh"
@@ -117,6 +118,33 @@ EOF
   check "... writes nothing where it points" bash -c '[ ! -e "$1" ] && [ ! -L "$1" ]' _ "$T/outside-$kind"
   check "... and the new directory is removed again" [ ! -e "$T/new-$kind" ]
 done
+# Made from the real backup: one without its database, one with a member
+# not on the backup's list after all the others (restore has written every
+# file by then). Each is refused and leaves nothing in the new directory.
+python3 - "$T/backup.tar" "$T" <<'EOF'
+import io, sys, tarfile
+src, out = sys.argv[1:]
+with tarfile.open(src) as s:
+    members = [(m, s.extractfile(m).read()) for m in s.getmembers() if m.isfile()]
+def write(name, keep, extra=None):
+    with tarfile.open(f"{out}/{name}.tar", "w") as t:
+        for m, data in members:
+            if keep(m.name):
+                t.addfile(m, io.BytesIO(data))
+        if extra:
+            info = tarfile.TarInfo(extra[0])
+            info.size = len(extra[1])
+            t.addfile(info, io.BytesIO(extra[1]))
+write("no-db", lambda n: n != "sshca-backup/db/sshca.db")
+write("extra", lambda n: True, ("sshca-backup/secrets/pin", b"1234\n"))
+EOF
+expect_fail "a backup without its database is refused" "$SSHCA" restore --from "$T/no-db.tar" --dir "$T/new-no-db"
+err_contains "the backup has no db/sshca.db"
+check "... and the new directory is removed again" [ ! -e "$T/new-no-db" ]
+mkdir "$T/new-extra"
+expect_fail "a member not on the backup's list is refused" "$SSHCA" restore --from "$T/extra.tar" --dir "$T/new-extra"
+err_contains "does not belong in an sshca backup"
+check "... and the empty new directory is left empty" [ -z "$(ls -A "$T/new-extra")" ]
 
 # A PIN written into the kms URI stays out of the backup.
 jq --arg k "$(jq -r .kms "$CFG")&pin-value=$PIN" '.kms = $k' "$CFG" >"$T/pinned.json"
