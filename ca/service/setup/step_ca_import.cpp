@@ -12,6 +12,7 @@
 #include "ca/core/x509/x509_pem.h"
 #include "ca/service/setup/ca_files.h"
 #include "ca/service/setup/ca_token_keys.h"
+#include "ca/service/setup/init_config.h"
 #include "ca/service/setup/secret_files.h"
 #include "ca/service/setup/server_certificate.h"
 
@@ -126,24 +127,9 @@ Result<PublicKey> placeKey(KeyManager& km, const LoadedKey& k) {
 
 config::CaConfig caConfigOf(const StepCaConfig& step, const StepImportOptions& o, const CaLayout& l,
                             const CaToken& token, const Loaded& loaded) {
-  config::CaConfig c;
-  c.name = o.name;
-  c.url = step.url;
-  c.address = step.address;
-  c.dnsNames = step.dnsNames;
-  c.kms = token.kms;
-  c.softhsm2Conf = token.softhsm2Conf;
-  c.ssh.userKey = loaded.user.uri;
-  c.ssh.hostKey = loaded.host.uri;
-  c.x509.rootCert = l.rootCert;
-  c.x509.intermediateCert = l.intermediateCert;
-  c.x509.intermediateKey = loaded.intermediateKey.uri;
-  c.tls.certChain = l.serverChain;
-  c.tls.key = l.tlsKey;
-  c.db.type = "sqlite";
-  c.db.path = l.dbFile;
-  c.provisioners = step.provisioners;
-  return c;
+  return caConfigIn({o.name, step.url, step.address, step.dnsNames, token.kms, token.softhsm2Conf, loaded.user.uri,
+                     loaded.host.uri, loaded.intermediateKey.uri, step.provisioners},
+                    l);
 }
 
 // The steps after DIR and the token exist.
