@@ -1,6 +1,7 @@
-// A backup's table of contents (MANIFEST.json: what it holds, from which
-// CA and sshca, what it left out) and where `sshca restore` puts each
-// member in a new CA directory (ca_layout.h).
+// What a backup holds, for `sshca backup` and `sshca restore` alike: the
+// fixed list of its members, its table of contents (MANIFEST.json: what it
+// holds, from which CA and sshca, what it left out) and where restore puts
+// each member in a new CA directory (ca_layout.h).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,19 @@
 #include "ca/service/setup/ca_layout.h"
 
 namespace sshca::setup {
+
+// The fixed list of what a backup may hold: its member names (inside
+// kBackupArchiveRoot). backupDestinations gives each its place; restore
+// refuses any other name.
+inline constexpr const char* kBackupManifest = "MANIFEST.json";
+inline constexpr const char* kBackupConfig = "config/ca.json";
+inline constexpr const char* kBackupRootCert = "certs/root_ca.crt";
+inline constexpr const char* kBackupIntermediateCert = "certs/intermediate_ca.crt";
+inline constexpr const char* kBackupServerChain = "certs/server_chain.pem";
+inline constexpr const char* kBackupSqlite = "db/sshca.db";
+inline constexpr const char* kBackupPgDump = "db/sshca.pgdump";
+inline constexpr const char* kBackupUserCaKey = "ssh/ssh_user_ca.pub";
+inline constexpr const char* kBackupHostCaKey = "ssh/ssh_host_ca.pub";
 
 inline constexpr const char* kBackupFormat = "sshca-backup";
 inline constexpr int kBackupFormatVersion = 1;
