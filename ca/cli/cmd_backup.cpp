@@ -14,7 +14,6 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -22,12 +21,11 @@
 #include "ca/cli/key_source.h"
 #include "ca/cli/pg_dump.h"
 #include "ca/core/common/file_io.h"
-#include "ca/core/common/utc_time.h"
-#include "ca/core/common/version.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/service/config/ca_config.h"
 #include "ca/service/setup/backup_archive.h"
 #include "ca/service/setup/backup_config.h"
+#include "ca/service/setup/backup_manifest.h"
 #include "ca/service/setup/ca_files.h"
 #include "ca/service/setup/ca_layout.h"
 #include "ca/service/setup/embedded_token.h"
@@ -39,9 +37,6 @@ namespace sshca::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int kBackupFormatVersion = 1;
-constexpr const char* kBackupFormat = "sshca-backup";
 
 struct BackupOptions {
   std::string config, out;
@@ -113,26 +108,6 @@ std::vector<setup::ToProvide> leftOut(const config::CaConfig& ca) {
   return setup::configForRestore(ca, anywhere).toProvide;
 }
 
-nlohmann::json manifestOf(const config::CaConfig& ca, const std::string& configPath, const DatabaseCopy& db,
-                          const std::vector<setup::ArchiveMember>& members, const std::vector<std::string>& dropped,
-                          int64_t now) {
-  nlohmann::json files = nlohmann::json::array();
-  for (const auto& m : members) files.push_back(m.name);
-  nlohmann::json notIncluded = nlohmann::json::array();
-  for (const auto& t : leftOut(ca))
-    if (!t.original.empty()) notIncluded.push_back({{"what", t.what}, {"path", t.original}});
-  return {{"format", kBackupFormat},
-          {"version", kBackupFormatVersion},
-          {"sshca", kSshcaVersion},
-          {"created", formatUtc(now)},
-          {"name", ca.name},
-          {"config", fs::absolute(configPath).string()},
-          {"database", db.manifest},
-          {"files", files},
-          {"droppedFromConfig", dropped},
-          {"notIncluded", notIncluded}};
-}
-
 void runBackup(const BackupOptions& o) {
   config::CaConfig ca = orFail(config::loadCaConfig(o.config));
   setup::BackupConfig cleaned = orFail(setup::configForBackup(ca));
@@ -146,7 +121,11 @@ void runBackup(const BackupOptions& o) {
       {setup::kBackupServerChain, ca.tls.certChain, ""},
   };
   for (auto& key : sshCaKeys(ca)) members.push_back(std::move(key));
-  nlohmann::json manifest = manifestOf(ca, o.config, db, members, cleaned.dropped, now);
+  const std::vector<setup::ToProvide> notIncluded = leftOut(ca);
+  std::vector<std::string> files;
+  for (const auto& m : members) files.push_back(m.name);
+  nlohmann::json manifest = setup::backupManifest(
+      {ca.name, fs::absolute(o.config).string(), db.manifest, files, cleaned.dropped, notIncluded, now});
   members.insert(members.begin(), {setup::kBackupManifest, "", manifest.dump(2) + "\n"});
   orFail(setup::writeBackupArchive(o.out, members, now));
 
@@ -154,50 +133,11 @@ void runBackup(const BackupOptions& o) {
   for (const auto& m : members) std::cout << "  " << setup::kBackupArchiveRoot << "/" << m.name << "\n";
   for (const auto& d : cleaned.dropped) std::cout << "left out of its ca.json: " << d << "\n";
   std::cout << "not in the backup (keep them in your secret store; the CA keys stay on the token):\n";
-  for (const auto& t : leftOut(ca))
+  for (const auto& t : notIncluded)
     std::cout << "  " << t.what << (t.original.empty() ? "" : ": " + t.original) << "\n";
 }
 
 // ---- restore ----------------------------------------------------------------
-
-void refuseNonEmpty(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return;
-  if (!fs::is_directory(dir, ec)) fail(makeError(ErrorCode::AlreadyExists, dir + " exists and is not a directory"));
-  if (!fs::is_empty(dir, ec))
-    fail(makeError(ErrorCode::AlreadyExists, dir + " is not empty: restore into a new or empty directory"));
-}
-
-// Where each member of a backup goes in the new CA directory.
-setup::MemberDestination destinationsIn(const setup::CaLayout& l) {
-  std::map<std::string, std::string> where{
-      {setup::kBackupManifest, l.configDir + "/backup-manifest.json"},
-      {setup::kBackupConfig, l.configFile},
-      {setup::kBackupRootCert, l.rootCert},
-      {setup::kBackupIntermediateCert, l.intermediateCert},
-      {setup::kBackupServerChain, l.serverChain},
-      {setup::kBackupSqlite, l.dbFile},
-      {setup::kBackupPgDump, l.dbDir + "/sshca.pgdump"},
-      {setup::kBackupUserCaKey, l.certsDir + "/ssh_user_ca.pub"},
-      {setup::kBackupHostCaKey, l.certsDir + "/ssh_host_ca.pub"},
-  };
-  return [where](const std::string& name) -> std::optional<std::string> {
-    auto it = where.find(name);
-    if (it == where.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-nlohmann::json readManifest(const setup::CaLayout& l) {
-  std::string path = l.configDir + "/backup-manifest.json";
-  nlohmann::json m = nlohmann::json::parse(orFail(readFile(path)), nullptr, false);
-  if (m.is_discarded() || !m.is_object() || m.value("format", "") != kBackupFormat)
-    fail(makeError(ErrorCode::InvalidFormat, "the archive is not an sshca backup (its MANIFEST.json)"));
-  if (m.value("version", 0) > kBackupFormatVersion)
-    fail(makeError(ErrorCode::Unsupported,
-                   "the backup was written by a newer sshca (" + m.value("sshca", std::string("?")) + ")"));
-  return m;
-}
 
 // The certificates are public: clients may be pointed at certs/.
 void makePublic(const setup::CaLayout& l) {
@@ -213,17 +153,24 @@ void printDatabaseState(const config::CaConfig& c, const setup::CaLayout& l) {
   // Without the password: the restored ca.json has none either.
   std::string dsn = orFail(store::splitDsnPassword(c.db.dsn)).dsn;
   std::cout << "database: PostgreSQL; restore the dump into the empty database db.dsn names:\n"
-            << "  pg_restore --no-owner --dbname \"" << dsn << "\" " << l.dbDir << "/sshca.pgdump\n";
+            << "  pg_restore --no-owner --dbname \"" << dsn << "\" " << setup::restoredPgDumpPath(l) << "\n";
+}
+
+void requireMember(const std::vector<std::string>& members, const std::string& name) {
+  if (std::find(members.begin(), members.end(), name) == members.end())
+    fail(makeError(ErrorCode::InvalidFormat, "the backup has no " + name));
 }
 
 void restoreInto(const setup::CaLayout& l, const std::string& from) {
   orFail(setup::makeCaDirectories(l));
-  std::vector<std::string> members = orFail(setup::extractBackupArchive(from, destinationsIn(l)));
-  for (const char* needed : {setup::kBackupManifest, setup::kBackupConfig})
-    if (std::find(members.begin(), members.end(), needed) == members.end())
-      fail(makeError(ErrorCode::InvalidFormat, std::string("the backup has no ") + needed));
-  nlohmann::json manifest = readManifest(l);
+  std::vector<std::string> members = orFail(setup::extractBackupArchive(from, setup::backupDestinations(l)));
+  requireMember(members, setup::kBackupManifest);
+  requireMember(members, setup::kBackupConfig);
+  nlohmann::json manifest = orFail(setup::checkBackupManifest(orFail(readFile(setup::restoredManifestPath(l)))));
   setup::RestoredConfig restored = setup::configForRestore(orFail(config::loadCaConfig(l.configFile)), l);
+  // Without the database its ca.json names, the directory is no CA (and a
+  // PostgreSQL restore would print a pg_restore line for a missing dump).
+  requireMember(members, restored.config.db.type == "postgresql" ? setup::kBackupPgDump : setup::kBackupSqlite);
   orFail(config::saveCaConfig(l.configFile, restored.config));
   if (!restored.config.softhsm2Conf.empty()) orFail(setup::writeSoftHsmConf(l));
   makePublic(l);
@@ -240,7 +187,7 @@ void restoreInto(const setup::CaLayout& l, const std::string& from) {
 
 void runRestore(const RestoreOptions& o) {
   setup::CaLayout l = orFail(setup::caLayoutFor(o.dir));
-  refuseNonEmpty(l.dir);
+  orFail(setup::refuseNonEmptyDir(l, "restore"));
   std::error_code ec;
   const bool existed = fs::exists(l.dir, ec);
   // The directory was new or empty: whatever is in it after a failure is

@@ -6,7 +6,9 @@
 # directory, with the token and the secrets put back, the CA serves from it:
 # the issued certificates are listed, a revocation reaches the KRL, new
 # signs work. Refused: restoring into a non-empty directory, a member that
-# climbs out of the archive's directory, overwriting an existing archive.
+# climbs out of the archive's directory, has an absolute name or is a link,
+# a member not on the backup's list, a backup without its database,
+# overwriting an existing archive.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/refusals.sh"
 start_ca
@@ -90,6 +92,59 @@ EOF
 expect_fail "a member climbing out of the archive is refused" "$SSHCA" restore --from "$T/evil.tar" --dir "$T/evil"
 check "... and lands nowhere; the new directory is removed again" \
   bash -c '[ ! -e "$1/evil" ] && [ -z "$(find "$1" -name evil)" ]' _ "$T"
+# After a good member (restore has begun writing): an absolute name, a
+# symlink and a hard link where ca.json belongs, each pointing out.
+for kind in absolute symlink hardlink; do
+  python3 - "$T/$kind.tar" "$kind" "$T/outside-$kind" <<'EOF'
+import io, sys, tarfile
+out, kind, outside = sys.argv[1:]
+with tarfile.open(out, "w") as t:
+    good = b"{}\n"
+    info = tarfile.TarInfo("sshca-backup/MANIFEST.json")
+    info.size = len(good)
+    t.addfile(info, io.BytesIO(good))
+    data = b"owned\n"
+    info = tarfile.TarInfo(outside if kind == "absolute" else "sshca-backup/config/ca.json")
+    if kind == "symlink":
+        info.type, info.linkname = tarfile.SYMTYPE, outside
+    elif kind == "hardlink":
+        info.type, info.linkname = tarfile.LNKTYPE, outside
+    else:
+        info.size = len(data)
+    t.addfile(info, io.BytesIO(data) if kind == "absolute" else None)
+EOF
+  expect_fail "a member with a $kind name is refused" "$SSHCA" restore --from "$T/$kind.tar" --dir "$T/new-$kind"
+  err_contains "the archive's member"
+  check "... writes nothing where it points" bash -c '[ ! -e "$1" ] && [ ! -L "$1" ]' _ "$T/outside-$kind"
+  check "... and the new directory is removed again" [ ! -e "$T/new-$kind" ]
+done
+# Made from the real backup: one without its database, one with a member
+# not on the backup's list after all the others (restore has written every
+# file by then). Each is refused and leaves nothing in the new directory.
+python3 - "$T/backup.tar" "$T" <<'EOF'
+import io, sys, tarfile
+src, out = sys.argv[1:]
+with tarfile.open(src) as s:
+    members = [(m, s.extractfile(m).read()) for m in s.getmembers() if m.isfile()]
+def write(name, keep, extra=None):
+    with tarfile.open(f"{out}/{name}.tar", "w") as t:
+        for m, data in members:
+            if keep(m.name):
+                t.addfile(m, io.BytesIO(data))
+        if extra:
+            info = tarfile.TarInfo(extra[0])
+            info.size = len(extra[1])
+            t.addfile(info, io.BytesIO(extra[1]))
+write("no-db", lambda n: n != "sshca-backup/db/sshca.db")
+write("extra", lambda n: True, ("sshca-backup/secrets/pin", b"1234\n"))
+EOF
+expect_fail "a backup without its database is refused" "$SSHCA" restore --from "$T/no-db.tar" --dir "$T/new-no-db"
+err_contains "the backup has no db/sshca.db"
+check "... and the new directory is removed again" [ ! -e "$T/new-no-db" ]
+mkdir "$T/new-extra"
+expect_fail "a member not on the backup's list is refused" "$SSHCA" restore --from "$T/extra.tar" --dir "$T/new-extra"
+err_contains "does not belong in an sshca backup"
+check "... and the empty new directory is left empty" [ -z "$(ls -A "$T/new-extra")" ]
 
 # A PIN written into the kms URI stays out of the backup.
 jq --arg k "$(jq -r .kms "$CFG")&pin-value=$PIN" '.kms = $k' "$CFG" >"$T/pinned.json"

@@ -4,7 +4,7 @@
 # password (which pg_dump got through its environment, not its command
 # line); restored with the pg_restore line `sshca restore` prints into a new
 # database, the CA serves from it: the issued certificate is listed, new
-# signs work.
+# signs work. A backup without the dump is refused.
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/postgres.sh"
 source "$(dirname "$0")/../lib/refusals.sh"
@@ -30,6 +30,11 @@ tar xf "$T/pg.tar" -C "$T" sshca-backup/config/ca.json
 check "its ca.json still names the database" \
   jq -e --arg p "$PG_PORT" '.db.dsn | test("port=.?" + $p) and test("dbname") and (test("password") | not)' \
   "$T/sshca-backup/config/ca.json" >/dev/null
+
+cp "$T/pg.tar" "$T/no-dump.tar" && tar --delete -f "$T/no-dump.tar" sshca-backup/db/sshca.pgdump
+expect_fail "a backup without its dump is refused" "$SSHCA" restore --from "$T/no-dump.tar" --dir "$T/new-no-dump"
+err_contains "the backup has no db/sshca.pgdump"
+check "... and the new directory is removed again" [ ! -e "$T/new-no-dump" ]
 
 NEW=$T/restored
 must "sshca restore" bash -c '"$1" restore --from "$2" --dir "$3" >"$4/restore.out"' _ "$SSHCA" "$T/pg.tar" "$NEW" "$T"

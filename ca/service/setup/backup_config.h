@@ -16,17 +16,6 @@
 
 namespace sshca::setup {
 
-// The member names of a backup (inside kBackupArchiveRoot).
-inline constexpr const char* kBackupManifest = "MANIFEST.json";
-inline constexpr const char* kBackupConfig = "config/ca.json";
-inline constexpr const char* kBackupRootCert = "certs/root_ca.crt";
-inline constexpr const char* kBackupIntermediateCert = "certs/intermediate_ca.crt";
-inline constexpr const char* kBackupServerChain = "certs/server_chain.pem";
-inline constexpr const char* kBackupSqlite = "db/sshca.db";
-inline constexpr const char* kBackupPgDump = "db/sshca.pgdump";
-inline constexpr const char* kBackupUserCaKey = "ssh/ssh_user_ca.pub";
-inline constexpr const char* kBackupHostCaKey = "ssh/ssh_host_ca.pub";
-
 // ca.json for the archive: the same configuration (its original paths),
 // without pin-value= in the kms URI and without the DSN's password.
 // `dropped` says what was left out. Fails if anything that still looks like

@@ -60,4 +60,15 @@ Status refuseExistingCa(const CaLayout& l) {
   return okStatus();
 }
 
+Status refuseNonEmptyDir(const CaLayout& l, const std::string& doing) {
+  std::error_code ec;
+  if (!exists(l.dir)) return okStatus();
+  if (!fs::is_directory(l.dir, ec))
+    return makeError(ErrorCode::AlreadyExists, l.dir + " exists and is not a directory; choose another --dir");
+  if (!fs::is_empty(l.dir, ec) || ec)
+    return makeError(ErrorCode::AlreadyExists,
+                     l.dir + " is not empty; refusing to " + doing + " into it: choose a new or empty --dir");
+  return okStatus();
+}
+
 }  // namespace sshca::setup

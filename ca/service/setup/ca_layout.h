@@ -33,4 +33,9 @@ Result<CaLayout> caLayoutFor(const std::string& dir);
 // of an existing CA is ever overwritten or a second token made beside one.
 Status refuseExistingCa(const CaLayout& layout);
 
+// AlreadyExists unless DIR is new or an empty directory: what
+// `sshca import-step-ca` and `sshca restore` make never lands beside
+// anything. `doing` names the command in the refusal ("import", "restore").
+Status refuseNonEmptyDir(const CaLayout& layout, const std::string& doing);
+
 }  // namespace sshca::setup

@@ -15,7 +15,7 @@ Result<std::string> defaultCaUrl(const std::vector<std::string>& dnsNames, const
   return "https://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(listen.port);
 }
 
-config::CaConfig caConfigFor(const InitConfigInputs& in, const CaLayout& l) {
+config::CaConfig caConfigIn(const CaConfigInputs& in, const CaLayout& l) {
   config::CaConfig c;
   c.name = in.name;
   c.url = in.url;
@@ -23,21 +23,34 @@ config::CaConfig caConfigFor(const InitConfigInputs& in, const CaLayout& l) {
   c.dnsNames = in.dnsNames;
   c.kms = in.kms;
   c.softhsm2Conf = in.softhsm2Conf;
-  c.ssh.userKey = KeyRef{kSshUserCaLabel, {}}.toUri();
-  c.ssh.hostKey = KeyRef{kSshHostCaLabel, {}}.toUri();
+  c.ssh.userKey = in.sshUserKey;
+  c.ssh.hostKey = in.sshHostKey;
   c.x509.rootCert = l.rootCert;
   c.x509.intermediateCert = l.intermediateCert;
-  c.x509.intermediateKey = KeyRef{kIntermediateCaLabel, {}}.toUri();
+  c.x509.intermediateKey = in.intermediateKey;
   c.tls.certChain = l.serverChain;
   c.tls.key = l.tlsKey;
   c.db.type = "sqlite";
   c.db.path = l.dbFile;
-  c.provisioners.push_back(in.provisioner);
+  c.provisioners = in.provisioners;
+  return c;
+}
+
+config::CaConfig caConfigFor(const InitConfigInputs& in, const CaLayout& l) {
   config::ProvisionerConfig sshpop;
   sshpop.type = "sshpop";
   sshpop.name = kSshpopProvisionerName;
-  c.provisioners.push_back(std::move(sshpop));
-  return c;
+  return caConfigIn({in.name,
+                     in.url,
+                     in.address,
+                     in.dnsNames,
+                     in.kms,
+                     in.softhsm2Conf,
+                     KeyRef{kSshUserCaLabel, {}}.toUri(),
+                     KeyRef{kSshHostCaLabel, {}}.toUri(),
+                     KeyRef{kIntermediateCaLabel, {}}.toUri(),
+                     {in.provisioner, std::move(sshpop)}},
+                    l);
 }
 
 }  // namespace sshca::setup

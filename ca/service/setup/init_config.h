@@ -1,4 +1,5 @@
-// The ca.json `sshca init` writes: every path absolute, keys by URI.
+// The ca.json `sshca init` and `sshca import-step-ca` write: every path
+// absolute, keys by URI.
 #pragma once
 
 #include <string>
@@ -14,6 +15,18 @@ namespace sshca::setup {
 // InvalidArgument for port 0 (the URL could not be known: give --url).
 Result<std::string> defaultCaUrl(const std::vector<std::string>& dnsNames, const std::string& address);
 
+// What every CA sshca makes (init, import-step-ca) has in its ca.json: its
+// name, address and names, its token, its keys by URI on it, its files in
+// `layout` and an SQLite database there.
+struct CaConfigInputs {
+  std::string name, url, address;
+  std::vector<std::string> dnsNames;
+  std::string kms, softhsm2Conf;
+  std::string sshUserKey, sshHostKey, intermediateKey;  // key URIs
+  std::vector<config::ProvisionerConfig> provisioners;
+};
+config::CaConfig caConfigIn(const CaConfigInputs& in, const CaLayout& layout);
+
 struct InitConfigInputs {
   std::string name, url, address;
   std::vector<std::string> dnsNames;
@@ -25,6 +38,7 @@ struct InitConfigInputs {
 // hosts can renew their certificates (not after expiry; policy defaults).
 inline constexpr const char* kSshpopProvisionerName = "sshpop";
 
+// init's: its keys under their labels, the JWK provisioner and the SSHPOP one.
 config::CaConfig caConfigFor(const InitConfigInputs& in, const CaLayout& layout);
 
 }  // namespace sshca::setup

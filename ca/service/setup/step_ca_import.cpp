@@ -1,9 +1,7 @@
 #include "ca/service/setup/step_ca_import.h"
 
 #include <ctime>
-#include <filesystem>
 #include <optional>
-#include <system_error>
 
 #include "ca/core/common/file_io.h"
 #include "ca/core/kms/kms_uri.h"
@@ -14,13 +12,12 @@
 #include "ca/core/x509/x509_pem.h"
 #include "ca/service/setup/ca_files.h"
 #include "ca/service/setup/ca_token_keys.h"
+#include "ca/service/setup/init_config.h"
 #include "ca/service/setup/secret_files.h"
 #include "ca/service/setup/server_certificate.h"
 
 namespace sshca::setup {
 namespace {
-
-namespace fs = std::filesystem;
 
 // A step key read before anything is made: a file's private key (in
 // OpenSSL's memory only), or the URI of a key on step's token.
@@ -38,18 +35,6 @@ struct Loaded {
 
 void say(const StepImportOptions& o, std::string_view what) {
   if (o.progress) o.progress(what);
-}
-
-// An import never lands beside anything: DIR is new or empty.
-Status refuseNonEmptyDir(const CaLayout& l) {
-  std::error_code ec;
-  if (!fs::exists(l.dir, ec) && !fs::is_symlink(l.dir, ec)) return okStatus();
-  if (!fs::is_directory(l.dir, ec))
-    return makeError(ErrorCode::AlreadyExists, l.dir + " exists and is not a directory; choose another --dir");
-  if (!fs::is_empty(l.dir, ec) || ec)
-    return makeError(ErrorCode::AlreadyExists,
-                     l.dir + " is not empty; refusing to import into it: choose a new or empty --dir");
-  return okStatus();
 }
 
 Result<ossl::X509Ptr> readCertificateFile(const std::string& path, const std::string& field) {
@@ -142,24 +127,9 @@ Result<PublicKey> placeKey(KeyManager& km, const LoadedKey& k) {
 
 config::CaConfig caConfigOf(const StepCaConfig& step, const StepImportOptions& o, const CaLayout& l,
                             const CaToken& token, const Loaded& loaded) {
-  config::CaConfig c;
-  c.name = o.name;
-  c.url = step.url;
-  c.address = step.address;
-  c.dnsNames = step.dnsNames;
-  c.kms = token.kms;
-  c.softhsm2Conf = token.softhsm2Conf;
-  c.ssh.userKey = loaded.user.uri;
-  c.ssh.hostKey = loaded.host.uri;
-  c.x509.rootCert = l.rootCert;
-  c.x509.intermediateCert = l.intermediateCert;
-  c.x509.intermediateKey = loaded.intermediateKey.uri;
-  c.tls.certChain = l.serverChain;
-  c.tls.key = l.tlsKey;
-  c.db.type = "sqlite";
-  c.db.path = l.dbFile;
-  c.provisioners = step.provisioners;
-  return c;
+  return caConfigIn({o.name, step.url, step.address, step.dnsNames, token.kms, token.softhsm2Conf, loaded.user.uri,
+                     loaded.host.uri, loaded.intermediateKey.uri, step.provisioners},
+                    l);
 }
 
 // The steps after DIR and the token exist.
@@ -219,7 +189,7 @@ struct Steps {
 
 Result<StepImportResult> importStepCa(const StepCaConfig& step, const StepImportOptions& o) {
   SSHCA_ASSIGN_OR_RETURN(CaLayout layout, caLayoutFor(o.dir));
-  SSHCA_RETURN_IF_ERROR(refuseNonEmptyDir(layout));
+  SSHCA_RETURN_IF_ERROR(refuseNonEmptyDir(layout, "import"));
   SSHCA_RETURN_IF_ERROR(checkPlan(step, o));
   say(o, "reading step's certificates and keys");
   SSHCA_ASSIGN_OR_RETURN(Loaded loaded, loadStepFiles(step, o));

@@ -17,6 +17,7 @@
 #include "ca/core/common/result.h"
 #include "ca/core/x509/private_key_file.h"
 #include "ca/service/config/ca_config.h"
+#include "ca/service/setup/ca_init.h"
 #include "ca/service/setup/ca_layout.h"
 #include "ca/service/setup/step_ca_config.h"
 
@@ -35,13 +36,8 @@ struct StepImportOptions {
   std::function<void(std::string_view)> progress;
 };
 
-struct StepImportResult {
-  CaLayout layout;
-  config::CaConfig config;
-  bool embeddedToken = false;
-  std::string rootFingerprint;  // unchanged from step-ca's
-  std::string sshUserCaKey, sshHostCaKey;
-};
+// What `sshca init` reports, with step-ca's root fingerprint unchanged.
+using StepImportResult = InitResult;
 
 // Everything that can be refused (files, passwords, key/certificate pairs)
 // is refused before DIR is created. On a failure after that, DIR is left

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "ca/core/common/unique_fd.h"
+#include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_handles.h"
 #include "ca/service/store/sqlite/sqlite_migrations.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
@@ -15,37 +16,11 @@ namespace sshca::store {
 
 namespace {
 
-// The CA's writer may hold the write lock for a batch: the source is read
-// in WAL mode and never waits for it, but the busy handler covers a
-// checkpoint or recovery that runs at that moment.
-constexpr int kBusyTimeoutMs = 10000;
-
-struct SqliteBackupFinisher {
-  void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
-};
-using SqliteBackup = std::unique_ptr<sqlite3_backup, SqliteBackupFinisher>;
-
-Result<SqliteDb> open(const std::string& path, int flags) {
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  SqliteDb db(raw);
-  if (rc != SQLITE_OK) return sqliteError(db.get(), rc, "opening " + path);
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-  sqlite3_extended_result_codes(db.get(), 1);
-  return db;
-}
-
 // The copy's file exists with its final mode before SQLite writes a byte
 // into it: it holds every issued certificate and spent token.
 Status createPrivateFile(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd.valid()) return makeError(ErrorCode::IoError, "cannot create " + path + ": " + std::strerror(errno));
-  return okStatus();
-}
-
-Status exec(sqlite3* db, const char* sql) {
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return sqliteError(db, rc, sql);
   return okStatus();
 }
 
@@ -62,10 +37,10 @@ Status copyAllPages(sqlite3* source, sqlite3* dest, const std::string& from) {
 }
 
 Result<int> copyInto(sqlite3* source, const std::string& from, const std::string& to) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb dest, open(to, SQLITE_OPEN_READWRITE));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb dest, openSqliteConnection(to, SQLITE_OPEN_READWRITE));
   SSHCA_RETURN_IF_ERROR(copyAllPages(source, dest.get(), from));
   // One self-contained file: no -wal beside it to lose on the way.
-  SSHCA_RETURN_IF_ERROR(exec(dest.get(), "PRAGMA journal_mode = DELETE"));
+  SSHCA_RETURN_IF_ERROR(execSql(dest.get(), "PRAGMA journal_mode = DELETE"));
   dest.reset();
   auto checked = checkSqliteCopy(to);
   if (!checked.ok()) return std::move(checked).error().context("checking the copy");
@@ -75,10 +50,9 @@ Result<int> copyInto(sqlite3* source, const std::string& from, const std::string
 }  // namespace
 
 Result<int> backupSqliteDatabase(const std::string& from, const std::string& to) {
-  // Read-write without CREATE: a missing database is an error, not a new
-  // empty one; query_only keeps this connection from writing.
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb source, open(from, SQLITE_OPEN_READWRITE));
-  SSHCA_RETURN_IF_ERROR(exec(source.get(), "PRAGMA query_only = ON"));
+  // The store's reader: without CREATE (a missing database is an error,
+  // not a new empty one) and query_only.
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb source, openReaderConnection(from));
   SSHCA_RETURN_IF_ERROR(createPrivateFile(to));
   Result<int> copied = copyInto(source.get(), from, to);
   if (!copied.ok()) ::unlink(to.c_str());  // no half copy left to be mistaken for a backup
@@ -86,7 +60,7 @@ Result<int> backupSqliteDatabase(const std::string& from, const std::string& to)
 }
 
 Result<int> checkSqliteCopy(const std::string& path) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, open(path, SQLITE_OPEN_READONLY));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openSqliteConnection(path, SQLITE_OPEN_READONLY));
   SSHCA_ASSIGN_OR_RETURN(SqliteStatement check, SqliteStatement::prepare(db.get(), "PRAGMA integrity_check"));
   SSHCA_ASSIGN_OR_RETURN(bool row, check.step());
   std::string verdict = row ? check.text(0) : "no answer";

@@ -12,13 +12,9 @@ namespace {
 // Another CA process may hold the write lock for a batch; wait for it.
 constexpr int kBusyTimeoutMs = 10000;
 
-Status exec(sqlite3* db, const char* sql) {
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return sqliteError(db, rc, sql);
-  return okStatus();
-}
+}  // namespace
 
-Result<SqliteDb> openConnection(const std::string& path, int flags) {
+Result<SqliteDb> openSqliteConnection(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteDb db(raw);
@@ -28,20 +24,25 @@ Result<SqliteDb> openConnection(const std::string& path, int flags) {
   return db;
 }
 
-}  // namespace
+Status execSql(sqlite3* db, const char* sql) {
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqliteError(db, rc, sql);
+  return okStatus();
+}
 
 Result<SqliteDb> openWriterConnection(const std::string& path, int threading) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | threading));
-  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA journal_mode = WAL"));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb db,
+                         openSqliteConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | threading));
+  SSHCA_RETURN_IF_ERROR(execSql(db.get(), "PRAGMA journal_mode = WAL"));
   // A certificate handed out must survive a power cut: fsync on COMMIT.
-  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA synchronous = FULL"));
-  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA foreign_keys = ON"));
+  SSHCA_RETURN_IF_ERROR(execSql(db.get(), "PRAGMA synchronous = FULL"));
+  SSHCA_RETURN_IF_ERROR(execSql(db.get(), "PRAGMA foreign_keys = ON"));
   // The WAL file is reused, not shrunk: whatever size it once reached (a
   // burst, a RESTART that waited behind a long batch, crash rounds that
   // left a grown WAL to recover) it would keep. SQLite truncates it to this
   // limit each time the log starts over: the WalCheckpointer's 64 MiB.
   const std::string sizeLimit = std::to_string(WalCheckpointer::kDefaultSizeLimitBytes);
-  SSHCA_RETURN_IF_ERROR(exec(db.get(), ("PRAGMA journal_size_limit = " + sizeLimit).c_str()));
+  SSHCA_RETURN_IF_ERROR(execSql(db.get(), ("PRAGMA journal_size_limit = " + sizeLimit).c_str()));
   SSHCA_RETURN_IF_ERROR(migrate(db.get()));
   return db;
 }
@@ -49,13 +50,13 @@ Result<SqliteDb> openWriterConnection(const std::string& path, int threading) {
 // NOMUTEX: the reader is used under the store's mutex, one thread at a time,
 // so SQLite's own per-call locking would be pure cost.
 Result<SqliteDb> openReaderConnection(const std::string& path) {
-  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
-  SSHCA_RETURN_IF_ERROR(exec(db.get(), "PRAGMA query_only = ON"));
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openSqliteConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
+  SSHCA_RETURN_IF_ERROR(execSql(db.get(), "PRAGMA query_only = ON"));
   return db;
 }
 
 Result<SqliteDb> openCheckpointConnection(const std::string& path) {
-  return openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
+  return openSqliteConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
 }
 
 }  // namespace sshca::store

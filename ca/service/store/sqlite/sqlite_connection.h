@@ -10,6 +10,15 @@
 
 namespace sshca::store {
 
+// The base of every connection above and of `sshca backup`'s: `flags` as
+// sqlite3_open_v2 takes them, a busy timeout (another connection may hold
+// the write lock for a batch) and extended result codes.
+Result<SqliteDb> openSqliteConnection(const std::string& path, int flags);
+
+// One SQL statement without results (a PRAGMA); the statement names the
+// error.
+Status execSql(sqlite3* db, const char* sql);
+
 // Creates the file if needed, switches it to WAL with synchronous=FULL
 // (a COMMIT returns only after the WAL is fsynced) and migrates it to the
 // current schema. Unavailable if it cannot be opened; Unsupported if a

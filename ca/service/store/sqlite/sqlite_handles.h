@@ -18,8 +18,12 @@ struct SqliteCloser {
 struct SqliteFinalizer {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 };
+struct SqliteBackupFinisher {
+  void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
+};
 using SqliteDb = std::unique_ptr<sqlite3, SqliteCloser>;
 using SqliteStmt = std::unique_ptr<sqlite3_stmt, SqliteFinalizer>;
+using SqliteBackup = std::unique_ptr<sqlite3_backup, SqliteBackupFinisher>;
 
 // Busy/locked and I/O problems are Unavailable (try again later); a
 // violated UNIQUE constraint is AlreadyExists; the rest Internal.
