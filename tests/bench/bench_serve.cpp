@@ -406,7 +406,14 @@ void Driver::open(Connection& c) {
     SSL_set_tlsext_host_name(c.ssl.get(), target_.host.c_str());
     X509_VERIFY_PARAM_set1_host(param, target_.host.c_str(), 0);
   }
-  if (session_) SSL_set_session(c.ssl.get(), session_.get());
+  // A copy per connection: when a resumed connection gets its new ticket,
+  // OpenSSL's client cache marks the session it resumed from as used up
+  // (TLS 1.3 tickets are single-use), and a shared session would then be
+  // offered by none of the connections that had not yet sent their hello.
+  if (session_) {
+    ossl::SslSession own(SSL_SESSION_dup(session_.get()));
+    if (own) SSL_set_session(c.ssl.get(), own.get());
+  }
   if (::connect(c.fd.get(), reinterpret_cast<const sockaddr*>(&addr_), addrLen_) != 0 && errno != EINPROGRESS) {
     return fail(c, std::string("connect: ") + std::strerror(errno));
   }
