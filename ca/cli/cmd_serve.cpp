@@ -158,7 +158,7 @@ void runServe(const ServeOptions& o) {
   options.observer = [&registry](const api::RequestLogEntry& e) { metrics::countApiRequest(registry, e); };
   std::unique_ptr<api::MetricsListener> metricsListener = startMetrics(config, registry, *authority);
   // The ACME server outlives the HTTPS server that calls it.
-  std::unique_ptr<acme::AcmeServer> acmeServer = orFail(authority::openAcmeServer(config));
+  std::unique_ptr<acme::AcmeServer> acmeServer = orFail(authority::openAcmeServer(config, *authority));
   options.acme = acmeServer.get();
   std::unique_ptr<api::HttpsServer> server = orFail(api::HttpsServer::start(std::move(options), *authority));
   if (metricsListener) {

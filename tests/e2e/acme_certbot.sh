@@ -38,6 +38,8 @@ SECOND=$(serial_of "$LIVE/cert.pem")
 check "the renewed certificate is new and verifies" bash -c \
   "[ '$FIRST' != '$SECOND' ] && openssl verify -CAfile '$ROOT' -untrusted '$LIVE/chain.pem' '$LIVE/cert.pem' >/dev/null"
 check "both are recorded" bash -c "[ \$(sqlite3 '$DB' 'select count(*) from acme_certificates') -ge 2 ]"
+x509_provisioner() { sqlite3 "$DB" "select provisioner from x509_certificates where upper(serial) = upper('$1')"; }
+check "the X.509 record (the CRL's source) names the ACME provisioner" test "$(x509_provisioner "$SECOND")" = acme
 
 check "certbot revoke (by the account, reason keyCompromise)" \
   cb revoke --cert-path "$LIVE/cert.pem" --reason keycompromise --no-delete-after-revoke

@@ -478,7 +478,7 @@ class Operations {
     o.row.updatedAt = ctx_.now;
     if (!store_.update(toRow(o), "ready").ok())
       return refuse(AcmeProblem::OrderNotReady, "the order is being finalized already");
-    auto issued = issuer_.issue({csr, o.names, ctx_.config->validitySeconds, ctx_.now});
+    auto issued = issuer_.issue({csr, o.names, ctx_.config->validitySeconds, ctx_.now, ctx_.provisioner});
     if (!issued.ok()) {
       o.row.status = "invalid";
       o.error = problemJson("badCSR", issued.error().message);

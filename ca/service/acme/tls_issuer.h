@@ -1,7 +1,7 @@
 // What the ACME server needs to issue and revoke TLS server certificates:
 // the X.509 intermediate on the token, and the record the CRL is made from.
-// Declared here, implemented by the authority (authority/acme_tls_issuer);
-// the ACME code never holds a key.
+// Declared here, implemented by the authority (authority/acme_tls_issuer,
+// over the issuing path of POST /x509/sign); the ACME code never holds a key.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,7 @@ struct TlsIssueRequest {
   std::vector<std::string> names;  // the DNS names, already checked against the order and policy
   uint64_t validitySeconds = 0;
   int64_t now = 0;
+  std::string provisioner;  // the ACME provisioner's name, for the record
 };
 
 struct IssuedTls {

@@ -20,6 +20,7 @@
 #include "ca/core/x509/certificate_request.h"
 #include "ca/core/x509/issuing_ca.h"
 #include "ca/core/x509/leaf_certificate.h"
+#include "ca/core/x509/revocation_reason.h"
 #include "ca/core/x509/subject_alt_name.h"
 #include "ca/service/api/authority_api.h"
 #include "ca/service/authority/krl_cache.h"
@@ -125,6 +126,9 @@ class Authority final : public api::AuthorityApi {
                                                    const std::vector<x509::SubjectAltName>& authorisedNames,
                                                    std::pair<std::time_t, std::time_t> validity,
                                                    const TlsIssuedTo& issuedTo);
+  // Marks a TLS certificate of issueTlsCertificate revoked for the CRL.
+  // NotFound for an unknown serial, AlreadyExists if it is revoked already.
+  Status revokeTlsCertificate(const std::string& serialHex, x509::RevocationReason reason, std::time_t at);
 
  private:
   struct CaKey {

@@ -92,6 +92,11 @@ Result<api::X509Certificate> Authority::issueTlsCertificate(const x509::RequestC
       std::move(row.pem), {std::move(chain)}, row.serialHex, issuedTo.provisioner, issuedTo.subject};
 }
 
+Status Authority::revokeTlsCertificate(const std::string& serialHex, x509::RevocationReason reason, std::time_t at) {
+  if (!certificates_) return notIssuing();
+  return certificates_->revoke(serialHex, at, reason);
+}
+
 // Refusals first, each before the token is spent or the HSM asked: a
 // malformed request, a token that proves nothing (wrong endpoint, revoked
 // or replaced certificate), names the principals do not cover, a denied
