@@ -41,6 +41,11 @@ check "both are recorded" bash -c "[ \$(sqlite3 '$DB' 'select count(*) from acme
 x509_provisioner() { sqlite3 "$DB" "select provisioner from x509_certificates where upper(serial) = upper('$1')"; }
 check "the X.509 record (the CRL's source) names the ACME provisioner" test "$(x509_provisioner "$SECOND")" = acme
 
+check "revoking it as another account, by a foreign key, or by a same-serial certificate is refused" \
+  python3 "$ACME_CLIENT" foreign-revoke "$ACME_DIR" "$ROOT" "$LIVE/cert.pem"
+check "nothing was revoked by those (ACME row valid, X.509 record unrevoked)" bash -c \
+  "[ \$(sqlite3 '$DB' \"select status from acme_certificates where lookup_key='$SECOND'\") = valid ] &&
+   [ -z \"\$(sqlite3 '$DB' \"select revoked_at from x509_certificates where upper(serial) = upper('$SECOND')\")\" ]"
 check "certbot revoke (by the account, reason keyCompromise)" \
   cb revoke --cert-path "$LIVE/cert.pem" --reason keycompromise --no-delete-after-revoke
 check "the certificate is revoked in the ACME table with reason 1" bash -c \

@@ -13,6 +13,11 @@
       against a provisioner with requireEab: an account without EAB is
       refused (externalAccountRequired), one whose EAB MAC is made with a
       wrong key is refused (unauthorized), one with the right EAB is created.
+  acme_client.py foreign-revoke DIRECTORY CAFILE CERT.pem
+      tries to revoke CERT (issued to another account) as another account,
+      with a key that is neither an account's nor the certificate's, and
+      with a certificate of the same serial made for the attacker's own key:
+      each must be refused (unauthorized).
 Prints what it saw; exit status 0 when the CA refused as expected.
 """
 import base64, hmac, http.server, json, ssl, sys, threading, time, urllib.request, urllib.error
@@ -161,6 +166,33 @@ def eab(directory, cafile, kid, key_b64):
     return 0 if ok else 1
 
 
+def foreign_revoke(directory, cafile, cert_path):
+    with open(cert_path, "rb") as f:
+        victim = x509.load_pem_x509_certificate(f.read())
+    ok = True
+
+    def refused(label, c, cert):
+        status, _, body = c.post(c.dir["revokeCert"],
+                                 {"certificate": b64(cert.public_bytes(serialization.Encoding.DER))})
+        print(label + ":", status, body)
+        return status == 403 and body.get("type") == "urn:ietf:params:acme:error:unauthorized"
+
+    other = Client(directory, cafile)
+    other.register()
+    ok = refused("by another account", other, victim) and ok
+    ok = refused("by a key that is neither", Client(directory, cafile), victim) and ok
+    # The same serial, for the attacker's key: revocation is of the
+    # certificate issued, not of whatever carries its serial.
+    c = Client(directory, cafile)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "forged")])
+    forged = (x509.CertificateBuilder().subject_name(name).issuer_name(victim.issuer)
+              .public_key(c.key.public_key()).serial_number(victim.serial_number)
+              .not_valid_before(victim.not_valid_before).not_valid_after(victim.not_valid_after)
+              .sign(c.key, hashes.SHA256()))
+    ok = refused("a certificate of the same serial signed by its own key", c, forged) and ok
+    return 0 if ok else 1
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "nonce-replay":
@@ -169,4 +201,6 @@ if __name__ == "__main__":
         sys.exit(wrong_answer(*sys.argv[2:7]))
     if cmd == "eab":
         sys.exit(eab(*sys.argv[2:6]))
+    if cmd == "foreign-revoke":
+        sys.exit(foreign_revoke(*sys.argv[2:5]))
     raise SystemExit("unknown command " + cmd)
