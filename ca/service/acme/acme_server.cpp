@@ -13,6 +13,7 @@
 #include "ca/core/jose/jwk.h"
 #include "ca/core/jose/jwk_thumbprint.h"
 #include "ca/core/x509/certificate_request.h"
+#include "ca/core/x509/distinguished_name.h"
 #include "ca/core/x509/serial_number.h"
 #include "ca/core/x509/x509_pem.h"
 #include "ca/service/acme/acme_refusal.h"
@@ -262,12 +263,8 @@ Outcome<Bytes> checkCsr(const json& payload, const Order& order) {
     if (san.kind != x509::SubjectAltName::Kind::Dns) return refuse(AcmeProblem::BadCsr, "the csr names an IP address");
     names.insert(lower(san.value));
   }
-  int cn = X509_NAME_get_index_by_NID(contents->subject.get(), NID_commonName, -1);
-  if (cn >= 0) {
-    const ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(contents->subject.get(), cn));
-    names.insert(lower(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                                   static_cast<size_t>(ASN1_STRING_length(s)))));
-  }
+  // The CN the issuer reads (the last one), as it reads it.
+  if (std::string cn = x509::commonNameOf(contents->subject.get()); !cn.empty()) names.insert(lower(cn));
   std::set<std::string> wanted(order.names.begin(), order.names.end());
   if (names != wanted) return refuse(AcmeProblem::BadCsr, "the csr's names are not exactly the order's identifiers");
   return std::move(der).value();

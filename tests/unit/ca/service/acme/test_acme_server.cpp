@@ -139,6 +139,22 @@ std::string csrFor(const std::string& cn, const std::string& sans) {
   return base64UrlEncode(out);
 }
 
+// A CSR whose subject holds two CNs: `first`, then `last` (the one the
+// issuer puts in the certificate).
+std::string csrWithTwoCns(const std::string& first, const std::string& last, const std::string& sans) {
+  auto k = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
+  ossl::X509Req req = test::makeCsr(*k, {first, sans, false, false});
+  X509_NAME* name = X509_REQ_get_subject_name(req.get());
+  REQUIRE(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(last.c_str()),
+                                     -1, -1, 0) == 1);
+  REQUIRE(X509_REQ_sign(req.get(), k->evp(), EVP_sha256()) > 0);
+  unsigned char* der = nullptr;
+  int n = i2d_X509_REQ(req.get(), &der);
+  Bytes out(der, der + n);
+  OPENSSL_free(der);
+  return base64UrlEncode(out);
+}
+
 }  // namespace
 
 TEST_CASE("ACME flattened JWS: members and empty payloads") {
@@ -216,6 +232,15 @@ TEST_CASE("ACME: an order goes pending -> ready -> valid, and a nonce works once
   auto other = f.call({"order", orderId, "finalize"}, {{"csr", csrFor("www.example.com", "DNS:evil.example.com")}});
   CHECK(other.problem == AcmeProblem::BadCsr);
   CHECK(f.issuer->issued == 0);
+  // So is one whose CN is another name, and one whose last CN (the one the
+  // issuer reads) is another name behind a first CN that is the order's.
+  auto otherCn = f.call({"order", orderId, "finalize"}, {{"csr", csrFor("evil.example.com", "DNS:www.example.com")}});
+  CHECK(otherCn.problem == AcmeProblem::BadCsr);
+  auto lastCn = f.call({"order", orderId, "finalize"},
+                       {{"csr", csrWithTwoCns("www.example.com", "evil.example.com", "DNS:www.example.com")}});
+  CHECK(lastCn.problem == AcmeProblem::BadCsr);
+  CHECK(f.issuer->issued == 0);
+  CHECK(f.store->find(store::AcmeTable::Order, "acme", orderId)->status == "ready");
 
   std::string n = f.nonce();
   std::string body =
