@@ -7,7 +7,6 @@
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/acme.sh"
 command -v certbot >/dev/null || { echo "skipped: certbot is not installed"; exit 77; }
-ACME_CLIENT="$(cd "$(dirname "$0")/../lib" && pwd)/acme_client.py"
 cd "$T"
 cleanup_add "[ \$_FAILS -eq 0 ] || tail -60 $T/certbot.log >&2"
 

@@ -12,7 +12,6 @@ source "$(dirname "$0")/../lib/acme.sh"
 command -v lego >/dev/null || { echo "skipped: lego is not installed"; exit 77; }
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 [ -x "$DNSMASQ" ] || { echo "skipped: dnsmasq is not installed"; exit 77; }
-ACME_CLIENT="$(cd "$(dirname "$0")/../lib" && pwd)/acme_client.py"
 cd "$T"
 cleanup_add "[ \$_FAILS -eq 0 ] || { tail -40 $T/lego.log; tail -20 $T/dns.log; } >&2"
 

@@ -9,6 +9,10 @@
 #                            start serve; sets ACME_DIR (the directory URL)
 #   acme_rows TABLE          rows of an ACME table (or x509_certificates)
 #   acme_crl OUT             a CRL of the intermediate (sshca pki crl) to OUT
+#   ACME_CLIENT              the bare client (acme_client.py) for what no
+#                            real client does: python3 "$ACME_CLIENT" CMD ...
+
+ACME_CLIENT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/acme_client.py"
 
 acme_hosts() {
   if [ "$(id -u)" -ne 0 ] || [ ! -w /etc/hosts ]; then
