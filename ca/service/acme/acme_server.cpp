@@ -637,18 +637,17 @@ AcmeReply noSuchProvisioner() {
   return refusalReply(refuse(AcmeProblem::NotFound, "no ACME provisioner by this name"));
 }
 
-}  // namespace
-
 // Every reply carries a fresh nonce and the directory link (§6.5, §7.1).
-#define SSHCA_ACME_FINISH(reply, ctx)                                                    \
-  do {                                                                                   \
-    auto nonce = rng_.bytes(16);                                                         \
-    if (nonce.ok()) {                                                                    \
-      std::string n = base64UrlEncode(*nonce);                                           \
-      if (parts_.store->addNonce(n, (ctx).now + kNonceLifetime).ok()) (reply).nonce = n; \
-    }                                                                                    \
-    (reply).links.emplace_back((ctx).urls.directory(), "index");                         \
-  } while (0)
+void finish(AcmeReply& reply, const AcmeServer::Context& ctx, RandomSource& rng, store::AcmeStore& store) {
+  auto nonce = rng.bytes(16);
+  if (nonce.ok()) {
+    std::string n = base64UrlEncode(*nonce);
+    if (store.addNonce(n, ctx.now + kNonceLifetime).ok()) reply.nonce = n;
+  }
+  reply.links.emplace_back(ctx.urls.directory(), "index");
+}
+
+}  // namespace
 
 api::AcmeReply AcmeServer::directory(const std::string& provisioner) {
   auto ctx = contextFor(parts_.provisioners, parts_.caUrl, provisioner, parts_.clock());
@@ -665,7 +664,7 @@ api::AcmeReply AcmeServer::newNonce(const std::string& provisioner) {
   if (!ctx) return noSuchProvisioner();
   AcmeReply r;
   r.kind = AcmeReply::Body::Empty;
-  SSHCA_ACME_FINISH(r, *ctx);
+  finish(r, *ctx, rng_, *parts_.store);
   if (r.nonce.empty()) return refusalReply(refuse(AcmeProblem::ServerInternal, "cannot record a nonce"));
   return r;
 }
@@ -694,7 +693,7 @@ api::AcmeReply AcmeServer::post(const api::AcmePost& request) {
   if (res.size() == 2 && res[0] == "authz") reply = settle(ops.authz(url, body, res[1]));
   if (res.size() == 2 && res[0] == "challenge") reply = settle(ops.challenge(url, body, res[1]));
   if (res.size() == 2 && res[0] == "certificate") reply = settle(ops.certificate(url, body, res[1]));
-  SSHCA_ACME_FINISH(reply, *ctx);
+  finish(reply, *ctx, rng_, *parts_.store);
   return reply;
 }
 
