@@ -213,12 +213,6 @@ Outcome<std::string> thumbprintOf(const json& jwk) {
   return std::move(t).value();
 }
 
-Outcome<bool> updateRow(store::AcmeStore& store, const AcmeRow& row, const std::string& expected) {
-  Status st = store.update(row, expected);
-  if (!st.ok()) return fromError(st.error());
-  return true;
-}
-
 // The names an order asks for: DNS identifiers, lower-case, unique, each
 // allowed by the provisioner's policy.
 Outcome<std::vector<std::string>> orderNames(const json& payload, const config::AcmeConfig& config) {
@@ -324,8 +318,7 @@ class Operations {
         a.row.status = "deactivated";
       }
       a.row.updatedAt = ctx_.now;
-      ACME_TRY(bool done, updateRow(store_, toRow(a), before));
-      (void)done;
+      if (Status st = store_.update(toRow(a), before); !st.ok()) return fromError(st.error());
     }
     AcmeReply r = jsonReply(renderAccount(a, ctx_.urls), ctx_.urls.account(id));
     r.subject = id;
@@ -370,8 +363,7 @@ class Operations {
     a.key = ih["jwk"];
     a.row.lookupKey = newThumb;
     a.row.updatedAt = ctx_.now;
-    ACME_TRY(bool done, updateRow(store_, toRow(a), "valid"));
-    (void)done;
+    if (Status st = store_.update(toRow(a), "valid"); !st.ok()) return fromError(st.error());
     return jsonReply(renderAccount(a, ctx_.urls), ctx_.urls.account(a.row.id));
   }
 
@@ -433,8 +425,7 @@ class Operations {
         return refuse(AcmeProblem::Malformed, "the authorization is " + before);
       a.row.status = "deactivated";
       a.row.updatedAt = ctx_.now;
-      ACME_TRY(bool done, updateRow(store_, toRow(a), before));
-      (void)done;
+      if (Status st = store_.update(toRow(a), before); !st.ok()) return fromError(st.error());
     }
     ACME_TRY(std::vector<Challenge> challenges, challengesOf(a.row.id));
     return jsonReply(renderAuthorization(a, challenges, ctx_.urls));
@@ -450,8 +441,7 @@ class Operations {
       if (a.expires < ctx_.now) return refuse(AcmeProblem::Malformed, "the authorization has expired");
       c.row.status = "processing";
       c.row.updatedAt = ctx_.now;
-      ACME_TRY(bool done, updateRow(store_, toRow(c), "pending"));
-      (void)done;
+      if (Status st = store_.update(toRow(c), "pending"); !st.ok()) return fromError(st.error());
       if (!startValidation_(c.row.id)) {
         c.row.status = "pending";
         (void)store_.update(toRow(c), "processing");
@@ -493,12 +483,10 @@ class Operations {
     cert.chainPem = issued->chainPem;
     cert.serialHex = issued->serialHex;
     cert.notAfter = issued->notAfter;
-    Status st = store_.insert({toRow(cert)});
-    if (!st.ok()) return fromError(st.error());
+    if (Status st = store_.insert({toRow(cert)}); !st.ok()) return fromError(st.error());
     o.row.status = "valid";
     o.certificateId = certId;
-    ACME_TRY(bool done, updateRow(store_, toRow(o), "processing"));
-    (void)done;
+    if (Status st = store_.update(toRow(o), "processing"); !st.ok()) return fromError(st.error());
     AcmeReply r = jsonReply(renderOrder(o, ctx_.urls), ctx_.urls.order(id));
     r.subject = v.account->row.id;
     return r;
