@@ -69,6 +69,14 @@ bool validDnsName(const std::string& name) {
   return true;
 }
 
+// A stored object, read from its row.
+template <class T>
+Result<T> findObject(store::AcmeStore& store, AcmeTable table, const std::string& provisioner, const std::string& id,
+                     Result<T> (*from)(AcmeRow)) {
+  SSHCA_ASSIGN_OR_RETURN(AcmeRow row, store.find(table, provisioner, id));
+  return from(std::move(row));
+}
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -158,12 +166,10 @@ class Handler {
   }
 
   Outcome<Account> loadAccount(const std::string& id) {
-    auto row = store_.find(AcmeTable::Account, ctx_.provisioner, id);
-    if (!row.ok()) {
-      if (row.error().code == ErrorCode::NotFound) return refuse(AcmeProblem::AccountDoesNotExist, "unknown account");
-      return fromError(std::move(row).error());
-    }
-    return fromResult(accountFrom(std::move(row).value()));
+    auto account = findObject(store_, AcmeTable::Account, ctx_.provisioner, id, &accountFrom);
+    if (!account.ok() && account.error().code == ErrorCode::NotFound)
+      return refuse(AcmeProblem::AccountDoesNotExist, "unknown account");
+    return fromResult(std::move(account));
   }
 
   template <class T>
@@ -693,13 +699,9 @@ void AcmeServer::runValidation(const std::string& provisioner, const std::string
   store::AcmeStore& store = *parts_.store;
   auto cfg = parts_.provisioners.find(provisioner);
   if (cfg == parts_.provisioners.end()) return;
-  auto crow = store.find(AcmeTable::Challenge, provisioner, challengeId);
-  if (!crow.ok()) return;
-  auto c = challengeFrom(std::move(crow).value());
+  auto c = findObject(store, AcmeTable::Challenge, provisioner, challengeId, &challengeFrom);
   if (!c.ok() || c->row.status != "processing") return;
-  auto arow = store.find(AcmeTable::Account, provisioner, c->row.accountId);
-  if (!arow.ok()) return;
-  auto account = accountFrom(std::move(arow).value());
+  auto account = findObject(store, AcmeTable::Account, provisioner, c->row.accountId, &accountFrom);
   if (!account.ok()) return;
   const config::AcmeConfig& config = cfg->second;
   ValidationSettings settings{config.httpPort, config.tlsPort, config.dnsResolver, config.validationTimeoutMs,
@@ -712,16 +714,12 @@ void AcmeServer::runValidation(const std::string& provisioner, const std::string
   if (outcome.ok) c->validated = now;
   if (!outcome.ok) c->error = problemJson(outcome.problem, outcome.detail);
   if (!store.update(toRow(*c), "processing").ok()) return;
-  auto azrow = store.find(AcmeTable::Authorization, provisioner, c->row.parentId);
-  if (!azrow.ok()) return;
-  auto authz = authorizationFrom(std::move(azrow).value());
+  auto authz = findObject(store, AcmeTable::Authorization, provisioner, c->row.parentId, &authorizationFrom);
   if (!authz.ok()) return;
   authz->row.status = c->row.status;
   authz->row.updatedAt = now;
   if (!store.update(toRow(*authz), "pending").ok()) return;
-  auto orow = store.find(AcmeTable::Order, provisioner, c->orderId);
-  if (!orow.ok()) return;
-  auto order = orderFrom(std::move(orow).value());
+  auto order = findObject(store, AcmeTable::Order, provisioner, c->orderId, &orderFrom);
   if (!order.ok() || order->row.status != "pending") return;
   if (!outcome.ok) {
     order->row.status = "invalid";
