@@ -248,7 +248,7 @@ Outcome<std::vector<std::string>> orderNames(const json& payload, const config::
 
 // The DNS names of a CSR (SANs and the CN, which must be one of them or
 // absent), which must be exactly the order's.
-Outcome<Bytes> checkCsr(const json& payload, const Order& order) {
+Outcome<x509::RequestContents> checkCsr(const json& payload, const Order& order) {
   auto csr = payload.find("csr");
   if (csr == payload.end() || !csr->is_string()) return refuse(AcmeProblem::Malformed, "finalize needs a csr");
   auto der = jose::decodeBase64UrlStrict(csr->get<std::string>(), "csr");
@@ -267,7 +267,7 @@ Outcome<Bytes> checkCsr(const json& payload, const Order& order) {
   if (std::string cn = x509::commonNameOf(contents->subject.get()); !cn.empty()) names.insert(lower(cn));
   std::set<std::string> wanted(order.names.begin(), order.names.end());
   if (names != wanted) return refuse(AcmeProblem::BadCsr, "the csr's names are not exactly the order's identifiers");
-  return std::move(der).value();
+  return std::move(contents).value();
 }
 
 }  // namespace
@@ -466,12 +466,12 @@ class Operations {
     ACME_TRY(Order o, h_.load(AcmeTable::Order, id, &orderFrom, v));
     if (o.row.status != "ready") return refuse(AcmeProblem::OrderNotReady, "the order is " + o.row.status);
     if (!v.payload.is_object()) return refuse(AcmeProblem::Malformed, "finalize needs a payload");
-    ACME_TRY(Bytes csr, checkCsr(v.payload, o));
+    ACME_TRY(x509::RequestContents csr, checkCsr(v.payload, o));
     o.row.status = "processing";
     o.row.updatedAt = ctx_.now;
     if (!store_.update(toRow(o), "ready").ok())
       return refuse(AcmeProblem::OrderNotReady, "the order is being finalized already");
-    auto issued = issuer_.issue({csr, o.names, ctx_.config->validitySeconds, ctx_.now, ctx_.provisioner});
+    auto issued = issuer_.issue({std::move(csr), o.names, ctx_.config->validitySeconds, ctx_.now, ctx_.provisioner});
     if (!issued.ok()) {
       o.row.status = "invalid";
       o.error = problemJson("badCSR", issued.error().message);

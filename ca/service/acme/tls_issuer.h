@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "ca/core/common/bytes.h"
 #include "ca/core/common/result.h"
+#include "ca/core/x509/certificate_request.h"
 
 namespace sshca::acme {
 
 struct TlsIssueRequest {
-  Bytes csrDer;                    // verified again by the issuer
+  x509::RequestContents csr;       // read and its signature verified by finalize
   std::vector<std::string> names;  // the DNS names, already checked against the order and policy
   uint64_t validitySeconds = 0;
   int64_t now = 0;

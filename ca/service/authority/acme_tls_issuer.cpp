@@ -2,7 +2,6 @@
 
 #include "ca/core/x509/certificate_builder.h"
 #include "ca/core/x509/revocation_reason.h"
-#include "ca/core/x509/x509_pem.h"
 
 namespace sshca::authority {
 namespace {
@@ -16,15 +15,13 @@ class AuthorityTlsIssuer final : public acme::TlsIssuer {
   // The order's names are authorised already (its validated
   // authorizations); the validity is the provisioner's, in whole days.
   Result<acme::IssuedTls> issue(const acme::TlsIssueRequest& r) override {
-    SSHCA_ASSIGN_OR_RETURN(ossl::X509Req req, x509::requestFromPemOrDer(asString(r.csrDer)));
-    SSHCA_ASSIGN_OR_RETURN(x509::RequestContents csr, x509::readCertificateRequest(*req));
     std::vector<x509::SubjectAltName> names;
     for (const auto& n : r.names) names.push_back({x509::SubjectAltName::Kind::Dns, n});
     const int days = static_cast<int>((static_cast<int64_t>(r.validitySeconds) + kDay - 1) / kDay);
     SSHCA_ASSIGN_OR_RETURN(auto validity, x509::validityFor(days, static_cast<std::time_t>(r.now)));
     SSHCA_ASSIGN_OR_RETURN(
         api::X509Certificate issued,
-        authority_.issueTlsCertificate(csr, names, validity, {r.provisioner, std::nullopt, "", std::nullopt}));
+        authority_.issueTlsCertificate(r.csr, names, validity, {r.provisioner, std::nullopt, "", std::nullopt}));
     std::string chain = std::move(issued.certificatePem);
     for (const auto& pem : issued.chainPem) chain += pem;
     return acme::IssuedTls{std::move(chain), issued.serialHex, static_cast<int64_t>(validity.second)};
