@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 
+#include "ca/core/common/ascii_case.h"
 #include "ca/core/common/bytes.h"
 #include "ca/core/jose/base64url_strict.h"
 #include "ca/core/jose/external_account_binding.h"
@@ -75,11 +76,6 @@ Result<T> findObject(store::AcmeStore& store, AcmeTable table, const std::string
                      Result<T> (*from)(AcmeRow)) {
   SSHCA_ASSIGN_OR_RETURN(AcmeRow row, store.find(table, provisioner, id));
   return from(std::move(row));
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 }  // namespace
@@ -236,7 +232,7 @@ Outcome<std::vector<std::string>> orderNames(const json& payload, const config::
         !id["value"].is_string())
       return refuse(AcmeProblem::Malformed, "an identifier is {\"type\": ..., \"value\": ...}");
     if (id["type"] != "dns") return refuse(AcmeProblem::UnsupportedIdentifier, "only dns identifiers are supported");
-    std::string name = lower(id["value"].get<std::string>());
+    std::string name = asciiLower(id["value"].get<std::string>());
     if (name.rfind("*.", 0) == 0) return refuse(AcmeProblem::RejectedIdentifier, "wildcard names are not issued");
     if (!validDnsName(name)) return refuse(AcmeProblem::RejectedIdentifier, "not a DNS name: " + name);
     if (!config::acmeNameAllowed(config.names, name))
@@ -261,10 +257,10 @@ Outcome<x509::RequestContents> checkCsr(const json& payload, const Order& order)
   std::set<std::string> names;
   for (const auto& san : contents->subjectAltNames) {
     if (san.kind != x509::SubjectAltName::Kind::Dns) return refuse(AcmeProblem::BadCsr, "the csr names an IP address");
-    names.insert(lower(san.value));
+    names.insert(asciiLower(san.value));
   }
   // The CN the issuer reads (the last one), as it reads it.
-  if (std::string cn = x509::commonNameOf(contents->subject.get()); !cn.empty()) names.insert(lower(cn));
+  if (std::string cn = x509::commonNameOf(contents->subject.get()); !cn.empty()) names.insert(asciiLower(cn));
   std::set<std::string> wanted(order.names.begin(), order.names.end());
   if (names != wanted) return refuse(AcmeProblem::BadCsr, "the csr's names are not exactly the order's identifiers");
   return std::move(contents).value();
