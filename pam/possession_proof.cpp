@@ -11,7 +11,7 @@ Status provePossession(const AgentSignFn& sign, const ssh::Certificate& cert, Ra
   auto signature = sign(cert.wire, toSign);
   if (!signature.ok()) return std::move(signature).error().context("asking the agent to sign the challenge");
   const Bytes sshsig =
-      ssh::encodeSshsig({cert.key, std::string(ssh::kPamSignatureNamespace), std::string(kHash), *signature});
+      ssh::encodeSshsig({cert.key, std::string(ssh::kPamSignatureNamespace), std::string(kHash), *signature, {}});
   auto signer = ssh::sshsigVerify(sshsig, ssh::kPamSignatureNamespace, challenge);
   if (!signer.ok())
     return makeError(ErrorCode::Unauthenticated,

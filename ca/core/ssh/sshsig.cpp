@@ -54,7 +54,7 @@ Result<Bytes> sshsigSign(const Signer& signer, std::string_view ns, std::span<co
   SSHCA_ASSIGN_OR_RETURN(Bytes signedData, sshsigSignedData(ns, kSignHash, message));
   auto blob = makeSignatureBlob(signer, signedData);
   if (!blob.ok()) return std::move(blob).error().context("making an SSH signature (namespace " + std::string(ns) + ")");
-  return encodeSshsig(Sshsig{signer.publicKey(), std::string(ns), std::string(kSignHash), std::move(*blob)});
+  return encodeSshsig(Sshsig{signer.publicKey(), std::string(ns), std::string(kSignHash), std::move(*blob), {}});
 }
 
 Bytes encodeSshsig(const Sshsig& sig) {
@@ -63,7 +63,7 @@ Bytes encodeSshsig(const Sshsig& sig) {
   w.u32(kVersion);
   w.string(encodePublicKeyWire(sig.key));
   w.cstring(sig.ns);
-  w.string(Bytes{});  // reserved
+  w.string(sig.reserved);
   w.cstring(sig.hashAlg);
   w.string(sig.signatureBlob);
   return std::move(w).take();
@@ -93,7 +93,8 @@ Result<Sshsig> parseSshsig(std::span<const uint8_t> blob) {
   }
   SSHCA_RETURN_IF_ERROR(r.expectEnd());
   if (ns->empty()) return makeError(ErrorCode::InvalidFormat, "SSH signature has an empty namespace");
-  return Sshsig{std::move(*key), std::move(*ns), std::move(*hashAlg), Bytes(signature->begin(), signature->end())};
+  return Sshsig{std::move(*key), std::move(*ns), std::move(*hashAlg), Bytes(signature->begin(), signature->end()),
+                Bytes(reserved->begin(), reserved->end())};
 }
 
 std::string armorSshsig(std::span<const uint8_t> blob) {

@@ -23,6 +23,7 @@ struct Sshsig {
   std::string ns;       // namespace
   std::string hashAlg;  // "sha256" or "sha512"
   Bytes signatureBlob;  // SSH signature blob over sshsigSignedData(...)
+  Bytes reserved;       // kept as read, so a blob re-encodes to itself; not signed, and ignored
 };
 
 // The bytes the key actually signs: MAGIC_PREAMBLE, namespace, reserved,

@@ -141,6 +141,30 @@ TEST_CASE("SshsigSshKeygenSignaturesVerifyWithOursAndTamperingIsRefused", "[sshs
   }
 }
 
+TEST_CASE("SshsigReservedFieldIsKeptOnTheWayThroughAndIgnoredByVerification", "[sshsig]") {
+  // PROTOCOL.sshsig: implementations ignore a non-empty reserved field. It
+  // is not signed, so ssh-keygen and we both still verify; and a blob that
+  // parses re-encodes to itself (the fuzzer's round trip found a blob with
+  // one that came back without it).
+  TempDir dir;
+  std::string key = test::makeSshKey(dir, "k", "ed25519");
+  REQUIRE_FALSE(key.empty());
+  auto parsed = parseSshsig(keygenSign(dir, key, "file"));
+  REQUIRE(parsed.ok());
+  CHECK(parsed->reserved.empty());
+  parsed->reserved = Bytes{'t', 'a', 'g'};
+  Bytes withReserved = encodeSshsig(*parsed);
+  auto again = parseSshsig(withReserved);
+  REQUIRE(again.ok());
+  CHECK(again->reserved == Bytes{'t', 'a', 'g'});
+  CHECK(encodeSshsig(*again) == withReserved);
+  CHECK(sshsigVerify(withReserved, "file", asBytes(kMessage)).ok());
+  test::writeText(dir.file("msg.sig"), armorSshsig(withReserved));
+  auto r = keygenVerify(dir, pubOf(key), "file", dir.file("msg.sig"), dir.file("msg"));
+  INFO(r.output);
+  CHECK(r.status == 0);
+}
+
 TEST_CASE("SshsigSignedDataMatchesWhatAnAgentSigns", "[sshsig]") {
   // An agent signs sshsigSignedData; wrapping its signature gives a blob
   // ssh-keygen accepts (pam_sshca's path).
@@ -154,7 +178,7 @@ TEST_CASE("SshsigSignedDataMatchesWhatAnAgentSigns", "[sshsig]") {
   CHECK(asString(std::span(*data).first(6)) == "SSHSIG");
   auto sig = makeSignatureBlob(**signer, *data);
   REQUIRE(sig.ok());
-  Bytes blob = encodeSshsig(Sshsig{(*signer)->publicKey(), std::string(kPamSignatureNamespace), "sha256", *sig});
+  Bytes blob = encodeSshsig(Sshsig{(*signer)->publicKey(), std::string(kPamSignatureNamespace), "sha256", *sig, {}});
   test::writeText(dir.file("m"), kMessage);
   test::writeText(dir.file("m.sig"), armorSshsig(blob));
   auto r = keygenVerify(dir, (*signer)->publicKey(), kPamSignatureNamespace, dir.file("m.sig"), dir.file("m"));
