@@ -12,7 +12,9 @@
 #    left unspent);
 #  - renewal: not due (status 2, no reload), due under a short validity
 #    policy (reloaded, the key's mode kept), and by `host renew`;
-#  - `sshca pki revoke` of the TLS certificate puts it on the CRL.
+#  - `sshca pki revoke` of the TLS certificate puts it on the CRL;
+#  - `sshca revoke` of a host certificate revokes the TLS certificates it
+#    proved (reason cessationOfOperation), and only those.
 source "$(dirname "$0")/../lib/common.sh"
 AGENT="$BUILD_DIR/bin/sshca-agent"
 MINT="$(cd "$(dirname "$0")/../lib" && pwd)/sshpop_token.py"
@@ -202,5 +204,27 @@ openssl crl -in "$T/crl.pem" -noout -text >"$T/crl.txt"
 check "the CRL lists the revoked TLS certificate" grep -qi "Serial Number: $SERIAL" "$T/crl.txt"
 check "openssl verify -crl_check refuses it" bash -c \
   "! openssl verify -CAfile '$ROOT' -untrusted '$T/tls/chain.pem' -CRLfile '$T/crl.pem' -crl_check '$T/web1.first' 2>/dev/null"
+
+# ---- revoking a host certificate revokes the TLS certificates it proved ----
+must "enroll web3" enroll web3 web3.example
+must "host tls for web3" "$AGENT" host tls --config-dir "$CONF" --key "$T/web3/key.pub" --name web3.example \
+  --out-key "$T/tls/web3.key" --out-cert "$T/tls/web3.pem" --reload-command ''
+WEB3_TLS=$(openssl x509 -in "$T/tls/web3.pem" -noout -serial | cut -d= -f2)
+WEB3_HOST=$(signed "$(serial_of "$T/web3/key-cert.pub")")
+unrevoked() { sqlite3 "$DB" "SELECT count(*) FROM x509_certificates WHERE ssh_serial = $1 AND revoked_at IS NULL"; }
+check "web3's TLS certificate is recorded against its host certificate" test "$(unrevoked "$WEB3_HOST")" = 1
+WEB1_OPEN=$(unrevoked "$(signed "$(serial_of "$T/web1/key-cert.pub")")")
+"$SSHCA" revoke --config "$CFG" --serial "$(serial_of "$T/web3/key-cert.pub")" --reason "host retired" >/dev/null
+check "the host certificate's revocation revoked its TLS certificate" test "$(unrevoked "$WEB3_HOST")" = 0
+check "reason cessationOfOperation (5)" test \
+  "$(sqlite3 "$DB" "SELECT group_concat(DISTINCT reason) FROM x509_certificates WHERE ssh_serial = $WEB3_HOST")" = 5
+check "another host's TLS certificates untouched" test \
+  "$(unrevoked "$(signed "$(serial_of "$T/web1/key-cert.pub")")")" = "$WEB1_OPEN"
+SOFTHSM2_CONF=$(jq -r .softhsm2Conf "$CFG") "$SSHCA" pki crl --kms "$KMS" \
+  --ca-cert "$(jq -r .x509.intermediateCert "$CFG")" --db "$DB" --out "$T/crl2.pem" 2>/dev/null
+openssl crl -in "$T/crl2.pem" -noout -text >"$T/crl2.txt"
+check "the next CRL lists web3's TLS certificate" grep -qi "Serial Number: $WEB3_TLS" "$T/crl2.txt"
+check "openssl verify -crl_check refuses it" bash -c \
+  "! openssl verify -CAfile '$ROOT' -untrusted '$T/tls/chain.pem' -CRLfile '$T/crl2.pem' -crl_check '$T/tls/web3.pem' 2>/dev/null"
 
 finish

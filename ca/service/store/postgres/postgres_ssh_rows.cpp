@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ca/core/x509/revocation_reason.h"
 #include "ca/service/store/integer_columns.h"
 #include "ca/service/store/postgres/postgres_connection.h"
 
@@ -184,6 +185,28 @@ Result<std::vector<SshCertificateRecord>> pgSelectRevokedSshCertificates(PGconn*
                        PgParams().add(caFingerprint).add(now));
 }
 
+namespace {
+
+// The TLS certificates a host got by proving this host certificate
+// (POST /x509/sign) lose their proof with it: revoked in the same
+// transaction, so the next CRL lists them.
+Status pgRevokeTlsCertificatesOfHost(PGconn* conn, const std::string& caFingerprint, uint64_t serial, int64_t at) {
+  auto r = pgExec(conn,
+                  "UPDATE x509_certificates SET revoked_at = $1, reason = $2 "
+                  "WHERE ssh_serial = $3 AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM ssh_certificates "
+                  "WHERE ca_fingerprint = $4 AND serial = $3 AND cert_type = 'host')",
+                  PgParams()
+                      .add(at)
+                      .add(static_cast<int64_t>(x509::RevocationReason::CessationOfOperation))
+                      .add(serialToColumn(serial))
+                      .add(caFingerprint),
+                  "revoking the TLS certificates of " + what(caFingerprint, serial));
+  if (!r.ok()) return std::move(r).error();
+  return okStatus();
+}
+
+}  // namespace
+
 // The UPDATE only touches an unrevoked row; when it touches none, a lookup
 // in the same transaction tells "unknown" from "revoked already".
 Result<bool> pgMarkSshCertificateRevoked(PGconn* conn, const std::string& caFingerprint, uint64_t serial,
@@ -194,7 +217,9 @@ Result<bool> pgMarkSshCertificateRevoked(PGconn* conn, const std::string& caFing
                                 "WHERE ca_fingerprint = $3 AND serial = $4 AND revoked_at IS NULL",
                                 PgParams().add(at).add(reason).add(caFingerprint).add(serialToColumn(serial)),
                                 "revoking " + what(caFingerprint, serial)));
-  return std::string_view(PQcmdTuples(r.get())) == "1";
+  if (std::string_view(PQcmdTuples(r.get())) != "1") return false;
+  SSHCA_RETURN_IF_ERROR(pgRevokeTlsCertificatesOfHost(conn, caFingerprint, serial, at));
+  return true;
 }
 
 Status pgRevokeSshCertificate(PGconn* conn, const std::string& caFingerprint, uint64_t serial,

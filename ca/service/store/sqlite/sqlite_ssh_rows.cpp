@@ -3,6 +3,7 @@
 #include <limits>
 #include <variant>
 
+#include "ca/core/x509/revocation_reason.h"
 #include "ca/service/store/integer_columns.h"
 #include "ca/service/store/sqlite/sqlite_handles.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
@@ -222,6 +223,28 @@ Status forEachSshCertificateRow(SqliteConn db, const SshCertificateVisitor& visi
   return visitRows(db, stmt, visit);
 }
 
+namespace {
+
+// The TLS certificates a host got by proving this host certificate
+// (POST /x509/sign) lose their proof with it: revoked in the same
+// transaction, so the next CRL lists them.
+Status revokeTlsCertificatesOfHost(SqliteConn db, const std::string& caFingerprint, uint64_t serial, int64_t at) {
+  SSHCA_ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      SqliteStatement::prepare(db,
+                               "UPDATE x509_certificates SET revoked_at = ?, reason = ? "
+                               "WHERE ssh_serial = ? AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM "
+                               "ssh_certificates WHERE ca_fingerprint = ? AND serial = ? AND cert_type = 'host')"));
+  stmt.bind(1, at)
+      .bind(2, static_cast<int64_t>(x509::RevocationReason::CessationOfOperation))
+      .bind(3, serialToColumn(serial))
+      .bind(4, caFingerprint)
+      .bind(5, serialToColumn(serial));
+  return stmt.run();
+}
+
+}  // namespace
+
 // The UPDATE only touches an unrevoked row; when it touches none, a lookup
 // in the same transaction tells "unknown" from "revoked already".
 Result<bool> markSshCertificateRevoked(SqliteConn db, const std::string& caFingerprint, uint64_t serial,
@@ -233,7 +256,9 @@ Result<bool> markSshCertificateRevoked(SqliteConn db, const std::string& caFinge
                                                   "serial = ? AND revoked_at IS NULL"));
   stmt.bind(1, at).bind(2, reason).bind(3, caFingerprint).bind(4, serialToColumn(serial));
   SSHCA_RETURN_IF_ERROR(stmt.run());
-  return sqlite3_changes(db) == 1;
+  if (sqlite3_changes(db) != 1) return false;
+  SSHCA_RETURN_IF_ERROR(revokeTlsCertificatesOfHost(db, caFingerprint, serial, at));
+  return true;
 }
 
 Status revokeSshCertificateRow(SqliteConn db, const std::string& caFingerprint, uint64_t serial,

@@ -14,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "ca/service/store/certificate_store.h"
 #include "ca/service/store/store_factory.h"
 #include "tests/unit/support/ssh_store_records.h"
 #include "tests/unit/support/store_contract_case.h"
@@ -132,6 +133,48 @@ STORE_CONTRACT_CASE("SshStoreRevokesOnceAndListsRevokedUnexpired") {
   CHECK((*revoked)[0].revocationReason == "key compromise");  // the first revocation stands
   CHECK(db->revokedNotExpired(kUserCa, 1700000000)->size() == 2);
   CHECK(db->revokedNotExpired("SHA256:unknownCA", 1700000000)->empty());
+}
+
+STORE_CONTRACT_CASE("RevokingAHostCertificateRevokesTheTlsCertificatesItProved") {
+  // POST /x509/sign records the host certificate's serial with each TLS
+  // certificate; the host certificate's revocation takes them along (reason
+  // cessationOfOperation), and a user certificate's serial never does.
+  auto db = backend.open();
+  auto tls = store::openCertificateStore(backend.config(), 2);
+  if (!tls.ok()) FAIL(tls.error().message);
+  SshCertificateRecord host = sshRecord(7, kHostCa);
+  host.certType = "host";
+  REQUIRE(db->insert(host).ok());
+  REQUIRE(db->insert(sshRecord(8)).ok());  // a user certificate
+  auto tlsRecord = [](std::string serial, uint64_t sshSerial) {
+    store::CertificateRecord r;
+    r.serialHex = std::move(serial);
+    r.issuer = "CN=Test Intermediate CA";
+    r.subject = "CN=web1.example.com";
+    r.subjectAltNames = {"DNS:web1.example.com"};
+    r.notBefore = 1700000000;
+    r.notAfter = 4000000000;
+    r.profile = "server";
+    r.pem = "pem";
+    r.provisioner = "sshpop";
+    r.sshSerial = sshSerial;
+    return r;
+  };
+  REQUIRE((*tls)->addCertificate(tlsRecord("0A", 7)).ok());
+  REQUIRE((*tls)->addCertificate(tlsRecord("0B", 7)).ok());
+  REQUIRE((*tls)->addCertificate(tlsRecord("0C", 8)).ok());
+  REQUIRE((*tls)->revoke("0B", 1740000000, x509::RevocationReason::KeyCompromise).ok());
+  REQUIRE(db->revoke(kUserCa, 8, "user gone", 1750000000).ok());
+  CHECK_FALSE((*tls)->findBySerial("0C")->revokedAt);
+  REQUIRE(db->revoke(kHostCa, 7, "host retired", 1750000000).ok());
+  auto a = (*tls)->findBySerial("0A");
+  REQUIRE(a.ok());
+  CHECK(a->revokedAt == 1750000000);
+  CHECK(a->reason == x509::RevocationReason::CessationOfOperation);
+  auto b = (*tls)->findBySerial("0B");  // revoked before: its first revocation stands
+  CHECK(b->revokedAt == 1740000000);
+  CHECK(b->reason == x509::RevocationReason::KeyCompromise);
+  CHECK_FALSE((*tls)->findBySerial("0C")->revokedAt);
 }
 
 namespace {
