@@ -196,14 +196,18 @@ check "host renew: a new certificate" bash -c "! cmp -s '$T/web1.short2' '$T/tls
 check "host renew: the reload command ran" test "$(reloads)" = 4
 
 # ---- revocation: the CRL lists it ----
+# crl_refuses NAME SERIAL CERT: a fresh CRL (NAME.pem) lists SERIAL, and
+# openssl verify -crl_check refuses CERT with it.
+crl_refuses() {
+  SOFTHSM2_CONF=$(jq -r .softhsm2Conf "$CFG") "$SSHCA" pki crl --kms "$(jq -r .kms "$CFG")" \
+    --ca-cert "$(jq -r .x509.intermediateCert "$CFG")" --db "$DB" --out "$T/$1.pem" 2>/dev/null
+  openssl crl -in "$T/$1.pem" -noout -text >"$T/$1.txt"
+  check "the CRL lists $2" grep -qi "Serial Number: $2" "$T/$1.txt"
+  check "openssl verify -crl_check refuses it" bash -c \
+    "! openssl verify -CAfile '$ROOT' -untrusted '$T/tls/chain.pem' -CRLfile '$T/$1.pem' -crl_check '$3' 2>/dev/null"
+}
 "$SSHCA" pki revoke "$SERIAL" --db "$DB" --reason keyCompromise 2>/dev/null
-KMS=$(jq -r .kms "$CFG")
-SOFTHSM2_CONF=$(jq -r .softhsm2Conf "$CFG") "$SSHCA" pki crl --kms "$KMS" \
-  --ca-cert "$(jq -r .x509.intermediateCert "$CFG")" --db "$DB" --out "$T/crl.pem" 2>/dev/null
-openssl crl -in "$T/crl.pem" -noout -text >"$T/crl.txt"
-check "the CRL lists the revoked TLS certificate" grep -qi "Serial Number: $SERIAL" "$T/crl.txt"
-check "openssl verify -crl_check refuses it" bash -c \
-  "! openssl verify -CAfile '$ROOT' -untrusted '$T/tls/chain.pem' -CRLfile '$T/crl.pem' -crl_check '$T/web1.first' 2>/dev/null"
+crl_refuses crl "$SERIAL" "$T/web1.first"
 
 # ---- revoking a host certificate revokes the TLS certificates it proved ----
 must "enroll web3" enroll web3 web3.example
@@ -220,11 +224,6 @@ check "reason cessationOfOperation (5)" test \
   "$(sqlite3 "$DB" "SELECT group_concat(DISTINCT reason) FROM x509_certificates WHERE ssh_serial = $WEB3_HOST")" = 5
 check "another host's TLS certificates untouched" test \
   "$(unrevoked "$(signed "$(serial_of "$T/web1/key-cert.pub")")")" = "$WEB1_OPEN"
-SOFTHSM2_CONF=$(jq -r .softhsm2Conf "$CFG") "$SSHCA" pki crl --kms "$KMS" \
-  --ca-cert "$(jq -r .x509.intermediateCert "$CFG")" --db "$DB" --out "$T/crl2.pem" 2>/dev/null
-openssl crl -in "$T/crl2.pem" -noout -text >"$T/crl2.txt"
-check "the next CRL lists web3's TLS certificate" grep -qi "Serial Number: $WEB3_TLS" "$T/crl2.txt"
-check "openssl verify -crl_check refuses it" bash -c \
-  "! openssl verify -CAfile '$ROOT' -untrusted '$T/tls/chain.pem' -CRLfile '$T/crl2.pem' -crl_check '$T/tls/web3.pem' 2>/dev/null"
+crl_refuses crl2 "$WEB3_TLS" "$T/tls/web3.pem"
 
 finish
