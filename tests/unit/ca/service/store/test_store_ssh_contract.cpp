@@ -18,6 +18,7 @@
 #include "ca/service/store/store_factory.h"
 #include "tests/unit/support/ssh_store_records.h"
 #include "tests/unit/support/store_contract_case.h"
+#include "tests/unit/support/x509_store_records.h"
 
 using namespace sshca;
 using store::SshCertificateRecord;
@@ -25,6 +26,7 @@ using test::kHostCa;
 using test::kSampleKeyId;
 using test::kUserCa;
 using test::sshRecord;
+using test::tlsRecord;
 using test::tokenUse;
 
 namespace {
@@ -146,20 +148,6 @@ STORE_CONTRACT_CASE("RevokingAHostCertificateRevokesTheTlsCertificatesItProved")
   host.certType = "host";
   REQUIRE(db->insert(host).ok());
   REQUIRE(db->insert(sshRecord(8)).ok());  // a user certificate
-  auto tlsRecord = [](std::string serial, uint64_t sshSerial) {
-    store::CertificateRecord r;
-    r.serialHex = std::move(serial);
-    r.issuer = "CN=Test Intermediate CA";
-    r.subject = "CN=web1.example.com";
-    r.subjectAltNames = {"DNS:web1.example.com"};
-    r.notBefore = 1700000000;
-    r.notAfter = 4000000000;
-    r.profile = "server";
-    r.pem = "pem";
-    r.provisioner = "sshpop";
-    r.sshSerial = sshSerial;
-    return r;
-  };
   REQUIRE((*tls)->addCertificate(tlsRecord("0A", 7)).ok());
   REQUIRE((*tls)->addCertificate(tlsRecord("0B", 7)).ok());
   REQUIRE((*tls)->addCertificate(tlsRecord("0C", 8)).ok());

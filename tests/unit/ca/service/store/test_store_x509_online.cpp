@@ -14,26 +14,13 @@
 #include "ca/service/store/sqlite/sqlite_x509_store.h"
 #include "tests/unit/support/pg_test_schema.h"
 #include "tests/unit/support/temp_dir.h"
+#include "tests/unit/support/x509_store_records.h"
 
 using namespace sshca;
 using store::CertificateRecord;
+using test::tlsRecord;
 
 namespace {
-
-CertificateRecord tlsRecord(std::string serial, uint64_t sshSerial) {
-  CertificateRecord r;
-  r.serialHex = std::move(serial);
-  r.issuer = "CN=Test Intermediate CA";
-  r.subject = "CN=web1.example.com";
-  r.subjectAltNames = {"DNS:web1.example.com", "IP:192.0.2.1"};
-  r.notBefore = 1700000000;
-  r.notAfter = 4000000000;
-  r.profile = "server";
-  r.pem = "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n";
-  r.provisioner = "sshpop";
-  r.sshSerial = sshSerial;
-  return r;
-}
 
 void checkOnlineContract(store::CertificateStore& db) {
   REQUIRE(db.count().value() == 0);
