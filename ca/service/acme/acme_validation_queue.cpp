@@ -1,9 +1,15 @@
 #include "ca/service/acme/acme_validation_queue.h"
 
+#include "ca/core/common/thread_name.h"
+
 namespace sshca::acme {
 
 ValidationQueue::ValidationQueue(size_t threads, size_t capacity) : capacity_(capacity) {
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  for (size_t i = 0; i < threads; ++i)
+    threads_.emplace_back([this] {
+      nameThisThread("sshca-acme");
+      work();
+    });
 }
 
 ValidationQueue::~ValidationQueue() {

@@ -1,12 +1,18 @@
 #include "ca/service/api/authority_pool.h"
 
+#include "ca/core/common/thread_name.h"
+
 namespace sshca::api {
 
 AuthorityPool::AuthorityPool(size_t threads, size_t queueLength, std::chrono::milliseconds maxWait)
     : queueLength_(queueLength > 0 ? queueLength : 1), maxWait_(maxWait) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  for (size_t i = 0; i < threads; ++i)
+    threads_.emplace_back([this] {
+      nameThisThread("sshca-sign");
+      work();
+    });
 }
 
 AuthorityPool::~AuthorityPool() { stop(); }

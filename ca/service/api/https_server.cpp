@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "ca/core/common/thread_name.h"
 #include "ca/service/api/api_handlers.h"
 #include "ca/service/api/authority_pool.h"
 #include "ca/service/api/connection_limits.h"
@@ -164,7 +165,11 @@ void HttpsServer::Impl::onAccept(tcp::socket socket) {
 void HttpsServer::Impl::run() {
   accept();
   size_t n = ioThreadCount(options.ioThreads);
-  for (size_t i = 0; i < n; ++i) threads.emplace_back([this] { io.run(); });
+  for (size_t i = 0; i < n; ++i)
+    threads.emplace_back([this] {
+      nameThisThread("sshca-io");
+      io.run();
+    });
 }
 
 void HttpsServer::Impl::stop() {

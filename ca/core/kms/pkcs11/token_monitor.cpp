@@ -1,9 +1,15 @@
 #include "ca/core/kms/pkcs11/token_monitor.h"
 
+#include "ca/core/common/thread_name.h"
+
 namespace sshca::pkcs11 {
 
 void TokenMonitor::ensureThreadLocked() {
-  if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
+  if (!thread_.joinable() && !stopping_)
+    thread_ = std::thread([this] {
+      nameThisThread("sshca-token");
+      run();
+    });
 }
 
 void TokenMonitor::startReconnecting() {

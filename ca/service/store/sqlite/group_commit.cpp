@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "ca/core/common/thread_name.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
 
 namespace sshca::store {
@@ -27,7 +28,10 @@ bool transactionLost(sqlite3* db) { return sqlite3_get_autocommit(db) != 0; }
 }  // namespace
 
 GroupCommitter::GroupCommitter(SqliteDb db, size_t maxBatch)
-    : db_(std::move(db)), maxBatch_(std::max<size_t>(maxBatch, 1)), thread_([this] { run(); }) {}
+    : db_(std::move(db)), maxBatch_(std::max<size_t>(maxBatch, 1)), thread_([this] {
+        nameThisThread("sshca-commit");
+        run();
+      }) {}
 
 GroupCommitter::~GroupCommitter() { shutdown(); }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <system_error>
 
+#include "ca/core/common/thread_name.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
 
 namespace sshca::store {
@@ -14,7 +15,10 @@ WalCheckpointer::WalCheckpointer(SqliteDb db, std::chrono::milliseconds interval
       interval_(interval),
       restartFrames_(restartFrames),
       sizeLimitBytes_(sizeLimitBytes),
-      thread_([this] { run(); }) {}
+      thread_([this] {
+        nameThisThread("sshca-wal");
+        run();
+      }) {}
 
 WalCheckpointer::~WalCheckpointer() {
   {
