@@ -44,22 +44,23 @@ Status SqliteSshStore::insert(const SshCertificateRecord& record) {
 Result<std::optional<SshCertificateRecord>> SqliteSshStore::findBySerial(const std::string& caFingerprint,
                                                                          uint64_t serial) {
   std::lock_guard lock(readMu_);
-  return selectSshCertificateBySerial(reader_.get(), caFingerprint, serial);
+  return selectSshCertificateBySerial(reader(), caFingerprint, serial);
 }
 
 Result<std::vector<SshCertificateRecord>> SqliteSshStore::findByKeyId(const std::string& keyId) {
   std::lock_guard lock(readMu_);
-  return selectSshCertificatesByKeyId(reader_.get(), keyId);
+  return selectSshCertificatesByKeyId(reader(), keyId);
 }
 
 Result<std::vector<SshCertificateRecord>> SqliteSshStore::list(const SshCertificateQuery& query) {
   std::lock_guard lock(readMu_);
+  // Not through the cache: a listing builds its SQL from the query.
   return selectSshCertificates(reader_.get(), query);
 }
 
 Result<bool> SqliteSshStore::hasHostPrincipal(const std::string& principal, int64_t now) {
   std::lock_guard lock(readMu_);
-  return selectHostPrincipalExists(reader_.get(), principal, now);
+  return selectHostPrincipalExists(reader(), principal, now);
 }
 
 namespace {
@@ -86,7 +87,7 @@ Result<std::vector<uint64_t>> SqliteSshStore::revoke(const std::string& caFinger
 
 Result<std::optional<uint64_t>> SqliteSshStore::replacementOf(const std::string& caFingerprint, uint64_t serial) {
   std::lock_guard lock(readMu_);
-  return selectReplacementOf(reader_.get(), caFingerprint, serial);
+  return selectReplacementOf(reader(), caFingerprint, serial);
 }
 
 Status SqliteSshStore::revokeWithToken(const std::string& caFingerprint, uint64_t serial, const std::string& reason,
@@ -101,17 +102,17 @@ Status SqliteSshStore::revokeWithToken(const std::string& caFingerprint, uint64_
 Result<std::vector<SshCertificateRecord>> SqliteSshStore::revokedNotExpired(const std::string& caFingerprint,
                                                                             int64_t now) {
   std::lock_guard lock(readMu_);
-  return selectRevokedSshCertificates(reader_.get(), caFingerprint, now);
+  return selectRevokedSshCertificates(reader(), caFingerprint, now);
 }
 
 Result<uint64_t> SqliteSshStore::krlVersion() {
   std::lock_guard lock(readMu_);
-  return selectKrlVersion(reader_.get());
+  return selectKrlVersion(reader());
 }
 
 Result<std::optional<uint64_t>> SqliteSshStore::latestValidBefore(const std::string& caFingerprint) {
   std::lock_guard lock(readMu_);
-  return selectLatestValidBefore(reader_.get(), caFingerprint);
+  return selectLatestValidBefore(reader(), caFingerprint);
 }
 
 Status SqliteSshStore::useToken(const std::string& tokenId, const std::string& provisioner, int64_t expiresAt,
@@ -122,7 +123,7 @@ Status SqliteSshStore::useToken(const std::string& tokenId, const std::string& p
 
 Result<bool> SqliteSshStore::tokenUsed(const std::string& tokenId, const std::string& provisioner) {
   std::lock_guard lock(readMu_);
-  return selectUsedTokenRow(reader_.get(), tokenId, provisioner);
+  return selectUsedTokenRow(reader(), tokenId, provisioner);
 }
 
 Status SqliteSshStore::pruneExpired(int64_t now) {
@@ -163,12 +164,12 @@ Status SqliteSshStore::removeDenied(const DenyKey& key) {
 
 Result<std::vector<DeniedIdentity>> SqliteSshStore::listDenied() {
   std::lock_guard lock(readMu_);
-  return selectDeniedRows(reader_.get());
+  return selectDeniedRows(reader());
 }
 
 Result<std::vector<DeniedIdentity>> SqliteSshStore::findDenied(const std::vector<DenyKey>& keys) {
   std::lock_guard lock(readMu_);
-  return selectDeniedRowsAmong(reader_.get(), keys);
+  return selectDeniedRowsAmong(reader(), keys);
 }
 
 }  // namespace sshca::store

@@ -12,6 +12,8 @@
 #include "ca/core/common/result.h"
 #include "ca/service/store/sqlite/group_commit.h"
 #include "ca/service/store/sqlite/sqlite_handles.h"
+#include "ca/service/store/sqlite/sqlite_statement.h"
+#include "ca/service/store/sqlite/sqlite_statement_cache.h"
 #include "ca/service/store/sqlite/wal_checkpointer.h"
 #include "ca/service/store/ssh_issuance_store.h"
 
@@ -64,8 +66,15 @@ class SqliteSshStore final : public SshIssuanceStore {
   SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer,
                  std::unique_ptr<WalCheckpointer> checkpointer);
 
+  // The read connection with its cached statements; call under readMu_.
+  SqliteConn reader() { return {reader_.get(), &readerStatements_}; }
+
   std::mutex readMu_;  // one read connection, one reader at a time
   SqliteDb reader_;
+  // The sign path reads twice before the HSM (denied identities, the
+  // token's use): parsing those statements on each request cost more than
+  // running them.
+  SqliteStatementCache readerStatements_{reader_.get()};  // dies before reader_ closes
   std::unique_ptr<GroupCommitter> writer_;
   std::unique_ptr<WalCheckpointer> checkpointer_;
 };
