@@ -122,31 +122,37 @@ ApiResponse ApiHandlers::provisionerEncryptedKey(std::string_view kid) {
   return jsonResponse(200, renderEncryptedKey(*key));
 }
 
-ApiResponse ApiHandlers::signSsh(std::string_view body, const std::string& clientAddress) {
+namespace {
+
+// Sign, renew and rekey answer 201 Created with the certificate, as step-ca.
+AuthorityApi::CertificateDone answerCertificate(Reply reply) {
+  return [reply = std::move(reply)](Result<SshCertificateResponse> issued) {
+    if (!issued.ok()) return reply(errorResponse(issued.error()));
+    reply(certificateResponse(201, *issued));
+  };
+}
+
+}  // namespace
+
+void ApiHandlers::signSsh(std::string_view body, const std::string& clientAddress, Reply reply) {
   auto request = parseSignSshRequest(body);
-  if (!request.ok()) return errorResponse(request.error());
+  if (!request.ok()) return reply(errorResponse(request.error()));
   request->clientAddress = clientAddress;
-  auto signed_ = authority_.signSsh(*request);
-  if (!signed_.ok()) return errorResponse(signed_.error());
-  return certificateResponse(201, *signed_);  // step-ca answers 201 Created
+  authority_.signSshThen(*request, answerCertificate(std::move(reply)));
 }
 
-ApiResponse ApiHandlers::renewSsh(std::string_view body, const std::string& clientAddress) {
+void ApiHandlers::renewSsh(std::string_view body, const std::string& clientAddress, Reply reply) {
   auto request = parseRenewSshRequest(body);
-  if (!request.ok()) return errorResponse(request.error());
+  if (!request.ok()) return reply(errorResponse(request.error()));
   request->clientAddress = clientAddress;
-  auto renewed = authority_.renewSsh(*request);
-  if (!renewed.ok()) return errorResponse(renewed.error());
-  return certificateResponse(201, *renewed);
+  authority_.renewSshThen(*request, answerCertificate(std::move(reply)));
 }
 
-ApiResponse ApiHandlers::rekeySsh(std::string_view body, const std::string& clientAddress) {
+void ApiHandlers::rekeySsh(std::string_view body, const std::string& clientAddress, Reply reply) {
   auto request = parseRekeySshRequest(body);
-  if (!request.ok()) return errorResponse(request.error());
+  if (!request.ok()) return reply(errorResponse(request.error()));
   request->clientAddress = clientAddress;
-  auto rekeyed = authority_.rekeySsh(*request);
-  if (!rekeyed.ok()) return errorResponse(rekeyed.error());
-  return certificateResponse(201, *rekeyed);
+  authority_.rekeySshThen(*request, answerCertificate(std::move(reply)));
 }
 
 ApiResponse ApiHandlers::revokeSsh(std::string_view body, const std::string& clientAddress) {

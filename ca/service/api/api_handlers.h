@@ -4,6 +4,7 @@
 // move bytes between the socket and these (route_table.cpp binds the routes).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,9 @@ struct ApiResponse {
   // Further header fields (ACME's Replay-Nonce, Location, Link, ...).
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// How a handler that answers later answers: exactly once, from any thread.
+using Reply = std::function<void(ApiResponse)>;
 
 // How long a client should wait before retrying a 503 (the token away or
 // busy, the database failing): long enough for a token to be found again.
@@ -61,9 +65,12 @@ class ApiHandlers {
   ApiResponse sshCheckHost(std::string_view body, const std::string& clientAddress);
   // GET /provisioners/{kid}/encrypted-key: {"key": JWE}.
   ApiResponse provisionerEncryptedKey(std::string_view kid);
-  ApiResponse signSsh(std::string_view body, const std::string& clientAddress);
-  ApiResponse renewSsh(std::string_view body, const std::string& clientAddress);
-  ApiResponse rekeySsh(std::string_view body, const std::string& clientAddress);
+  // These three answer through `reply` once the certificate is durable,
+  // possibly on the database's thread: the calling thread does not wait
+  // out the commit.
+  void signSsh(std::string_view body, const std::string& clientAddress, Reply reply);
+  void renewSsh(std::string_view body, const std::string& clientAddress, Reply reply);
+  void rekeySsh(std::string_view body, const std::string& clientAddress, Reply reply);
   ApiResponse revokeSsh(std::string_view body, const std::string& clientAddress);
   // POST /x509/sign: 201 {"crt", "ca", "certChain"} (x509_sign_json.h).
   ApiResponse signX509(std::string_view body, const std::string& clientAddress);

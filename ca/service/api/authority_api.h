@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -148,6 +149,14 @@ class AuthorityApi {
   virtual Result<SignSshResponse> signSsh(const SignSshRequest& request) = 0;
   virtual Result<SshCertificateResponse> renewSsh(const RenewSshRequest& request) = 0;
   virtual Result<SshCertificateResponse> rekeySsh(const RekeySshRequest& request) = 0;
+  // The three above answering through `done`, exactly once and from any
+  // thread: an authority may finish on its database's thread once the
+  // record is durable, leaving the caller's thread free meanwhile. By
+  // default they call the synchronous ones, on the calling thread.
+  using CertificateDone = std::function<void(Result<SshCertificateResponse>)>;
+  virtual void signSshThen(const SignSshRequest& request, CertificateDone done) { done(signSsh(request)); }
+  virtual void renewSshThen(const RenewSshRequest& request, CertificateDone done) { done(renewSsh(request)); }
+  virtual void rekeySshThen(const RekeySshRequest& request, CertificateDone done) { done(rekeySsh(request)); }
   virtual Result<RevokeSshResponse> revokeSsh(const RevokeSshRequest& request) = 0;
   // The current KRL, OpenSSH binary format (PROTOCOL.krl).
   virtual Result<Bytes> krl() = 0;

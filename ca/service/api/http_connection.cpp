@@ -224,12 +224,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // Whoever takes the request first answers it: a pool thread (the
     // request runs) or the queue deadline (503, never started).
     auto taken = std::make_shared<std::atomic<bool>>(false);
-    bool queued =
-        ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params), taken](bool started) {
-          if (taken->exchange(true)) return;  // already answered 503 at its deadline
-          ApiResponse r = started ? (*handler)(RouteRequest{self->body_, self->remote_, params}) : self->shed();
-          asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
-        });
+    bool queued = ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params),
+                                    taken](bool started) {
+      if (taken->exchange(true)) return;  // already answered 503 at its deadline
+      self->ctx_.replies.add();
+      Reply reply = [self](ApiResponse r) {
+        asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
+        self->ctx_.replies.done();
+      };
+      if (!started) return reply(self->shed());
+      (*handler)(RouteRequest{self->body_, self->remote_, params}, std::move(reply));
+    });
     if (!queued) return respond(shed());
     shedAtDeadline(std::move(taken));
   }

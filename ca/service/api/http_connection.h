@@ -17,6 +17,7 @@
 
 #include "ca/service/api/authority_pool.h"
 #include "ca/service/api/connection_limits.h"
+#include "ca/service/api/outstanding_replies.h"
 #include "ca/service/api/request_log.h"
 #include "ca/service/api/route_table.h"
 #include "ca/service/api/server_limits.h"
@@ -44,6 +45,7 @@ struct ServerContext {
   const std::function<void(const RequestLogEntry&)> observer;  // metrics; may be empty
   std::atomic<bool> draining{false};                           // SIGTERM: finish the request in hand, then close
   std::atomic<size_t> inFlight{0};  // requests between their first byte and their answer written
+  OutstandingReplies replies;       // handlers called, not yet replied
 };
 
 // Serves the accepted `socket` (whose executor is its own strand) until it

@@ -190,6 +190,8 @@ void HttpsServer::Impl::stop() {
   for (auto& t : threads) t.join();
   threads.clear();
   pool.stop();  // after the I/O threads: a queued request is dropped, never started
+  // A started request may still wait for its commit; its reply posts to io.
+  context->replies.waitForNone();
 }
 
 Result<std::unique_ptr<HttpsServer>> HttpsServer::start(HttpsServerOptions options, AuthorityApi& authority) {

@@ -23,7 +23,12 @@ bool isParam(const std::string& s) { return s.size() >= 2 && s.front() == '{' &&
 
 }  // namespace
 
-void RouteTable::add(std::string method, std::string pattern, RouteHandler handler) {
+void RouteTable::add(std::string method, std::string pattern, ImmediateRouteHandler handler) {
+  addDeferred(std::move(method), std::move(pattern),
+              [handler = std::move(handler)](const RouteRequest& r, Reply reply) { reply(handler(r)); });
+}
+
+void RouteTable::addDeferred(std::string method, std::string pattern, RouteHandler handler) {
   routes_.push_back({std::move(method), splitPath(pattern), std::move(handler)});
 }
 
@@ -80,6 +85,12 @@ RouteTable apiRoutes(ApiHandlers& h, AcmeHandlers* acme) {
   auto post = [&](const char* path, ApiResponse (ApiHandlers::*call)(std::string_view, const std::string&)) {
     t.add("POST", path, [&h, call](const RouteRequest& r) { return (h.*call)(r.body, r.clientAddress); });
   };
+  // Answered once the certificate is durable, from the database's thread.
+  auto postDeferred = [&](const char* path, void (ApiHandlers::*call)(std::string_view, const std::string&, Reply)) {
+    t.addDeferred("POST", path, [&h, call](const RouteRequest& r, Reply reply) {
+      (h.*call)(r.body, r.clientAddress, std::move(reply));
+    });
+  };
   get("/health", [&h] { return h.health(); });
   get("/roots", [&h] { return h.roots(); });
   get("/ssh/roots", [&h] { return h.sshRoots(); });
@@ -97,9 +108,9 @@ RouteTable apiRoutes(ApiHandlers& h, AcmeHandlers* acme) {
   get("/ssh/krl.sig", [&h] { return h.krlSignature(); });
   get("/provisioners", [&h] { return h.provisioners(); });
   post("/ssh/check-host", &ApiHandlers::sshCheckHost);
-  post("/ssh/sign", &ApiHandlers::signSsh);
-  post("/ssh/renew", &ApiHandlers::renewSsh);
-  post("/ssh/rekey", &ApiHandlers::rekeySsh);
+  postDeferred("/ssh/sign", &ApiHandlers::signSsh);
+  postDeferred("/ssh/renew", &ApiHandlers::renewSsh);
+  postDeferred("/ssh/rekey", &ApiHandlers::rekeySsh);
   post("/ssh/revoke", &ApiHandlers::revokeSsh);
   post("/x509/sign", &ApiHandlers::signX509);
   if (acme != nullptr) addAcmeRoutes(t, *acme);

@@ -21,11 +21,17 @@ struct RouteRequest {
   std::vector<std::string> params;  // the "{name}" segments, in order
 };
 
-using RouteHandler = std::function<ApiResponse(const RouteRequest&)>;
+// A handler answers through `reply`, at once or later from another thread
+// (a signature's record completes on the database's thread). The request's
+// body and address stay valid until it has replied.
+using RouteHandler = std::function<void(const RouteRequest&, Reply)>;
+// Most handlers answer at once.
+using ImmediateRouteHandler = std::function<ApiResponse(const RouteRequest&)>;
 
 class RouteTable {
  public:
-  void add(std::string method, std::string pattern, RouteHandler handler);
+  void add(std::string method, std::string pattern, ImmediateRouteHandler handler);
+  void addDeferred(std::string method, std::string pattern, RouteHandler handler);
   // The handler for `method` and `path` (no query string), with its
   // parameters in `params`; nullptr when none matches.
   const RouteHandler* match(std::string_view method, std::string_view path, std::vector<std::string>& params) const;

@@ -2,12 +2,14 @@
 
 #include <chrono>
 #include <ctime>
+#include <memory>
 
 #include "ca/core/jose/jws.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/service/authority/issued_record.h"
 #include "ca/service/authority/sign_request.h"
 #include "ca/service/authority/ssh_config_templates.h"
+#include "ca/service/authority/wait_for_answer.h"
 #include "ca/service/policy/identity_denial.h"
 #include "ca/service/policy/ssh_policy.h"
 
@@ -164,7 +166,22 @@ Result<std::vector<api::ProvisionerInfo>> Authority::provisioners() {
 }
 
 Result<api::SignSshResponse> Authority::signSsh(const api::SignSshRequest& request) {
+  return waitForAnswer<api::SignSshResponse>([&](CertificateDone done) { signSshThen(request, std::move(done)); });
+}
+
+void Authority::signSshThen(const api::SignSshRequest& request, CertificateDone done) {
   const int64_t now = clock_();
+  auto plan = planSignSsh(request, now);
+  if (!plan.ok()) return done(std::move(plan).error());
+  policy::Identity who = plan->who;
+  auto answer = [done = std::move(done), who](Result<ssh::Certificate> cert) {
+    if (!cert.ok()) return done(std::move(cert).error());
+    done(api::SignSshResponse{std::move(cert->wire), cert->serial, cert->keyId, who.provisioner, who.subject});
+  };
+  signAndRecordThen(Issue{std::move(plan->tmpl), std::move(plan->who), now, std::nullopt, std::move(answer)});
+}
+
+Result<Authority::SshPlan> Authority::planSignSsh(const api::SignSshRequest& request, int64_t now) {
   SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
   SSHCA_ASSIGN_OR_RETURN(PublicKey key, parseSubjectKey(request.publicKey));
   SSHCA_ASSIGN_OR_RETURN(Caller caller, authenticate(request.ott, now));
@@ -172,9 +189,7 @@ Result<api::SignSshResponse> Authority::signSsh(const api::SignSshRequest& reque
   SSHCA_ASSIGN_OR_RETURN(auto wanted, toPolicyRequest(request, std::move(key), caller.identity, now));
   SSHCA_ASSIGN_OR_RETURN(auto tmpl, policy::applySshPolicy(caller.identity, wanted, caller.provisioner->policy(),
                                                            static_cast<uint64_t>(now)));
-  SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert, signAndRecord(tmpl, caller.identity, now));
-  return api::SignSshResponse{std::move(cert.wire), cert.serial, cert.keyId, caller.identity.provisioner,
-                              caller.identity.subject};
+  return SshPlan{std::move(tmpl), std::move(caller.identity)};
 }
 
 // The token's "iss" only picks the provisioner; the provisioner then checks
@@ -195,23 +210,32 @@ Result<Authority::Caller> Authority::authenticate(const std::string& ott, int64_
   return Caller{std::move(p), std::move(who)};
 }
 
-Result<ssh::Certificate> Authority::signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who,
-                                                  int64_t now,
-                                                  const std::optional<store::ReplacedCertificate>& replaces) {
-  SSHCA_RETURN_IF_ERROR(checkNotDenied(who, tmpl.keyId, tmpl.key));
-  const CaKey& ca = tmpl.type == ssh::CertType::User ? userCa_ : hostCa_;
-  SSHCA_RETURN_IF_ERROR(refuseSpentToken(who, now));
-  for (int attempt = 1;; ++attempt) {
-    auto cert = ssh::signCertificate(tmpl, *ca.signer, rng_);
-    if (!cert.ok()) return std::move(cert).error().context("signing the certificate");
-    Status recorded = record(*cert, ca, who, now, replaces);
+void Authority::signAndRecordThen(Issue issue) {
+  if (Status s = checkNotDenied(issue.who, issue.tmpl.keyId, issue.tmpl.key); !s.ok())
+    return issue.done(std::move(s).error());
+  if (Status s = refuseSpentToken(issue.who, issue.now); !s.ok()) return issue.done(std::move(s).error());
+  signAttempt(std::make_shared<Issue>(std::move(issue)), 1);
+}
+
+// A taken serial (AlreadyExists, the token left unused) signs again with a
+// fresh one. After an asynchronous record that happens on the store's
+// writer thread: two random 64-bit serials colliding is rare enough that
+// holding one commit back for a signature costs nothing, and the retry's
+// record is asynchronous too, so the writer never waits for itself.
+void Authority::signAttempt(std::shared_ptr<Issue> issue, int attempt) {
+  const CaKey& ca = issue->tmpl.type == ssh::CertType::User ? userCa_ : hostCa_;
+  auto cert = ssh::signCertificate(issue->tmpl, *ca.signer, rng_);
+  if (!cert.ok()) return issue->done(std::move(cert).error().context("signing the certificate"));
+  auto signedCert = std::make_shared<ssh::Certificate>(std::move(cert).value());
+  recordThen(*signedCert, ca, *issue, [this, issue, signedCert, attempt](const Status& recorded) {
     noteCommit(recorded);
-    if (recorded.ok()) return std::move(cert).value();
+    if (recorded.ok()) return issue->done(std::move(*signedCert));
     // Anything else (a replayed token above all): the signed certificate is
     // dropped here, never returned and never recorded.
     if (recorded.error().code != ErrorCode::AlreadyExists || attempt == kMaxSerialAttempts)
-      return std::move(recorded).error();
-  }
+      return issue->done(recorded.error());
+    signAttempt(issue, attempt + 1);
+  });
 }
 
 // A replayed token costs one read, not a signature: a captured token sent
@@ -238,13 +262,15 @@ Status Authority::checkNotDenied(const policy::Identity& who, const std::string&
 }
 
 // The certificate row and the token's use commit together (fsync) or not
-// at all; a credential that is not one-time records the row alone.
-Status Authority::record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now,
-                         const std::optional<store::ReplacedCertificate>& replaces) {
-  store::SshCertificateRecord row = makeIssuedRecord(cert, ca.fingerprint, who, now);
-  if (replaces) return store_->recordReplacement(row, makeTokenUse(who, now), *replaces);
-  if (who.tokenId.empty()) return store_->insert(row);
-  return store_->recordIssued(row, makeTokenUse(who, now));
+// at all; a credential that is not one-time (an admin's) records the row
+// alone, and answers on this thread.
+void Authority::recordThen(const ssh::Certificate& cert, const CaKey& ca, const Issue& issue,
+                           store::SshIssuanceStore::RecordDone done) {
+  store::SshCertificateRecord row = makeIssuedRecord(cert, ca.fingerprint, issue.who, issue.now);
+  if (issue.replaces)
+    return store_->recordReplacementThen(row, makeTokenUse(issue.who, issue.now), *issue.replaces, std::move(done));
+  if (issue.who.tokenId.empty()) return done(store_->insert(row));
+  store_->recordIssuedThen(row, makeTokenUse(issue.who, issue.now), std::move(done));
 }
 
 Status Authority::pruneSpentTokens() { return store_->pruneExpired(clock_() - kSpentTokenMarginSeconds); }

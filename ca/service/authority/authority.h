@@ -103,9 +103,15 @@ class Authority final : public api::AuthorityApi {
   api::HealthReport health() override;
   Result<std::vector<api::RootCertificateInfo>> rootCertificates() override;
   Result<api::SshRoots> sshRoots() override;
+  // signSsh waits for signSshThen's answer.
   Result<api::SignSshResponse> signSsh(const api::SignSshRequest& request) override;
+  // Answers on the store's writer thread once the certificate and its
+  // token are durable (SQLite), so no thread waits out the fsync.
+  void signSshThen(const api::SignSshRequest& request, CertificateDone done) override;
   Result<api::SshCertificateResponse> renewSsh(const api::RenewSshRequest& request) override;
   Result<api::SshCertificateResponse> rekeySsh(const api::RekeySshRequest& request) override;
+  void renewSshThen(const api::RenewSshRequest& request, CertificateDone done) override;
+  void rekeySshThen(const api::RekeySshRequest& request, CertificateDone done) override;
   Result<api::RevokeSshResponse> revokeSsh(const api::RevokeSshRequest& request) override;
   Result<Bytes> krl() override;
   Result<std::string> krlSignature() override;
@@ -154,8 +160,7 @@ class Authority final : public api::AuthorityApi {
   Result<Proven> proveCertificate(const std::string& ott, const char* endpoint, ProofCheck check, int64_t now) const;
   Status checkOnRecord(const ssh::Certificate& cert, policy::Identity& who) const;
   Status checkNotReplaced(const ssh::Certificate& cert) const;
-  Result<api::SshCertificateResponse> issueReplacement(const Proven& proven, const ssh::CertTemplate& tmpl,
-                                                       int64_t now);
+  void issueReplacementThen(const Proven& proven, ssh::CertTemplate tmpl, int64_t now, CertificateDone done);
   Result<std::pair<const CaKey*, store::SshCertificateRecord>> findRevocable(uint64_t serial,
                                                                              std::optional<ssh::CertType> type) const;
   Result<std::shared_ptr<const KrlSnapshot>> krlSnapshot();
@@ -164,15 +169,33 @@ class Authority final : public api::AuthorityApi {
   // PermissionDenied when a name of the caller is denied (`sshca deny`);
   // a database that cannot answer refuses too.
   Status checkNotDenied(const policy::Identity& who, const std::string& keyId, const PublicKey& key) const;
-  // `replaces`: the certificate a renewal or rekey replaces, which must
-  // still be unrevoked when the new one is recorded.
-  Result<ssh::Certificate> signAndRecord(const ssh::CertTemplate& tmpl, const policy::Identity& who, int64_t now,
-                                         const std::optional<store::ReplacedCertificate>& replaces = std::nullopt);
+  // What signSsh signs, for whom, once the caller is authenticated and
+  // policy has spoken.
+  struct SshPlan {
+    ssh::CertTemplate tmpl;
+    policy::Identity who;
+  };
+  Result<SshPlan> planSignSsh(const api::SignSshRequest& request, int64_t now);
+  // One issuance in flight: what to sign, for whom, and who hears of it.
+  using IssuedDone = std::function<void(Result<ssh::Certificate>)>;
+  struct Issue {
+    ssh::CertTemplate tmpl;
+    policy::Identity who;
+    int64_t now = 0;
+    std::optional<store::ReplacedCertificate> replaces;
+    IssuedDone done;
+  };
+  // Checks the deny list and the token, signs and records, and answers
+  // through issue.done, exactly once. `replaces`: the certificate a renewal
+  // or rekey replaces, which must still be unrevoked when the new one is
+  // recorded.
+  void signAndRecordThen(Issue issue);
+  void signAttempt(std::shared_ptr<Issue> issue, int attempt);
   Status refuseSpentToken(const policy::Identity& who, int64_t now) const;
   Result<ossl::X509Ptr> signTlsLeaf(const x509::LeafRequest& request, int64_t now);
   void noteCommit(const Status& outcome);
-  Status record(const ssh::Certificate& cert, const CaKey& ca, const policy::Identity& who, int64_t now,
-                const std::optional<store::ReplacedCertificate>& replaces);
+  void recordThen(const ssh::Certificate& cert, const CaKey& ca, const Issue& issue,
+                  store::SshIssuanceStore::RecordDone done);
 
   std::string caUrl_;
   std::vector<std::string> caNames_;

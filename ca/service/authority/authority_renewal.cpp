@@ -7,6 +7,7 @@
 // token commit together.
 #include "ca/service/authority/authority.h"
 #include "ca/service/authority/sign_request.h"
+#include "ca/service/authority/wait_for_answer.h"
 #include "ca/service/policy/ssh_renewal.h"
 
 namespace sshca::authority {
@@ -67,39 +68,59 @@ Status Authority::checkOnRecord(const ssh::Certificate& cert, policy::Identity& 
   return okStatus();
 }
 
-Result<api::SshCertificateResponse> Authority::issueReplacement(const Proven& proven, const ssh::CertTemplate& tmpl,
-                                                                int64_t now) {
+void Authority::issueReplacementThen(const Proven& proven, ssh::CertTemplate tmpl, int64_t now, CertificateDone done) {
   const policy::Identity& who = proven.proof.identity;
   const ssh::Certificate& old = proven.proof.certificate;
   const CaKey& oldCa = old.type == ssh::CertType::User ? userCa_ : hostCa_;
-  SSHCA_ASSIGN_OR_RETURN(ssh::Certificate cert,
-                         signAndRecord(tmpl, who, now, store::ReplacedCertificate{oldCa.fingerprint, old.serial}));
-  return api::SshCertificateResponse{std::move(cert.wire), cert.serial, cert.keyId, who.provisioner, who.subject};
+  auto answer = [done = std::move(done), who](Result<ssh::Certificate> cert) {
+    if (!cert.ok()) return done(std::move(cert).error());
+    done(api::SshCertificateResponse{std::move(cert->wire), cert->serial, cert->keyId, who.provisioner, who.subject});
+  };
+  signAndRecordThen(
+      Issue{std::move(tmpl), who, now, store::ReplacedCertificate{oldCa.fingerprint, old.serial}, std::move(answer)});
 }
 
 Result<api::SshCertificateResponse> Authority::renewSsh(const api::RenewSshRequest& request) {
-  const int64_t now = clock_();
-  SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
-  SSHCA_ASSIGN_OR_RETURN(
-      Proven proven, proveCertificate(request.ott, kRenewEndpoint, &provisioners::Provisioner::authorizeSshRenew, now));
-  SSHCA_RETURN_IF_ERROR(rateLimits_.admitProvisioner(request.clientAddress, proven.provisioner->name()));
-  SSHCA_ASSIGN_OR_RETURN(
-      ssh::CertTemplate tmpl,
-      policy::applySshRenewPolicy(proven.proof.certificate, proven.provisioner->policy(), static_cast<uint64_t>(now)));
-  return issueReplacement(proven, tmpl, now);
+  return waitForAnswer<api::SshCertificateResponse>(
+      [&](CertificateDone done) { renewSshThen(request, std::move(done)); });
 }
 
 Result<api::SshCertificateResponse> Authority::rekeySsh(const api::RekeySshRequest& request) {
+  return waitForAnswer<api::SshCertificateResponse>(
+      [&](CertificateDone done) { rekeySshThen(request, std::move(done)); });
+}
+
+void Authority::renewSshThen(const api::RenewSshRequest& request, CertificateDone done) {
   const int64_t now = clock_();
-  SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
-  SSHCA_ASSIGN_OR_RETURN(PublicKey key, parseSubjectKey(request.publicKey));
-  SSHCA_ASSIGN_OR_RETURN(
-      Proven proven, proveCertificate(request.ott, kRekeyEndpoint, &provisioners::Provisioner::authorizeSshRekey, now));
-  SSHCA_RETURN_IF_ERROR(rateLimits_.admitProvisioner(request.clientAddress, proven.provisioner->name()));
-  SSHCA_ASSIGN_OR_RETURN(ssh::CertTemplate tmpl,
-                         policy::applySshRekeyPolicy(proven.proof.certificate, key, proven.provisioner->policy(),
-                                                     static_cast<uint64_t>(now)));
-  return issueReplacement(proven, tmpl, now);
+  auto planned = [&]() -> Result<std::pair<Proven, ssh::CertTemplate>> {
+    SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
+    SSHCA_ASSIGN_OR_RETURN(Proven proven, proveCertificate(request.ott, kRenewEndpoint,
+                                                           &provisioners::Provisioner::authorizeSshRenew, now));
+    SSHCA_RETURN_IF_ERROR(rateLimits_.admitProvisioner(request.clientAddress, proven.provisioner->name()));
+    SSHCA_ASSIGN_OR_RETURN(ssh::CertTemplate tmpl,
+                           policy::applySshRenewPolicy(proven.proof.certificate, proven.provisioner->policy(),
+                                                       static_cast<uint64_t>(now)));
+    return std::pair{std::move(proven), std::move(tmpl)};
+  }();
+  if (!planned.ok()) return done(std::move(planned).error());
+  issueReplacementThen(planned->first, std::move(planned->second), now, std::move(done));
+}
+
+void Authority::rekeySshThen(const api::RekeySshRequest& request, CertificateDone done) {
+  const int64_t now = clock_();
+  auto planned = [&]() -> Result<std::pair<Proven, ssh::CertTemplate>> {
+    SSHCA_RETURN_IF_ERROR(rateLimits_.admitAddress(request.clientAddress));
+    SSHCA_ASSIGN_OR_RETURN(PublicKey key, parseSubjectKey(request.publicKey));
+    SSHCA_ASSIGN_OR_RETURN(Proven proven, proveCertificate(request.ott, kRekeyEndpoint,
+                                                           &provisioners::Provisioner::authorizeSshRekey, now));
+    SSHCA_RETURN_IF_ERROR(rateLimits_.admitProvisioner(request.clientAddress, proven.provisioner->name()));
+    SSHCA_ASSIGN_OR_RETURN(ssh::CertTemplate tmpl,
+                           policy::applySshRekeyPolicy(proven.proof.certificate, key, proven.provisioner->policy(),
+                                                       static_cast<uint64_t>(now)));
+    return std::pair{std::move(proven), std::move(tmpl)};
+  }();
+  if (!planned.ok()) return done(std::move(planned).error());
+  issueReplacementThen(planned->first, std::move(planned->second), now, std::move(done));
 }
 
 }  // namespace sshca::authority

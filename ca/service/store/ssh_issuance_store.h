@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -57,6 +58,15 @@ class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore, pu
   // the serial is taken. Durable when it returns.
   virtual Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) = 0;
 
+  // recordIssued that answers through `done` instead of returning: on the
+  // store's writer thread once the batch is durable (SQLite), so the
+  // caller's thread need not wait out the fsync; here by default, on the
+  // calling thread. `done` is called exactly once and must be quick.
+  using RecordDone = std::function<void(const Status&)>;
+  virtual void recordIssuedThen(const SshCertificateRecord& record, const TokenUse& token, RecordDone done) {
+    done(recordIssued(record, token));
+  }
+
   // recordIssued for a renewal or rekey, in the same transaction checking
   // that the certificate it replaces is still on record and not revoked:
   // a revocation that commits while the replacement is being signed wins
@@ -68,6 +78,11 @@ class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore, pu
   // give one certificate, and revoke() later finds the whole chain.
   virtual Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
                                    const ReplacedCertificate& replaced) = 0;
+  // recordReplacement answering through `done`, as recordIssuedThen.
+  virtual void recordReplacementThen(const SshCertificateRecord& record, const TokenUse& token,
+                                     const ReplacedCertificate& replaced, RecordDone done) {
+    done(recordReplacement(record, token, replaced));
+  }
 
   // revoke (the whole chain), paid for by a one-time token, in one
   // transaction with the token's use: Replayed first (as useToken), then

@@ -41,7 +41,8 @@ class GroupCommitter {
   // `db` carries the writer's statement cache.
   using Write = std::function<Status(SqliteConn db)>;
   // Called on the writer thread once the write's fate is durable. Keep it
-  // short and never call back into the committer from it.
+  // short and never wait on the committer from it (write() there would
+  // wait for itself); queueing another write with submit() is safe.
   using Done = std::function<void(const Status&)>;
 
   // Caps the latency one batch adds to its first writer.

@@ -130,28 +130,51 @@ Status SqliteSshStore::pruneExpired(int64_t now) {
   return writer_->write([now](SqliteConn db) { return deleteExpiredTokenRows(db, now); });
 }
 
+namespace {
+
 // Token first: a replayed token is reported as Replayed even if the serial
 // happens to collide too, and the savepoint drops the certificate with it.
-Status SqliteSshStore::recordIssued(const SshCertificateRecord& record, const TokenUse& token) {
-  return writer_->write([&](SqliteConn db) -> Status {
+// The write owns its copies: recordIssuedThen's caller does not wait.
+GroupCommitter::Write issuedWrite(const SshCertificateRecord& record, const TokenUse& token) {
+  return [record, token](SqliteConn db) -> Status {
     SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));
     return insertSshCertificateRow(db, record);
-  });
+  };
 }
 
 // The batch holds the write lock from BEGIN IMMEDIATE: a revocation, from
 // this process or from `sshca revoke`, is either before this check or
-// after this commit.
-Status SqliteSshStore::recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
-                                         const ReplacedCertificate& replaced) {
-  return writer_->write([&](SqliteConn db) -> Status {
+// after this commit. The write owns its copies, as issuedWrite's.
+GroupCommitter::Write replacementWrite(const SshCertificateRecord& record, const TokenUse& token,
+                                       const ReplacedCertificate& replaced) {
+  return [record, token, replaced](SqliteConn db) -> Status {
     SSHCA_ASSIGN_OR_RETURN(auto old, selectSshCertificateBySerial(db, replaced.caFingerprint, replaced.serial));
     if (!old || old->revokedAt) return replacedCertificateRevoked(replaced);
     SSHCA_RETURN_IF_ERROR(insertUsedTokenRow(db, token));  // a replayed token is Replayed, before anything else
     SSHCA_RETURN_IF_ERROR(
         insertReplacementRow(db, replaced.caFingerprint, replaced.serial, record.serial, record.issuedAt));
     return insertSshCertificateRow(db, record);
-  });
+  };
+}
+
+}  // namespace
+
+Status SqliteSshStore::recordIssued(const SshCertificateRecord& record, const TokenUse& token) {
+  return writer_->write(issuedWrite(record, token));
+}
+
+void SqliteSshStore::recordIssuedThen(const SshCertificateRecord& record, const TokenUse& token, RecordDone done) {
+  writer_->submit(issuedWrite(record, token), std::move(done));
+}
+
+Status SqliteSshStore::recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
+                                         const ReplacedCertificate& replaced) {
+  return writer_->write(replacementWrite(record, token, replaced));
+}
+
+void SqliteSshStore::recordReplacementThen(const SshCertificateRecord& record, const TokenUse& token,
+                                           const ReplacedCertificate& replaced, RecordDone done) {
+  writer_->submit(replacementWrite(record, token, replaced), std::move(done));
 }
 
 Status SqliteSshStore::addDenied(const DeniedIdentity& denied) {

@@ -44,6 +44,9 @@ class SqliteSshStore final : public SshIssuanceStore {
   Status pruneExpired(int64_t now) override;
 
   Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) override;
+  void recordIssuedThen(const SshCertificateRecord& record, const TokenUse& token, RecordDone done) override;
+  void recordReplacementThen(const SshCertificateRecord& record, const TokenUse& token,
+                             const ReplacedCertificate& replaced, RecordDone done) override;
   Status recordReplacement(const SshCertificateRecord& record, const TokenUse& token,
                            const ReplacedCertificate& replaced) override;
 
