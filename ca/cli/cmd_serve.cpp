@@ -61,7 +61,7 @@ api::HttpsServerOptions serverOptions(const config::CaConfig& config) {
   o.tls.certChainFile = config.tls.certChain;
   o.tls.privateKeyFile = config.tls.key;
   const config::ServerConfig& s = config.server;
-  o.threads = static_cast<size_t>(s.threads > 0 ? s.threads : 1);
+  o.threads = config::authorityThreads(config);
   o.ioThreads = static_cast<size_t>(s.ioThreads);
   o.maxBodyBytes = s.maxBodyBytes;
   o.limits.tlsHandshakeMs = s.tlsHandshakeMs;

@@ -34,7 +34,7 @@ Result<SignerPtr> openCaSigner(KeyManager& keys, const std::string& keyUri, std:
 // SQLite or PostgreSQL, as config.db says. PostgreSQL keeps one connection
 // per HTTP worker, plus one for the main thread's token pruning.
 Result<std::unique_ptr<store::SshIssuanceStore>> openStore(const config::CaConfig& config) {
-  size_t threads = static_cast<size_t>(config.server.threads > 0 ? config.server.threads : 1) + 1;
+  size_t threads = config::authorityThreads(config) + 1;
   return store::openSshIssuanceStore(config.db, threads);
 }
 
@@ -48,7 +48,7 @@ std::string withoutTrailingSlash(std::string url) {
 // is in the CA's database, beside the SSH certificates.
 Status openIntermediate(const config::CaConfig& config, KeyManager& keys, AuthorityParts& parts) {
   if (config.x509.intermediateKey.empty() || config.x509.intermediateCert.empty()) return okStatus();
-  size_t threads = static_cast<size_t>(config.server.threads > 0 ? config.server.threads : 1);
+  size_t threads = config::authorityThreads(config);
   SSHCA_ASSIGN_OR_RETURN(auto certificates, store::openCertificateStore(config.db, threads));
   SSHCA_ASSIGN_OR_RETURN(SignerPtr signer, openCaSigner(keys, config.x509.intermediateKey, "X.509 intermediate key"));
   auto pem = readFile(config.x509.intermediateCert);

@@ -1,7 +1,9 @@
 #include "ca/service/config/ca_config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -178,7 +180,7 @@ Status readBounded(const json& s, const char* key, T& out, long long lo, long lo
 template <typename Config, typename Visit>
 Status visitServerFields(Config& c, Visit visit) {
   constexpr long long kHour = 3600'000;
-  SSHCA_RETURN_IF_ERROR(visit("threads", c.threads, 1, 256));
+  SSHCA_RETURN_IF_ERROR(visit("threads", c.threads, 0, 256));
   SSHCA_RETURN_IF_ERROR(visit("ioThreads", c.ioThreads, 0, 256));
   SSHCA_RETURN_IF_ERROR(visit("maxBodyBytes", c.maxBodyBytes, 1, 16 << 20));
   SSHCA_RETURN_IF_ERROR(visit("tlsHandshakeMs", c.tlsHandshakeMs, 1, kHour));
@@ -333,6 +335,12 @@ const ProvisionerConfig* CaConfig::findProvisioner(std::string_view n) const {
   for (const auto& p : provisioners)
     if (p.name == n) return &p;
   return nullptr;
+}
+
+size_t authorityThreads(const CaConfig& config) {
+  if (config.server.threads > 0) return static_cast<size_t>(config.server.threads);
+  if (config.db.type == "postgresql") return 32;
+  return std::max<size_t>(2, 2 * static_cast<size_t>(std::thread::hardware_concurrency()));
 }
 
 Result<CaConfig> parseCaConfig(std::string_view text) {

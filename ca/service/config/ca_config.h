@@ -59,7 +59,7 @@ struct LimitsConfig {
 // "server" in ca.json: the front door (docs/configuration.md, "Exposing
 // the service"). Absent fields keep these defaults.
 struct ServerConfig {
-  int threads = 32;   // the authority's pool: HSM sessions plus the threads waiting for a commit
+  int threads = 0;    // the authority's pool; 0 = authorityThreads()'s choice
   int ioThreads = 0;  // threads owning the connections; 0 = one per core
   size_t maxBodyBytes = 64 * 1024;
   int tlsHandshakeMs = 10'000;
@@ -133,6 +133,11 @@ struct CaConfig {
 // Parse and validate (required fields, known types, unique provisioner
 // names, durations like "16h"). InvalidArgument names the offending field.
 Result<CaConfig> parseCaConfig(std::string_view json);
+// The authority's pool size: server.threads, or when that is 0, two per
+// core with SQLite (a signature's commit answers from the writer's thread,
+// so the pool only signs: more threads than that only contend for the
+// token) and 32 with PostgreSQL (each thread waits for its own commit).
+size_t authorityThreads(const CaConfig& config);
 Result<CaConfig> loadCaConfig(const std::string& path);
 std::string serializeCaConfig(const CaConfig& config);
 // Validates, then writes atomically (0600: the file names PIN and key files).

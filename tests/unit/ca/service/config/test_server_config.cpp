@@ -1,5 +1,8 @@
 // ca.json's "server" object: the front door's deadlines and limits
 // (docs/configuration.md, "Exposing the service").
+#include <algorithm>
+#include <thread>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -28,7 +31,7 @@ TEST_CASE("ServerConfigKeepsDefaultsAndReadsEveryLimit", "[config]") {
   auto plain = config::parseCaConfig(j.dump());
   INFO((plain.ok() ? "" : plain.error().message));
   REQUIRE(plain.ok());
-  CHECK(plain->server.threads == 32);
+  CHECK(plain->server.threads == 0);  // the choice of authorityThreads()
   CHECK(plain->server.requestHeadMs == 10'000);
   CHECK(plain->server.maxHeaderCount == 100);
   j["server"] = {{"threads", 4},
@@ -65,7 +68,7 @@ TEST_CASE("ServerConfigKeepsDefaultsAndReadsEveryLimit", "[config]") {
 }
 
 TEST_CASE("ServerConfigRefusesOutOfRangeAndNonIntegerLimitsNamingTheField", "[config]") {
-  for (auto [field, value] : {std::pair<const char*, json>{"threads", 0},
+  for (auto [field, value] : {std::pair<const char*, json>{"threads", -1},
                               {"requestHeadMs", 0},
                               {"maxHeaderBytes", 100},
                               {"maxConnectionsPerSource", -1},
@@ -78,6 +81,17 @@ TEST_CASE("ServerConfigRefusesOutOfRangeAndNonIntegerLimitsNamingTheField", "[co
     REQUIRE_FALSE(c.ok());
     CHECK(c.error().message.find(std::string("server.") + field) != std::string::npos);
   }
+}
+
+TEST_CASE("AuthorityThreadsFollowTheDatabaseUnlessSet", "[config]") {
+  auto c = config::parseCaConfig(minimalConfig().dump());
+  REQUIRE(c.ok());
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  CHECK(config::authorityThreads(*c) == std::max<size_t>(2, 2 * cores));  // SQLite: the pool only signs
+  c->db.type = "postgresql";
+  CHECK(config::authorityThreads(*c) == 32);  // each thread waits for its own commit
+  c->server.threads = 5;
+  CHECK(config::authorityThreads(*c) == 5);
 }
 
 TEST_CASE("ServerConfigSurvivesARewriteOfCaJson", "[config]") {
