@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <set>
 
 #include "ca/core/common/ascii_case.h"
@@ -34,6 +35,13 @@ constexpr int64_t kOrderLifetime = 24 * 3600;
 constexpr size_t kMaxIdentifiers = 100;
 const std::vector<std::string> kAlgorithms{"ES256", "ES384", "RS256"};
 const char* const kChallengeTypes[] = {"http-01", "tls-alpn-01", "dns-01"};
+
+// One write per line: lines from the validation and I/O threads never
+// interleave.
+void logToStderr(const std::string& line) {
+  std::string out = "sshca: " + line + "\n";
+  std::fwrite(out.data(), 1, out.size(), stderr);
+}
 
 int64_t systemSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -273,8 +281,13 @@ namespace {
 // The operations of §7.3 - §7.6, one request each.
 class Operations {
  public:
-  Operations(Handler& h, TlsIssuer& issuer, std::function<bool(const std::string&)> startValidation)
-      : h_(h), ctx_(h.ctx_), store_(h.store_), issuer_(issuer), startValidation_(std::move(startValidation)) {}
+  Operations(Handler& h, TlsIssuer& issuer, std::function<bool(const std::string&)> startValidation, const AcmeLog& log)
+      : h_(h),
+        ctx_(h.ctx_),
+        store_(h.store_),
+        issuer_(issuer),
+        startValidation_(std::move(startValidation)),
+        log_(log) {}
 
   Outcome<AcmeReply> newAccount(const std::string& url, const std::string& body) {
     ACME_TRY(Verified v, h_.verify(url, body, KeyBy::Jwk));
@@ -446,7 +459,9 @@ class Operations {
       if (Status st = store_.update(toRow(c), "pending"); !st.ok()) return fromError(st.error());
       if (!startValidation_(c.row.id)) {
         c.row.status = "pending";
-        (void)store_.update(toRow(c), "processing");
+        if (Status st = store_.update(toRow(c), "processing"); !st.ok())
+          log_("acme: challenge " + c.row.id + ": the validator is busy and moving the challenge back to pending " +
+               "failed (" + st.error().message + "): it stays processing");
         AcmeReply busy = refusalReply(refuse(AcmeProblem::RateLimited, "the validator is busy; retry later"));
         busy.retryAfterSeconds = 1;
         return busy;
@@ -463,35 +478,25 @@ class Operations {
     if (o.row.status != "ready") return refuse(AcmeProblem::OrderNotReady, "the order is " + o.row.status);
     if (!v.payload.is_object()) return refuse(AcmeProblem::Malformed, "finalize needs a payload");
     ACME_TRY(x509::RequestContents csr, checkCsr(v.payload, o));
+    // Drawn before the order moves: failing here leaves it "ready".
+    ACME_TRY(std::string certId, h_.newId());
     o.row.status = "processing";
     o.row.updatedAt = ctx_.now;
     if (!store_.update(toRow(o), "ready").ok())
       return refuse(AcmeProblem::OrderNotReady, "the order is being finalized already");
     auto issued = issuer_.issue({std::move(csr), o.names, ctx_.config->validitySeconds, ctx_.now, ctx_.provisioner});
-    if (!issued.ok()) {
-      o.row.status = "invalid";
-      o.error = problemJson("badCSR", issued.error().message);
-      (void)store_.update(toRow(o), "processing");
-      ErrorCode code = issued.error().code;
-      if (code == ErrorCode::InvalidArgument || code == ErrorCode::PermissionDenied || code == ErrorCode::Unsupported ||
-          code == ErrorCode::CryptoFailure)
-        return refuse(AcmeProblem::BadCsr, issued.error().message);
-      return fromError(std::move(issued).error());
-    }
+    if (!issued.ok()) return issueFailed(std::move(o), std::move(issued).error());
     IssuedCertificate cert;
-    ACME_TRY(std::string certId, h_.newId());
     cert.row = AcmeRow{AcmeTable::Certificate, certId, ctx_.provisioner, v.account->row.id, o.row.id, "valid",
                        issued->serialHex,      "",     ctx_.now};
     cert.chainPem = issued->chainPem;
     cert.serialHex = issued->serialHex;
     cert.notAfter = issued->notAfter;
-    if (Status st = store_.insert({toRow(cert)}); !st.ok()) return fromError(st.error());
     o.row.status = "valid";
     o.certificateId = certId;
-    if (Status st = store_.update(toRow(o), "processing"); !st.ok()) return fromError(st.error());
-    AcmeReply r = jsonReply(renderOrder(o, ctx_.urls), ctx_.urls.order(id));
-    r.subject = v.account->row.id;
-    return r;
+    if (Status st = store_.completeOrder(toRow(o), "processing", toRow(cert)); !st.ok())
+      return completionFailed(std::move(o), cert, st.error());
+    return validOrderReply(o);
   }
 
   Outcome<AcmeReply> certificate(const std::string& url, const std::string& body, const std::string& id) {
@@ -556,6 +561,63 @@ class Operations {
   }
 
  private:
+  AcmeReply validOrderReply(const Order& o) {
+    AcmeReply r = jsonReply(renderOrder(o, ctx_.urls), ctx_.urls.order(o.row.id));
+    r.subject = o.row.accountId;
+    return r;
+  }
+
+  // Nothing was signed: the order is invalid, and the CSR's fault when the
+  // issuer says so.
+  Outcome<AcmeReply> issueFailed(Order o, Error error) {
+    o.row.status = "invalid";
+    o.error = problemJson("badCSR", error.message);
+    if (Status st = store_.update(toRow(o), "processing"); !st.ok())
+      log_("acme: order " + o.row.id + ": issuing failed (" + error.message +
+           ") and moving the order to invalid failed too (" + st.error().message + "): it stays processing");
+    ErrorCode code = error.code;
+    if (code == ErrorCode::InvalidArgument || code == ErrorCode::PermissionDenied || code == ErrorCode::Unsupported ||
+        code == ErrorCode::CryptoFailure)
+      return refuse(AcmeProblem::BadCsr, error.message);
+    return fromError(std::move(error));
+  }
+
+  // The certificate is signed and in the X.509 record, but the store did
+  // not take its ACME row and the valid order. An order left "processing"
+  // is polled forever (RFC 8555 §7.1.6, §7.4); "invalid" with a
+  // serverInternal error tells the client to give it up and order anew.
+  // The certificate is never handed out; the log names its serial, which
+  // `sshca pki revoke` takes.
+  Outcome<AcmeReply> completionFailed(Order valid, const IssuedCertificate& cert, const Error& cause) {
+    std::string what = "order " + valid.row.id + ": certificate serial " + cert.serialHex +
+                       " is signed and recorded in the X.509 store, but recording it for ACME failed (" +
+                       cause.message + ")";
+    Order o = valid;
+    o.row.status = "invalid";
+    o.certificateId.clear();
+    o.error = problemJson("serverInternal", "the CA could not record the issued certificate; place a new order");
+    Status moved = store_.update(toRow(o), "processing");
+    // Only this request moves a "processing" order on: if it is not
+    // "processing" any more, the failure was reported of a transaction
+    // that committed (a connection lost at COMMIT), and the order is valid.
+    if (!moved.ok() && moved.error().code == ErrorCode::AlreadyExists && completedAfterAll(valid)) {
+      log_("acme: " + what + "; the order turned out recorded as valid after all");
+      return validOrderReply(valid);
+    }
+    if (moved.ok()) {
+      what += "; the order is now invalid and the certificate was never handed out";
+    } else {
+      what += "; moving the order to invalid failed too (" + moved.error().message + "): it stays processing";
+    }
+    log_("acme: " + what);
+    return refuse(AcmeProblem::ServerInternal, what);
+  }
+
+  bool completedAfterAll(const Order& valid) {
+    auto stored = findObject(store_, AcmeTable::Order, ctx_.provisioner, valid.row.id, &orderFrom);
+    return stored.ok() && stored->row.status == "valid" && stored->certificateId == valid.certificateId;
+  }
+
   Outcome<std::vector<Challenge>> challengesOf(const std::string& authzId) {
     auto rows = store_.children(AcmeTable::Challenge, ctx_.provisioner, authzId);
     if (!rows.ok()) return fromError(std::move(rows).error());
@@ -583,6 +645,7 @@ class Operations {
   store::AcmeStore& store_;
   TlsIssuer& issuer_;
   std::function<bool(const std::string&)> startValidation_;
+  const AcmeLog& log_;  // borrowed: the server's
 };
 
 }  // namespace
@@ -602,6 +665,7 @@ Result<std::unique_ptr<AcmeServer>> AcmeServer::create(AcmeServerParts parts) {
     return makeError(ErrorCode::InvalidArgument, "the ACME server needs a store, an issuer and the CA's URL");
   if (!parts.clock) parts.clock = systemSeconds;
   if (!parts.validate) parts.validate = validateChallenge;
+  if (!parts.log) parts.log = logToStderr;
   if (parts.validationThreads == 0) parts.validationThreads = 1;
   return std::unique_ptr<AcmeServer>(new AcmeServer(std::move(parts)));
 }
@@ -666,9 +730,12 @@ api::AcmeReply AcmeServer::post(const api::AcmePost& request) {
   std::string url = ctx->urls.base + joinPath(res);
   Handler handler(*ctx, *parts_.store, rng_);
   std::string provisioner = request.provisioner;
-  Operations ops(handler, *parts_.issuer, [this, provisioner](const std::string& challengeId) {
-    return queue_->submit([this, provisioner, challengeId] { runValidation(provisioner, challengeId); });
-  });
+  Operations ops(
+      handler, *parts_.issuer,
+      [this, provisioner](const std::string& challengeId) {
+        return queue_->submit([this, provisioner, challengeId] { runValidation(provisioner, challengeId); });
+      },
+      parts_.log);
   const std::string& body = request.body;
   AcmeReply reply = refusalReply(refuse(AcmeProblem::NotFound, "no such ACME resource"));
   if (res.size() == 1 && res[0] == "new-account") reply = settle(ops.newAccount(url, body));
@@ -689,46 +756,143 @@ api::AcmeReply AcmeServer::post(const api::AcmePost& request) {
 
 Status AcmeServer::pruneNonces() { return parts_.store->pruneNonces(parts_.clock()); }
 
-// On a validation thread: check, then move challenge, authorization and
-// order on (each by compare-and-set from the state this code left it in).
+namespace {
+
+// true when `row` moved from `expected`; false when another writer moved
+// it first (another challenge of the authorization passed, the client
+// deactivated it); else the store's failure, saying `what` was written.
+Result<bool> moveFrom(store::AcmeStore& store, const AcmeRow& row, const std::string& expected, const char* what) {
+  Status st = store.update(row, expected);
+  if (st.ok()) return true;
+  if (st.error().code == ErrorCode::AlreadyExists) return false;
+  return std::move(st).error().context(what);
+}
+
+Status statusOf(Result<bool> moved) {
+  if (!moved.ok()) return std::move(moved).error();
+  return okStatus();
+}
+
+// The order, once its last authorization passed or one failed.
+Status moveOrder(store::AcmeStore& store, const std::string& provisioner, const Challenge& c,
+                 const ValidationOutcome& outcome, int64_t now) {
+  auto order = findObject(store, AcmeTable::Order, provisioner, c.orderId, &orderFrom);
+  if (!order.ok()) return std::move(order).error().context("reading its order");
+  if (order->row.status != "pending") return okStatus();
+  if (!outcome.ok) {
+    order->row.status = "invalid";
+    order->error = problemJson(outcome.problem, c.name + ": " + outcome.detail);
+  } else {
+    for (const auto& id : order->authzIds) {
+      auto other = store.find(AcmeTable::Authorization, provisioner, id);
+      if (!other.ok()) return std::move(other).error().context("reading the order's authorizations");
+      if (other->status != "valid") return okStatus();  // the last one to pass moves the order
+    }
+    order->row.status = "ready";
+  }
+  order->row.updatedAt = now;
+  return statusOf(moveFrom(store, toRow(*order), "pending", "updating its order"));
+}
+
+// A validation's result: the challenge, its authorization, then its order,
+// each by compare-and-set from the state this code left it in; a lost one
+// ends the work, as another writer moved the object on. The error says
+// which step the store failed.
+Status recordValidation(store::AcmeStore& store, const std::string& provisioner, Challenge c,
+                        const ValidationOutcome& outcome, int64_t now) {
+  c.row.status = outcome.ok ? "valid" : "invalid";
+  c.row.updatedAt = now;
+  if (outcome.ok) c.validated = now;
+  if (!outcome.ok) c.error = problemJson(outcome.problem, outcome.detail);
+  SSHCA_ASSIGN_OR_RETURN(bool moved, moveFrom(store, toRow(c), "processing", "updating the challenge"));
+  if (!moved) return okStatus();
+  auto authz = findObject(store, AcmeTable::Authorization, provisioner, c.row.parentId, &authorizationFrom);
+  if (!authz.ok()) return std::move(authz).error().context("reading its authorization");
+  authz->row.status = c.row.status;
+  authz->row.updatedAt = now;
+  SSHCA_ASSIGN_OR_RETURN(moved, moveFrom(store, toRow(*authz), "pending", "updating its authorization"));
+  if (!moved) return okStatus();
+  return moveOrder(store, provisioner, c, outcome, now);
+}
+
+// After the store failed to take a validation's result: whichever of the
+// challenge ("processing"), its authorization and its order ("pending")
+// still waits is moved to "invalid" with a serverInternal error, so that
+// no client polls it forever (RFC 8555 §7.1.6: an error while an
+// authorization is pending makes it invalid). Every step is tried; the
+// error is the first that failed.
+Status abandonValidation(store::AcmeStore& store, const std::string& provisioner, Challenge c, int64_t now) {
+  const std::string detail = "the CA could not record the validation result";
+  Status first = okStatus();
+  auto keep = [&first](Status st) {
+    if (first.ok() && !st.ok()) first = std::move(st);
+  };
+  c.row.status = "invalid";
+  c.row.updatedAt = now;
+  c.validated = 0;
+  c.error = problemJson("serverInternal", detail);
+  keep(statusOf(moveFrom(store, toRow(c), "processing", "updating the challenge")));
+  auto authz = findObject(store, AcmeTable::Authorization, provisioner, c.row.parentId, &authorizationFrom);
+  if (!authz.ok()) keep(std::move(authz).error().context("reading its authorization"));
+  if (authz.ok() && authz->row.status == "pending") {
+    authz->row.status = "invalid";
+    authz->row.updatedAt = now;
+    keep(statusOf(moveFrom(store, toRow(*authz), "pending", "updating its authorization")));
+  }
+  auto order = findObject(store, AcmeTable::Order, provisioner, c.orderId, &orderFrom);
+  if (!order.ok()) keep(std::move(order).error().context("reading its order"));
+  if (order.ok() && order->row.status == "pending") {
+    order->row.status = "invalid";
+    order->row.updatedAt = now;
+    order->error = problemJson("serverInternal", c.name + ": " + detail);
+    keep(statusOf(moveFrom(store, toRow(*order), "pending", "updating its order")));
+  }
+  return first;
+}
+
+void abandonAndLog(store::AcmeStore& store, const AcmeLog& log, const std::string& provisioner, const Challenge& c,
+                   const Error& cause, int64_t now) {
+  std::string line = "acme: challenge " + c.row.id + ": recording the validation result failed (" + cause.message + ")";
+  Status abandoned = abandonValidation(store, provisioner, c, now);
+  if (abandoned.ok()) {
+    line +=
+        "; whatever of the challenge, its authorization and its order was still processing or pending is "
+        "invalid now";
+  } else {
+    line += "; moving them to invalid failed too (" + abandoned.error().message +
+            "): a client may poll them until it gives up";
+  }
+  log(line);
+}
+
+}  // namespace
+
+// On a validation thread: check, then record the result. A store failure
+// is logged and the objects the client polls are abandoned ("invalid").
 void AcmeServer::runValidation(const std::string& provisioner, const std::string& challengeId) {
   store::AcmeStore& store = *parts_.store;
   auto cfg = parts_.provisioners.find(provisioner);
   if (cfg == parts_.provisioners.end()) return;
   auto c = findObject(store, AcmeTable::Challenge, provisioner, challengeId, &challengeFrom);
-  if (!c.ok() || c->row.status != "processing") return;
+  if (!c.ok()) {
+    parts_.log("acme: challenge " + challengeId + ": reading it to validate failed (" + c.error().message +
+               "): it stays processing");
+    return;
+  }
+  if (c->row.status != "processing") return;
   auto account = findObject(store, AcmeTable::Account, provisioner, c->row.accountId, &accountFrom);
-  if (!account.ok()) return;
+  if (!account.ok()) {
+    abandonAndLog(store, parts_.log, provisioner, *c, account.error().context("reading its account"), parts_.clock());
+    return;
+  }
   const config::AcmeConfig& config = cfg->second;
   ValidationSettings settings{config.httpPort, config.tlsPort, config.dnsResolver, config.validationTimeoutMs,
                               config.maxResponseBytes};
   ValidationTarget target{c->type, c->name, c->token, c->token + "." + account->row.lookupKey};
   ValidationOutcome outcome = parts_.validate(target, settings);
   int64_t now = parts_.clock();
-  c->row.status = outcome.ok ? "valid" : "invalid";
-  c->row.updatedAt = now;
-  if (outcome.ok) c->validated = now;
-  if (!outcome.ok) c->error = problemJson(outcome.problem, outcome.detail);
-  if (!store.update(toRow(*c), "processing").ok()) return;
-  auto authz = findObject(store, AcmeTable::Authorization, provisioner, c->row.parentId, &authorizationFrom);
-  if (!authz.ok()) return;
-  authz->row.status = c->row.status;
-  authz->row.updatedAt = now;
-  if (!store.update(toRow(*authz), "pending").ok()) return;
-  auto order = findObject(store, AcmeTable::Order, provisioner, c->orderId, &orderFrom);
-  if (!order.ok() || order->row.status != "pending") return;
-  if (!outcome.ok) {
-    order->row.status = "invalid";
-    order->error = problemJson(outcome.problem, c->name + ": " + outcome.detail);
-  } else {
-    for (const auto& id : order->authzIds) {
-      auto other = store.find(AcmeTable::Authorization, provisioner, id);
-      if (!other.ok() || other->status != "valid") return;  // the last one to pass moves the order
-    }
-    order->row.status = "ready";
-  }
-  order->row.updatedAt = now;
-  (void)store.update(toRow(*order), "pending");
+  if (Status recorded = recordValidation(store, provisioner, *c, outcome, now); !recorded.ok())
+    abandonAndLog(store, parts_.log, provisioner, *c, recorded.error(), now);
 }
 
 }  // namespace sshca::acme

@@ -5,7 +5,10 @@
 // is a JWS checked here (Handler::verify): the nonce is consumed in the
 // store, so a nonce works once on whichever instance it reaches. The state
 // machine of §7.1.6 moves by compare-and-set on each row's status.
-// Validations run on the ValidationQueue's threads.
+// Validations run on the ValidationQueue's threads. A store failure never
+// leaves an object "processing" or "pending" for a client to poll forever
+// when a write can still help: the order or challenge is moved to
+// "invalid" with a serverInternal error, and the log says what happened.
 #pragma once
 
 #include <functional>
@@ -25,6 +28,9 @@
 namespace sshca::acme {
 
 using Validate = std::function<ValidationOutcome(const ValidationTarget&, const ValidationSettings&)>;
+// One line for the operator about a failure no request's log line carries
+// whole (a validation runs on no request), or that must outlive it.
+using AcmeLog = std::function<void(const std::string& line)>;
 
 struct AcmeServerParts {
   std::string caUrl;                                       // no trailing slash
@@ -35,6 +41,7 @@ struct AcmeServerParts {
   RandomSource* rng = nullptr;     // ids, tokens, nonces; default: systemRandom(); borrowed
   size_t validationThreads = 2;
   Validate validate;  // default: validateChallenge (tests substitute it)
+  AcmeLog log;        // default: "sshca: " + line on stderr
 };
 
 class AcmeServer final : public api::AcmeApi {

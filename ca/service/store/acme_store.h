@@ -16,6 +16,9 @@
 //    its status is still `expectedStatus`, else AlreadyExists and
 //    nothing changes. Two finalize requests for one order cannot both
 //    issue, two validations cannot both move a challenge.
+//  - completeOrder() is that compare-and-set on an order and the insert of
+//    its certificate's row, in one transaction: both are recorded or
+//    neither is.
 #pragma once
 
 #include <cstdint>
@@ -64,6 +67,14 @@ class AcmeStore {
   // Writes status, lookupKey, document and updatedAt of `row` if the stored
   // status is `expectedStatus` (see the contract above).
   virtual Status update(const AcmeRow& row, const std::string& expectedStatus) = 0;
+  // Finalize's last step (RFC 8555 §7.4): writes `order` as update() does
+  // if its stored status is `expectedOrderStatus`, and inserts
+  // `certificate`, in one transaction. An order is never "valid" without
+  // its certificate's row, nor a certificate's row under an order left
+  // "processing". AlreadyExists when the order moved on or the serial is
+  // recorded already; nothing changes then.
+  virtual Status completeOrder(const AcmeRow& order, const std::string& expectedOrderStatus,
+                               const AcmeRow& certificate) = 0;
   // How many rows a table holds (for tests and metrics).
   virtual Result<int64_t> count(AcmeTable table) = 0;
 };

@@ -34,6 +34,48 @@ std::string selectSql(AcmeTable table, const char* byColumn) {
 
 bool changedOne(const PgResult& r) { return std::string_view(PQcmdTuples(r.get())) == "1"; }
 
+// insertRow and updateRow run inside the caller's transaction.
+Status insertRow(PGconn* c, const AcmeRow& r, int64_t seq) {
+  std::string sql = std::string("INSERT INTO ") + acmeTableName(r.table) + " (" + kColumns +
+                    ", seq) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9)";
+  auto done = pgExec(c, sql,
+                     PgParams()
+                         .add(r.id)
+                         .add(r.provisioner)
+                         .add(r.accountId)
+                         .add(r.parentId)
+                         .add(r.status)
+                         .add(r.lookupKey)
+                         .add(r.document)
+                         .add(r.updatedAt)
+                         .add(seq),
+                     "recording an ACME object");
+  if (!done.ok() && done.error().code == ErrorCode::AlreadyExists)
+    return makeError(ErrorCode::AlreadyExists, std::string(acmeTableName(r.table)) + ": the row exists already");
+  if (!done.ok()) return std::move(done).error();
+  return okStatus();
+}
+
+Status updateRow(PGconn* c, const AcmeRow& r, const std::string& expectedStatus) {
+  std::string sql = std::string("UPDATE ") + acmeTableName(r.table) +
+                    " SET status = $1, lookup_key = NULLIF($2, ''), document = $3, updated_at = $4 "
+                    "WHERE provisioner = $5 AND id = $6 AND status = $7";
+  SSHCA_ASSIGN_OR_RETURN(PgResult res, pgExec(c, sql,
+                                              PgParams()
+                                                  .add(r.status)
+                                                  .add(r.lookupKey)
+                                                  .add(r.document)
+                                                  .add(r.updatedAt)
+                                                  .add(r.provisioner)
+                                                  .add(r.id)
+                                                  .add(expectedStatus),
+                                              "updating an ACME object"));
+  if (!changedOne(res))
+    return makeError(ErrorCode::AlreadyExists, std::string(acmeTableName(r.table)) +
+                                                   ": the object changed meanwhile (not " + expectedStatus + ")");
+  return okStatus();
+}
+
 class PostgresAcmeStore final : public AcmeStore {
  public:
   explicit PostgresAcmeStore(std::unique_ptr<PostgresPool> pool) : pool_(std::move(pool)) {}
@@ -80,26 +122,7 @@ class PostgresAcmeStore final : public AcmeStore {
         *pool_,
         [&](PGconn* c) -> Status {
           int64_t seq = 0;
-          for (const AcmeRow& r : rows) {
-            std::string sql = std::string("INSERT INTO ") + acmeTableName(r.table) + " (" + kColumns +
-                              ", seq) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9)";
-            auto done = pgExec(c, sql,
-                               PgParams()
-                                   .add(r.id)
-                                   .add(r.provisioner)
-                                   .add(r.accountId)
-                                   .add(r.parentId)
-                                   .add(r.status)
-                                   .add(r.lookupKey)
-                                   .add(r.document)
-                                   .add(r.updatedAt)
-                                   .add(seq++),
-                               "recording an ACME object");
-            if (!done.ok() && done.error().code == ErrorCode::AlreadyExists)
-              return makeError(ErrorCode::AlreadyExists,
-                               std::string(acmeTableName(r.table)) + ": the row exists already");
-            if (!done.ok()) return std::move(done).error();
-          }
+          for (const AcmeRow& r : rows) SSHCA_RETURN_IF_ERROR(insertRow(c, r, seq++));
           return okStatus();
         },
         "recording ACME objects");
@@ -125,28 +148,21 @@ class PostgresAcmeStore final : public AcmeStore {
 
   Status update(const AcmeRow& r, const std::string& expectedStatus) override {
     return pgTransaction(
+        *pool_, [&](PGconn* c) { return updateRow(c, r, expectedStatus); }, "updating an ACME object");
+  }
+
+  // The order first: its UPDATE decides (and holds the row against a
+  // concurrent finalize), and a certificate row that cannot be inserted
+  // rolls it back.
+  Status completeOrder(const AcmeRow& order, const std::string& expectedOrderStatus,
+                       const AcmeRow& certificate) override {
+    return pgTransaction(
         *pool_,
         [&](PGconn* c) -> Status {
-          std::string sql = std::string("UPDATE ") + acmeTableName(r.table) +
-                            " SET status = $1, lookup_key = NULLIF($2, ''), document = $3, updated_at = $4 "
-                            "WHERE provisioner = $5 AND id = $6 AND status = $7";
-          SSHCA_ASSIGN_OR_RETURN(PgResult res, pgExec(c, sql,
-                                                      PgParams()
-                                                          .add(r.status)
-                                                          .add(r.lookupKey)
-                                                          .add(r.document)
-                                                          .add(r.updatedAt)
-                                                          .add(r.provisioner)
-                                                          .add(r.id)
-                                                          .add(expectedStatus),
-                                                      "updating an ACME object"));
-          if (!changedOne(res))
-            return makeError(
-                ErrorCode::AlreadyExists,
-                std::string(acmeTableName(r.table)) + ": the object changed meanwhile (not " + expectedStatus + ")");
-          return okStatus();
+          SSHCA_RETURN_IF_ERROR(updateRow(c, order, expectedOrderStatus));
+          return insertRow(c, certificate, 0);
         },
-        "updating an ACME object");
+        "completing an ACME order");
   }
 
   Result<int64_t> count(AcmeTable table) override {

@@ -71,18 +71,7 @@ class SqliteAcmeStore final : public AcmeStore {
     std::lock_guard lock(mu_);
     SSHCA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::begin(db_.get()));
     int64_t seq = 0;
-    for (const AcmeRow& r : rows) {
-      std::string sql = std::string("INSERT INTO ") + acmeTableName(r.table) + " (" + kColumns +
-                        ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-      SSHCA_ASSIGN_OR_RETURN(SqliteStatement s, SqliteStatement::prepare(db_.get(), sql));
-      s.bind(1, r.id).bind(2, r.provisioner).bind(3, r.accountId).bind(4, r.parentId).bind(5, r.status);
-      bindLookupKey(s, 6, r.lookupKey);
-      s.bind(7, r.document).bind(8, r.updatedAt).bind(9, seq++);
-      Status st = s.run();
-      if (!st.ok() && st.error().code == ErrorCode::AlreadyExists)
-        return makeError(ErrorCode::AlreadyExists, std::string(acmeTableName(r.table)) + ": the row exists already");
-      SSHCA_RETURN_IF_ERROR(st);
-    }
+    for (const AcmeRow& r : rows) SSHCA_RETURN_IF_ERROR(insertRow(r, seq++));
     return tx.commit();
   }
 
@@ -122,6 +111,45 @@ class SqliteAcmeStore final : public AcmeStore {
 
   Status update(const AcmeRow& r, const std::string& expectedStatus) override {
     std::lock_guard lock(mu_);
+    return updateRow(r, expectedStatus);
+  }
+
+  // The order first: its compare-and-set decides, and a certificate row
+  // that cannot be inserted rolls it back.
+  Status completeOrder(const AcmeRow& order, const std::string& expectedOrderStatus,
+                       const AcmeRow& certificate) override {
+    std::lock_guard lock(mu_);
+    SSHCA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::begin(db_.get()));
+    SSHCA_RETURN_IF_ERROR(updateRow(order, expectedOrderStatus));
+    SSHCA_RETURN_IF_ERROR(insertRow(certificate, 0));
+    return tx.commit();
+  }
+
+  Result<int64_t> count(AcmeTable table) override {
+    std::lock_guard lock(mu_);
+    SSHCA_ASSIGN_OR_RETURN(SqliteStatement s, SqliteStatement::prepare(db_.get(), std::string("SELECT COUNT(*) FROM ") +
+                                                                                      acmeTableName(table)));
+    SSHCA_ASSIGN_OR_RETURN(bool row, s.step());
+    return row ? s.integer(0) : 0;
+  }
+
+ private:
+  // insertRow and updateRow run under mu_, inside the caller's transaction
+  // if it has one.
+  Status insertRow(const AcmeRow& r, int64_t seq) {
+    std::string sql = std::string("INSERT INTO ") + acmeTableName(r.table) + " (" + kColumns +
+                      ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    SSHCA_ASSIGN_OR_RETURN(SqliteStatement s, SqliteStatement::prepare(db_.get(), sql));
+    s.bind(1, r.id).bind(2, r.provisioner).bind(3, r.accountId).bind(4, r.parentId).bind(5, r.status);
+    bindLookupKey(s, 6, r.lookupKey);
+    s.bind(7, r.document).bind(8, r.updatedAt).bind(9, seq);
+    Status st = s.run();
+    if (!st.ok() && st.error().code == ErrorCode::AlreadyExists)
+      return makeError(ErrorCode::AlreadyExists, std::string(acmeTableName(r.table)) + ": the row exists already");
+    return st;
+  }
+
+  Status updateRow(const AcmeRow& r, const std::string& expectedStatus) {
     std::string sql = std::string("UPDATE ") + acmeTableName(r.table) +
                       " SET status = ?, lookup_key = ?, document = ?, updated_at = ? "
                       "WHERE provisioner = ? AND id = ? AND status = ?";
@@ -136,15 +164,6 @@ class SqliteAcmeStore final : public AcmeStore {
     return okStatus();
   }
 
-  Result<int64_t> count(AcmeTable table) override {
-    std::lock_guard lock(mu_);
-    SSHCA_ASSIGN_OR_RETURN(SqliteStatement s, SqliteStatement::prepare(db_.get(), std::string("SELECT COUNT(*) FROM ") +
-                                                                                      acmeTableName(table)));
-    SSHCA_ASSIGN_OR_RETURN(bool row, s.step());
-    return row ? s.integer(0) : 0;
-  }
-
- private:
   static std::string selectSql(AcmeTable table, const char* byColumn) {
     return std::string("SELECT ") + kColumns + " FROM " + acmeTableName(table) + " WHERE provisioner = ? AND " +
            byColumn + " = ?";

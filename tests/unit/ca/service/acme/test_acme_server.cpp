@@ -1,10 +1,6 @@
 // The ACME server against a real SQLite store, with the validator and the
 // issuer replaced: the JWS checks, nonces used once, the order state
 // machine, and refusals that leave nothing issued.
-#include <atomic>
-#include <chrono>
-#include <thread>
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +12,7 @@
 #include "ca/service/acme/acme_server.h"
 #include "ca/service/store/sqlite/sqlite_acme_store.h"
 #include "tests/fakes/evp_test_signer.h"
+#include "tests/unit/support/acme_server_fixture.h"
 #include "tests/unit/support/temp_dir.h"
 #include "tests/unit/support/test_csr.h"
 
@@ -25,119 +22,9 @@ using api::AcmeProblem;
 
 namespace {
 
-class FakeIssuer final : public acme::TlsIssuer {
- public:
-  Result<acme::IssuedTls> issue(const acme::TlsIssueRequest& r) override {
-    ++issued;
-    lastNames = r.names;
-    return acme::IssuedTls{"-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n",
-                           "0" + std::to_string(issued), r.now + 100};
-  }
-  Status revoke(const std::string&, int, int64_t) override { return okStatus(); }
-  std::atomic<int> issued{0};
-  std::vector<std::string> lastNames;
-};
-
-struct Fixture {
-  test::TempDir dir;
-  FakeIssuer* issuer = nullptr;
-  store::AcmeStore* store = nullptr;
-  std::unique_ptr<acme::AcmeServer> server;
-  std::atomic<bool> answerRight{true};
-  std::shared_ptr<test::EvpTestSigner> key = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
-  std::string kid;
-  const std::string base = "https://ca.test/acme/acme";
-
-  Fixture() {
-    acme::AcmeServerParts parts;
-    parts.caUrl = "https://ca.test";
-    config::AcmeConfig cfg;
-    cfg.names = {"*.example.com"};
-    parts.provisioners["acme"] = cfg;
-    auto st = store::openSqliteAcmeStore(dir.path() + "/db.sqlite");
-    REQUIRE(st.ok());
-    store = st->get();
-    parts.store = std::move(st).value();
-    auto iss = std::make_unique<FakeIssuer>();
-    issuer = iss.get();
-    parts.issuer = std::move(iss);
-    parts.validate = [this](const acme::ValidationTarget& t, const acme::ValidationSettings&) {
-      if (answerRight) return acme::ValidationOutcome{true, "", ""};
-      return acme::ValidationOutcome{false, "incorrectResponse", "wrong answer for " + t.name};
-    };
-    auto s = acme::AcmeServer::create(std::move(parts));
-    REQUIRE(s.ok());
-    server = std::move(s).value();
-  }
-
-  std::string nonce() {
-    auto r = server->newNonce("acme");
-    REQUIRE(!r.nonce.empty());
-    return r.nonce;
-  }
-
-  // A flattened JWS over `payload` (an object) for `url`.
-  std::string jws(const std::string& url, const json& payload, const std::string& n, bool withJwk = false,
-                  const test::EvpTestSigner* signer = nullptr) {
-    const test::EvpTestSigner& k = signer != nullptr ? *signer : *key;
-    json header = {{"alg", "ES256"}, {"nonce", n}, {"url", url}};
-    if (withJwk || kid.empty()) {
-      header["jwk"] = *jose::publicJwkOf(k.publicKey());
-    } else {
-      header["kid"] = kid;
-    }
-    auto compact = jose::signCompact(header, payload, k);
-    REQUIRE(compact.ok());
-    std::string c = *compact;
-    size_t a = c.find('.'), b = c.rfind('.');
-    return json{{"protected", c.substr(0, a)}, {"payload", c.substr(a + 1, b - a - 1)}, {"signature", c.substr(b + 1)}}
-        .dump();
-  }
-
-  api::AcmeReply post(const std::vector<std::string>& resource, const std::string& body) {
-    return server->post({"acme", resource, body});
-  }
-
-  std::string path(const std::vector<std::string>& resource) {
-    std::string out = base;
-    for (const auto& r : resource) out += "/" + r;
-    return out;
-  }
-
-  api::AcmeReply call(const std::vector<std::string>& resource, const json& payload) {
-    return post(resource, jws(path(resource), payload, nonce()));
-  }
-
-  void registerAccount() {
-    auto r = call({"new-account"}, {{"termsOfServiceAgreed", true}});
-    REQUIRE(r.problem == AcmeProblem::None);
-    REQUIRE(r.created);
-    kid = r.location;
-  }
-
-  // Polls the order until it leaves "pending" (validation runs on its own thread).
-  std::string waitOrder(const std::string& orderId) {
-    for (int i = 0; i < 500; ++i) {
-      auto row = store->find(store::AcmeTable::Order, "acme", orderId);
-      REQUIRE(row.ok());
-      if (row->status != "pending") return row->status;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return "pending";
-  }
-};
-
-std::string lastSegment(const std::string& url) { return url.substr(url.rfind('/') + 1); }
-
-std::string csrFor(const std::string& cn, const std::string& sans) {
-  auto k = test::EvpTestSigner::generate(KeyAlgorithm::EcdsaP256);
-  ossl::X509Req req = test::makeCsr(*k, {cn, sans, false, false});
-  unsigned char* der = nullptr;
-  int n = i2d_X509_REQ(req.get(), &der);
-  Bytes out(der, der + n);
-  OPENSSL_free(der);
-  return base64UrlEncode(out);
-}
+using Fixture = test::AcmeFixture;
+using test::csrFor;
+using test::lastSegment;
 
 // A CSR whose subject holds two CNs: `first`, then `last` (the one the
 // issuer puts in the certificate).
