@@ -2,8 +2,8 @@
 // on a PKCS#11 token, beside what the token itself can do.
 //   raw C_Sign/s        C_SignInit + C_Sign on the bare token, a session per thread
 //   Signer::sign/s      our PKCS#11 signer: hash, C_Sign, verify with OpenSSL
-//   certificates/s      ssh::signCertificate: template checks, encoding, nonce,
-//                       Signer::sign (with verify), re-parse of the result
+//   certificates/s      ssh::signCertificate: template and CA key checks, nonce,
+//                       encoding, Signer::sign (with verify)
 //   verify/s            one OpenSSL verification of a P-256 signature: `serve`
 //                       pays two a certificate (the one-time token's ES256
 //                       JWS, and the check of the signature the HSM returned)

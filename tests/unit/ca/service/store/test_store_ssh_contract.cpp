@@ -5,8 +5,11 @@
 // Each case runs on SQLite and on PostgreSQL (support/store_contract_case.h);
 // backend-only behaviour is in test_store_ssh.cpp (SQLite) and
 // test_store_postgres.cpp.
+#include <atomic>
 #include <cstdint>
+#include <future>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -345,6 +348,68 @@ STORE_CONTRACT_CASE("SshStoreTakenSerialDoesNotConsumeTheToken") {
   // Rolled back with the certificate: the caller may retry with a new serial.
   CHECK(db->recordIssued(sshRecord(2), tokenUse("jti-2")).ok());
   CHECK(backend.count("ssh_certificates") == 2);
+}
+
+// Sign, renew and rekey record through the Then forms and answer from
+// `done`: it must come exactly once, after the rows are readable, with the
+// same refusals as the blocking forms, and the store must not need the
+// caller's record to outlive the call.
+STORE_CONTRACT_CASE("SshStoreAnswersDeferredRecordsOnceTheyAreDurable") {
+  auto db = backend.open();
+  auto recordThen = [&](uint64_t serial, const std::string& jti,
+                        std::optional<store::ReplacedCertificate> replaced = std::nullopt) {
+    auto answer = std::make_shared<std::promise<Status>>();
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    std::future<Status> got = answer->get_future();
+    auto done = [answer, calls](const Status& s) {
+      if (calls->fetch_add(1) == 0) answer->set_value(s);
+    };
+    {
+      store::SshCertificateRecord row = sshRecord(serial);  // dies before the answer may come
+      if (replaced)
+        db->recordReplacementThen(row, tokenUse(jti), *replaced, done);
+      else
+        db->recordIssuedThen(row, tokenUse(jti), done);
+    }
+    Status s = got.get();
+    CHECK(calls->load() == 1);
+    return s;
+  };
+  REQUIRE(recordThen(1, "jti-then-1").ok());
+  CHECK(db->findBySerial(kUserCa, 1)->has_value());
+  Status replay = recordThen(2, "jti-then-1");
+  REQUIRE_FALSE(replay.ok());
+  CHECK(replay.error().code == ErrorCode::Replayed);
+  CHECK_FALSE(db->findBySerial(kUserCa, 2)->has_value());
+
+  REQUIRE(recordThen(3, "jti-then-3", store::ReplacedCertificate{kUserCa, 1}).ok());
+  CHECK(db->replacementOf(kUserCa, 1)->value_or(0) == 3);
+  REQUIRE(db->revoke(kUserCa, 3, "stolen", 1700000000).ok());
+  Status revoked = recordThen(4, "jti-then-4", store::ReplacedCertificate{kUserCa, 3});
+  REQUIRE_FALSE(revoked.ok());
+  CHECK(revoked.error().code == ErrorCode::Unauthenticated);
+  CHECK(backend.count("ssh_certificates") == 2);
+
+  // Many at once, none waited for in between: every one answered once.
+  // The callbacks own what they touch: the last may still be returning
+  // from set_value when the wait below ends.
+  constexpr int kMany = 40;
+  struct Tally {
+    std::atomic<int> answered{0}, ok{0};
+    std::promise<void> all;
+  };
+  auto tally = std::make_shared<Tally>();
+  std::future<void> all = tally->all.get_future();
+  for (int i = 0; i < kMany; ++i) {
+    db->recordIssuedThen(sshRecord(100 + static_cast<uint64_t>(i)), tokenUse("jti-many-" + std::to_string(i)),
+                         [tally](const Status& s) {
+                           if (s.ok()) tally->ok.fetch_add(1);
+                           if (tally->answered.fetch_add(1) + 1 == kMany) tally->all.set_value();
+                         });
+  }
+  all.wait();
+  CHECK(tally->ok.load() == kMany);
+  CHECK(backend.count("ssh_certificates") == 2 + kMany);
 }
 
 STORE_CONTRACT_CASE("SshStoreRecordsAReplacementOnlyOfALiveCertificate") {
