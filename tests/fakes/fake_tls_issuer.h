@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,10 @@ namespace sshca::test {
 
 class FakeTlsIssuer final : public acme::TlsIssuer {
  public:
-  // Serials "01", "02", ... in the order of the requests.
+  // Serials "01", "02", ... in the order of the requests; `failWith`, when
+  // set, is the answer instead (nothing issued).
   Result<acme::IssuedTls> issue(const acme::TlsIssueRequest& r) override {
+    if (failWith) return *failWith;
     ++issued;
     lastNames = r.names;
     return acme::IssuedTls{"-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n",
@@ -26,6 +29,7 @@ class FakeTlsIssuer final : public acme::TlsIssuer {
   }
   Status revoke(const std::string&, int, int64_t) override { return okStatus(); }
   std::atomic<int> issued{0};
+  std::optional<Error> failWith;
   std::vector<std::string> lastNames;
 };
 

@@ -568,17 +568,20 @@ class Operations {
   }
 
   // Nothing was signed: the order is invalid, and the CSR's fault when the
-  // issuer says so.
+  // issuer says so. Otherwise (the token busy or away, the database) the
+  // order says serverInternal, without the internal detail, which goes to
+  // the log as every 5xx's does.
   Outcome<AcmeReply> issueFailed(Order o, Error error) {
+    ErrorCode code = error.code;
+    const bool csrAtFault = code == ErrorCode::InvalidArgument || code == ErrorCode::PermissionDenied ||
+                            code == ErrorCode::Unsupported || code == ErrorCode::CryptoFailure;
     o.row.status = "invalid";
-    o.error = problemJson("badCSR", error.message);
+    o.error = csrAtFault ? problemJson("badCSR", error.message)
+                         : problemJson("serverInternal", "the CA could not issue the certificate; place a new order");
     if (Status st = store_.update(toRow(o), "processing"); !st.ok())
       log_("acme: order " + o.row.id + ": issuing failed (" + error.message +
            ") and moving the order to invalid failed too (" + st.error().message + "): it stays processing");
-    ErrorCode code = error.code;
-    if (code == ErrorCode::InvalidArgument || code == ErrorCode::PermissionDenied || code == ErrorCode::Unsupported ||
-        code == ErrorCode::CryptoFailure)
-      return refuse(AcmeProblem::BadCsr, error.message);
+    if (csrAtFault) return refuse(AcmeProblem::BadCsr, error.message);
     return fromError(std::move(error));
   }
 

@@ -220,3 +220,28 @@ TEST_CASE("ACME: key rollover moves the account to the new key") {
                             f.nonce(), false, next.get()));
   CHECK(fresh.problem == AcmeProblem::None);
 }
+
+// A finalize the issuer refuses leaves the order invalid, typed by whose
+// fault it was: the CSR's (badCSR, with the reason) or the CA's
+// (serverInternal, without the internal detail: the token's URI or a
+// database path is the operator's business).
+TEST_CASE("AcmeFinalizeTypesTheIssuersRefusalByWhoseFaultItWas", "[acme]") {
+  for (auto [code, type] :
+       {std::pair{ErrorCode::InvalidArgument, "badCSR"}, std::pair{ErrorCode::Unavailable, "serverInternal"}}) {
+    test::AcmeFixture f;
+    f.registerAccount();
+    std::string orderId = f.readyOrder("www.example.com");
+    f.issuer->failWith = makeError(code, "secret detail: pkcs11:token=ca");
+    auto failed = f.finalize(orderId, "www.example.com");
+    CHECK(failed.problem != api::AcmeProblem::None);
+    auto r = f.call({"order", orderId}, nlohmann::json::object());
+    REQUIRE(r.problem == api::AcmeProblem::None);
+    auto o = nlohmann::json::parse(r.body);
+    INFO(o.dump());
+    CHECK(o["status"] == "invalid");
+    CHECK(o["error"]["type"] == std::string("urn:ietf:params:acme:error:") + type);
+    const bool leaks = o["error"]["detail"].get<std::string>().find("pkcs11:") != std::string::npos;
+    CHECK(leaks == (code == ErrorCode::InvalidArgument));  // a CSR's reason is the client's to read
+    CHECK(f.issuer->issued == 0);
+  }
+}
