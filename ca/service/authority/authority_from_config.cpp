@@ -2,6 +2,7 @@
 // the database and the provisioner implementations.
 #include <stdlib.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "ca/core/common/file_io.h"
@@ -46,10 +47,16 @@ std::string withoutTrailingSlash(std::string url) {
 // The X.509 intermediate, when ca.json names its key and certificate: it
 // signs the TLS certificates of POST /x509/sign. Their record
 // is in the CA's database, beside the SSH certificates.
+// TLS certificates are signed far less often than SSH ones (a host renews
+// one a month): a few PostgreSQL connections serve them, and more would
+// only count against the server's max_connections. A request that finds
+// them all lent out waits for one.
+constexpr size_t kX509StoreConnections = 4;
+
 Status openIntermediate(const config::CaConfig& config, KeyManager& keys, AuthorityParts& parts) {
   if (config.x509.intermediateKey.empty() || config.x509.intermediateCert.empty()) return okStatus();
-  size_t threads = config::authorityThreads(config);
-  SSHCA_ASSIGN_OR_RETURN(auto certificates, store::openCertificateStore(config.db, threads));
+  size_t connections = std::min(config::authorityThreads(config), kX509StoreConnections);
+  SSHCA_ASSIGN_OR_RETURN(auto certificates, store::openCertificateStore(config.db, connections));
   SSHCA_ASSIGN_OR_RETURN(SignerPtr signer, openCaSigner(keys, config.x509.intermediateKey, "X.509 intermediate key"));
   auto pem = readFile(config.x509.intermediateCert);
   if (!pem.ok()) return std::move(pem).error().context("the intermediate certificate");
