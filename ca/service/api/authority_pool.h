@@ -1,6 +1,7 @@
 // The bounded pool that runs the authority's blocking work (HSM signature,
-// database commit) off the I/O threads. Sized to the HSM sessions: more
-// threads than sessions would only wait inside the token. Its queue is
+// and the database commit of the routes that wait for theirs) off the I/O
+// threads; sign, renew and rekey on SQLite hand their commit to the
+// store's writer and answer from there. Its queue is
 // bounded twice, by length and by how long a job may wait to start, so that
 // under overload requests are refused at once (and cheaply) instead of
 // piling up behind the token.

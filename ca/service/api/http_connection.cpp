@@ -224,17 +224,26 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // Whoever takes the request first answers it: a pool thread (the
     // request runs) or the queue deadline (503, never started).
     auto taken = std::make_shared<std::atomic<bool>>(false);
-    bool queued = ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params),
-                                    taken](bool started) {
-      if (taken->exchange(true)) return;  // already answered 503 at its deadline
-      self->ctx_.replies.add();
-      Reply reply = [self](ApiResponse r) {
-        asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->respond(std::move(r)); });
-        self->ctx_.replies.done();
-      };
-      if (!started) return reply(self->shed());
-      (*handler)(RouteRequest{self->body_, self->remote_, params}, std::move(reply));
-    });
+    bool queued =
+        ctx_.pool.submit([self = shared_from_this(), handler, params = std::move(params), taken](bool started) {
+          if (taken->exchange(true)) return;  // already answered 503 at its deadline
+          self->ctx_.replies.add();
+          // The reply gives its hold on the connection to the posted answer
+          // before it counts itself done: once the last reply is done the
+          // server may tear down the I/O context, and the thread that called
+          // the reply (the database's) must not be left holding the connection
+          // or its executor.
+          Reply reply = [self](ApiResponse r) mutable {
+            OutstandingReplies& replies = self->ctx_.replies;
+            {
+              auto executor = self->stream_.get_executor();
+              asio::post(executor, [c = std::move(self), r = std::move(r)]() mutable { c->respond(std::move(r)); });
+            }
+            replies.done();
+          };
+          if (!started) return reply(self->shed());
+          (*handler)(RouteRequest{self->body_, self->remote_, params}, std::move(reply));
+        });
     if (!queued) return respond(shed());
     shedAtDeadline(std::move(taken));
   }

@@ -84,6 +84,11 @@ Authority::Authority(AuthorityParts parts)
   krlCache_ = std::make_unique<KrlCache>(*store_, std::move(cas), userCa_.signer);
 }
 
+Authority::~Authority() {
+  krlCache_.reset();  // it borrows the store
+  store_.reset();
+}
+
 void Authority::replaceProvisioners(ProvisionerSetPtr set) {
   std::lock_guard lock(provisionersMu_);
   provisioners_ = std::move(set);  // the old set dies with its last in-flight request

@@ -76,6 +76,9 @@ class Authority final : public api::AuthorityApi {
   static Result<std::unique_ptr<Authority>> create(const config::CaConfig& config);
   // InvalidArgument when a part is missing.
   static Result<std::unique_ptr<Authority>> fromParts(AuthorityParts parts);
+  // Closes the store first: writes still queued answer into this authority
+  // (noteCommit, a serial's retry), so they finish while it is whole.
+  ~Authority() override;
 
   // Rebuilds the provisioners (and their policies) from `config` and swaps
   // them in at once; requests in flight finish with the set they started

@@ -134,9 +134,10 @@ struct CaConfig {
 // names, durations like "16h"). InvalidArgument names the offending field.
 Result<CaConfig> parseCaConfig(std::string_view json);
 // The authority's pool size: server.threads, or when that is 0, two per
-// core with SQLite (a signature's commit answers from the writer's thread,
-// so the pool only signs: more threads than that only contend for the
-// token) and 32 with PostgreSQL (each thread waits for its own commit).
+// core with SQLite (sign, renew and rekey answer from the writer's thread,
+// so for them the pool only signs, and more threads than that only contend
+// for the token) and 32 with PostgreSQL (each thread waits for its own
+// commit).
 size_t authorityThreads(const CaConfig& config);
 Result<CaConfig> loadCaConfig(const std::string& path);
 std::string serializeCaConfig(const CaConfig& config);
