@@ -178,12 +178,15 @@ void Authority::signSshThen(const api::SignSshRequest& request, CertificateDone 
   const int64_t now = clock_();
   auto plan = planSignSsh(request, now);
   if (!plan.ok()) return done(std::move(plan).error());
-  policy::Identity who = plan->who;
-  auto answer = [done = std::move(done), who](Result<ssh::Certificate> cert) {
-    if (!cert.ok()) return done(std::move(cert).error());
-    done(api::SignSshResponse{std::move(cert->wire), cert->serial, cert->keyId, who.provisioner, who.subject});
-  };
+  IssuedDone answer = answerFor(plan->who, std::move(done));
   signAndRecordThen(Issue{std::move(plan->tmpl), std::move(plan->who), now, std::nullopt, std::move(answer)});
+}
+
+Authority::IssuedDone Authority::answerFor(const policy::Identity& who, CertificateDone done) {
+  return [done = std::move(done), provisioner = who.provisioner, subject = who.subject](Result<ssh::Certificate> cert) {
+    if (!cert.ok()) return done(std::move(cert).error());
+    done(api::SshCertificateResponse{std::move(cert->wire), cert->serial, cert->keyId, provisioner, subject});
+  };
 }
 
 Result<Authority::SshPlan> Authority::planSignSsh(const api::SignSshRequest& request, int64_t now) {

@@ -188,6 +188,9 @@ class Authority final : public api::AuthorityApi {
     std::optional<store::ReplacedCertificate> replaces;
     IssuedDone done;
   };
+  // Turns the issued certificate into the API's answer for `who`; keeps
+  // only the two names it needs, not the whole identity.
+  static IssuedDone answerFor(const policy::Identity& who, CertificateDone done);
   // Checks the deny list and the token, signs and records, and answers
   // through issue.done, exactly once. `replaces`: the certificate a renewal
   // or rekey replaces, which must still be unrevoked when the new one is

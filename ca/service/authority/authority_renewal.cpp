@@ -72,10 +72,7 @@ void Authority::issueReplacementThen(const Proven& proven, ssh::CertTemplate tmp
   const policy::Identity& who = proven.proof.identity;
   const ssh::Certificate& old = proven.proof.certificate;
   const CaKey& oldCa = old.type == ssh::CertType::User ? userCa_ : hostCa_;
-  auto answer = [done = std::move(done), who](Result<ssh::Certificate> cert) {
-    if (!cert.ok()) return done(std::move(cert).error());
-    done(api::SshCertificateResponse{std::move(cert->wire), cert->serial, cert->keyId, who.provisioner, who.subject});
-  };
+  IssuedDone answer = answerFor(who, std::move(done));
   signAndRecordThen(
       Issue{std::move(tmpl), who, now, store::ReplacedCertificate{oldCa.fingerprint, old.serial}, std::move(answer)});
 }
