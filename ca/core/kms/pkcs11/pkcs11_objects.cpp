@@ -1,11 +1,16 @@
 #include "ca/core/kms/pkcs11/pkcs11_objects.h"
 
+#include <vector>
+
 #include "ca/core/kms/pkcs11/ck_rv.h"
 
 namespace sshca::pkcs11 {
 
 Result<std::vector<CK_OBJECT_HANDLE>> findObjects(const Session& s, std::span<CK_ATTRIBUTE> tmpl) {
-  SSHCA_ASSIGN_OR_RETURN(auto guard, FindObjectsGuard::init(s, tmpl));
+  CK_BBOOL onToken = CK_TRUE;
+  std::vector<CK_ATTRIBUTE> tokenOnly(tmpl.begin(), tmpl.end());
+  tokenOnly.push_back(attr(CKA_TOKEN, onToken));
+  SSHCA_ASSIGN_OR_RETURN(auto guard, FindObjectsGuard::init(s, tokenOnly));
   std::vector<CK_OBJECT_HANDLE> out;
   CK_OBJECT_HANDLE batch[64];
   for (;;) {

@@ -14,7 +14,10 @@
 
 namespace sshca::pkcs11 {
 
-// Every object matching the template (all of them, in batches).
+// Every token object matching the template (all of them, in batches).
+// Session objects are never found: the only ones sshca has are its own
+// copies of keys for signing (session_key_copy.h), which must not count as
+// a second key under a name.
 Result<std::vector<CK_OBJECT_HANDLE>> findObjects(const Session& s, std::span<CK_ATTRIBUTE> tmpl);
 
 // Objects of a class (CK_UNAVAILABLE_INFORMATION: any class) with the ref's

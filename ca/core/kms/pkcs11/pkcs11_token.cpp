@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "ca/core/kms/pkcs11/ck_rv.h"
+#include "ca/core/kms/pkcs11/session_key_copy.h"
 #include "ca/core/kms/pkcs11/slot_finder.h"
 
 namespace sshca::pkcs11 {
@@ -165,6 +166,7 @@ size_t Token::bindKey(const KeyRef& ref, CK_OBJECT_HANDLE handle, const PublicKe
   }
   keys_.push_back({ref, publicKey});
   conn_.keys.push_back(handle);
+  conn_.signingKeys.push_back(conn_.loginSession ? keyForSigning(*conn_.loginSession, handle) : handle);
   return keys_.size() - 1;
 }
 
@@ -179,8 +181,8 @@ Result<KeyLease> Token::lease(size_t key) {
       return isReady(state_) ? makeError(ErrorCode::Unavailable, "token '" + label_ + "' was found again just now")
                              : unavailableLocked();
     }
-    if (key >= conn_.keys.size()) return makeError(ErrorCode::Internal, "no bound key " + std::to_string(key));
-    handle = conn_.keys[key];
+    if (key >= conn_.signingKeys.size()) return makeError(ErrorCode::Internal, "no bound key " + std::to_string(key));
+    handle = conn_.signingKeys[key];
   }
   return KeyLease{std::move(s), handle};
 }
@@ -250,7 +252,9 @@ bool Token::reconnectOnce() {
 }
 
 // Is the login still there, and does every bound key's handle still name
-// an object? Two or three cheap calls, no signature.
+// an object on the token? Two or three cheap calls, no signature. The token
+// objects are asked, not their session copies, so a key deleted from the
+// token is noticed although its copy could still sign.
 Status Token::probe() {
   std::shared_ptr<Session> loginSession;
   std::vector<CK_OBJECT_HANDLE> keys;

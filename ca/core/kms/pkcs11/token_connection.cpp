@@ -3,6 +3,7 @@
 #include "ca/core/kms/pkcs11/ck_rv.h"
 #include "ca/core/kms/pkcs11/pkcs11_objects.h"
 #include "ca/core/kms/pkcs11/pkcs11_public_key.h"
+#include "ca/core/kms/pkcs11/session_key_copy.h"
 #include "ca/core/kms/pkcs11/slot_finder.h"
 
 namespace sshca::pkcs11 {
@@ -66,6 +67,7 @@ Reconnect reconnect(const ModulePtr& module, const TokenIdentity& token, const S
       return e.code == ErrorCode::PermissionDenied ? giveUp(std::move(e)) : retry(std::move(e));
     }
     c.keys.push_back(*handle);
+    c.signingKeys.push_back(keyForSigning(*c.loginSession, *handle));
   }
   return Reconnect{std::move(c), Error{ErrorCode::Unavailable, ""}, false};
 }

@@ -31,7 +31,10 @@ struct Connection {
   CK_SLOT_ID slot = 0;
   std::shared_ptr<Session> loginSession;  // kept open: closing the last session logs out
   std::shared_ptr<LoginGuard> login;      // null when this process did not log in
-  std::vector<CK_OBJECT_HANDLE> keys;     // the bound keys' private key handles, by index
+  std::vector<CK_OBJECT_HANDLE> keys;     // the bound keys' private key objects on the token, by index
+  // What signatures use, by index: keys[i] or its session copy on the login
+  // session (session_key_copy.h).
+  std::vector<CK_OBJECT_HANDLE> signingKeys;
 };
 
 // What reconnecting needs to know about the token and the login.

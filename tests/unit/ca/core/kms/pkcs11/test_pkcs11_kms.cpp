@@ -8,12 +8,16 @@
 #include <catch2/catch.hpp>
 #include <openssl/evp.h>
 
+#include "ca/core/common/digest.h"
 #include "ca/core/common/ossl.h"
 #include "ca/core/keys/signature.h"
 #include "ca/core/kms/kms_uri.h"
+#include "ca/core/kms/pkcs11/ec_params.h"
 #include "ca/core/kms/pkcs11/pkcs11_kms.h"
 #include "ca/core/kms/pkcs11/pkcs11_objects.h"
+#include "ca/core/kms/pkcs11/pkcs11_public_key.h"
 #include "ca/core/kms/pkcs11/pkcs11_token.h"
+#include "ca/core/kms/pkcs11/session_key_copy.h"
 #include "ca/core/kms/pkcs11/slot_finder.h"
 #include "ca/core/kms/pkcs11/so_pin.h"
 #include "tests/unit/support/softhsm_token.h"
@@ -356,4 +360,73 @@ TEST_CASE("ScHsmSoPinAcceptsHexAndEightCharacterForms") {
   auto soft = pkcs11::soPinForToken(SecretBytes(std::string_view("12345678")), info);
   REQUIRE(soft.ok());
   CHECK(soft->view() == "12345678");
+}
+
+// SoftHSM2 signs with a session copy of the key (session_key_copy.h): the
+// copy is as protected as the key, signs for the same public key, and ends
+// with the session that made it; a key that forbids copies is used as it is.
+TEST_CASE("SoftHsmSessionCopyIsAsProtectedAndEndsWithItsSession") {
+  SoftHsmToken token;
+  auto km = openManager(token);
+  REQUIRE(km->createKey(KeyRef{"ca", {}}, spec("ecdsa-p256")).ok());
+  auto tok = openedToken(token);
+  REQUIRE(pkcs11::isSoftHsm(*tok->module()));
+  auto reader = tok->session();
+  REQUIRE(reader.ok());
+  auto found = pkcs11::findByRef(**reader, KeyRef{"ca", {}}, CKO_PRIVATE_KEY);
+  REQUIRE(found.ok());
+  REQUIRE(found->size() == 1);
+  CK_OBJECT_HANDLE key = found->front();
+  auto pk = pkcs11::publicKeyOfPrivate(**reader, key);
+  REQUIRE(pk.ok());
+
+  CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
+  {
+    auto owner = pkcs11::Session::open(tok->module(), tok->slot(), false);
+    REQUIRE(owner.ok());
+    copy = pkcs11::keyForSigning(*owner, key);
+    REQUIRE(copy != key);
+    const pkcs11::Session& s = **reader;  // another session sees it
+    CHECK_FALSE(*pkcs11::readBool(s, copy, CKA_TOKEN));
+    CHECK(*pkcs11::readBool(s, copy, CKA_SENSITIVE));
+    CHECK_FALSE(*pkcs11::readBool(s, copy, CKA_EXTRACTABLE));
+    CHECK(*pkcs11::readBool(s, copy, CKA_PRIVATE));
+    CHECK_FALSE(pkcs11::readAttribute(s, copy, CKA_VALUE).ok());
+
+    Bytes msg = {'c', 'o', 'p', 'y'};
+    Bytes digest = sha256(msg);
+    CK_MECHANISM mech{CKM_ECDSA, nullptr, 0};
+    REQUIRE(s.fn()->C_SignInit(s.handle(), &mech, copy) == CKR_OK);
+    Bytes sig(64);
+    CK_ULONG n = sig.size();
+    REQUIRE(s.fn()->C_Sign(s.handle(), digest.data(), digest.size(), sig.data(), &n) == CKR_OK);
+    sig.resize(n);
+    CHECK(verifyRawSignature(*pk, msg, HashAlg::Sha256, sig).ok());
+
+    // The copy is not a second key under the name.
+    auto keys = km->listKeys();
+    REQUIRE(keys.ok());
+    CHECK(keys->size() == 1);
+    CHECK(km->publicKey(KeyRef{"ca", {}}).ok());
+    signAndVerify(*km, "ca");
+  }
+  CHECK_FALSE(pkcs11::readBool(**reader, copy, CKA_TOKEN).ok());  // gone with its session
+  CHECK(*pkcs11::readBool(**reader, key, CKA_TOKEN));             // the key stays
+
+  // A key made with CKA_COPYABLE false is used as it is.
+  auto rw = tok->writeSession();
+  REQUIRE(rw.ok());
+  auto params = pkcs11::ecParamsFor(KeyAlgorithm::EcdsaP256);
+  REQUIRE(params.ok());
+  CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+  CK_ATTRIBUTE pubTmpl[] = {pkcs11::attrBytes(CKA_EC_PARAMS, *params), pkcs11::attr(CKA_TOKEN, no),
+                            pkcs11::attr(CKA_VERIFY, yes)};
+  CK_ATTRIBUTE privTmpl[] = {pkcs11::attr(CKA_TOKEN, yes), pkcs11::attr(CKA_PRIVATE, yes),
+                             pkcs11::attr(CKA_SENSITIVE, yes), pkcs11::attr(CKA_SIGN, yes),
+                             pkcs11::attr(CKA_COPYABLE, no)};
+  CK_MECHANISM gen{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+  CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE, priv = CK_INVALID_HANDLE;
+  REQUIRE(rw->fn()->C_GenerateKeyPair(rw->handle(), &gen, pubTmpl, 3, privTmpl, 5, &pub, &priv) == CKR_OK);
+  CHECK(pkcs11::keyForSigning(*rw, priv) == priv);
+  signAndVerify(*km, "ca");
 }
