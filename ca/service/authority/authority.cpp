@@ -4,12 +4,12 @@
 #include <ctime>
 #include <memory>
 
+#include "ca/core/common/wait_for_answer.h"
 #include "ca/core/jose/jws.h"
 #include "ca/core/ssh/ssh_pubkey.h"
 #include "ca/service/authority/issued_record.h"
 #include "ca/service/authority/sign_request.h"
 #include "ca/service/authority/ssh_config_templates.h"
-#include "ca/service/authority/wait_for_answer.h"
 #include "ca/service/policy/identity_denial.h"
 #include "ca/service/policy/ssh_policy.h"
 

@@ -5,9 +5,9 @@
 // replacement holds is policy's; the new certificate, the replacement
 // (old -> new, the renewal chain a revocation follows) and the spent
 // token commit together.
+#include "ca/core/common/wait_for_answer.h"
 #include "ca/service/authority/authority.h"
 #include "ca/service/authority/sign_request.h"
-#include "ca/service/authority/wait_for_answer.h"
 #include "ca/service/policy/ssh_renewal.h"
 
 namespace sshca::authority {

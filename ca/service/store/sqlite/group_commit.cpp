@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <utility>
 
 #include "ca/core/common/thread_name.h"
+#include "ca/core/common/wait_for_answer.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
 
 namespace sshca::store {
@@ -36,21 +36,9 @@ GroupCommitter::GroupCommitter(SqliteDb db, size_t maxBatch)
 GroupCommitter::~GroupCommitter() { shutdown(); }
 
 Status GroupCommitter::write(Write write) {
-  struct Waiter {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::optional<Status> result;
-  } waiter;
-  submit(std::move(write), [&waiter](const Status& s) {
-    // Notify under the lock: the waiter cannot return (and destroy the
-    // condition variable) before this callback lets go of the mutex.
-    std::lock_guard lock(waiter.mu);
-    waiter.result = s;
-    waiter.cv.notify_one();
+  return waitForAnswer<void>([&](std::function<void(Status)> answer) {
+    submit(std::move(write), [answer = std::move(answer)](const Status& s) { answer(s); });
   });
-  std::unique_lock lock(waiter.mu);
-  waiter.cv.wait(lock, [&] { return waiter.result.has_value(); });
-  return *waiter.result;
 }
 
 void GroupCommitter::submit(Write write, Done done) {

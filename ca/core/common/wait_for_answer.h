@@ -1,5 +1,6 @@
 // The synchronous face of an operation that answers through a callback
-// (maybe on another thread, such as the database's writer).
+// (maybe on another thread, such as the database's writer): the store's
+// blocking writes and the authority's blocking sign, renew and rekey.
 #pragma once
 
 #include <functional>
@@ -8,7 +9,7 @@
 
 #include "ca/core/common/result.h"
 
-namespace sshca::authority {
+namespace sshca {
 
 // Runs `start`, which answers through the callback it is given, exactly
 // once, and waits for that answer. The callback owns the promise, so the
@@ -21,4 +22,4 @@ Result<T> waitForAnswer(const std::function<void(std::function<void(Result<T>)>)
   return got.get();
 }
 
-}  // namespace sshca::authority
+}  // namespace sshca
