@@ -20,7 +20,9 @@ ApiResponse render(AcmeReply reply, int okStatus) {
     out.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out.log.errorCode = std::string(errorCodeName(error.code));
     out.log.reason = error.message;
-    if (out.status == 503 || out.status == 429) out.retryAfterSeconds = 1;
+    // The same waits as the SSH API's (api_handlers.h).
+    if (out.status == 503) out.retryAfterSeconds = kRetryAfterUnavailableSeconds;
+    if (out.status == 429) out.retryAfterSeconds = kRetryAfterRateLimitedSeconds;
   } else {
     out.status = reply.created ? 201 : okStatus;
     out.body = std::move(reply.body);
