@@ -3,8 +3,9 @@
 namespace sshca::api {
 namespace {
 
-std::vector<std::string> splitPath(std::string_view path) {
-  std::vector<std::string> out;
+// Views into `path`: matching a request allocates no string per segment.
+std::vector<std::string_view> splitPath(std::string_view path) {
+  std::vector<std::string_view> out;
   size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -13,7 +14,7 @@ std::vector<std::string> splitPath(std::string_view path) {
     }
     size_t end = path.find('/', i);
     if (end == std::string_view::npos) end = path.size();
-    out.emplace_back(path.substr(i, end - i));
+    out.push_back(path.substr(i, end - i));
     i = end;
   }
   return out;
@@ -29,7 +30,9 @@ void RouteTable::add(std::string method, std::string pattern, ImmediateRouteHand
 }
 
 void RouteTable::addDeferred(std::string method, std::string pattern, RouteHandler handler) {
-  routes_.push_back({std::move(method), splitPath(pattern), std::move(handler)});
+  std::vector<std::string> segments;
+  for (std::string_view s : splitPath(pattern)) segments.emplace_back(s);
+  routes_.push_back({std::move(method), std::move(segments), std::move(handler)});
 }
 
 const RouteHandler* RouteTable::match(std::string_view method, std::string_view path,
@@ -41,14 +44,14 @@ const RouteHandler* RouteTable::match(std::string_view method, std::string_view 
     return nullptr;
   }
   if (path.rfind("/1.0/", 0) == 0) path.remove_prefix(4);
-  std::vector<std::string> segments = splitPath(path);
+  std::vector<std::string_view> segments = splitPath(path);
   for (const Route& r : routes_) {
     if (r.method != method || r.segments.size() != segments.size()) continue;
     std::vector<std::string> found;
     bool ok = true;
     for (size_t i = 0; ok && i < segments.size(); ++i) {
       if (isParam(r.segments[i])) {
-        found.push_back(segments[i]);
+        found.emplace_back(segments[i]);
       } else {
         ok = r.segments[i] == segments[i];
       }
