@@ -265,12 +265,8 @@ void checkImportCertificate(const ImportOptions& o, const x509::PrivateKeyFile& 
 }
 
 void runImport(const ImportOptions& o) {
-  Bytes data;
-  std::string raw = readOrFail(o.keyFile);
-  data.assign(raw.begin(), raw.end());
-  OPENSSL_cleanse(raw.data(), raw.size());
-  x509::PrivateKeyFile file = orFail(x509::readPrivateKeyFile(data, keyPasswordSource(o.passwordFile)));
-  OPENSSL_cleanse(data.data(), data.size());
+  SecretBytes text = orFail(readSecretFile(o.keyFile, kMaxPrivateKeyFileBytes));
+  x509::PrivateKeyFile file = orFail(x509::readPrivateKeyFile(text.span(), keyPasswordSource(o.passwordFile)));
   PublicKey pub = orFail(PublicKey::fromEvp(file.key.get()));
   checkImportCertificate(o, file, pub);
   KeyRef ref = orFail(parseKeyUri(o.key));

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -94,6 +95,37 @@ Result<std::string> readFile(const std::string& path) {
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
   }
+  return out;
+}
+
+Result<SecretBytes> readSecretFile(const std::string& path, size_t limit) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    const int err = errno;
+    if (err == EACCES) return makeError(ErrorCode::PermissionDenied, "cannot open " + path + ": " + std::strerror(err));
+    return ioError("cannot open", path, err);
+  }
+  SecretBytes out;
+  size_t used = 0;
+  for (;;) {
+    if (used == out.size()) {
+      if (used > limit)
+        return makeError(ErrorCode::InvalidArgument, path + " is larger than " + std::to_string(limit) + " bytes");
+      // Grow into a new buffer; the old one is cleansed as it is replaced.
+      SecretBytes bigger;
+      bigger.resize(std::min(std::max<size_t>(4096, 2 * used), limit + 1));
+      std::copy(out.data(), out.data() + used, bigger.data());
+      out = std::move(bigger);
+    }
+    ssize_t n = ::read(fd.get(), out.data() + used, out.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ioError("reading", path, errno);
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  if (used > limit)
+    return makeError(ErrorCode::InvalidArgument, path + " is larger than " + std::to_string(limit) + " bytes");
+  out.resize(used);  // shrinking keeps the buffer: nothing is copied
   return out;
 }
 

@@ -8,11 +8,20 @@
 #include <string_view>
 
 #include "ca/core/common/result.h"
+#include "ca/core/common/secret.h"
 
 namespace sshca {
 
 // The whole file; NotFound / IoError with the path and errno text.
 Result<std::string> readFile(const std::string& path);
+
+// A file holding a secret (a private key, a PIN), read straight into
+// SecretBytes, so that no copy is left behind in freed memory. At most
+// `limit` bytes: a longer file is InvalidArgument (it is not what was
+// meant). NotFound, PermissionDenied or IoError with the path otherwise.
+Result<SecretBytes> readSecretFile(const std::string& path, size_t limit);
+// The limit for private key files: far above any PEM or OpenSSH key.
+constexpr size_t kMaxPrivateKeyFileBytes = 1 << 20;
 
 // Writes all of `data` to `fd` (retrying short writes and EINTR); `path`
 // names the file in the error.

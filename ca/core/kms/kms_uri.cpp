@@ -3,12 +3,10 @@
 
 #include <sys/stat.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 
+#include "ca/core/common/file_io.h"
 #include "ca/core/kms/pkcs11/pkcs11_handles.h"
 
 namespace sshca {
@@ -91,22 +89,20 @@ void warnIfReadableByOthers(const std::string& path) {
     std::cerr << "sshca: warning: PIN file " << path << " is readable by group or others; chmod 600 it\n";
 }
 
-// Reads straight into SecretBytes (no std::string copies left behind);
-// PINs are short, so a fixed cap keeps it to one read.
+// PINs are short: a file over 1 KiB is not a PIN file.
 Result<SecretBytes> readPinFile(const std::string& path) {
   warnIfReadableByOthers(path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    std::string why = "cannot read PIN file " + path + ": " + std::strerror(err);
-    if (err == EACCES) why += " (it must be readable by the user running sshca: chown that user, chmod 600)";
-    return makeError(err == ENOENT ? ErrorCode::NotFound : ErrorCode::IoError, why);
-  }
   constexpr size_t kMaxPinFile = 1024;
-  SecretBytes pin;
-  pin.resize(kMaxPinFile);
-  in.read(reinterpret_cast<char*>(pin.data()), kMaxPinFile);
-  size_t n = static_cast<size_t>(in.gcount());
+  auto read = readSecretFile(path, kMaxPinFile);
+  if (!read.ok()) {
+    Error e = std::move(read).error();
+    std::string why = "cannot read PIN file: " + e.message;
+    if (e.code == ErrorCode::PermissionDenied)
+      why += " (it must be readable by the user running sshca: chown that user, chmod 600)";
+    return makeError(e.code == ErrorCode::NotFound ? ErrorCode::NotFound : ErrorCode::IoError, why);
+  }
+  SecretBytes pin = std::move(read).value();
+  size_t n = pin.size();
   while (n > 0 && (pin.data()[n - 1] == '\n' || pin.data()[n - 1] == '\r')) --n;
   pin.resize(n);
   if (pin.empty()) return makeError(ErrorCode::InvalidArgument, "PIN file " + path + " is empty");

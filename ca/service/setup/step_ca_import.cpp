@@ -57,12 +57,9 @@ x509::PasswordSource passwordFor(const StepCaConfig& step, const StepImportOptio
 
 Result<LoadedKey> loadKey(const StepKey& k, const char* label, const x509::PasswordSource& password) {
   if (k.onToken()) return LoadedKey{&k, label, k.uri, ossl::EvpPkey()};
-  auto text = readFile(k.file);
+  auto text = readSecretFile(k.file, kMaxPrivateKeyFileBytes);
   if (!text.ok()) return std::move(text).error().context("step's " + k.field);
-  Bytes data(text->begin(), text->end());
-  OPENSSL_cleanse(text->data(), text->size());
-  auto file = x509::readPrivateKeyFile(data, password);
-  OPENSSL_cleanse(data.data(), data.size());
+  auto file = x509::readPrivateKeyFile(text->span(), password);
   if (!file.ok()) return std::move(file).error().context("step's " + k.field + " " + k.file);
   return LoadedKey{&k, label, KeyRef{label, {}}.toUri(), std::move(file->key)};
 }

@@ -1,10 +1,10 @@
 #include "ca/core/kms/soft/soft_signer.h"
 
-#include <cstdio>
 #include <memory>
 
 #include <openssl/pem.h>
 
+#include "ca/core/common/file_io.h"
 #include "ca/core/common/secret.h"
 #include "ca/core/keys/signature.h"
 #include "ca/core/ssh/openssh_private_key.h"
@@ -45,24 +45,6 @@ Result<SignerPtr> makeSigner(ossl::EvpPkey key, std::string description) {
 // Never prompts: an encrypted PEM key fails instead of reading a terminal.
 int noPassphrase(char*, int, int, void*) { return -1; }
 
-Result<SecretBytes> readKeyFile(const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) return makeError(ErrorCode::NotFound, "cannot open key file " + path);
-  SecretBytes out;
-  uint8_t chunk[4096];
-  size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f.get())) > 0) {
-    SecretBytes grown;
-    grown.resize(out.size() + n);
-    std::copy(out.data(), out.data() + out.size(), grown.data());
-    std::copy(chunk, chunk + n, grown.data() + out.size());
-    out = std::move(grown);
-  }
-  OPENSSL_cleanse(chunk, sizeof chunk);
-  if (std::ferror(f.get())) return makeError(ErrorCode::IoError, "reading key file " + path);
-  return out;
-}
-
 Result<ossl::EvpPkey> parsePem(const SecretBytes& text) {
   ossl::ErrorQueueGuard guard;
   ossl::Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
@@ -81,7 +63,7 @@ Result<ossl::EvpPkey> parsePem(const SecretBytes& text) {
 Result<SignerPtr> softSignerFromEvp(ossl::EvpPkey key) { return makeSigner(std::move(key), "memory"); }
 
 Result<SignerPtr> loadSoftSigner(const std::string& path) {
-  SSHCA_ASSIGN_OR_RETURN(SecretBytes text, readKeyFile(path));
+  SSHCA_ASSIGN_OR_RETURN(SecretBytes text, readSecretFile(path, kMaxPrivateKeyFileBytes));
   auto key = ssh::isOpenSshPrivateKey(text.view()) ? ssh::parseOpenSshPrivateKey(text.view()) : parsePem(text);
   if (!key.ok()) return std::move(key).error().context(path);
   return makeSigner(std::move(*key), "file:" + path);
