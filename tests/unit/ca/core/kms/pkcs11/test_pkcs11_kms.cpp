@@ -430,3 +430,34 @@ TEST_CASE("SoftHsmSessionCopyIsAsProtectedAndEndsWithItsSession") {
   CHECK(pkcs11::keyForSigning(*rw, priv) == priv);
   signAndVerify(*km, "ca");
 }
+
+// A key deleted from the token while a signer uses its session copy stops
+// signing within Token::kKeyCheckEvery (a signature with the token object
+// would fail at once), and the token is away until the key is back.
+TEST_CASE("SoftHsmKeyDeletedFromTheTokenStopsItsCopySigning") {
+  SoftHsmToken token;
+  auto km = openManager(token);
+  REQUIRE(km->createKey(KeyRef{"ca", {}}, spec("ecdsa-p256")).ok());
+  auto signer = km->createSigner(KeyRef{"ca", {}});
+  REQUIRE(signer.ok());
+  Bytes msg = {'m', 's', 'g'};
+  REQUIRE((*signer)->sign(msg, HashAlg::Sha256).ok());
+  auto tok = openedToken(token);
+  {
+    auto lease = tok->lease(0);
+    REQUIRE(lease.ok());
+    auto rw = tok->writeSession();
+    REQUIRE(rw.ok());
+    auto found = pkcs11::findByRef(*rw, KeyRef{"ca", {}}, CKO_PRIVATE_KEY);
+    REQUIRE(found.ok());
+    REQUIRE(found->size() == 1);
+    CHECK(lease->key != found->front());  // it signs with a copy
+    REQUIRE(rw->fn()->C_DestroyObject(rw->handle(), found->front()) == CKR_OK);
+  }
+  std::this_thread::sleep_for(pkcs11::Token::kKeyCheckEvery + std::chrono::milliseconds(50));
+  auto sig = (*signer)->sign(msg, HashAlg::Sha256);
+  REQUIRE_FALSE(sig.ok());
+  CHECK(sig.error().code == ErrorCode::Unavailable);
+  CHECK_FALSE(tok->health(std::chrono::milliseconds(2000)).ok());
+  CHECK_FALSE((*signer)->sign(msg, HashAlg::Sha256).ok());
+}
