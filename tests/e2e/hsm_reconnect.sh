@@ -40,6 +40,10 @@ retry_after() { tr -d '\r' <"$T/headers" | awk -F': ' 'tolower($1) == "retry-aft
 no_internals() { ! grep -qE 'pkcs11:|C_[A-Z][A-Za-z]+|CKR_' "$T/out"; }
 
 check "a certificate while the token is there" test "$(sign_with "$(token)")" = 201
+# On SoftHSM2 serve signs with session copies of its keys, one per key per
+# connection to the token (ca/core/kms/pkcs11/session_key_copy.h).
+copies=$(fault_count C_CopyObject)
+check "serve signs with session copies of its keys" test "$copies" -ge 1
 
 # ---- the token goes away, nothing is spent, it comes back ----
 fault_set "token = absent"
@@ -64,6 +68,7 @@ must "a certificate again after the token came back, without a restart" until_si
 check "the token that got 503 was not spent: it signs now" test "$(sign_with "$TOKEN")" = 201
 check "/health is 200 again" test "$(get /health)" = 200
 check "one C_Login for the return" test "$(fault_count C_Login)" -eq $((logins + 1))
+check "the return made one new copy of each key" test "$(fault_count C_CopyObject)" -eq $((copies * 2))
 check "serve was not restarted" kill -0 "$CA_PID"
 
 # ---- removed in the middle of a signature ----
