@@ -2,7 +2,8 @@
 # The token goes away under a running `sshca serve` and comes back (issue
 # 17), through the fault-injecting PKCS#11 module: 503 `unavailable` with
 # Retry-After while it is away, nothing spent or recorded, certificates
-# again soon after it returns without a restart, one C_Login per return;
+# again soon after it returns without a restart, one C_Login and one new
+# session copy of each key per return (none for a SIGHUP reload);
 # removed in the middle of a signature; removed and returned under load
 # (every 201 recorded, no serial twice); another key under the CA key's
 # label on return (refused, for good); the PIN changed while away (one
@@ -40,6 +41,18 @@ retry_after() { tr -d '\r' <"$T/headers" | awk -F': ' 'tolower($1) == "retry-aft
 no_internals() { ! grep -qE 'pkcs11:|C_[A-Z][A-Za-z]+|CKR_' "$T/out"; }
 
 check "a certificate while the token is there" test "$(sign_with "$(token)")" = 201
+# On SoftHSM2 serve signs with session copies of its keys, one per key per
+# connection to the token (ca/core/kms/pkcs11/session_key_copy.h).
+copies=$(fault_count C_CopyObject)
+check "serve signs with session copies of its keys" test "$copies" -ge 1
+reloaded() {
+  local _
+  for _ in $(seq 1 100); do grep -q "SIGHUP: reloaded" "$LOG" && return 0; sleep 0.1; done
+  return 1
+}
+check "a reload (SIGHUP)" bash -c "'$SSHCA' reload --config '$CFG' >/dev/null"
+check "serve reloaded" reloaded
+check "a reload makes no new copies" test "$(fault_count C_CopyObject)" -eq "$copies"
 
 # ---- the token goes away, nothing is spent, it comes back ----
 fault_set "token = absent"
@@ -64,6 +77,7 @@ must "a certificate again after the token came back, without a restart" until_si
 check "the token that got 503 was not spent: it signs now" test "$(sign_with "$TOKEN")" = 201
 check "/health is 200 again" test "$(get /health)" = 200
 check "one C_Login for the return" test "$(fault_count C_Login)" -eq $((logins + 1))
+check "the return made one new copy of each key" test "$(fault_count C_CopyObject)" -eq $((copies * 2))
 check "serve was not restarted" kill -0 "$CA_PID"
 
 # ---- removed in the middle of a signature ----

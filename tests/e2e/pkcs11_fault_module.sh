@@ -50,6 +50,16 @@ start=$(date +%s%N)
 check "a slow token still signs" sign_to /dev/null
 check "C_Sign waited at least the delay" test $((($(date +%s%N) - start) / 1000000)) -ge 400
 
+# On SoftHSM2 sshca signs with a session copy of the key; a module that
+# refuses the copy gets signatures with the token object itself.
+fault_set "fail = C_CopyObject CKR_FUNCTION_NOT_SUPPORTED"
+copies=$(fault_count C_CopyObject)
+signs=$(fault_count C_Sign)
+check "C_CopyObject refused: still signs" sign_to "$T/nocopy.pub"
+check "the copy was asked for" test "$(fault_count C_CopyObject)" -eq $((copies + 1))
+check "and the key signed" test "$(fault_count C_Sign)" -eq $((signs + 1))
+check "that certificate verifies against the key" bash -c "ssh-keygen -L -f '$T/nocopy.pub' | grep -q \"\$(ssh-keygen -l -f '$T/direct.pub' | awk '{print \$2}')\""
+
 fault_clear
 check "with the faults cleared the token signs again" sign_to /dev/null
 check "the counts file is readable text" grep -q '^C_Sign  *[0-9][0-9]*$' "$FAULT_COUNTS"

@@ -165,6 +165,7 @@ size_t Token::bindKey(const KeyRef& ref, CK_OBJECT_HANDLE handle, const PublicKe
     if (keys_[i].ref.label == ref.label && keys_[i].ref.id == ref.id && keys_[i].publicKey == publicKey) return i;
   }
   keys_.push_back({ref, publicKey});
+  keyCheckDue_.emplace_back();  // the first signature checks
   conn_.keys.push_back(handle);
   conn_.signingKeys.push_back(conn_.loginSession ? keyForSigning(*conn_.loginSession, handle) : handle);
   return keys_.size() - 1;
@@ -173,6 +174,7 @@ size_t Token::bindKey(const KeyRef& ref, CK_OBJECT_HANDLE handle, const PublicKe
 Result<KeyLease> Token::lease(size_t key) {
   SSHCA_ASSIGN_OR_RETURN(PooledSession s, session());
   CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+  CK_OBJECT_HANDLE onToken = CK_INVALID_HANDLE;  // the token object, when due a check
   {
     std::lock_guard lock(mu_);
     // The token may have gone and come back while the session was opened.
@@ -183,6 +185,21 @@ Result<KeyLease> Token::lease(size_t key) {
     }
     if (key >= conn_.signingKeys.size()) return makeError(ErrorCode::Internal, "no bound key " + std::to_string(key));
     handle = conn_.signingKeys[key];
+    auto now = std::chrono::steady_clock::now();
+    if (handle != conn_.keys[key] && now >= keyCheckDue_[key]) {
+      onToken = conn_.keys[key];
+      keyCheckDue_[key] = now + kKeyCheckEvery;
+    }
+  }
+  // A session copy still signs after its key was deleted from the token (or
+  // the token's files were moved away); a signature with the token object
+  // would have failed. One read of the object's file on SoftHSM2 per
+  // kKeyCheckEvery, not one per signature.
+  if (onToken != CK_INVALID_HANDLE) {
+    CK_KEY_TYPE type = 0;
+    CK_ATTRIBUTE a{CKA_KEY_TYPE, &type, sizeof type};
+    CK_RV rv = s->fn()->C_GetAttributeValue(s->handle(), onToken, &a, 1);
+    if (rv != CKR_OK) return failed(s, "C_GetAttributeValue", rv);
   }
   return KeyLease{std::move(s), handle};
 }

@@ -107,8 +107,12 @@ class Token : public std::enable_shared_from_this<Token> {
   // Registers a private key that must still be there, with this public key,
   // whenever the token is found again. Returns the index lease() takes.
   size_t bindKey(const KeyRef& ref, CK_OBJECT_HANDLE handle, const PublicKey& publicKey);
-  // A session and the bound key's handle in the current connection.
+  // A session and the bound key's handle in the current connection. A key
+  // that signs with a session copy (session_key_copy.h) has its token object
+  // checked at most once per kKeyCheckEvery: a key deleted from the token
+  // stops signing within that time, and the token is away until it is back.
   Result<KeyLease> lease(size_t key);
+  static constexpr std::chrono::milliseconds kKeyCheckEvery{1000};
 
   // The error for `function` failing with `rv` on a session of this token.
   // A code that means the token (or its login, or a handle) was lost marks
@@ -157,6 +161,9 @@ class Token : public std::enable_shared_from_this<Token> {
   std::optional<SecretBytes> pin_;                        // guarded by mu_; set by loginUser
   LoginOptions loginOptions_;                             // guarded by mu_
   std::vector<BoundKey> keys_;                            // guarded by mu_
+  // Guarded by mu_; by index, as keys_: when lease() next asks a bound key's
+  // token object whether it is still there (keys that sign with a copy).
+  std::vector<std::chrono::steady_clock::time_point> keyCheckDue_;
   std::vector<Session> idle_;                             // guarded by mu_
   size_t borrowed_ = 0;                                   // guarded by mu_
   TokenCapacity capacity_;                                // guarded by mu_

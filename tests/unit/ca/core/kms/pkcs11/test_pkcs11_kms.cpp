@@ -413,20 +413,88 @@ TEST_CASE("SoftHsmSessionCopyIsAsProtectedAndEndsWithItsSession") {
   CHECK_FALSE(pkcs11::readBool(**reader, copy, CKA_TOKEN).ok());  // gone with its session
   CHECK(*pkcs11::readBool(**reader, key, CKA_TOKEN));             // the key stays
 
-  // A key made with CKA_COPYABLE false is used as it is.
+  // A key made with CKA_COPYABLE false is used as it is, and signs.
   auto rw = tok->writeSession();
   REQUIRE(rw.ok());
   auto params = pkcs11::ecParamsFor(KeyAlgorithm::EcdsaP256);
   REQUIRE(params.ok());
   CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-  CK_ATTRIBUTE pubTmpl[] = {pkcs11::attrBytes(CKA_EC_PARAMS, *params), pkcs11::attr(CKA_TOKEN, no),
-                            pkcs11::attr(CKA_VERIFY, yes)};
-  CK_ATTRIBUTE privTmpl[] = {pkcs11::attr(CKA_TOKEN, yes), pkcs11::attr(CKA_PRIVATE, yes),
+  std::string label = "uncopyable";
+  CK_ATTRIBUTE pubTmpl[] = {pkcs11::attrBytes(CKA_EC_PARAMS, *params),
+                            pkcs11::attr(CKA_TOKEN, yes),
+                            pkcs11::attr(CKA_VERIFY, yes),
+                            {CKA_LABEL, label.data(), label.size()}};
+  CK_ATTRIBUTE privTmpl[] = {pkcs11::attr(CKA_TOKEN, yes),     pkcs11::attr(CKA_PRIVATE, yes),
                              pkcs11::attr(CKA_SENSITIVE, yes), pkcs11::attr(CKA_SIGN, yes),
-                             pkcs11::attr(CKA_COPYABLE, no)};
+                             pkcs11::attr(CKA_COPYABLE, no),   {CKA_LABEL, label.data(), label.size()}};
   CK_MECHANISM gen{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
   CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE, priv = CK_INVALID_HANDLE;
-  REQUIRE(rw->fn()->C_GenerateKeyPair(rw->handle(), &gen, pubTmpl, 3, privTmpl, 5, &pub, &priv) == CKR_OK);
+  REQUIRE(rw->fn()->C_GenerateKeyPair(rw->handle(), &gen, pubTmpl, 4, privTmpl, 6, &pub, &priv) == CKR_OK);
   CHECK(pkcs11::keyForSigning(*rw, priv) == priv);
+  signAndVerify(*km, label);
+  auto uncopyable = tok->lease(1);  // bound second, after "ca"
+  REQUIRE(uncopyable.ok());
+  CHECK(uncopyable->key == priv);
+}
+
+// A key deleted from the token while a signer uses its session copy stops
+// signing within Token::kKeyCheckEvery (a signature with the token object
+// would fail at once), and the token is away until the key is back.
+TEST_CASE("SoftHsmKeyDeletedFromTheTokenStopsItsCopySigning") {
+  SoftHsmToken token;
+  auto km = openManager(token);
+  REQUIRE(km->createKey(KeyRef{"ca", {}}, spec("ecdsa-p256")).ok());
+  auto signer = km->createSigner(KeyRef{"ca", {}});
+  REQUIRE(signer.ok());
+  Bytes msg = {'m', 's', 'g'};
+  REQUIRE((*signer)->sign(msg, HashAlg::Sha256).ok());
+  auto tok = openedToken(token);
+  {
+    auto lease = tok->lease(0);
+    REQUIRE(lease.ok());
+    auto rw = tok->writeSession();
+    REQUIRE(rw.ok());
+    auto found = pkcs11::findByRef(*rw, KeyRef{"ca", {}}, CKO_PRIVATE_KEY);
+    REQUIRE(found.ok());
+    REQUIRE(found->size() == 1);
+    CHECK(lease->key != found->front());  // it signs with a copy
+    REQUIRE(rw->fn()->C_DestroyObject(rw->handle(), found->front()) == CKR_OK);
+  }
+  std::this_thread::sleep_for(pkcs11::Token::kKeyCheckEvery + std::chrono::milliseconds(50));
+  auto sig = (*signer)->sign(msg, HashAlg::Sha256);
+  REQUIRE_FALSE(sig.ok());
+  CHECK(sig.error().code == ErrorCode::Unavailable);
+  CHECK_FALSE(tok->health(std::chrono::milliseconds(2000)).ok());
+  CHECK_FALSE((*signer)->sign(msg, HashAlg::Sha256).ok());
+}
+
+// A token found again signs with a new copy made on the new connection's
+// login session; the old copy went with the old one, so its handle names
+// nothing any more.
+TEST_CASE("SoftHsmTokenFoundAgainSignsWithANewCopy") {
+  SoftHsmToken token;
+  auto km = openManager(token);
+  REQUIRE(km->createKey(KeyRef{"ca", {}}, spec("ecdsa-p256")).ok());
+  signAndVerify(*km, "ca");
+  auto tok = openedToken(token);
+  CK_OBJECT_HANDLE oldCopy = CK_INVALID_HANDLE;
+  {
+    auto lease = tok->lease(0);
+    REQUIRE(lease.ok());
+    oldCopy = lease->key;
+    tok->failed(lease->session, "C_Sign", CKR_DEVICE_REMOVED);  // as if the token went away
+  }
+  CHECK_FALSE(tok->health(std::chrono::milliseconds(0)).ok());
+  bool back = false;
+  for (int i = 0; i < 200 && !back; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    back = tok->health(std::chrono::milliseconds(2000)).ok();
+  }
+  REQUIRE(back);
+  auto lease = tok->lease(0);
+  REQUIRE(lease.ok());
+  CHECK(lease->key != oldCopy);
+  CHECK_FALSE(*pkcs11::readBool(*lease->session, lease->key, CKA_TOKEN));
+  CHECK_FALSE(pkcs11::readBool(*lease->session, oldCopy, CKA_TOKEN).ok());  // gone with its session
   signAndVerify(*km, "ca");
 }
