@@ -167,6 +167,8 @@ size_t Token::bindKey(const KeyRef& ref, CK_OBJECT_HANDLE handle, const PublicKe
   keys_.push_back({ref, publicKey});
   keyCheckDue_.emplace_back();  // the first signature checks
   conn_.keys.push_back(handle);
+  // Two quick token calls under the lock, once per key: signers are made at
+  // start-up, not per request.
   conn_.signingKeys.push_back(conn_.loginSession ? keyForSigning(*conn_.loginSession, handle) : handle);
   return keys_.size() - 1;
 }

@@ -11,7 +11,12 @@
 // Other modules sign with the token object itself: a hardware token gains
 // nothing from a copy, and some refuse copies of private keys or audit them.
 // A module that refuses the copy (CKA_COPYABLE false, no C_CopyObject) also
-// signs with the token object.
+// signs with the token object, until the token is found again.
+//
+// A copy keeps the attributes the key had when it was made: an admin who
+// changes the token object later (CKA_SIGN false) is heard after the token
+// is found again or sshca restarts. A key deleted from the token is noticed
+// by Token::lease's periodic check of the token object.
 #pragma once
 
 #include <p11-kit/pkcs11.h>
