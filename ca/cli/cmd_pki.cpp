@@ -265,7 +265,7 @@ void checkImportCertificate(const ImportOptions& o, const x509::PrivateKeyFile& 
 }
 
 void runImport(const ImportOptions& o) {
-  SecretBytes text = orFail(readSecretFile(o.keyFile, kMaxPrivateKeyFileBytes));
+  SecretBytes text = orFail(readSecretFile(o.keyFile, kMaxPrivateKeyFileBytes, "key file"));
   x509::PrivateKeyFile file = orFail(x509::readPrivateKeyFile(text.span(), keyPasswordSource(o.passwordFile)));
   PublicKey pub = orFail(PublicKey::fromEvp(file.key.get()));
   checkImportCertificate(o, file, pub);

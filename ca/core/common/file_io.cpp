@@ -98,19 +98,24 @@ Result<std::string> readFile(const std::string& path) {
   return out;
 }
 
-Result<SecretBytes> readSecretFile(const std::string& path, size_t limit) {
+Result<SecretBytes> readSecretFile(const std::string& path, size_t limit, std::string_view what) {
+  const std::string name = std::string(what) + " " + path;
+  auto failed = [&name](int err) {
+    ErrorCode code = err == ENOENT   ? ErrorCode::NotFound
+                     : err == EACCES ? ErrorCode::PermissionDenied
+                                     : ErrorCode::IoError;
+    return makeError(code, "cannot read " + name + ": " + std::strerror(err));
+  };
+  auto tooLarge = [&] {
+    return makeError(ErrorCode::InvalidArgument, name + " is larger than " + std::to_string(limit) + " bytes");
+  };
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    const int err = errno;
-    if (err == EACCES) return makeError(ErrorCode::PermissionDenied, "cannot open " + path + ": " + std::strerror(err));
-    return ioError("cannot open", path, err);
-  }
+  if (fd.get() < 0) return failed(errno);
   SecretBytes out;
   size_t used = 0;
   for (;;) {
     if (used == out.size()) {
-      if (used > limit)
-        return makeError(ErrorCode::InvalidArgument, path + " is larger than " + std::to_string(limit) + " bytes");
+      if (used > limit) return tooLarge();
       // Grow into a new buffer; the old one is cleansed as it is replaced.
       SecretBytes bigger;
       bigger.resize(std::min(std::max<size_t>(4096, 2 * used), limit + 1));
@@ -119,12 +124,11 @@ Result<SecretBytes> readSecretFile(const std::string& path, size_t limit) {
     }
     ssize_t n = ::read(fd.get(), out.data() + used, out.size() - used);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ioError("reading", path, errno);
+    if (n < 0) return failed(errno);
     if (n == 0) break;
     used += static_cast<size_t>(n);
   }
-  if (used > limit)
-    return makeError(ErrorCode::InvalidArgument, path + " is larger than " + std::to_string(limit) + " bytes");
+  if (used > limit) return tooLarge();
   out.resize(used);  // shrinking keeps the buffer: nothing is copied
   return out;
 }

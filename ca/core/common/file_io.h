@@ -18,8 +18,9 @@ Result<std::string> readFile(const std::string& path);
 // A file holding a secret (a private key, a PIN), read straight into
 // SecretBytes, so that no copy is left behind in freed memory. At most
 // `limit` bytes: a longer file is InvalidArgument (it is not what was
-// meant). NotFound, PermissionDenied or IoError with the path otherwise.
-Result<SecretBytes> readSecretFile(const std::string& path, size_t limit);
+// meant). NotFound, PermissionDenied or IoError otherwise. Messages name
+// the file as `what` and its path ("cannot read PIN file /x: ...").
+Result<SecretBytes> readSecretFile(const std::string& path, size_t limit, std::string_view what);
 // The limit for private key files: far above any PEM or OpenSSH key.
 constexpr size_t kMaxPrivateKeyFileBytes = 1 << 20;
 

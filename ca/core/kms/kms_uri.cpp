@@ -93,13 +93,13 @@ void warnIfReadableByOthers(const std::string& path) {
 Result<SecretBytes> readPinFile(const std::string& path) {
   warnIfReadableByOthers(path);
   constexpr size_t kMaxPinFile = 1024;
-  auto read = readSecretFile(path, kMaxPinFile);
+  auto read = readSecretFile(path, kMaxPinFile, "PIN file");
   if (!read.ok()) {
     Error e = std::move(read).error();
-    std::string why = "cannot read PIN file: " + e.message;
-    if (e.code == ErrorCode::PermissionDenied)
-      why += " (it must be readable by the user running sshca: chown that user, chmod 600)";
-    return makeError(e.code == ErrorCode::NotFound ? ErrorCode::NotFound : ErrorCode::IoError, why);
+    if (e.code != ErrorCode::PermissionDenied) return e;
+    return makeError(ErrorCode::IoError, e.message +
+                                             " (it must be readable by the user running sshca: chown that "
+                                             "user, chmod 600)");
   }
   SecretBytes pin = std::move(read).value();
   size_t n = pin.size();

@@ -57,7 +57,7 @@ x509::PasswordSource passwordFor(const StepCaConfig& step, const StepImportOptio
 
 Result<LoadedKey> loadKey(const StepKey& k, const char* label, const x509::PasswordSource& password) {
   if (k.onToken()) return LoadedKey{&k, label, k.uri, ossl::EvpPkey()};
-  auto text = readSecretFile(k.file, kMaxPrivateKeyFileBytes);
+  auto text = readSecretFile(k.file, kMaxPrivateKeyFileBytes, "key file");
   if (!text.ok()) return std::move(text).error().context("step's " + k.field);
   auto file = x509::readPrivateKeyFile(text->span(), password);
   if (!file.ok()) return std::move(file).error().context("step's " + k.field + " " + k.file);

@@ -63,7 +63,7 @@ Result<ossl::EvpPkey> parsePem(const SecretBytes& text) {
 Result<SignerPtr> softSignerFromEvp(ossl::EvpPkey key) { return makeSigner(std::move(key), "memory"); }
 
 Result<SignerPtr> loadSoftSigner(const std::string& path) {
-  SSHCA_ASSIGN_OR_RETURN(SecretBytes text, readSecretFile(path, kMaxPrivateKeyFileBytes));
+  SSHCA_ASSIGN_OR_RETURN(SecretBytes text, readSecretFile(path, kMaxPrivateKeyFileBytes, "key file"));
   auto key = ssh::isOpenSshPrivateKey(text.view()) ? ssh::parseOpenSshPrivateKey(text.view()) : parsePem(text);
   if (!key.ok()) return std::move(key).error().context(path);
   return makeSigner(std::move(*key), "file:" + path);

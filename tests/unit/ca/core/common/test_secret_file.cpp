@@ -27,31 +27,32 @@ TEST_CASE("ReadSecretFileReadsWholeFilesUpToItsLimit") {
     INFO(n);
     const std::string path = dir.file("s" + std::to_string(n));
     REQUIRE(writeFileAtomic(path, filled(n), 0600).ok());
-    auto got = readSecretFile(path, 70000);
+    auto got = readSecretFile(path, 70000, "key file");
     REQUIRE(got.ok());
     CHECK(got->view() == filled(n));
   }
   const std::string big = dir.file("big");
   REQUIRE(writeFileAtomic(big, filled(70001), 0600).ok());
-  auto over = readSecretFile(big, 70000);
+  auto over = readSecretFile(big, 70000, "key file");
   REQUIRE_FALSE(over.ok());
   CHECK(over.error().code == ErrorCode::InvalidArgument);
-  auto exact = readSecretFile(big, 70001);
+  CHECK(over.error().message == "key file " + big + " is larger than 70000 bytes");
+  auto exact = readSecretFile(big, 70001, "key file");
   REQUIRE(exact.ok());
   CHECK(exact->size() == 70001);
 }
 
 TEST_CASE("ReadSecretFileSaysWhyItCouldNotRead") {
   TempDir dir;
-  auto missing = readSecretFile(dir.file("none"), 1024);
+  auto missing = readSecretFile(dir.file("none"), 1024, "PIN file");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().code == ErrorCode::NotFound);
-  CHECK(missing.error().message.find(dir.file("none")) != std::string::npos);
+  CHECK(missing.error().message == "cannot read PIN file " + dir.file("none") + ": No such file or directory");
   if (::geteuid() != 0) {  // root reads a mode-000 file anyway
     const std::string locked = dir.file("locked");
     REQUIRE(writeFileAtomic(locked, "1234", 0600).ok());
     REQUIRE(::chmod(locked.c_str(), 0) == 0);
-    auto denied = readSecretFile(locked, 1024);
+    auto denied = readSecretFile(locked, 1024, "PIN file");
     REQUIRE_FALSE(denied.ok());
     CHECK(denied.error().code == ErrorCode::PermissionDenied);
   }
