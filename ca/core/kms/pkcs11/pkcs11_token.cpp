@@ -26,6 +26,15 @@ size_t sessionsAllowed(const CK_TOKEN_INFO& info) {
 
 bool isReady(TokenHealth::State s) { return s == TokenHealth::State::Ready; }
 
+// Whether `object` still names an object on the session's token: one
+// attribute read, no signature (lease's check of a key behind its session
+// copy, and the status probe).
+CK_RV askObject(const Session& s, CK_OBJECT_HANDLE object) {
+  CK_KEY_TYPE type = 0;
+  CK_ATTRIBUTE a{CKA_KEY_TYPE, &type, sizeof type};
+  return s.fn()->C_GetAttributeValue(s.handle(), object, &a, 1);
+}
+
 // The token's reasons are shown by /health, which names no PKCS#11 call:
 // "C_Login failed: CKR_DEVICE_ERROR" becomes "CKR_DEVICE_ERROR".
 std::string withoutCallNames(std::string s) {
@@ -198,9 +207,7 @@ Result<KeyLease> Token::lease(size_t key) {
   // would have failed. One read of the object's file on SoftHSM2 per
   // kKeyCheckEvery, not one per signature.
   if (onToken != CK_INVALID_HANDLE) {
-    CK_KEY_TYPE type = 0;
-    CK_ATTRIBUTE a{CKA_KEY_TYPE, &type, sizeof type};
-    CK_RV rv = s->fn()->C_GetAttributeValue(s->handle(), onToken, &a, 1);
+    CK_RV rv = askObject(*s, onToken);
     if (rv != CKR_OK) return failed(s, "C_GetAttributeValue", rv);
   }
   return KeyLease{std::move(s), handle};
@@ -292,11 +299,7 @@ Status Token::probe() {
   CK_RV rv = fn->C_GetSessionInfo(loginSession->handle(), &info);
   if (rv == CKR_OK && loggedIn && info.state != CKS_RO_USER_FUNCTIONS && info.state != CKS_RW_USER_FUNCTIONS)
     rv = CKR_USER_NOT_LOGGED_IN;
-  for (size_t i = 0; rv == CKR_OK && i < keys.size(); ++i) {
-    CK_KEY_TYPE type = 0;
-    CK_ATTRIBUTE a{CKA_KEY_TYPE, &type, sizeof type};
-    rv = fn->C_GetAttributeValue(loginSession->handle(), keys[i], &a, 1);
-  }
+  for (size_t i = 0; rv == CKR_OK && i < keys.size(); ++i) rv = askObject(*loginSession, keys[i]);
   if (rv == CKR_OK) return okStatus();
   if (needsReconnect(rv)) markAway(generation, ckrName(rv));
   return makeError(ErrorCode::Unavailable, "token '" + label_ + "' failed a status check (" + ckrName(rv) + ")");
