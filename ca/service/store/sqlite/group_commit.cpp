@@ -36,9 +36,7 @@ GroupCommitter::GroupCommitter(SqliteDb db, size_t maxBatch)
 GroupCommitter::~GroupCommitter() { shutdown(); }
 
 Status GroupCommitter::write(Write write) {
-  return waitForAnswer<void>([&](std::function<void(Status)> answer) {
-    submit(std::move(write), [answer = std::move(answer)](const Status& s) { answer(s); });
-  });
+  return waitForAnswer<void>([&](std::function<void(Status)> answer) { submit(std::move(write), std::move(answer)); });
 }
 
 void GroupCommitter::submit(Write write, Done done) {
