@@ -45,12 +45,18 @@ class RealAgent {
     int rc = posix_spawnp(&pid_, "ssh-agent", &fa, nullptr, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     REQUIRE(rc == 0);
-    // Wait for the socket (generous: a loaded machine may be slow to start it).
-    for (int i = 0; i < 400 && !std::filesystem::exists(socket_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (!std::filesystem::exists(socket_)) {
+    // Wait until the agent accepts a connection, not only until the socket
+    // file exists: ssh-agent binds (the file appears) before it listens, and
+    // a connect in between is refused. Generous: a loaded machine may be
+    // slow to start it.
+    bool listening = false;
+    for (int i = 0; i < 400 && !listening; ++i) {
+      listening = std::filesystem::exists(socket_) && AgentClient::connect(socket_).ok();
+      if (!listening) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!listening) {
       stop();  // the destructor does not run when the constructor fails
-      FAIL("ssh-agent did not create " << socket_ << " within 20 s");
+      FAIL("ssh-agent did not accept connections on " << socket_ << " within 20 s");
     }
   }
   ~RealAgent() { stop(); }
