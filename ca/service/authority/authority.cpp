@@ -226,10 +226,11 @@ void Authority::signAndRecordThen(Issue issue) {
 }
 
 // A taken serial (AlreadyExists, the token left unused) signs again with a
-// fresh one. After an asynchronous record that happens on the store's
-// writer thread: two random 64-bit serials colliding is rare enough that
-// holding one commit back for a signature costs nothing, and the retry's
-// record is asynchronous too, so the writer never waits for itself.
+// fresh one. After an asynchronous record that happens on the thread that
+// committed (the store's writer thread, mostly): two random 64-bit serials
+// colliding is rare enough that holding one commit back for a signature
+// costs nothing, and the retry's record is asynchronous too, so the
+// writer never waits for itself.
 void Authority::signAttempt(std::shared_ptr<Issue> issue, int attempt) {
   const CaKey& ca = issue->tmpl.type == ssh::CertType::User ? userCa_ : hostCa_;
   auto cert = ssh::signCertificate(issue->tmpl, *ca.signer, rng_);

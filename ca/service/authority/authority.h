@@ -108,8 +108,9 @@ class Authority final : public api::AuthorityApi {
   Result<api::SshRoots> sshRoots() override;
   // signSsh waits for signSshThen's answer.
   Result<api::SignSshResponse> signSsh(const api::SignSshRequest& request) override;
-  // Answers on the store's writer thread once the certificate and its
-  // token are durable (SQLite), so no thread waits out the fsync.
+  // Answers from the store's commit once the certificate and its token
+  // are durable (SQLite: on its writer thread, or here when nothing else
+  // is being written), so under load no thread waits out the fsync.
   void signSshThen(const api::SignSshRequest& request, CertificateDone done) override;
   Result<api::SshCertificateResponse> renewSsh(const api::RenewSshRequest& request) override;
   Result<api::SshCertificateResponse> rekeySsh(const api::RekeySshRequest& request) override;

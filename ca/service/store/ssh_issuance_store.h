@@ -58,9 +58,10 @@ class SshIssuanceStore : public SshCertificateStore, public TokenReplayStore, pu
   // the serial is taken. Durable when it returns.
   virtual Status recordIssued(const SshCertificateRecord& record, const TokenUse& token) = 0;
 
-  // recordIssued that answers through `done` instead of returning: on the
-  // store's writer thread once the batch is durable (SQLite), so the
-  // caller's thread need not wait out the fsync; here by default, on the
+  // recordIssued that answers through `done` instead of returning: from
+  // the store's commit once the batch is durable (SQLite: its writer
+  // thread, so the caller's thread need not wait out the fsync; or the
+  // caller's when nothing else is being written), here by default, on the
   // calling thread. `done` is called exactly once and must be quick.
   using RecordDone = std::function<void(const Status&)>;
   virtual void recordIssuedThen(const SshCertificateRecord& record, const TokenUse& token, RecordDone done) {

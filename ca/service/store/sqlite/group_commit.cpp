@@ -40,15 +40,20 @@ Status GroupCommitter::write(Write write) {
 }
 
 void GroupCommitter::submit(Write write, Done done) {
-  {
-    std::lock_guard lock(mu_);
-    if (!stopping_) {
-      queue_.push_back(Pending{std::move(write), std::move(done), okStatus()});
-      wake_.notify_one();
-      return;
-    }
+  std::unique_lock lock(mu_);
+  if (stopping_) {
+    lock.unlock();
+    return done(makeError(ErrorCode::Unavailable, "database: the store is closed"));
   }
-  done(makeError(ErrorCode::Unavailable, "database: the store is closed"));
+  queue_.push_back(Pending{std::move(write), std::move(done), okStatus()});
+  if (committing_ || queue_.size() > 1 || quietCommits_ < kQuietCommitsBeforeInline) {  // see group_commit.h
+    wake_.notify_one();
+    return;
+  }
+  committing_ = true;
+  std::vector<Pending> batch = takeQueued();
+  lock.unlock();
+  commitAndAnswer(batch);
 }
 
 void GroupCommitter::shutdown() {
@@ -69,14 +74,19 @@ void GroupCommitter::run() {
   for (;;) {
     std::vector<Pending> batch = takeBatch();
     if (batch.empty()) return;  // stopping, and everything queued is done
-    commitBatch(batch);
-    for (Pending& p : batch) p.done(p.result);
+    commitAndAnswer(batch);
   }
 }
 
 std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch() {
   std::unique_lock lock(mu_);
-  wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  wake_.wait(lock, [&] { return !committing_ && (stopping_ || !queue_.empty()); });
+  if (queue_.empty()) return {};
+  committing_ = true;
+  return takeQueued();
+}
+
+std::vector<GroupCommitter::Pending> GroupCommitter::takeQueued() {
   size_t n = std::min(queue_.size(), maxBatch_);
   std::vector<Pending> batch;
   batch.reserve(n);
@@ -85,6 +95,18 @@ std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch() {
     queue_.pop_front();
   }
   return batch;
+}
+
+// The answers go out before the next batch may start, as they did when
+// only the thread committed; what queued meanwhile (an answer's own retry
+// too) is the thread's.
+void GroupCommitter::commitAndAnswer(std::vector<Pending>& batch) {
+  commitBatch(batch);
+  for (Pending& p : batch) p.done(p.result);
+  std::lock_guard lock(mu_);
+  committing_ = false;
+  quietCommits_ = queue_.empty() ? quietCommits_ + 1 : 0;
+  if (!queue_.empty() || stopping_) wake_.notify_one();
 }
 
 void GroupCommitter::commitBatch(std::vector<Pending>& batch) {

@@ -1,5 +1,5 @@
 // SshIssuanceStore in the CA's SQLite database. Writes go through a
-// GroupCommitter (one writer thread, one fsync shared by the writes that
+// GroupCommitter (one commit at a time, one fsync shared by the writes that
 // arrive together); reads use their own connection and see every write
 // whose call has returned (WAL readers never wait for the writer); a
 // WalCheckpointer copies the WAL into the database file off the commit path.

@@ -56,11 +56,14 @@ std::unique_ptr<GroupCommitter> committerWithTable(const std::string& path) {
   return committer;
 }
 
-// Occupies the writer thread until released, so that what is submitted
-// meanwhile lands in one batch.
+// Occupies the committer until released, so that what is submitted
+// meanwhile lands in one batch. Submitted with nothing queued, the gate's
+// write commits on its submitter's thread: occupy() gives it a thread of
+// its own.
 struct Gate {
   std::atomic<bool> entered{false};
   std::atomic<bool> open{false};
+  std::thread holder;
   GroupCommitter::Write write() {
     return [this](sqlite3*) -> Status {
       entered = true;
@@ -70,6 +73,14 @@ struct Gate {
   }
   void waitEntered() const {
     while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  void occupy(GroupCommitter& committer) {
+    holder = std::thread([this, &committer] { committer.submit(write(), [](const Status&) {}); });
+    waitEntered();
+  }
+  ~Gate() {
+    open = true;
+    if (holder.joinable()) holder.join();
   }
 };
 
@@ -129,8 +140,7 @@ TEST_CASE("FailingWriteInABatchDoesNotLoseTheOthers", "[store]") {
   std::string path = dir.file("ca.db");
   auto committer = committerWithTable(path);
   Gate gate;
-  committer->submit(gate.write(), [](const Status&) {});
-  gate.waitEntered();
+  gate.occupy(*committer);
 
   std::vector<GroupCommitter::Write> writes = {
       insertValue(1), insertValue(2), insertValue(1) /* duplicate */, insertValue(3),
@@ -167,8 +177,7 @@ TEST_CASE("ShutdownDrainsPendingWrites", "[store]") {
   std::string path = dir.file("ca.db");
   auto committer = committerWithTable(path);
   Gate gate;
-  committer->submit(gate.write(), [](const Status&) {});
-  gate.waitEntered();
+  gate.occupy(*committer);
   std::atomic<int> ok{0};
   for (int i = 0; i < kWrites; ++i) committer->submit(insertValue(i), [&](const Status& s) { ok += s.ok() ? 1 : 0; });
   std::thread opener([&] {
@@ -183,4 +192,63 @@ TEST_CASE("ShutdownDrainsPendingWrites", "[store]") {
   CHECK(late.error().code == ErrorCode::Unavailable);
   committer.reset();
   CHECK(scalar(path, "SELECT COUNT(*) FROM t") == kWrites);
+}
+
+// With nothing queued and no commit running, a write commits on its
+// caller's thread: no hand-over to the writer thread and back.
+TEST_CASE("LoneWriteCommitsOnItsCallersThread", "[store]") {
+  TempDir dir;
+  std::string path = dir.file("ca.db");
+  auto committer = committerWithTable(path);
+  std::thread::id answeredOn;
+  bool answered = false;
+  committer->submit(insertValue(7), [&](const Status& s) {
+    CHECK(s.ok());
+    answeredOn = std::this_thread::get_id();
+    answered = true;
+  });
+  REQUIRE(answered);  // before submit returned
+  CHECK(answeredOn == std::this_thread::get_id());
+  CHECK(scalar(path, "SELECT COUNT(*) FROM t") == 1);  // durable, seen by another connection
+}
+
+// What queues while a caller commits is the writer thread's, as one batch,
+// and so is a write queued from an answer (a serial retry): it must
+// neither wait for itself nor commit inside the batch that answered it.
+TEST_CASE("WritesQueuedDuringACallersCommitGoToTheWriterThread", "[store]") {
+  TempDir dir;
+  std::string path = dir.file("ca.db");
+  auto committer = committerWithTable(path);
+  Gate gate;
+  gate.occupy(*committer);
+  std::atomic<int> done{0};
+  std::vector<std::thread::id> answeredOn(3);
+  for (int i = 0; i < 2; ++i)
+    committer->submit(insertValue(i + 1), [&, i](const Status& s) {
+      CHECK(s.ok());
+      answeredOn[i] = std::this_thread::get_id();
+      if (i == 0)
+        committer->submit(insertValue(10), [&](const Status& retried) {
+          CHECK(retried.ok());
+          answeredOn[2] = std::this_thread::get_id();
+          ++done;
+        });
+      ++done;
+    });
+  gate.open = true;
+  while (done < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(answeredOn[0] == answeredOn[1]);
+  CHECK(answeredOn[0] != std::this_thread::get_id());
+  CHECK(answeredOn[0] != gate.holder.get_id());
+  CHECK(committer->stats().largestBatch == 2);
+  // Writes queued behind a commit a moment ago: a lone write now is the
+  // writer thread's too, until commits have been quiet for a while.
+  std::thread::id loneOn;
+  REQUIRE(committer->write([&](store::SqliteConn) -> Status {
+    loneOn = std::this_thread::get_id();
+    return okStatus();
+  }).ok());
+  CHECK(loneOn == answeredOn[0]);
+  committer.reset();
+  CHECK(scalar(path, "SELECT SUM(v) FROM t") == 13);
 }
