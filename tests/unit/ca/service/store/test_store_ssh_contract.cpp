@@ -261,6 +261,14 @@ STORE_CONTRACT_CASE("SshStoreKeepsDenialsOncePerNameAcrossReopen") {
   REQUIRE(found->size() == 1);
   CHECK((*found)[0].key == key);
   CHECK(db->findDenied({})->empty());
+  // Several denials of one request: the oldest first, whatever the order
+  // the keys were asked in (the refusal names the first).
+  auto several = db->findDenied({{store::kDenyKeyId, "alice@example.com"}, key, alice});
+  REQUIRE(several.ok());
+  REQUIRE(several->size() == 3);
+  CHECK((*several)[0].key == alice);
+  CHECK((*several)[1].key == key);
+  CHECK((*several)[2].key.kind == store::kDenyKeyId);
   REQUIRE(db->removeDenied(alice).ok());
   CHECK(db->removeDenied(alice).error().code == ErrorCode::NotFound);
   CHECK(db->findDenied({alice})->empty());
