@@ -27,8 +27,8 @@ bool transactionLost(sqlite3* db) { return sqlite3_get_autocommit(db) != 0; }
 
 }  // namespace
 
-GroupCommitter::GroupCommitter(SqliteDb db, size_t maxBatch)
-    : db_(std::move(db)), maxBatch_(std::max<size_t>(maxBatch, 1)), thread_([this] {
+GroupCommitter::GroupCommitter(SqliteDb db, size_t maxBatch, std::shared_ptr<RestartBarrier> barrier)
+    : db_(std::move(db)), maxBatch_(std::max<size_t>(maxBatch, 1)), barrier_(std::move(barrier)), thread_([this] {
         nameThisThread("sshca-commit");
         run();
       }) {}
@@ -110,6 +110,7 @@ void GroupCommitter::commitAndAnswer(std::vector<Pending>& batch) {
 }
 
 void GroupCommitter::commitBatch(std::vector<Pending>& batch) {
+  RestartBarrier::Batch turn(barrier_.get());
   const auto started = std::chrono::steady_clock::now();
   SqliteConn db(db_.get(), &statements_);
   Status failed = exec(db, "BEGIN IMMEDIATE");

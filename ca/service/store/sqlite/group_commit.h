@@ -28,11 +28,13 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "ca/core/common/result.h"
+#include "ca/service/store/sqlite/restart_barrier.h"
 #include "ca/service/store/sqlite/sqlite_handles.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/sqlite_statement_cache.h"
@@ -63,8 +65,10 @@ class GroupCommitter {
   static constexpr size_t kDefaultMaxBatch = 512;
 
   // Takes the connection (migrated, WAL, synchronous=FULL) and starts the
-  // writer thread.
-  explicit GroupCommitter(SqliteDb db, size_t maxBatch = kDefaultMaxBatch);
+  // writer thread. Each batch takes its turn at `barrier` (the store's
+  // WalCheckpointer has the other side); none: batches never wait.
+  explicit GroupCommitter(SqliteDb db, size_t maxBatch = kDefaultMaxBatch,
+                          std::shared_ptr<RestartBarrier> barrier = nullptr);
   ~GroupCommitter();  // shutdown()
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -99,6 +103,7 @@ class GroupCommitter {
   SqliteDb db_;                                 // only whoever set committing_ touches it
   SqliteStatementCache statements_{db_.get()};  // dies before db_ closes
   const size_t maxBatch_;
+  const std::shared_ptr<RestartBarrier> barrier_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;

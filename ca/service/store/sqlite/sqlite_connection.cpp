@@ -11,6 +11,7 @@ namespace {
 
 // Another CA process may hold the write lock for a batch; wait for it.
 constexpr int kBusyTimeoutMs = 10000;
+constexpr int kCheckpointBusyTimeoutMs = 100;
 
 }  // namespace
 
@@ -55,8 +56,14 @@ Result<SqliteDb> openReaderConnection(const std::string& path) {
   return db;
 }
 
+// A RESTART holds the group commit back (restart_barrier.h) while it
+// waits for the write lock and for readers; only another process can make
+// it wait then (`sshca revoke`, a long listing), so it gives up soon and
+// tries again at the next tick rather than hold every commit for seconds.
 Result<SqliteDb> openCheckpointConnection(const std::string& path) {
-  return openSqliteConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
+  SSHCA_ASSIGN_OR_RETURN(SqliteDb db, openSqliteConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
+  sqlite3_busy_timeout(db.get(), kCheckpointBusyTimeoutMs);
+  return db;
 }
 
 }  // namespace sshca::store

@@ -10,11 +10,12 @@
 namespace sshca::store {
 
 WalCheckpointer::WalCheckpointer(SqliteDb db, std::chrono::milliseconds interval, int restartFrames,
-                                 int64_t sizeLimitBytes)
+                                 int64_t sizeLimitBytes, std::shared_ptr<RestartBarrier> barrier)
     : db_(std::move(db)),
       interval_(interval),
       restartFrames_(restartFrames),
       sizeLimitBytes_(sizeLimitBytes),
+      barrier_(std::move(barrier)),
       thread_([this] {
         nameThisThread("sshca-wal");
         run();
@@ -32,8 +33,24 @@ WalCheckpointer::~WalCheckpointer() {
 Result<WalCheckpointer::Progress> WalCheckpointer::checkpointNow() {
   std::lock_guard lock(dbMu_);
   SSHCA_ASSIGN_OR_RETURN(Progress passive, checkpoint("PRAGMA wal_checkpoint(PASSIVE)"));
-  if (passive.walFrames > restartFrames_) SSHCA_RETURN_IF_ERROR(checkpoint("PRAGMA wal_checkpoint(RESTART)"));
+  if (passive.walFrames > restartFrames_) SSHCA_RETURN_IF_ERROR(restart(passive));
   return passive;
+}
+
+// A pass's walFrames is the WAL's length when it began, so the difference
+// between two passes is what came in during the first. The WAL may also
+// have started over by itself (everything copied when a write began).
+Status WalCheckpointer::restart(Progress last) {
+  for (int i = 0; i < kCatchUpPasses; ++i) {
+    SSHCA_ASSIGN_OR_RETURN(Progress next, checkpoint("PRAGMA wal_checkpoint(PASSIVE)"));
+    const int cameIn = next.walFrames - last.walFrames;
+    last = next;
+    if (cameIn < kFewFrames) break;
+  }
+  if (last.walFrames <= restartFrames_) return okStatus();
+  RestartBarrier::Hold turn(barrier_.get());
+  SSHCA_RETURN_IF_ERROR(checkpoint("PRAGMA wal_checkpoint(RESTART)"));
+  return okStatus();
 }
 
 Result<bool> WalCheckpointer::truncateIfGrown() {
