@@ -107,7 +107,7 @@ class GroupCommitter {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
-  bool committing_ = false;       // a batch is being committed (by the thread or by a caller)
+  bool committing_ = false;  // a batch is being committed (by the thread or by a caller)
   static constexpr int kQuietCommitsBeforeInline = 8;
   int quietCommits_ = kQuietCommitsBeforeInline;  // commits in a row that nothing queued behind
   bool stopping_ = false;

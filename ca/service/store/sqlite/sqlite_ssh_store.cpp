@@ -18,9 +18,9 @@ Result<std::unique_ptr<SqliteSshStore>> SqliteSshStore::open(const std::string& 
   sqlite3_wal_autocheckpoint(writer.get(), 0);
   auto barrier = std::make_shared<RestartBarrier>();
   auto committer = std::make_unique<GroupCommitter>(std::move(writer), maxBatch, barrier);
-  auto checkpointer = std::make_unique<WalCheckpointer>(
-      std::move(checkpoint), WalCheckpointer::kDefaultInterval, WalCheckpointer::kDefaultRestartFrames,
-      WalCheckpointer::kDefaultSizeLimitBytes, barrier);
+  auto checkpointer = std::make_unique<WalCheckpointer>(std::move(checkpoint), WalCheckpointer::kDefaultInterval,
+                                                        WalCheckpointer::kDefaultRestartFrames,
+                                                        WalCheckpointer::kDefaultSizeLimitBytes, barrier);
   return std::unique_ptr<SqliteSshStore>(
       new SqliteSshStore(std::move(reader), std::move(committer), std::move(checkpointer)));
 }

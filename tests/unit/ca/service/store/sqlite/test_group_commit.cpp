@@ -244,10 +244,12 @@ TEST_CASE("WritesQueuedDuringACallersCommitGoToTheWriterThread", "[store]") {
   // Writes queued behind a commit a moment ago: a lone write now is the
   // writer thread's too, until commits have been quiet for a while.
   std::thread::id loneOn;
-  REQUIRE(committer->write([&](store::SqliteConn) -> Status {
-    loneOn = std::this_thread::get_id();
-    return okStatus();
-  }).ok());
+  REQUIRE(committer
+              ->write([&](store::SqliteConn) -> Status {
+                loneOn = std::this_thread::get_id();
+                return okStatus();
+              })
+              .ok());
   CHECK(loneOn == answeredOn[0]);
   committer.reset();
   CHECK(scalar(path, "SELECT SUM(v) FROM t") == 13);

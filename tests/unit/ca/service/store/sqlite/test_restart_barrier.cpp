@@ -85,7 +85,8 @@ TEST_CASE("RestartUnderContinuousCommitsStartsTheWalOver", "[store]") {
   sqlite3_wal_autocheckpoint(writer->get(), 0);
   store::GroupCommitter committer(std::move(writer).value(), store::GroupCommitter::kDefaultMaxBatch, barrier);
   auto insert = [](store::SqliteConn db) -> Status {
-    SSHCA_ASSIGN_OR_RETURN(auto stmt, store::SqliteStatement::prepare(db, "INSERT INTO t (v) VALUES (randomblob(1024))"));
+    SSHCA_ASSIGN_OR_RETURN(auto stmt,
+                           store::SqliteStatement::prepare(db, "INSERT INTO t (v) VALUES (randomblob(1024))"));
     return stmt.run();
   };
   REQUIRE(committer
