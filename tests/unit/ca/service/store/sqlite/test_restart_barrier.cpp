@@ -26,7 +26,9 @@ void waitFor(const std::atomic<bool>& flag) {
   while (!flag) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
-// What the checkpoint reports without copying: frames in the WAL.
+// The WAL's length in frames, as a PASSIVE pass reports it. The pass also
+// copies them, so that a write after it may start the WAL over by itself:
+// call it only where that cannot change what is asserted.
 int walFrames(const std::string& path) {
   auto conn = store::openCheckpointConnection(path);
   REQUIRE(conn.ok());
