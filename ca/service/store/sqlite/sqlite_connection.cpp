@@ -4,6 +4,7 @@
 
 #include "ca/service/store/sqlite/sqlite_migrations.h"
 #include "ca/service/store/sqlite/wal_checkpointer.h"
+#include "ca/service/store/sqlite/wal_write_gather.h"
 
 namespace sshca::store {
 
@@ -17,7 +18,7 @@ constexpr int kCheckpointBusyTimeoutMs = 100;
 
 Result<SqliteDb> openSqliteConnection(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, walWriteGatherVfs());
   SqliteDb db(raw);
   if (rc != SQLITE_OK) return sqliteError(db.get(), rc, "opening " + path);
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
