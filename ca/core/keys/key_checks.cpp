@@ -54,7 +54,8 @@ int bitLength(std::span<const uint8_t> be) {
 // check also multiplies the point by the group order, a scalar
 // multiplication as costly as a signature, which proves nothing more here:
 // P-256, P-384 and P-521 have cofactor 1, so every finite point on them has
-// that order. The CA key is checked before each certificate it signs.
+// that order. checkSubjectKey runs it once per key (the CA key's first
+// certificate), not once per certificate.
 Status checkEcPointOnCurve(const PublicKey& key) {
   ossl::EvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.evp(), nullptr));
   if (!ctx) return ossl::error("checking the EC point");
@@ -93,7 +94,9 @@ Status checkRsaComponents(std::span<const uint8_t> n, std::span<const uint8_t> e
   return okStatus();
 }
 
-Status checkSubjectKey(const PublicKey& key) {
+namespace {
+
+Status checkSubjectKeyNow(const PublicKey& key) {
   switch (key.algorithm()) {
     case KeyAlgorithm::Ed25519: {
       SSHCA_ASSIGN_OR_RETURN(Bytes raw, ed25519RawOf(key));
@@ -107,6 +110,16 @@ Status checkSubjectKey(const PublicKey& key) {
     default:
       return checkEcPointOnCurve(key);
   }
+}
+
+}  // namespace
+
+// A key that passed once passes again: the key and these rules are fixed.
+Status checkSubjectKey(const PublicKey& key) {
+  if (key.s_->subjectChecked.load(std::memory_order_acquire)) return okStatus();
+  SSHCA_RETURN_IF_ERROR(checkSubjectKeyNow(key));
+  key.s_->subjectChecked.store(true, std::memory_order_release);
+  return okStatus();
 }
 
 }  // namespace sshca

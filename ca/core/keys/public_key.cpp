@@ -10,8 +10,6 @@
 namespace sshca {
 namespace {
 
-std::shared_ptr<EVP_PKEY> share(ossl::EvpPkey p) { return {p.release(), EVP_PKEY_free}; }
-
 const char* curveName(KeyAlgorithm alg) {
   switch (alg) {
     case KeyAlgorithm::EcdsaP256:
@@ -35,6 +33,25 @@ Result<KeyAlgorithm> ecAlgorithmOf(const EVP_PKEY* pkey) {
   if (n == "secp384r1" || n == "P-384") return KeyAlgorithm::EcdsaP384;
   if (n == "secp521r1" || n == "P-521") return KeyAlgorithm::EcdsaP521;
   return makeError(ErrorCode::Unsupported, "EC curve " + std::string(n) + " is not supported");
+}
+
+Result<Bytes> encodedEcPoint(const EVP_PKEY* pkey) {
+  size_t len = 0;
+  if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, nullptr, 0, &len) != 1)
+    return ossl::error("reading EC point");
+  Bytes out(len);
+  if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out.data(), out.size(), &len) != 1)
+    return ossl::error("reading EC point");
+  out.resize(len);
+  if (out.empty() || out[0] != 0x04) return makeError(ErrorCode::Internal, "EC point is not uncompressed");
+  return out;
+}
+
+Result<Bytes> rawEd25519(const EVP_PKEY* pkey) {
+  Bytes out(32);
+  size_t len = out.size();
+  if (EVP_PKEY_get_raw_public_key(pkey, out.data(), &len) != 1 || len != 32) return ossl::error("reading Ed25519 key");
+  return out;
 }
 
 // Re-encodes as SubjectPublicKeyInfo so that only the public half is kept.
@@ -77,23 +94,36 @@ Result<PublicKey> PublicKey::fromEvp(const EVP_PKEY* pkey) {
   return adoptPublic(std::move(pub));
 }
 
-Result<PublicKey> PublicKey::adoptPublic(ossl::EvpPkey pub) {
+Result<PublicKey> PublicKey::adoptPublic(ossl::EvpPkey pub) { return adopt(std::move(pub), {}); }
+
+// `raw` as the caller built the key from, or empty: read from the key.
+Result<PublicKey> PublicKey::adopt(ossl::EvpPkey pub, Bytes raw) {
   if (!pub) return makeError(ErrorCode::InvalidArgument, "no key");
   int bits = EVP_PKEY_get_bits(pub.get());
+  KeyAlgorithm alg;
   switch (EVP_PKEY_get_base_id(pub.get())) {
     case EVP_PKEY_ED25519:
-      return PublicKey(share(std::move(pub)), KeyAlgorithm::Ed25519, 256);
+      alg = KeyAlgorithm::Ed25519;
+      bits = 256;
+      if (raw.empty()) { SSHCA_ASSIGN_OR_RETURN(raw, rawEd25519(pub.get())); }
+      break;
     case EVP_PKEY_RSA:
-      return PublicKey(share(std::move(pub)), KeyAlgorithm::Rsa, bits);
+      alg = KeyAlgorithm::Rsa;
+      break;
     case EVP_PKEY_EC: {
-      SSHCA_ASSIGN_OR_RETURN(KeyAlgorithm alg, ecAlgorithmOf(pub.get()));
-      return PublicKey(share(std::move(pub)), alg, bits);
+      SSHCA_ASSIGN_OR_RETURN(alg, ecAlgorithmOf(pub.get()));
+      if (raw.empty()) { SSHCA_ASSIGN_OR_RETURN(raw, encodedEcPoint(pub.get())); }
+      break;
     }
     case EVP_PKEY_DSA:
       return makeError(ErrorCode::Unsupported, "DSA keys are not supported");
     default:
       return makeError(ErrorCode::Unsupported, "unsupported key algorithm");
   }
+  auto shared = std::make_shared<Shared>();
+  shared->pkey = std::move(pub);
+  shared->raw = std::move(raw);
+  return PublicKey(std::move(shared), alg, bits);
 }
 
 Result<PublicKey> PublicKey::fromDer(std::span<const uint8_t> spki) {
@@ -113,7 +143,7 @@ Result<PublicKey> PublicKey::fromPem(std::string_view pem) {
 
 Bytes PublicKey::spkiDer() const {
   unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(pkey_.get(), &der);
+  int len = i2d_PUBKEY(evp(), &der);
   ossl::OwnedBytes owned(der);
   if (len <= 0) return {};
   Bytes out(der, der + len);
@@ -121,7 +151,7 @@ Bytes PublicKey::spkiDer() const {
 }
 
 bool PublicKey::operator==(const PublicKey& other) const {
-  return alg_ == other.alg_ && EVP_PKEY_eq(pkey_.get(), other.pkey_.get()) == 1;
+  return alg_ == other.alg_ && EVP_PKEY_eq(evp(), other.evp()) == 1;
 }
 
 Result<PublicKey> publicKeyFromEcPoint(KeyAlgorithm curve, std::span<const uint8_t> point) {
@@ -142,7 +172,7 @@ Result<PublicKey> publicKeyFromEcPoint(KeyAlgorithm curve, std::span<const uint8
     ossl::drainErrors();
     return makeError(ErrorCode::InvalidFormat, "the ECDSA public key is not a point on its curve");
   }
-  SSHCA_ASSIGN_OR_RETURN(PublicKey key, PublicKey::adoptPublic(std::move(pkey).value()));
+  SSHCA_ASSIGN_OR_RETURN(PublicKey key, PublicKey::adopt(std::move(pkey).value(), Bytes(point.begin(), point.end())));
   SSHCA_RETURN_IF_ERROR(checkEcPointOnCurve(key));
   return key;
 }
@@ -162,29 +192,17 @@ Result<PublicKey> publicKeyFromEd25519(std::span<const uint8_t> raw32) {
   if (raw32.size() != 32) return makeError(ErrorCode::InvalidFormat, "Ed25519 public key is not 32 bytes");
   ossl::EvpPkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw32.data(), raw32.size()));
   if (!pkey) return ossl::error("building Ed25519 key");
-  return PublicKey::adoptPublic(std::move(pkey));
+  return PublicKey::adopt(std::move(pkey), Bytes(raw32.begin(), raw32.end()));
 }
 
 Result<Bytes> ecPointOf(const PublicKey& key) {
   if (ecdsaFieldBytes(key.algorithm()) == 0) return makeError(ErrorCode::InvalidArgument, "not an ECDSA key");
-  size_t len = 0;
-  if (EVP_PKEY_get_octet_string_param(key.evp(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, nullptr, 0, &len) != 1)
-    return ossl::error("reading EC point");
-  Bytes out(len);
-  if (EVP_PKEY_get_octet_string_param(key.evp(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out.data(), out.size(), &len) != 1)
-    return ossl::error("reading EC point");
-  out.resize(len);
-  if (out.empty() || out[0] != 0x04) return makeError(ErrorCode::Internal, "EC point is not uncompressed");
-  return out;
+  return key.s_->raw;
 }
 
 Result<Bytes> ed25519RawOf(const PublicKey& key) {
   if (key.algorithm() != KeyAlgorithm::Ed25519) return makeError(ErrorCode::InvalidArgument, "not an Ed25519 key");
-  Bytes out(32);
-  size_t len = out.size();
-  if (EVP_PKEY_get_raw_public_key(key.evp(), out.data(), &len) != 1 || len != 32)
-    return ossl::error("reading Ed25519 key");
-  return out;
+  return key.s_->raw;
 }
 
 Result<Bytes> rsaModulusOf(const PublicKey& key) {

@@ -2,7 +2,9 @@
 // EVP_PKEY. Copyable (shares the reference-counted EVP_PKEY).
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <span>
 
 #include "ca/core/common/bytes.h"
 #include "ca/core/common/ossl.h"
@@ -28,16 +30,34 @@ class PublicKey {
   KeySpec spec() const { return {alg_, alg_ == KeyAlgorithm::Rsa ? bits_ : 0}; }
   int bits() const { return bits_; }
   // Borrowed; valid while this PublicKey (or a copy) lives.
-  EVP_PKEY* evp() const { return pkey_.get(); }
+  EVP_PKEY* evp() const { return s_->pkey.get(); }
   Bytes spkiDer() const;
 
   // Equal when the public components are equal.
   bool operator==(const PublicKey& other) const;
 
  private:
-  PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyAlgorithm alg, int bits)
-      : pkey_(std::move(pkey)), alg_(alg), bits_(bits) {}
-  std::shared_ptr<EVP_PKEY> pkey_;
+  // Shared by the copies. `raw` is read once when the key is made: every
+  // certificate encodes the CA key and the subject key, and OpenSSL's
+  // parameter calls cost more than the rest of the encoding.
+  struct Shared {
+    ossl::EvpPkey pkey;
+    Bytes raw;  // EC: the uncompressed point; Ed25519: the 32 bytes; RSA: empty
+    // Set by checkSubjectKey once the key passed: a key never changes, and
+    // the CA key is checked before each certificate it signs.
+    mutable std::atomic<bool> subjectChecked{false};
+  };
+  static Result<PublicKey> adopt(ossl::EvpPkey pub, Bytes raw);
+  explicit PublicKey(std::shared_ptr<const Shared> s, KeyAlgorithm alg, int bits)
+      : s_(std::move(s)), alg_(alg), bits_(bits) {}
+
+  friend Result<Bytes> ecPointOf(const PublicKey& key);
+  friend Result<Bytes> ed25519RawOf(const PublicKey& key);
+  friend Result<PublicKey> publicKeyFromEcPoint(KeyAlgorithm curve, std::span<const uint8_t> uncompressedPoint);
+  friend Result<PublicKey> publicKeyFromEd25519(std::span<const uint8_t> raw32);
+  friend Status checkSubjectKey(const PublicKey& key);
+
+  std::shared_ptr<const Shared> s_;
   KeyAlgorithm alg_;
   int bits_;
 };
