@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -66,6 +67,16 @@ size_t ioThreadCount(size_t configured) {
   return cores > 0 ? cores : 2;
 }
 
+// One io_context per I/O thread, run by that thread alone (the hint tells
+// Asio so). One context shared by all of them cost each request about
+// seven futex calls and a wake-up of another I/O thread as they passed the
+// reactor and its completions between them.
+std::vector<std::unique_ptr<asio::io_context>> makeIoContexts(size_t n) {
+  std::vector<std::unique_ptr<asio::io_context>> out;
+  for (size_t i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+  return out;
+}
+
 }  // namespace
 
 struct HttpsServer::Impl {
@@ -75,7 +86,8 @@ struct HttpsServer::Impl {
         acmeHandlers(options.acme != nullptr ? std::make_unique<AcmeHandlers>(*options.acme) : nullptr),
         pool(options.threads, options.limits.queueLength, std::chrono::milliseconds(options.limits.queueWaitMs)),
         connections(connectionCapFromFileLimit(options.limits.maxConnections), options.limits.maxConnectionsPerSource),
-        acceptor(asio::make_strand(io)),
+        ios(makeIoContexts(ioThreadCount(options.ioThreads))),
+        acceptor(asio::make_strand(*ios.front())),
         retryAccept(acceptor.get_executor()) {}
 
   Status setUpTls();
@@ -84,6 +96,7 @@ struct HttpsServer::Impl {
   void onAccept(tcp::socket socket);
   void run();
   void stop();
+  asio::io_context& nextIoContext();
 
   HttpsServerOptions options;
   ApiHandlers handlers;
@@ -92,8 +105,9 @@ struct HttpsServer::Impl {
   ConnectionLimits connections;
   asio::ssl::context tls{asio::ssl::context::tls_server};
   std::unique_ptr<SessionTickets> tickets;
-  std::unique_ptr<ServerContext> context;  // before io: outlives the connections io destroys
-  asio::io_context io;
+  std::unique_ptr<ServerContext> context;  // before ios: outlives the connections they destroy
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  size_t nextIo = 0;  // the acceptor's strand alone moves it
   tcp::acceptor acceptor;
   asio::steady_timer retryAccept;
   std::vector<std::thread> threads;
@@ -116,7 +130,7 @@ Status HttpsServer::Impl::bind(const ListenAddress& address) {
     return makeError(ErrorCode::IoError, "cannot listen on " + options.listenAddress + " (" + why + ")");
   };
   boost::system::error_code ec;
-  tcp::resolver resolver(io);
+  tcp::resolver resolver(*ios.front());
   auto found = resolver.resolve(address.host, std::to_string(address.port),
                                 tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || found.empty()) return cannot("not an address of this machine");
@@ -135,7 +149,7 @@ Status HttpsServer::Impl::bind(const ListenAddress& address) {
 }
 
 void HttpsServer::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(nextIoContext()), [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) {
       onAccept(std::move(socket));
@@ -148,6 +162,13 @@ void HttpsServer::Impl::accept() {
       if (!wait) accept();
     });
   });
+}
+
+// A connection lives on one I/O thread, taken in turn.
+asio::io_context& HttpsServer::Impl::nextIoContext() {
+  asio::io_context& io = *ios[nextIo];
+  nextIo = (nextIo + 1) % ios.size();
+  return io;
 }
 
 void HttpsServer::Impl::onAccept(tcp::socket socket) {
@@ -164,10 +185,11 @@ void HttpsServer::Impl::onAccept(tcp::socket socket) {
 
 void HttpsServer::Impl::run() {
   accept();
-  size_t n = ioThreadCount(options.ioThreads);
-  for (size_t i = 0; i < n; ++i)
-    threads.emplace_back([this] {
+  for (auto& io : ios)
+    threads.emplace_back([&io = *io] {
       nameThisThread("sshca-io");
+      // Runs until stop(), also while no connection lives on this thread.
+      auto busy = asio::make_work_guard(io);
       io.run();
     });
 }
@@ -186,11 +208,12 @@ void HttpsServer::Impl::stop() {
   context->draining = true;
   auto deadline = Clock::now() + std::chrono::seconds(options.limits.drainSeconds);
   while (context->inFlight > 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  io.stop();
+  for (auto& io : ios) io->stop();
   for (auto& t : threads) t.join();
   threads.clear();
   pool.stop();  // after the I/O threads: a queued request is dropped, never started
-  // A started request may still wait for its commit; its reply posts to io.
+  // A started request may still wait for its commit; its reply posts to its
+  // connection's io_context.
   context->replies.waitForNone();
 }
 
