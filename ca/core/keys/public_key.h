@@ -1,5 +1,6 @@
 // A public key of one of the supported algorithms, backed by an OpenSSL
-// EVP_PKEY. Copyable (shares the reference-counted EVP_PKEY).
+// EVP_PKEY. Copyable (the copies share the EVP_PKEY and what is read
+// from it once).
 #pragma once
 
 #include <atomic>
@@ -43,8 +44,9 @@ class PublicKey {
   struct Shared {
     ossl::EvpPkey pkey;
     Bytes raw;  // EC: the uncompressed point; Ed25519: the 32 bytes; RSA: empty
-    // Set by checkSubjectKey once the key passed: a key never changes, and
-    // the CA key is checked before each certificate it signs.
+    // Set by checkSubjectKey once the key passed. The CA key is checked
+    // before each certificate it signs; a key never changes, so every
+    // check after the first is this load.
     mutable std::atomic<bool> subjectChecked{false};
   };
   static Result<PublicKey> adopt(ossl::EvpPkey pub, Bytes raw);
