@@ -81,3 +81,26 @@ TEST_CASE("AnEcPointOffTheCurveIsInvalidFormatNotACryptoFailure") {
   CHECK(bad.error().code == ErrorCode::InvalidFormat);
   CHECK(bad.error().message == "the ECDSA public key is not a point on its curve");
 }
+
+// checkSubjectKey remembers a pass in the key (the CA key is checked before
+// every certificate). Only a pass, and only for that key and its copies: a
+// refused key is refused every time, also right after good keys passed.
+TEST_CASE("CheckSubjectKeyRemembersOnlyPassesAndOnlyForThatKey") {
+  auto good = publicKeyFromEd25519(hexBytes("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
+  REQUIRE(good.ok());
+  auto smallOrder = publicKeyFromEd25519(hexBytes("0100000000000000000000000000000000000000000000000000000000000000"));
+  REQUIRE(smallOrder.ok());
+
+  for (int round = 0; round < 3; ++round) {
+    PublicKey goodCopy = *good;
+    CHECK(checkSubjectKey(goodCopy).ok());
+    PublicKey badCopy = *smallOrder;
+    auto st = checkSubjectKey(badCopy);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().code == ErrorCode::InvalidFormat);
+  }
+  // A key made again from the same bytes is checked on its own.
+  auto again = publicKeyFromEd25519(hexBytes("0100000000000000000000000000000000000000000000000000000000000000"));
+  REQUIRE(again.ok());
+  CHECK_FALSE(checkSubjectKey(*again).ok());
+}

@@ -58,6 +58,13 @@ struct Database {
     return std::move(db).value();
   }
 
+  // A second connection, as the store's reader opens it.
+  store::SqliteDb reader() const {
+    auto db = store::openReaderConnection(path);
+    REQUIRE(db.ok());
+    return std::move(db).value();
+  }
+
   // Rows with random index keys, so that a few hundred rows spread over
   // many leaf pages and each new row touches several of them.
   void insertRows(sqlite3* db, int rows, int blobBytes = 200) {
@@ -95,10 +102,9 @@ TEST_CASE("A transaction larger than one write of the platform VFS commits whole
   d.insertRows(d.writer.get(), 256, 8192);
   exec(d.writer.get(), "COMMIT");
 
-  auto reader = store::openReaderConnection(d.path);
-  REQUIRE(reader.ok());
-  CHECK(queryInt(reader->get(), "SELECT count(*) FROM t WHERE length(v) = 8192") == 256);
-  CHECK(queryText(reader->get(), "PRAGMA integrity_check") == "ok");
+  store::SqliteDb reader = d.reader();
+  CHECK(queryInt(reader.get(), "SELECT count(*) FROM t WHERE length(v) = 8192") == 256);
+  CHECK(queryText(reader.get(), "PRAGMA integrity_check") == "ok");
 }
 
 TEST_CASE("Pages rewritten within a spilling transaction are read back as last written", "[store][sqlite][wal]") {
@@ -114,10 +120,9 @@ TEST_CASE("Pages rewritten within a spilling transaction are read back as last w
     exec(d.writer.get(), "UPDATE t SET a = '" + std::to_string(round) + "' || substr(a, 2), v = randomblob(300)");
   exec(d.writer.get(), "COMMIT");
 
-  auto reader = store::openReaderConnection(d.path);
-  REQUIRE(reader.ok());
-  CHECK(queryInt(reader->get(), "SELECT count(*) FROM t WHERE a LIKE '5%' AND length(v) = 300") == 2000);
-  CHECK(queryText(reader->get(), "PRAGMA integrity_check") == "ok");
+  store::SqliteDb reader = d.reader();
+  CHECK(queryInt(reader.get(), "SELECT count(*) FROM t WHERE a LIKE '5%' AND length(v) = 300") == 2000);
+  CHECK(queryText(reader.get(), "PRAGMA integrity_check") == "ok");
 }
 
 TEST_CASE("A commit without fsync is read by another connection at once", "[store][sqlite][wal]") {
@@ -126,13 +131,12 @@ TEST_CASE("A commit without fsync is read by another connection at once", "[stor
   // frames to readers.
   Database d;
   exec(d.writer.get(), "PRAGMA synchronous = OFF");
-  auto reader = store::openReaderConnection(d.path);
-  REQUIRE(reader.ok());
+  store::SqliteDb reader = d.reader();
   for (int i = 1; i <= 50; ++i) {
     d.insertRows(d.writer.get(), 3);
-    REQUIRE(queryInt(reader->get(), "SELECT count(*) FROM t") == 3 * i);
+    REQUIRE(queryInt(reader.get(), "SELECT count(*) FROM t") == 3 * i);
   }
-  CHECK(queryText(reader->get(), "PRAGMA integrity_check") == "ok");
+  CHECK(queryText(reader.get(), "PRAGMA integrity_check") == "ok");
 }
 
 TEST_CASE("A database written through the VFS opens without it", "[store][sqlite][wal]") {
