@@ -1,9 +1,12 @@
 // The WAL write-gathering VFS every store connection opens through: a
 // commit's frames reach the file as one write, and nothing SQLite relies
 // on changes (what a second connection reads, large and spilling
-// transactions, commits without fsync).
+// transactions, commits without fsync, a write the kernel refuses).
 #include <sqlite3.h>
+#include <sys/resource.h>
 
+#include <csignal>
+#include <filesystem>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -149,4 +152,72 @@ TEST_CASE("A database written through the VFS opens without it", "[store][sqlite
   store::SqliteDb plain(raw);
   CHECK(queryInt(plain.get(), "SELECT count(*) FROM t") == 300);
   CHECK(queryText(plain.get(), "PRAGMA integrity_check") == "ok");
+}
+
+namespace {
+
+// Files this process writes may not grow past `bytes` while it lives: the
+// kernel then refuses the write (EFBIG, with SIGXFSZ ignored), a real
+// failed write with nothing faked. Restores both when it goes.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &saved_) == 0);
+    previousHandler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit lower = saved_;
+    lower.rlim_cur = bytes;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &lower) == 0);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, previousHandler_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit saved_{};
+  void (*previousHandler_)(int) = SIG_DFL;
+};
+
+// sqlite3_exec's result code, without requiring success.
+int tryExec(sqlite3* db, const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); }
+
+}  // namespace
+
+TEST_CASE("A gathered WAL write the file system refuses fails its transaction, and nothing of it is read",
+          "[store][sqlite][wal]") {
+  Database d;
+  d.insertRows(d.writer.get(), 100);
+  store::SqliteDb reader = d.reader();
+  const auto walBytes = std::filesystem::file_size(d.path + "-wal");
+  const auto before = walWriteCounts();
+  int failedWith = SQLITE_OK;
+  {
+    // Room for the first 64 KiB piece of the run and part of the second:
+    // the refusal comes in the middle of a gathered run.
+    FileSizeLimit limit(walBytes + 100 * 1024);
+    exec(d.writer.get(), "BEGIN");
+    failedWith = tryExec(d.writer.get(),
+                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 256) "
+                         "INSERT INTO t (a, b, c, v) SELECT hex(randomblob(16)), hex(randomblob(16)), "
+                         "hex(randomblob(16)), randomblob(8192) FROM n");
+    if (failedWith == SQLITE_OK) failedWith = tryExec(d.writer.get(), "COMMIT");
+    if (!sqlite3_get_autocommit(d.writer.get())) (void)tryExec(d.writer.get(), "ROLLBACK");
+  }
+  INFO("failed with " << sqlite3_errstr(failedWith));
+  CHECK(((failedWith & 0xff) == SQLITE_IOERR || (failedWith & 0xff) == SQLITE_FULL));
+  CHECK(walWriteCounts().issued > before.issued);  // the gathered path was the one refused
+  CHECK(queryInt(reader.get(), "SELECT count(*) FROM t") == 100);
+
+  // The next commit writes over what the refused one left in the WAL.
+  d.insertRows(d.writer.get(), 5);
+  CHECK(queryInt(reader.get(), "SELECT count(*) FROM t") == 105);
+  CHECK(queryText(reader.get(), "PRAGMA integrity_check") == "ok");
+  reader = {};
+  d.writer = {};
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open_v2(d.path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  store::SqliteDb plain(raw);
+  CHECK(queryInt(plain.get(), "SELECT count(*) FROM t") == 105);
 }
