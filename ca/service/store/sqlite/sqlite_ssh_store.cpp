@@ -14,20 +14,26 @@ Result<std::unique_ptr<SqliteSshStore>> SqliteSshStore::open(const std::string& 
   SSHCA_ASSIGN_OR_RETURN(SqliteDb writer, openWriterConnection(path));
   SSHCA_ASSIGN_OR_RETURN(SqliteDb reader, openReaderConnection(path));
   SSHCA_ASSIGN_OR_RETURN(SqliteDb checkpoint, openCheckpointConnection(path));
-  // Checkpoints come from the WalCheckpointer's thread, never from a commit.
-  sqlite3_wal_autocheckpoint(writer.get(), 0);
+  // Checkpoints come from the WalCheckpointer's thread, never from a
+  // commit; the writer's hook tells it how long the WAL is (the hook
+  // replaces the automatic checkpoint's).
+  auto walLength = std::make_shared<WalLength>();
+  walLength->attachTo(writer.get());
   auto barrier = std::make_shared<RestartBarrier>();
   auto committer = std::make_unique<GroupCommitter>(std::move(writer), maxBatch, barrier);
-  auto checkpointer = std::make_unique<WalCheckpointer>(std::move(checkpoint), WalCheckpointer::kDefaultInterval,
-                                                        WalCheckpointer::kDefaultRestartFrames,
-                                                        WalCheckpointer::kDefaultSizeLimitBytes, barrier);
+  auto checkpointer = std::make_unique<WalCheckpointer>(
+      std::move(checkpoint), WalCheckpointer::kDefaultInterval, WalCheckpointer::kDefaultRestartFrames,
+      WalCheckpointer::kDefaultSizeLimitBytes, barrier, walLength, WalCheckpointer::kDefaultPassInterval);
   return std::unique_ptr<SqliteSshStore>(
-      new SqliteSshStore(std::move(reader), std::move(committer), std::move(checkpointer)));
+      new SqliteSshStore(std::move(walLength), std::move(reader), std::move(committer), std::move(checkpointer)));
 }
 
-SqliteSshStore::SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer,
-                               std::unique_ptr<WalCheckpointer> checkpointer)
-    : reader_(std::move(reader)), writer_(std::move(writer)), checkpointer_(std::move(checkpointer)) {}
+SqliteSshStore::SqliteSshStore(std::shared_ptr<WalLength> walLength, SqliteDb reader,
+                               std::unique_ptr<GroupCommitter> writer, std::unique_ptr<WalCheckpointer> checkpointer)
+    : walLength_(std::move(walLength)),
+      reader_(std::move(reader)),
+      writer_(std::move(writer)),
+      checkpointer_(std::move(checkpointer)) {}
 
 SqliteSshStore::~SqliteSshStore() { close(); }
 

@@ -15,6 +15,7 @@
 #include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/sqlite_statement_cache.h"
 #include "ca/service/store/sqlite/wal_checkpointer.h"
+#include "ca/service/store/sqlite/wal_length.h"
 #include "ca/service/store/ssh_issuance_store.h"
 
 namespace sshca::store {
@@ -66,12 +67,14 @@ class SqliteSshStore final : public SshIssuanceStore {
   std::optional<CommitCounts> commitCounts() const override;
 
  private:
-  SqliteSshStore(SqliteDb reader, std::unique_ptr<GroupCommitter> writer,
+  SqliteSshStore(std::shared_ptr<WalLength> walLength, SqliteDb reader, std::unique_ptr<GroupCommitter> writer,
                  std::unique_ptr<WalCheckpointer> checkpointer);
 
   // The read connection with its cached statements; call under readMu_.
   SqliteConn reader() { return {reader_.get(), &readerStatements_}; }
 
+  // First: the writer's hook points at it until the writer closes.
+  std::shared_ptr<WalLength> walLength_;
   std::mutex readMu_;  // one read connection, one reader at a time
   SqliteDb reader_;
   // The sign path reads twice before the HSM (denied identities, the

@@ -10,12 +10,15 @@
 namespace sshca::store {
 
 WalCheckpointer::WalCheckpointer(SqliteDb db, std::chrono::milliseconds interval, int restartFrames,
-                                 int64_t sizeLimitBytes, std::shared_ptr<RestartBarrier> barrier)
+                                 int64_t sizeLimitBytes, std::shared_ptr<RestartBarrier> barrier,
+                                 std::shared_ptr<const WalLength> walLength, std::chrono::milliseconds passInterval)
     : db_(std::move(db)),
       interval_(interval),
       restartFrames_(restartFrames),
       sizeLimitBytes_(sizeLimitBytes),
       barrier_(std::move(barrier)),
+      walLength_(std::move(walLength)),
+      passInterval_(passInterval),
       thread_([this] {
         nameThisThread("sshca-wal");
         run();
@@ -32,8 +35,10 @@ WalCheckpointer::~WalCheckpointer() {
 
 Result<WalCheckpointer::Progress> WalCheckpointer::checkpointNow() {
   std::lock_guard lock(dbMu_);
-  SSHCA_ASSIGN_OR_RETURN(Progress passive, checkpoint("PRAGMA wal_checkpoint(PASSIVE)"));
-  if (passive.walFrames > restartFrames_) SSHCA_RETURN_IF_ERROR(restart(passive));
+  auto passive = checkpoint("PRAGMA wal_checkpoint(PASSIVE)");
+  Status restarted = passive.ok() && passive->walFrames > restartFrames_ ? restart(*passive) : okStatus();
+  passes_.fetch_add(1, std::memory_order_relaxed);
+  if (!restarted.ok()) return std::move(restarted).error();
   return passive;
 }
 
@@ -60,6 +65,8 @@ Result<bool> WalCheckpointer::truncateIfGrown() {
   return !p.busy;
 }
 
+uint64_t WalCheckpointer::passes() const { return passes_.load(std::memory_order_relaxed); }
+
 int64_t WalCheckpointer::walFileBytes() const {
   const char* main = sqlite3_db_filename(db_.get(), "main");
   if (!main || !*main) return 0;
@@ -79,7 +86,7 @@ Result<WalCheckpointer::Progress> WalCheckpointer::checkpoint(const char* pragma
 }
 
 // A failed checkpoint (the database busy, a full disk) is tried again at
-// the next tick; the WAL only grows meanwhile.
+// the next pass; the WAL only grows meanwhile.
 // The start-up truncation first, tried again at each tick until done.
 void WalCheckpointer::run() {
   auto first = truncateIfGrown();
@@ -91,9 +98,21 @@ void WalCheckpointer::run() {
       auto done = truncateIfGrown();
       withinLimit = done.ok() && *done;
     }
-    (void)checkpointNow();
+    if (passDue(std::chrono::steady_clock::now())) (void)checkpointNow();
     lock.lock();
   }
+}
+
+// Past restartFrames only if the writer committed since the last pass: its
+// count stays high after a RESTART until the next commit.
+bool WalCheckpointer::passDue(std::chrono::steady_clock::time_point now) {
+  if (!walLength_) return true;
+  const int frames = walLength_->frames();
+  const bool grown = frames > restartFrames_ && frames != framesAtLastPass_;
+  if (!grown && now - lastPass_ < passInterval_) return false;
+  lastPass_ = now;
+  framesAtLastPass_ = frames;
+  return true;
 }
 
 }  // namespace sshca::store

@@ -26,8 +26,20 @@
 // idle, so the thread's first pass, at start-up before any load, copies it
 // all and truncates the file (a TRUNCATE checkpoint) when it is over the
 // limit.
+//
+// How often: the thread looks every `interval` (200 ms) but runs a pass
+// only every `passInterval` (1 s), or at once when the writer's count of
+// frames (WalLength) says the WAL has passed `restartFrames` since the last
+// pass. Each pass ends in an fsync of the database file, whose writes the
+// commits' fdatasync then waits behind; fewer, larger passes also copy a
+// page rewritten many times once. On a database of about 100,000
+// certificates at 1 connection p99 went from 1.58-1.91 ms to 1.24-1.74
+// (nine runs each, alternating); under load the WAL reaches
+// `restartFrames` within a second, so the passes come as before. Without a
+// WalLength it passes at every tick.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -38,12 +50,14 @@
 #include "ca/core/common/result.h"
 #include "ca/service/store/sqlite/restart_barrier.h"
 #include "ca/service/store/sqlite/sqlite_handles.h"
+#include "ca/service/store/sqlite/wal_length.h"
 
 namespace sshca::store {
 
 class WalCheckpointer {
  public:
   static constexpr std::chrono::milliseconds kDefaultInterval{200};
+  static constexpr std::chrono::milliseconds kDefaultPassInterval{1000};
   static constexpr int kDefaultRestartFrames = 16384;  // 64 MiB of 4 KiB pages
   // The writer's journal_size_limit (sqlite_connection.cpp) is the same.
   static constexpr int64_t kDefaultSizeLimitBytes = 64 << 20;
@@ -54,9 +68,13 @@ class WalCheckpointer {
   // Takes its own connection to the database and starts the thread. A
   // RESTART takes its turn at `barrier` (the group commit has the other
   // side); none: it waits for the write lock as SQLite's busy handler does.
+  // `walLength`: the writer's frame count, for passes every `passInterval`
+  // (above); none: a pass at every tick.
   explicit WalCheckpointer(SqliteDb db, std::chrono::milliseconds interval = kDefaultInterval,
                            int restartFrames = kDefaultRestartFrames, int64_t sizeLimitBytes = kDefaultSizeLimitBytes,
-                           std::shared_ptr<RestartBarrier> barrier = nullptr);
+                           std::shared_ptr<RestartBarrier> barrier = nullptr,
+                           std::shared_ptr<const WalLength> walLength = nullptr,
+                           std::chrono::milliseconds passInterval = kDefaultPassInterval);
   ~WalCheckpointer();  // stops the thread
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
@@ -75,8 +93,11 @@ class WalCheckpointer {
   // the checkpoint was busy; the thread tries again at the next tick).
   Result<bool> truncateIfGrown();
 
+  uint64_t passes() const;  // checkpointNow() calls finished so far, the thread's included (tests)
+
  private:
   void run();
+  bool passDue(std::chrono::steady_clock::time_point now);
   Status restart(Progress last);
   Result<Progress> checkpoint(const char* pragma);
   int64_t walFileBytes() const;
@@ -86,6 +107,12 @@ class WalCheckpointer {
   const int restartFrames_;
   const int64_t sizeLimitBytes_;
   const std::shared_ptr<RestartBarrier> barrier_;
+  const std::shared_ptr<const WalLength> walLength_;
+  const std::chrono::milliseconds passInterval_;
+  // The thread's own: when it last passed, and the writer's count then.
+  std::chrono::steady_clock::time_point lastPass_ = std::chrono::steady_clock::now();
+  int framesAtLastPass_ = -1;
+  std::atomic<uint64_t> passes_{0};
   std::mutex dbMu_;  // the thread and checkpointNow() share db_
   std::mutex mu_;
   std::condition_variable wake_;

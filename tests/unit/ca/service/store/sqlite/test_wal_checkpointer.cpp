@@ -14,6 +14,7 @@
 #include "ca/service/store/sqlite/sqlite_connection.h"
 #include "ca/service/store/sqlite/sqlite_statement.h"
 #include "ca/service/store/sqlite/wal_checkpointer.h"
+#include "ca/service/store/sqlite/wal_length.h"
 #include "tests/unit/support/temp_dir.h"
 
 using namespace sshca;
@@ -152,4 +153,54 @@ TEST_CASE("WalCheckpointerRetriesTheTruncationAReaderHeldUp", "[store]") {
   // No timing assertion: wait (up to a minute) for the thread's retry.
   for (int i = 0; i < 6000 && fileSize(walPath) > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(fileSize(walPath) == 0);
+}
+
+namespace {
+
+// A checkpointer that knows the writer's frame count, ticking every 5 ms
+// with an hour between its regular passes: any pass it runs is one the
+// WAL's length asked for.
+std::unique_ptr<WalCheckpointer> countingCheckpointer(WalWithRows& wal, std::shared_ptr<store::WalLength> length,
+                                                      int restartFrames) {
+  auto conn = store::openCheckpointConnection(wal.path);
+  REQUIRE(conn.ok());
+  return std::make_unique<WalCheckpointer>(std::move(conn).value(), std::chrono::milliseconds(5), restartFrames,
+                                           WalCheckpointer::kDefaultSizeLimitBytes, nullptr, std::move(length),
+                                           std::chrono::hours(1));
+}
+
+}  // namespace
+
+TEST_CASE("WalCheckpointerWaitsOutThePassIntervalWhileTheWalIsShort", "[store]") {
+  WalWithRows wal;
+  auto length = std::make_shared<store::WalLength>();
+  length->attachTo(wal.writer.get());
+  wal.insertRow();
+  REQUIRE(length->frames() > 200);
+  auto checkpointer = countingCheckpointer(wal, length, WalCheckpointer::kDefaultRestartFrames);
+  // Forty ticks or more; a slow machine only makes them fewer.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(checkpointer->passes() == 0);
+  CHECK(fileSize(wal.path) <= wal.sizeBefore);
+}
+
+TEST_CASE("WalCheckpointerPassesAtOnceWhenTheWalOutgrowsTheRestartBound", "[store]") {
+  WalWithRows wal;
+  auto length = std::make_shared<store::WalLength>();
+  length->attachTo(wal.writer.get());
+  auto checkpointer = countingCheckpointer(wal, length, 100);
+  wal.insertRow();  // the writer now counts 200+ frames
+  // No timing assertion: wait (up to a minute) for the pass.
+  for (int i = 0; i < 6000 && checkpointer->passes() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(checkpointer->passes() == 1);
+  CHECK(fileSize(wal.path) > wal.sizeBefore + 100 * 1024);
+  // The count stays past the bound until the next commit, which starts
+  // the WAL over (the pass ended in a RESTART): no pass for either.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(checkpointer->passes() == 1);
+  wal.insertRow();
+  CHECK(length->frames() < 10);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(checkpointer->passes() == 1);
 }
