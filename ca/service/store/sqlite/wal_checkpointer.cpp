@@ -35,10 +35,8 @@ WalCheckpointer::~WalCheckpointer() {
 
 Result<WalCheckpointer::Progress> WalCheckpointer::checkpointNow() {
   std::lock_guard lock(dbMu_);
-  auto passive = checkpoint("PRAGMA wal_checkpoint(PASSIVE)");
-  Status restarted = passive.ok() && passive->walFrames > restartFrames_ ? restart(*passive) : okStatus();
-  passes_.fetch_add(1, std::memory_order_relaxed);
-  if (!restarted.ok()) return std::move(restarted).error();
+  SSHCA_ASSIGN_OR_RETURN(Progress passive, checkpoint("PRAGMA wal_checkpoint(PASSIVE)"));
+  if (passive.walFrames > restartFrames_) SSHCA_RETURN_IF_ERROR(restart(passive));
   return passive;
 }
 
@@ -98,15 +96,19 @@ void WalCheckpointer::run() {
       auto done = truncateIfGrown();
       withinLimit = done.ok() && *done;
     }
-    if (passDue(std::chrono::steady_clock::now())) (void)checkpointNow();
+    if (passDue()) {
+      (void)checkpointNow();
+      passes_.fetch_add(1, std::memory_order_relaxed);
+    }
     lock.lock();
   }
 }
 
 // Past restartFrames only if the writer committed since the last pass: its
 // count stays high after a RESTART until the next commit.
-bool WalCheckpointer::passDue(std::chrono::steady_clock::time_point now) {
+bool WalCheckpointer::passDue() {
   if (!walLength_) return true;
+  const auto now = std::chrono::steady_clock::now();
   const int frames = walLength_->frames();
   const bool grown = frames > restartFrames_ && frames != framesAtLastPass_;
   if (!grown && now - lastPass_ < passInterval_) return false;

@@ -93,11 +93,11 @@ class WalCheckpointer {
   // the checkpoint was busy; the thread tries again at the next tick).
   Result<bool> truncateIfGrown();
 
-  uint64_t passes() const;  // checkpointNow() calls finished so far, the thread's included (tests)
+  uint64_t passes() const;  // passes the thread has finished (tests)
 
  private:
   void run();
-  bool passDue(std::chrono::steady_clock::time_point now);
+  bool passDue();
   Status restart(Progress last);
   Result<Progress> checkpoint(const char* pragma);
   int64_t walFileBytes() const;

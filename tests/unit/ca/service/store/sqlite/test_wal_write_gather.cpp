@@ -70,11 +70,21 @@ struct Database {
 
   // Rows with random index keys, so that a few hundred rows spread over
   // many leaf pages and each new row touches several of them.
-  void insertRows(sqlite3* db, int rows, int blobBytes = 200) {
-    exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(rows) +
-                 ") INSERT INTO t (a, b, c, v) SELECT hex(randomblob(16)), hex(randomblob(16)), hex(randomblob(16)), "
-                 "randomblob(" +
-                 std::to_string(blobBytes) + ") FROM n");
+  void insertRows(sqlite3* db, int rows, int blobBytes = 200) { exec(db, insertRowsSql(rows, blobBytes)); }
+  static std::string insertRowsSql(int rows, int blobBytes) {
+    return "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(rows) +
+           ") INSERT INTO t (a, b, c, v) SELECT hex(randomblob(16)), hex(randomblob(16)), hex(randomblob(16)), "
+           "randomblob(" +
+           std::to_string(blobBytes) + ") FROM n";
+  }
+
+  // A connection of plain SQLite, without the gathering VFS.
+  store::SqliteDb plainReader() const {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    store::SqliteDb db(raw);
+    REQUIRE(rc == SQLITE_OK);
+    return db;
   }
 };
 
@@ -147,9 +157,7 @@ TEST_CASE("A database written through the VFS opens without it", "[store][sqlite
   // builds read them.
   Database d;
   d.insertRows(d.writer.get(), 300);
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open_v2(d.path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  store::SqliteDb plain(raw);
+  store::SqliteDb plain = d.plainReader();
   CHECK(queryInt(plain.get(), "SELECT count(*) FROM t") == 300);
   CHECK(queryText(plain.get(), "PRAGMA integrity_check") == "ok");
 }
@@ -198,10 +206,7 @@ TEST_CASE("A gathered WAL write the file system refuses fails its transaction, a
     // the refusal comes in the middle of a gathered run.
     FileSizeLimit limit(walBytes + 100 * 1024);
     exec(d.writer.get(), "BEGIN");
-    failedWith = tryExec(d.writer.get(),
-                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 256) "
-                         "INSERT INTO t (a, b, c, v) SELECT hex(randomblob(16)), hex(randomblob(16)), "
-                         "hex(randomblob(16)), randomblob(8192) FROM n");
+    failedWith = tryExec(d.writer.get(), Database::insertRowsSql(256, 8192));
     if (failedWith == SQLITE_OK) failedWith = tryExec(d.writer.get(), "COMMIT");
     if (!sqlite3_get_autocommit(d.writer.get())) (void)tryExec(d.writer.get(), "ROLLBACK");
   }
@@ -216,8 +221,5 @@ TEST_CASE("A gathered WAL write the file system refuses fails its transaction, a
   CHECK(queryText(reader.get(), "PRAGMA integrity_check") == "ok");
   reader = {};
   d.writer = {};
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open_v2(d.path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  store::SqliteDb plain(raw);
-  CHECK(queryInt(plain.get(), "SELECT count(*) FROM t") == 105);
+  CHECK(queryInt(d.plainReader().get(), "SELECT count(*) FROM t") == 105);
 }
